@@ -1,0 +1,123 @@
+import { shanghaiDate } from '../calendar/local-date.ts';
+import type { FlowData } from '../conversation/conversation-state.ts';
+import type { Effect, EffectResults } from '../conversation/effects.ts';
+import type { FlowContext } from '../conversation/flow-context.ts';
+import { buildRenderVars } from '../conversation/render-vars.ts';
+import { insertComplaint } from '../db/complaint-repository.ts';
+import { errandByReceipt } from '../db/errand-repository.ts';
+import { insertOutbox } from '../db/outbox-repository.ts';
+import { createResident, linkIdentity, personById, type IdentityRow, type PersonRow } from '../db/people-repository.ts';
+import { maskName } from '../domain/masking.ts';
+import { AppError } from '../errors.ts';
+import { fileErrand, type ErrandEnv } from './file-errand.ts';
+import { moveErrand } from './move-errand.ts';
+import { toRooms, toStaff } from './notifications.ts';
+
+/**
+ * Applies what a conversation step asked for, inside the message's transaction. Returns the values
+ * the replies need (the receipt number…) and the outbox rows waiting to be delivered.
+ */
+
+export interface EffectEnv extends ErrandEnv {
+  newPersonId: () => string;
+}
+
+export interface EffectTurn {
+  identity: IdentityRow;
+  person: PersonRow | null;
+  ctx: FlowContext;
+  now: number;
+}
+
+export interface AppliedEffects {
+  results: EffectResults;
+  pendingOutboxIds: number[];
+}
+
+export function applyEffects(env: EffectEnv, turn: EffectTurn, effects: readonly Effect[]): AppliedEffects {
+  const { database, directory, templates } = env;
+  const results: EffectResults = {};
+  const pending: number[] = [];
+  let person = turn.person;
+  const requirePerson = (): PersonRow => {
+    if (!person) throw new AppError('not_registered');
+    return person;
+  };
+
+  for (const effect of effects) {
+    switch (effect.kind) {
+      case 'register_person': {
+        if (person) break;
+        if (!directory.village(effect.villageCode)) throw new AppError('no_village', `unknown village ${effect.villageCode}`);
+        const id = env.newPersonId();
+        createResident(database, { id, name: effect.name, phone: effect.phone, villageCode: effect.villageCode, tags: effect.tags, now: turn.now });
+        linkIdentity(database, turn.identity.id, id);
+        person = personById(database, id) ?? null;
+        break;
+      }
+      case 'create_errand': {
+        const requester = requirePerson();
+        const data: FlowData =
+          effect.beneficiary.kind === 'family'
+            ? { itemId: effect.itemId, forWhom: 'family', beneficiaryName: effect.beneficiary.name, relation: effect.beneficiary.relation }
+            : { itemId: effect.itemId, forWhom: 'self', beneficiaryName: null, relation: null };
+        const text = templates.render('entrustment.text', buildRenderVars(data, turn.ctx, shanghaiDate(turn.now)));
+        const filed = fileErrand(env, {
+          requester,
+          actor: { personId: requester.id, role: 'resident' },
+          itemId: effect.itemId,
+          beneficiary: effect.beneficiary,
+          privacyConsent: effect.privacyConsent,
+          entrustment: { text, version: templates.version('entrustment.text') },
+          channel: turn.identity.channel,
+          now: turn.now,
+        });
+        results.receiptNo = filed.receiptNo;
+        pending.push(...filed.pendingOutboxIds);
+        break;
+      }
+      case 'withdraw_errand': {
+        const requester = requirePerson();
+        const mine = turn.ctx.myErrands.find((e) => e.id === effect.errandId);
+        if (!mine) throw new AppError('errand_not_found');
+        const moved = moveErrand(env, { errandId: effect.errandId, event: 'withdraw', actor: { personId: requester.id, role: 'resident' }, reason: null, now: turn.now });
+        const village = directory.village(moved.before.villageCode);
+        const text = templates.render('notify.withdrawn_room', { receiptNo: moved.before.receiptNo, itemName: mine.itemName, maskedName: maskName(requester.name) });
+        const key = `errand-${effect.errandId}-withdrawn`;
+        const agents = moved.before.agentId ? directory.staff('agent', {}).filter((a) => a.id === moved.before.agentId) : directory.staff('agent', { village: moved.before.villageCode });
+        pending.push(...insertOutbox(database, [...toRooms(village ? directory.agentRooms(village.code) : [], text, effect.errandId, key), ...toStaff(agents, text, effect.errandId, key)], turn.now));
+        break;
+      }
+      case 'contact_agent': {
+        const resident = requirePerson();
+        const villageCode = resident.villageCode ?? '';
+        const text = templates.render('notify.agent_contact', {
+          name: resident.name,
+          villageName: directory.village(villageCode)?.name ?? '',
+          phone: resident.phone,
+          message: effect.message,
+        });
+        const agents = directory.staff('agent', { village: villageCode });
+        pending.push(...insertOutbox(database, toStaff(agents, text, null, `contact-${turn.identity.id}-${turn.now}`), turn.now));
+        break;
+      }
+      case 'record_complaint': {
+        const resident = requirePerson();
+        const errand = effect.receiptNo ? errandByReceipt(database, effect.receiptNo) : undefined;
+        const errandId = errand && errand.errand.requesterId === resident.id ? errand.errand.id : null;
+        const id = insertComplaint(database, { personId: resident.id, errandId, type: effect.type, text: effect.text, now: turn.now });
+        const text = templates.render('notify.complaint', {
+          typeLabel: templates.render(`complaint_type.${effect.type}`, {}),
+          receiptNo: effect.receiptNo,
+          villageName: directory.village(resident.villageCode ?? '')?.name ?? '',
+          name: resident.name,
+          text: effect.text,
+        });
+        pending.push(...insertOutbox(database, toStaff(directory.staff('supervisor', {}), text, errandId, `complaint-${id}`), turn.now));
+        results.complaintId = id;
+        break;
+      }
+    }
+  }
+  return { results, pendingOutboxIds: pending };
+}

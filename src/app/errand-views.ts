@@ -1,0 +1,71 @@
+import { formatShanghaiDateTime } from '../calendar/local-date.ts';
+import type { ErrandView } from '../conversation/flow-context.ts';
+import type { TemplateSet } from '../conversation/templates.ts';
+import type { ErrandRow, StoredDeadline } from '../db/errand-repository.ts';
+import type { errandEvents } from '../db/schema.ts';
+import { isOpenForResident, transition, type ErrandStatus } from '../domain/errand-lifecycle.ts';
+import type { Directory } from './directory.ts';
+
+/** An errand as a resident reads it: status in plain words, who holds it, its clock, its history. */
+
+type EventRow = typeof errandEvents.$inferSelect;
+
+/** Statuses where the centre holds the errand. */
+const AT_CENTRE: readonly ErrandStatus[] = ['submitted', 'in_progress', 'handed_back', 'dispatched'];
+
+export function buildErrandView(input: {
+  errand: ErrandRow;
+  itemName: string;
+  events: readonly EventRow[];
+  deadlines: readonly StoredDeadline[];
+  agentName: string | null;
+  directory: Directory;
+  templates: TemplateSet;
+  now: number;
+}): ErrandView {
+  const { errand, templates, directory } = input;
+  const status = errand.status as ErrandStatus;
+  const t = (key: string, vars: Record<string, unknown> = {}) => templates.render(key, vars);
+
+  const b = errand.beneficiary;
+  const forWhom = b.kind === 'family' ? t('errand_view.for_family', { relation: b.relation ?? '', name: b.name ?? '' }) : t('errand_view.for_self');
+
+  let holder: string;
+  if (!isOpenForResident(status)) holder = status === 'fed_back' ? t('holder.resident') : t('holder.nobody');
+  else if (AT_CENTRE.includes(status)) holder = t('holder.centre', { name: directory.township(errand.townshipCode)?.centre.name ?? '' });
+  else if (input.agentName) holder = t('holder.agent', { name: input.agentName });
+  else holder = t('holder.waiting', { villageName: directory.village(errand.villageCode)?.name ?? '' });
+
+  const open = input.deadlines
+    .filter((d) => d.status === 'running' || d.status === 'paused')
+    .sort((a, c) => (a.dueAt ?? Number.MAX_SAFE_INTEGER) - (c.dueAt ?? Number.MAX_SAFE_INTEGER));
+  const next = open.find((d) => d.status === 'running' && d.dueDate);
+  const deadline =
+    next && next.dueDate
+      ? {
+          kind: next.kind,
+          label: t(`deadline.${next.kind}`),
+          dueDate: next.dueDate,
+          provisional: next.provisional,
+          overdue: next.dueAt !== null && input.now > next.dueAt,
+        }
+      : null;
+
+  return {
+    id: errand.id,
+    receiptNo: errand.receiptNo,
+    itemName: input.itemName,
+    status,
+    statusText: t(`status.${status}`),
+    createdAt: formatShanghaiDateTime(errand.createdAt),
+    forWhom,
+    holder,
+    deadline,
+    events: input.events.map((e) => ({
+      at: formatShanghaiDateTime(e.at).slice(5),
+      text: t('errand_view.event_line', { text: t(`event.${e.type}`), reason: e.reason }),
+    })),
+    open: isOpenForResident(status),
+    withdrawable: transition({ direction: errand.direction, status, suspendedFrom: errand.suspendedFrom as ErrandStatus | null }, 'withdraw', 'resident').ok,
+  };
+}

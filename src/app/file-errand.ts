@@ -1,0 +1,136 @@
+import { shanghaiDate } from '../calendar/local-date.ts';
+import type { Catalog } from '../catalog/catalog.ts';
+import type { DeadlinePolicy } from '../config/config.ts';
+import type { Beneficiary } from '../conversation/effects.ts';
+import type { TemplateSet } from '../conversation/templates.ts';
+import { appendEvent, insertEntrustment, insertErrand, insertNotice, nextReceiptSequence, saveDeadlines } from '../db/errand-repository.ts';
+import type { Database } from '../db/open-database.ts';
+import { insertOutbox } from '../db/outbox-repository.ts';
+import type { PersonRow } from '../db/people-repository.ts';
+import { planDeadlines } from '../domain/deadline-clock.ts';
+import { transition } from '../domain/errand-lifecycle.ts';
+import { maskName } from '../domain/masking.ts';
+import { formatReceiptNo } from '../domain/receipt-number.ts';
+import type { ActorRole } from '../domain/roles.ts';
+import { AppError } from '../errors.ts';
+import type { CalendarBook } from './calendar-book.ts';
+import { deadlineDays } from './deadline-policy.ts';
+import type { Directory } from './directory.ts';
+import { toRooms, toStaff } from './notifications.ts';
+
+/**
+ * Files a village → centre errand: the lifecycle's `request` move, the receipt number, the
+ * entrustment with its text version, the one-time notice of materials (from the catalogue), the claim
+ * clock, and the notices to the village's agent room (masked) and to its agents (privately).
+ * Runs inside the caller's transaction; never awaits.
+ */
+
+export interface ErrandEnv {
+  database: Database;
+  directory: Directory;
+  catalog: Catalog;
+  calendars: CalendarBook;
+  templates: TemplateSet;
+  deadlines: DeadlinePolicy;
+}
+
+export interface FileErrandInput {
+  requester: PersonRow;
+  actor: { personId: string; role: ActorRole };
+  itemId: string;
+  beneficiary: Beneficiary;
+  privacyConsent: boolean | null;
+  entrustment: { text: string; version: string };
+  channel: string;
+  now: number;
+}
+
+export interface FiledErrand {
+  errandId: number;
+  receiptNo: string;
+  pendingOutboxIds: number[];
+}
+
+export function fileErrand(env: ErrandEnv, input: FileErrandInput): FiledErrand {
+  const { database, directory, catalog, templates } = env;
+  const { requester, now } = input;
+  const village = requester.villageCode ? directory.village(requester.villageCode) : undefined;
+  if (!village) throw new AppError('no_village', `person ${requester.id} has no known village`);
+  const item = catalog.get(input.itemId);
+  if (!item || !item.directions.includes('village_to_centre')) throw new AppError('item_unavailable', `item ${input.itemId} cannot be requested`);
+  if (item.privacySensitive && input.privacyConsent !== true) throw new AppError('not_allowed', 'privacy-sensitive item without consent');
+
+  const move = transition({ direction: 'village_to_centre', status: null, suspendedFrom: null }, 'request', input.actor.role);
+  if (!move.ok) throw new AppError('not_allowed', `request refused: ${move.refusal.kind}`);
+
+  const today = shanghaiDate(now);
+  const receiptNo = formatReceiptNo(today, nextReceiptSequence(database, today));
+  const beneficiary = input.beneficiary.kind === 'family' ? { kind: 'family' as const, name: input.beneficiary.name, relation: input.beneficiary.relation } : { kind: 'self' as const };
+  const errand = insertErrand(database, {
+    receiptNo,
+    direction: 'village_to_centre',
+    status: move.transition.to,
+    itemId: item.id,
+    itemVersion: catalog.versionOf(item.id),
+    villageCode: village.code,
+    townshipCode: village.townshipCode,
+    requesterId: requester.id,
+    beneficiary,
+    collectorId: input.actor.role === 'collector' ? input.actor.personId : null,
+    channel: input.channel,
+    now,
+  });
+  appendEvent(database, {
+    errandId: errand.id,
+    version: errand.version,
+    type: 'request',
+    fromStatus: null,
+    toStatus: move.transition.to,
+    actorPersonId: input.actor.personId,
+    actorRole: input.actor.role,
+    at: now,
+    data: { itemVersion: catalog.versionOf(item.id), entrustmentVersion: input.entrustment.version },
+  });
+  insertEntrustment(database, {
+    errandId: errand.id,
+    confirmedBy: requester.id,
+    beneficiary,
+    textVersion: input.entrustment.version,
+    text: input.entrustment.text,
+    privacyConsent: input.privacyConsent,
+    channel: input.channel,
+    at: now,
+  });
+  insertNotice(database, {
+    errandId: errand.id,
+    kind: 'intake',
+    items: item.materials.map((m) => ({ name: m.name, form: m.form, count: m.count, ...(m.when ? { when: m.when } : {}), ...(m.notes ? { notes: m.notes } : {}), inCatalogue: true })),
+    catalogItemVersion: catalog.versionOf(item.id),
+    issuedBy: null,
+    at: now,
+  });
+
+  const calendar = env.calendars.forTownship(village.townshipCode);
+  const plan = planDeadlines([], move.transition.deadlines, { now, calendar }, deadlineDays(env.deadlines, item));
+  saveDeadlines(database, errand.id, plan);
+  env.calendars.noteUncertainYears(plan.started.flatMap((d) => (d.provisional && d.dueDate ? [Number(d.dueDate.slice(0, 4))] : [])));
+  const claimBy = plan.started.find((d) => d.kind === 'claim')?.dueDate ?? today;
+
+  const villageName = village.name;
+  const roomText = templates.render('notify.new_request_room', { receiptNo, itemName: item.name, villageName, maskedName: maskName(requester.name), claimBy });
+  const agentText = templates.render('notify.new_request_agent', {
+    receiptNo,
+    itemName: item.name,
+    name: requester.name,
+    phone: requester.phone,
+    forWhom: beneficiary.kind === 'family' ? `${beneficiary.relation} ${beneficiary.name}` : null,
+    claimBy,
+  });
+  const key = `errand-${errand.id}-requested`;
+  const pendingOutboxIds = insertOutbox(
+    database,
+    [...toRooms(directory.agentRooms(village.code), roomText, errand.id, key), ...toStaff(directory.staff('agent', { village: village.code }), agentText, errand.id, key)],
+    now,
+  );
+  return { errandId: errand.id, receiptNo, pendingOutboxIds };
+}

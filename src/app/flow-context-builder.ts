@@ -1,0 +1,88 @@
+import type { Catalog } from '../catalog/catalog.ts';
+import type { ItemMatcher } from '../catalog/item-matcher.ts';
+import type { AgentView, ErrandView, FlowContext, PersonView } from '../conversation/flow-context.ts';
+import type { TemplateSet } from '../conversation/templates.ts';
+import { deadlinesOf, errandsOfRequester, eventsOf } from '../db/errand-repository.ts';
+import type { Database } from '../db/open-database.ts';
+import type { IdentityRow, PersonRow } from '../db/people-repository.ts';
+import { personTags } from '../domain/roles.ts';
+import type { Directory, StaffMember } from './directory.ts';
+import { buildErrandView } from './errand-views.ts';
+
+/** Prepares the snapshot the conversation engine reads for one message. */
+
+export interface ContextEnv {
+  database: Database;
+  directory: Directory;
+  catalog: Catalog;
+  matcher: ItemMatcher;
+  templates: TemplateSet;
+}
+
+const MY_ERRANDS_LIMIT = 10;
+const priorityTags = new Set<string>(personTags);
+
+export function agentView(agent: StaffMember | undefined): AgentView | null {
+  if (!agent) return null;
+  const p = agent.publicProfile ?? {};
+  return { name: agent.name, position: p.position ?? null, phone: p.phone ?? agent.phone, hours: p.hours ?? null, photoUrl: p.photoUrl ?? null };
+}
+
+export function personView(person: PersonRow, directory: Directory): PersonView {
+  const village = person.villageCode ? directory.village(person.villageCode) : undefined;
+  return {
+    id: person.id,
+    name: person.name,
+    phone: person.phone,
+    villageCode: person.villageCode,
+    villageName: village?.name ?? null,
+    tags: person.tags,
+    priority: person.tags.some((t) => priorityTags.has(t)) || Boolean(village?.remote),
+  };
+}
+
+export function buildFlowContext(env: ContextEnv, turn: { now: number; identity: IdentityRow; person: PersonRow | null }): FlowContext {
+  const { directory, database, templates } = env;
+  const person = turn.person;
+  const village = person?.villageCode ? directory.village(person.villageCode) : undefined;
+  const township = village ? directory.township(village.townshipCode) : undefined;
+  const agents = village ? directory.staff('agent', { village: village.code }) : [];
+  let errands: ErrandView[] | null = null;
+
+  const loadErrands = (): ErrandView[] => {
+    if (!person) return [];
+    const rows = errandsOfRequester(database, person.id, MY_ERRANDS_LIMIT);
+    const ids = rows.map((r) => r.errand.id);
+    const events = eventsOf(database, ids);
+    const deadlines = deadlinesOf(database, ids);
+    const staffNames = new Map(directory.staff('agent', {}).map((a) => [a.id, a.name]));
+    return rows.map((r) =>
+      buildErrandView({
+        errand: r.errand,
+        itemName: r.itemName,
+        events: events.filter((e) => e.errandId === r.errand.id),
+        deadlines: deadlines.filter((d) => d.errandId === r.errand.id),
+        agentName: r.errand.agentId ? (staffNames.get(r.errand.agentId) ?? null) : null,
+        directory,
+        templates,
+        now: turn.now,
+      }),
+    );
+  };
+
+  return {
+    now: turn.now,
+    identity: { channel: turn.identity.channel, externalId: turn.identity.externalId },
+    person: person ? personView(person, directory) : null,
+    villages: directory.villages,
+    catalog: env.catalog,
+    matcher: env.matcher,
+    agent: agentView(agents[0]),
+    centre: township ? township.centre : null,
+    county: directory.county,
+    get myErrands() {
+      errands ??= loadErrands();
+      return errands;
+    },
+  };
+}

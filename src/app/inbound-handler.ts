@@ -1,0 +1,146 @@
+import type { DeadlinePolicy } from '../config/config.ts';
+import type { ConversationEngine } from '../conversation/engine.ts';
+import type { TemplateSet } from '../conversation/templates.ts';
+import { findInbox, loadConversation, recordInbox, saveConversation } from '../db/conversation-repository.ts';
+import type { Database } from '../db/open-database.ts';
+import { insertOutbox } from '../db/outbox-repository.ts';
+import { personById, touchIdentity } from '../db/people-repository.ts';
+import { StaleErrandError } from '../db/errand-repository.ts';
+import { AppError, errorCatalog, isAppError } from '../errors.ts';
+import { applyEffects } from './apply-effects.ts';
+import type { CalendarBook } from './calendar-book.ts';
+import type { CatalogCache } from './catalog-cache.ts';
+import type { DirectoryCache } from './directory.ts';
+import { buildFlowContext } from './flow-context-builder.ts';
+import type { InboundMessage, InboundResult, OutboundReply } from './inbound-message.ts';
+import type { Logger, OutboxDispatch } from './ports.ts';
+import { renderReplies } from './render-replies.ts';
+
+/**
+ * Handles one inbound message: de-duplication, the conversation step, the effects, the conversation
+ * state, the reply and the notifications, all in one SQLite transaction; only after the commit is
+ * the outbox dispatcher told. The whole path is synchronous up to the commit, so the messages of one
+ * conversation are handled strictly in order within a process; across processes the conversation's
+ * revision check makes a second writer retry instead of overwriting.
+ */
+
+export interface InboundDeps {
+  database: Database;
+  directories: DirectoryCache;
+  catalogs: CatalogCache;
+  calendars: CalendarBook;
+  templates: TemplateSet;
+  engine: ConversationEngine;
+  deadlines: DeadlinePolicy;
+  dispatch: OutboxDispatch;
+  logger: Logger;
+  newPersonId: () => string;
+}
+
+export interface InboundHandler {
+  handle(message: InboundMessage): InboundResult;
+}
+
+class ConversationConflict extends Error {
+  override name = 'ConversationConflict';
+}
+
+const MAX_ATTEMPTS = 3;
+
+interface Turn {
+  result: InboundResult;
+  pending: number[];
+}
+
+export function createInboundHandler(deps: InboundDeps): InboundHandler {
+  const { database, templates } = deps;
+
+  const replay = (message: InboundMessage): Turn | null => {
+    if (!message.messageId) return null;
+    const seen = findInbox(database, message.channel, message.messageId);
+    if (!seen) return null;
+    const to = message.roomId ? null : message.senderId;
+    return { result: { replies: (seen.response ?? []).map((text) => ({ to, room: message.roomId, text })), duplicate: true }, pending: [] };
+  };
+
+  const respond = (message: InboundMessage, texts: string[], identityId: number | null, now: number, remember: boolean): OutboundReply[] => {
+    const to = message.roomId ? null : message.senderId;
+    insertOutbox(
+      database,
+      texts.map((text) => ({ channel: message.channel, recipient: to, room: message.roomId, text, kind: 'reply' as const })),
+      now,
+    );
+    if (remember && message.messageId) recordInbox(database, { channel: message.channel, messageId: message.messageId, identityId, response: texts, at: now });
+    return texts.map((text) => ({ to, room: message.roomId, text }));
+  };
+
+  const roomTurn = (message: InboundMessage): Turn =>
+    database.write(() => {
+      const again = replay(message);
+      if (again) return again;
+      const directory = deps.directories.current();
+      if (!directory.room(message.channel, message.roomId ?? '')) throw new AppError('unknown_room', `room ${message.roomId ?? ''} is not in the roster`);
+      const identity = touchIdentity(database, message.channel, message.senderId, message.receivedAt);
+      // In a room the bot speaks only when spoken to.
+      const texts = message.mentionsBot ? [templates.render('room.hint', { county: directory.county })] : [];
+      return { result: { replies: respond(message, texts, identity.id, message.receivedAt, true), duplicate: false }, pending: [] };
+    });
+
+  const privateTurn = (message: InboundMessage): Turn =>
+    database.write(() => {
+      const again = replay(message);
+      if (again) return again;
+      const now = message.receivedAt;
+      const identity = touchIdentity(database, message.channel, message.senderId, now);
+      const person = identity.personId ? (personById(database, identity.personId) ?? null) : null;
+      const stored = loadConversation(database, identity.id);
+      const directory = deps.directories.current();
+      const { catalog, matcher } = deps.catalogs.current();
+      const ctx = buildFlowContext({ database, directory, catalog, matcher, templates }, { now, identity, person });
+      const step = deps.engine.step(stored?.state ?? null, { kind: 'text', text: message.text }, ctx);
+      const env = { database, directory, catalog, calendars: deps.calendars, templates, deadlines: deps.deadlines, newPersonId: deps.newPersonId };
+      const applied = applyEffects(env, { identity, person, ctx, now }, step.effects);
+      const text = renderReplies(templates, step.replies, applied.results);
+      if (!saveConversation(database, identity.id, step.state, stored?.revision ?? null, now)) throw new ConversationConflict();
+      return { result: { replies: respond(message, text ? [text] : [], identity.id, now, true), duplicate: false }, pending: applied.pendingOutboxIds };
+    });
+
+  /** An expected refusal or an unexpected failure: the conversation stays where it was; the person is told. */
+  const failedTurn = (message: InboundMessage, error: AppError): Turn =>
+    database.write(() => {
+      const identity = touchIdentity(database, message.channel, message.senderId, message.receivedAt);
+      const template = errorCatalog[error.code].template ?? 'errors.internal';
+      const text = templates.render(template, { county: deps.directories.current().county });
+      // A refusal is final for this message; after a failure of ours a re-delivery may try again.
+      const remember = error.code !== 'internal' && error.code !== 'conflict';
+      return { result: { replies: respond(message, [text], identity.id, message.receivedAt, remember), duplicate: false }, pending: [] };
+    });
+
+  return {
+    handle(message) {
+      let turn: Turn | null = null;
+      for (let attempt = 1; !turn; attempt++) {
+        try {
+          turn = message.roomId ? roomTurn(message) : privateTurn(message);
+        } catch (error) {
+          const concurrent = error instanceof ConversationConflict || error instanceof StaleErrandError;
+          if (concurrent && attempt < MAX_ATTEMPTS) continue;
+          if (isAppError(error) && error.code === 'unknown_room') throw error;
+          if (isAppError(error) && error.code !== 'internal') {
+            deps.logger.info({ code: error.code, reason: error.message, channel: message.channel }, 'message refused');
+            turn = failedTurn(message, error);
+          } else {
+            deps.logger.error({ err: error, channel: message.channel, sender: message.senderId }, 'message handling failed');
+            turn = failedTurn(message, concurrent ? new AppError('conflict') : new AppError('internal', undefined, undefined, { cause: error }));
+          }
+        }
+      }
+      if (turn.pending.length) {
+        deps.dispatch.enqueue(turn.pending).catch((error: unknown) => {
+          deps.logger.warn({ err: error, outboxIds: turn.pending }, 'outbox dispatch deferred: the sweeper will deliver these');
+        });
+      }
+      return turn.result;
+    },
+  };
+}

@@ -1,0 +1,27 @@
+/** The one inbound shape: every channel converts its messages to this at its edge. */
+export interface InboundMessage {
+  channel: string;
+  /** The sender's identity on the channel (OpenID, wechaty contact id, simulator name). */
+  senderId: string;
+  /** The room (group chat) it was said in, or null for a private chat. */
+  roomId: string | null;
+  text: string;
+  /** The channel's message id, for de-duplication of re-deliveries; null when the channel has none. */
+  messageId: string | null;
+  /** The bot was @mentioned (rooms). */
+  mentionsBot: boolean;
+  receivedAt: number;
+}
+
+/** A message the bot answers with at once. */
+export interface OutboundReply {
+  to: string | null;
+  room: string | null;
+  text: string;
+}
+
+export interface InboundResult {
+  replies: OutboundReply[];
+  /** The message was a re-delivery: the first answer is repeated, nothing is done twice. */
+  duplicate: boolean;
+}

@@ -1,0 +1,34 @@
+import type { NewOutboxMessage } from '../db/outbox-repository.ts';
+import type { RoomEntry, StaffMember } from './directory.ts';
+
+/** Addressing notifications: to rooms, or privately to staff on their first channel identity. */
+
+export function toRooms(rooms: readonly RoomEntry[], text: string, errandId: number | null, key: string): NewOutboxMessage[] {
+  return rooms.map((room) => ({
+    channel: room.channel,
+    recipient: null,
+    room: room.externalId,
+    text,
+    kind: 'notification' as const,
+    errandId,
+    dedupeKey: `${key}-room-${room.channel}-${room.externalId}`,
+  }));
+}
+
+export function toStaff(staff: readonly StaffMember[], text: string, errandId: number | null, key: string): NewOutboxMessage[] {
+  return staff.flatMap((person) => {
+    const identity = person.identities[0];
+    if (!identity) return [];
+    return [
+      {
+        channel: identity.channel,
+        recipient: identity.externalId,
+        room: null,
+        text,
+        kind: 'notification' as const,
+        errandId,
+        dedupeKey: `${key}-person-${person.id}`,
+      },
+    ];
+  });
+}

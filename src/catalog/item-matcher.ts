@@ -1,0 +1,251 @@
+import { pinyin } from 'pinyin-pro';
+import { normaliseText } from '../text/normalise.ts';
+import type { CatalogItem } from './catalog-schema.ts';
+
+/**
+ * Maps what a villager types (or what voice recognition heard) to catalogue items.
+ *
+ * Every phrase of an item (its name and the parts of it, its aliases, its keywords) and the query are
+ * cut into pairs of neighbouring characters and into single characters, each compared three ways:
+ * the same characters (full weight), the same pinyin (a typo or homophone: 低报 → 低保, 身分证 →
+ * 身份证) and the same *fuzzy* pinyin (the sounds Sichuan speech and pinyin typing confuse merged:
+ * zh/z, ch/c, sh/s, n/l, f/h, -eng/-en, -ing/-in, -ang/-an; 独身子女 → 独生子女). Features are
+ * weighted by how rare they are in the catalogue (idf), so 补助 counts for little and 宅基 a lot.
+ * Filler words (啥子, 咋个, 一下…) are cut out first. An item needs at least one pair that matches
+ * by characters or exact pinyin; a fuzzy sound alone is not enough evidence.
+ *
+ * The score (0–1) blends how completely the item's best phrase appears in the query with how much of
+ * the query the item explains. Pure and synchronous; built once per catalogue version.
+ */
+
+export interface ItemMatch {
+  id: string;
+  name: string;
+  category: string;
+  /** 0–1: how well the item explains the query. */
+  score: number;
+}
+
+export interface ItemMatcher {
+  match(query: string, limit?: number): ItemMatch[];
+}
+
+export interface MatcherLexicon {
+  /** Words that carry no meaning for matching (啥子, 咋个, 一下, 请问…). */
+  fillerWords: readonly string[];
+}
+
+/** Below this a candidate is not plausible and is not returned. */
+export const PLAUSIBLE_SCORE = 0.3;
+export const MAX_MATCHES = 5;
+
+const FIELD_WEIGHT = { name: 1, alias: 1, keyword: 0.75 } as const;
+type Field = keyof typeof FIELD_WEIGHT;
+/** Same characters · same pinyin · same fuzzy pinyin. */
+const TIER_WEIGHT = [1, 0.85, 0.6] as const;
+const SINGLE_WEIGHT = 0.5;
+/** Weight of query content that no item knows: it lowers how much an item explains. */
+const UNKNOWN_WEIGHT = 0.6;
+
+const INITIAL_MERGES: [RegExp, string][] = [
+  [/^zh/, 'z'],
+  [/^ch/, 'c'],
+  [/^sh/, 's'],
+  [/^n(?=[aeiouv])/, 'l'],
+  [/^f(?=[aeiou])/, 'h'],
+];
+const FINAL_MERGES: [RegExp, string][] = [
+  [/eng$/, 'en'],
+  [/ing$/, 'in'],
+  [/ang$/, 'an'],
+];
+
+function fuzzy(syllable: string): string {
+  let out = syllable;
+  for (const [re, to] of INITIAL_MERGES) out = out.replace(re, to);
+  for (const [re, to] of FINAL_MERGES) out = out.replace(re, to);
+  return out;
+}
+
+/** A pair of neighbouring characters or a single character, in its three spellings. */
+interface Feature {
+  chars: string;
+  sound: string;
+  fuzzy: string;
+  single: boolean;
+}
+
+interface Char {
+  char: string;
+  sound: string;
+}
+
+function createFeaturiser(fillerWords: readonly string[]) {
+  const fillers = [...fillerWords].map((w) => normaliseText(w)).filter(Boolean).sort((a, b) => b.length - a.length);
+  const fillerRe = fillers.length ? new RegExp(fillers.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g') : null;
+
+  const runs = (text: string): Char[][] => {
+    // Fillers are cut out and the words around them joined: 打啥子药 → 打药.
+    let t = arabicToChinese(normaliseText(text));
+    if (fillerRe) t = t.replace(fillerRe, '');
+    const out: Char[][] = [];
+    for (const run of t.split(/[^\p{Script=Han}]+/u)) {
+      if (!run) continue;
+      const chars = [...run];
+      const sounds = pinyin(run, { toneType: 'none', type: 'array', nonZh: 'removed', v: true });
+      if (sounds.length !== chars.length) continue;
+      out.push(chars.map((char, i) => ({ char, sound: sounds[i] ?? char })));
+    }
+    return out;
+  };
+
+  return (text: string): Feature[] => {
+    const features: Feature[] = [];
+    for (const run of runs(text)) {
+      for (let i = 0; i < run.length; i++) {
+        const a = run[i] as Char;
+        features.push({ chars: a.char, sound: a.sound, fuzzy: fuzzy(a.sound), single: true });
+        const b = run[i + 1];
+        if (b) features.push({ chars: a.char + b.char, sound: `${a.sound}_${b.sound}`, fuzzy: `${fuzzy(a.sound)}_${fuzzy(b.sound)}`, single: false });
+      }
+    }
+    return features;
+  };
+}
+
+const DIGITS = '零一二三四五六七八九';
+
+/** 15 → 十五, 60 → 六十, 8000 → 八千 (as said aloud), so typed and spoken numbers meet. */
+function arabicToChinese(text: string): string {
+  return text.replace(/\d+/g, (digits) => {
+    const n = Number(digits);
+    if (!Number.isSafeInteger(n) || n >= 10000) return digits.split('').map((d) => DIGITS[Number(d)]).join('');
+    if (n === 0) return '零';
+    const units = ['', '十', '百', '千'];
+    const parts = String(n).split('').reverse();
+    let out = '';
+    let zero = false;
+    for (let i = parts.length - 1; i >= 0; i--) {
+      const d = Number(parts[i]);
+      if (d === 0) {
+        zero = out !== '';
+        continue;
+      }
+      if (zero) out += '零';
+      zero = false;
+      out += (d === 1 && i === 1 && out === '' ? '' : (DIGITS[d] ?? '')) + (units[i] ?? '');
+    }
+    return out;
+  });
+}
+
+interface Phrase {
+  field: Field;
+  pairs: Feature[];
+}
+
+interface IndexedItem {
+  item: CatalogItem;
+  phrases: Phrase[];
+  /** Best field weight of each spelling found in the item. */
+  byChars: Map<string, number>;
+  bySound: Map<string, number>;
+  byFuzzy: Map<string, number>;
+}
+
+function phrasesOf(item: CatalogItem): { field: Field; text: string }[] {
+  const parts = item.name.split(/[/／、]/).filter((p) => [...p].length >= 2);
+  return [
+    { field: 'name', text: item.name.replace(/[/／]/g, '') },
+    ...(parts.length > 1 ? parts.map((text) => ({ field: 'name' as const, text })) : []),
+    ...item.aliases.map((text) => ({ field: 'alias' as const, text })),
+    ...item.keywords.map((text) => ({ field: 'keyword' as const, text })),
+  ];
+}
+
+const raise = (map: Map<string, number>, key: string, weight: number) => map.set(key, Math.max(map.get(key) ?? 0, weight));
+
+export function createItemMatcher(items: readonly CatalogItem[], lexicon: MatcherLexicon = { fillerWords: [] }): ItemMatcher {
+  const featurise = createFeaturiser(lexicon.fillerWords);
+
+  const indexed: IndexedItem[] = items.map((item) => {
+    const entry: IndexedItem = { item, phrases: [], byChars: new Map(), bySound: new Map(), byFuzzy: new Map() };
+    for (const { field, text } of phrasesOf(item)) {
+      const features = featurise(text);
+      for (const f of features) {
+        raise(entry.byChars, f.chars, FIELD_WEIGHT[field]);
+        raise(entry.bySound, f.sound, FIELD_WEIGHT[field]);
+        raise(entry.byFuzzy, f.fuzzy, FIELD_WEIGHT[field]);
+      }
+      const pairs = features.filter((f) => !f.single);
+      if (pairs.length) entry.phrases.push({ field, pairs });
+    }
+    return entry;
+  });
+
+  // Document frequency by fuzzy spelling: the loosest key, so homophones share one rarity.
+  const df = new Map<string, number>();
+  for (const entry of indexed) for (const key of entry.byFuzzy.keys()) df.set(key, (df.get(key) ?? 0) + 1);
+  const n = indexed.length;
+  const idf = (f: Feature) => {
+    const d = df.get(f.fuzzy);
+    return d ? Math.log(1 + n / d) : 0;
+  };
+  const featureWeight = (f: Feature) => idf(f) * (f.single ? SINGLE_WEIGHT : 1);
+
+  /** Tier of the best spelling under which the item knows the feature, with the field weight. */
+  const lookup = (entry: IndexedItem, f: Feature): { tier: 0 | 1 | 2; field: number } | null => {
+    const c = entry.byChars.get(f.chars);
+    if (c !== undefined) return { tier: 0, field: c };
+    const s = entry.bySound.get(f.sound);
+    if (s !== undefined) return { tier: 1, field: s };
+    const z = entry.byFuzzy.get(f.fuzzy);
+    if (z !== undefined) return { tier: 2, field: z };
+    return null;
+  };
+
+  return {
+    match(query, limit = MAX_MATCHES) {
+      const seen = new Set<string>();
+      const features = featurise(query).filter((f) => (seen.has(f.chars) ? false : (seen.add(f.chars), true)));
+      const known = features.filter((f) => df.has(f.fuzzy));
+      const unknownPairs = features.filter((f) => !f.single && !df.has(f.fuzzy)).length;
+      const queryWeight = known.reduce((sum, f) => sum + featureWeight(f), 0) + UNKNOWN_WEIGHT * unknownPairs;
+      if (known.length === 0 || queryWeight === 0) return [];
+
+      const scored: ItemMatch[] = [];
+      for (const entry of indexed) {
+        let explained = 0;
+        let anchored = false;
+        const matchedPairs = new Map<string, number>();
+        for (const f of known) {
+          const hit = lookup(entry, f);
+          if (!hit) continue;
+          explained += featureWeight(f) * hit.field * TIER_WEIGHT[hit.tier];
+          if (!f.single) {
+            matchedPairs.set(f.fuzzy, Math.max(matchedPairs.get(f.fuzzy) ?? 0, TIER_WEIGHT[hit.tier]));
+            if (hit.tier < 2) anchored = true;
+          }
+        }
+        if (!anchored) continue;
+        let phraseCover = 0;
+        for (const phrase of entry.phrases) {
+          let total = 0;
+          let found = 0;
+          for (const p of phrase.pairs) {
+            const w = idf(p);
+            total += w;
+            found += w * (matchedPairs.get(p.fuzzy) ?? 0);
+          }
+          if (total > 0) phraseCover = Math.max(phraseCover, (found / total) * FIELD_WEIGHT[phrase.field]);
+        }
+        const score = 0.5 * phraseCover + 0.5 * Math.min(1, explained / queryWeight);
+        if (score >= PLAUSIBLE_SCORE) {
+          scored.push({ id: entry.item.id, name: entry.item.name, category: entry.item.category, score: Math.round(score * 1000) / 1000 });
+        }
+      }
+      scored.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
+      return scored.slice(0, Math.max(0, Math.min(limit, MAX_MATCHES)));
+    },
+  };
+}

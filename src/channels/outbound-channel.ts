@@ -1,0 +1,17 @@
+/** A channel's sending side. Each channel adapter implements it; the outbox worker calls it. */
+export interface OutboundMessage {
+  outboxId: number;
+  recipient: string | null;
+  room: string | null;
+  text: string;
+}
+
+export interface OutboundChannel {
+  readonly name: string;
+  send(message: OutboundMessage): Promise<void>;
+}
+
+/** The remote refused the message for good (e.g. the user blocked the account): do not retry. */
+export class PermanentDeliveryError extends Error {
+  override name = 'PermanentDeliveryError';
+}

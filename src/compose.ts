@@ -1,0 +1,183 @@
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import type { Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { FastifyInstance } from 'fastify';
+import type { Logger as PinoLogger } from 'pino';
+import { createCalendarBook } from './app/calendar-book.ts';
+import { createCatalogCache, type CatalogCache } from './app/catalog-cache.ts';
+import { createDirectoryCache, type DirectoryCache } from './app/directory.ts';
+import { createInboundHandler, type InboundHandler } from './app/inbound-handler.ts';
+import { loadHolidaySchedules } from './calendar/holiday-data.ts';
+import { shanghaiDate, yearOf } from './calendar/local-date.ts';
+import { readCatalogFile } from './catalog/catalog-file.ts';
+import { createSimulatorChannel } from './channels/simulator-channel.ts';
+import type { Config } from './config/config.ts';
+import { loadContent } from './content/load-content.ts';
+import { actionRegistry } from './conversation/actions/action-registry.ts';
+import { createConversationEngine } from './conversation/engine.ts';
+import { validateFlows } from './conversation/flow-validation.ts';
+import type { TemplateSet } from './conversation/templates.ts';
+import { seedCatalogIfEmpty } from './db/catalog-repository.ts';
+import { openDatabase, type Database } from './db/open-database.ts';
+import { buildServer } from './http/build-server.ts';
+import { createOutboxQueue, createOutboxWorker, sweepOutbox } from './jobs/outbox-delivery.ts';
+
+/**
+ * Builds a whole Daiban process from a validated config: database (migrated), catalogue (seeded on
+ * first start), calendars, conversation content (validated), caches, the inbound handler, the
+ * outbox queue and worker, and the HTTP server (not listening). main.ts and the integration tests
+ * both use it; `close()` stops everything in order.
+ */
+
+export interface Daiban {
+  server: FastifyInstance;
+  database: Database;
+  inbound: InboundHandler;
+  templates: TemplateSet;
+  catalogs: CatalogCache;
+  directories: DirectoryCache;
+  /** Re-enqueues pending outbox rows (also runs every minute). */
+  sweep(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export interface ComposeOptions {
+  config: Config;
+  redisUrl: string;
+  logger: PinoLogger;
+  clock?: () => number;
+  /** Run the outbox worker in this process (default true). */
+  worker?: boolean;
+  sweepEveryMs?: number;
+}
+
+const projectRoot = fileURLToPath(new URL('..', import.meta.url));
+
+export const contentDirs = {
+  flowsDir: `${projectRoot}flows`,
+  templatesDir: `${projectRoot}templates/zh-CN`,
+};
+
+export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
+  const { config, logger } = options;
+  const clock = options.clock ?? Date.now;
+
+  const content = loadContent(contentDirs);
+  const problems = validateFlows({ flows: content.flows, intents: content.intents, actions: actionRegistry, templates: content.templates });
+  if (problems.length) throw new Error(`conversation flows do not validate:\n  ${problems.join('\n  ')}`);
+  const templates = content.templates;
+
+  const database = openDatabase(config.sqlitePath);
+  const catalogFile = readCatalogFile(config.catalogPath);
+  if (seedCatalogIfEmpty(database, catalogFile, clock())) logger.info({ items: catalogFile.items.length }, 'catalogue loaded from the data file');
+
+  const schedules = loadHolidaySchedules(config.calendarDir);
+  const thisYear = yearOf(shanghaiDate(clock()));
+  for (const year of [thisYear, thisYear + 1]) {
+    const s = schedules.find((y) => y.year === year);
+    if (!s) logger.warn({ year }, `calendar: no holiday data for ${year}; deadlines in ${year} will be marked provisional`);
+    else if (s.status !== 'official') logger.warn({ year, source: s.source }, `calendar: ${year} is provisional (make-up workdays unknown)`);
+  }
+  const calendars = createCalendarBook(database, schedules, logger);
+  const directories = createDirectoryCache(database);
+  const catalogs = createCatalogCache(database);
+  catalogs.current();
+
+  const engine = createConversationEngine({
+    flows: content.flows,
+    intents: content.intents,
+    actions: actionRegistry,
+    labelText: (key) => templates.render(key, {}),
+    resumeAfterMs: config.conversationResumeHours * 3_600_000,
+    maxTextLength: 2000,
+  });
+
+  const connection = { url: options.redisUrl };
+  const queue = createOutboxQueue({ ...connection, enableOfflineQueue: false }, config.bullmqPrefix);
+  queue.on('error', (error) => logger.warn({ err: error }, 'outbox queue: Redis error'));
+  let worker: Worker | null = null;
+  if (options.worker !== false) {
+    worker = createOutboxWorker({
+      connection,
+      prefix: config.bullmqPrefix,
+      database,
+      channels: new Map([['simulator', createSimulatorChannel()]]),
+      logger,
+      now: clock,
+    });
+  }
+
+  const inbound = createInboundHandler({
+    database,
+    directories,
+    catalogs,
+    calendars,
+    templates,
+    engine,
+    deadlines: config.deadlines,
+    dispatch: queue,
+    logger,
+    newPersonId: () => `r-${randomUUID().slice(0, 12)}`,
+  });
+
+  const healthRedis = new Redis(options.redisUrl, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 1000 });
+  healthRedis.on('error', () => undefined);
+  const server = buildServer({
+    logger,
+    adminToken: config.adminToken,
+    simulatorEnabled: config.simulatorEnabled,
+    botName: config.botName,
+    database,
+    inbound,
+    catalogs,
+    directories,
+    clock,
+    health: [
+      {
+        name: 'database',
+        check: async () => {
+          database.sqlite.prepare('SELECT 1').get();
+        },
+      },
+      {
+        name: 'redis',
+        check: async () => {
+          if (healthRedis.status === 'wait' || healthRedis.status === 'end') await healthRedis.connect().catch(() => undefined);
+          const pong = await Promise.race([healthRedis.ping(), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer within 1 s')), 1000).unref())]);
+          if (pong !== 'PONG') throw new Error('unexpected answer to PING');
+        },
+      },
+    ],
+  });
+
+  const sweep = async () => {
+    try {
+      return await sweepOutbox(database, queue);
+    } catch (error) {
+      logger.warn({ err: error }, 'outbox sweep failed; will try again');
+      return 0;
+    }
+  };
+  void sweep();
+  const timer = setInterval(() => void sweep(), options.sweepEveryMs ?? 60_000);
+  timer.unref();
+
+  return {
+    server,
+    database,
+    inbound,
+    templates,
+    catalogs,
+    directories,
+    sweep,
+    async close() {
+      clearInterval(timer);
+      await server.close();
+      await worker?.close();
+      await queue.close();
+      healthRedis.disconnect();
+      database.close();
+    },
+  };
+}

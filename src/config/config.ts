@@ -1,0 +1,128 @@
+import { z } from 'zod';
+
+/**
+ * The one configuration of a Daiban process, built from flat environment keys.
+ * `.env.example` documents every key of `envSchema`; a test keeps the two in step.
+ */
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const port = z.coerce
+  .number({ error: 'must be a number' })
+  .int('must be a whole number')
+  .min(0, 'must be 0–65535')
+  .max(65535, 'must be 0–65535');
+
+const workingDays = (fallback: number) =>
+  z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1).max(60).default(fallback);
+
+export const envSchema = z.object({
+  HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+  HTTP_PORT: port.default(3000),
+  SQLITE_PATH: z.string().min(1).default('./data/daiban.db'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/\S+$/, 'must look like redis://host:port')
+    .optional(),
+  BULLMQ_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9_-]{1,40}$/, 'lower-case letters, digits, - and _ only')
+    .default('daiban'),
+  ADMIN_TOKEN: z.string({ error: 'is required' }).min(16, 'must be at least 16 characters'),
+  SIMULATOR_ENABLED: booleanFlag.default(false),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  CATALOG_PATH: z.string().min(1).default('./data/catalog.yaml'),
+  CALENDAR_DIR: z.string().min(1).default('./data/calendar'),
+  DEADLINE_CLAIM_DAYS: workingDays(1),
+  DEADLINE_DELIVERY_DAYS: workingDays(3),
+  DEADLINE_FEEDBACK_DAYS: workingDays(2),
+  DEADLINE_RATING_DAYS: workingDays(5),
+  DEADLINE_RECTIFICATION_DAYS: workingDays(15),
+  DEADLINE_PICKUP_DAYS: workingDays(2),
+  DEADLINE_HANDLING_DAYS: workingDays(5),
+  DEADLINE_HANDBACK_DAYS: workingDays(2),
+  CONVERSATION_RESUME_HOURS: z.coerce.number().int().min(1).max(720).default(6),
+  BOT_NAME: z.string().trim().min(1).max(30).default('代办助手'),
+});
+
+export type EnvKey = keyof typeof envSchema.shape;
+export const envKeys = Object.keys(envSchema.shape) as EnvKey[];
+
+export interface DeadlinePolicy {
+  claimDays: number;
+  deliveryDays: number;
+  feedbackDays: number;
+  ratingDays: number;
+  rectificationDays: number;
+  pickupDays: number;
+  handlingDays: number;
+  handbackDays: number;
+}
+
+export interface Config {
+  http: { host: string; port: number };
+  sqlitePath: string;
+  /** Absent: the launcher finds a local Redis or starts a private one. */
+  redisUrl: string | undefined;
+  bullmqPrefix: string;
+  adminToken: string;
+  simulatorEnabled: boolean;
+  logLevel: z.infer<typeof envSchema.shape.LOG_LEVEL>;
+  catalogPath: string;
+  calendarDir: string;
+  deadlines: DeadlinePolicy;
+  conversationResumeHours: number;
+  /** The bot's display name: "@<name>" in a room mentions it. */
+  botName: string;
+}
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
+
+/** Reads the flat environment once; reports every problem at the same time. */
+export function loadConfig(env: Record<string, string | undefined>): ConfigResult {
+  // Empty strings count as unset, as in most dotenv tooling.
+  const cleaned = Object.fromEntries(envKeys.map((key) => [key, env[key] === '' ? undefined : env[key]]));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`);
+    return { ok: false, problems };
+  }
+  const e = parsed.data;
+  return {
+    ok: true,
+    config: {
+      http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
+      sqlitePath: e.SQLITE_PATH,
+      redisUrl: e.REDIS_URL,
+      bullmqPrefix: e.BULLMQ_PREFIX,
+      adminToken: e.ADMIN_TOKEN,
+      simulatorEnabled: e.SIMULATOR_ENABLED,
+      logLevel: e.LOG_LEVEL,
+      catalogPath: e.CATALOG_PATH,
+      calendarDir: e.CALENDAR_DIR,
+      deadlines: {
+        claimDays: e.DEADLINE_CLAIM_DAYS,
+        deliveryDays: e.DEADLINE_DELIVERY_DAYS,
+        feedbackDays: e.DEADLINE_FEEDBACK_DAYS,
+        ratingDays: e.DEADLINE_RATING_DAYS,
+        rectificationDays: e.DEADLINE_RECTIFICATION_DAYS,
+        pickupDays: e.DEADLINE_PICKUP_DAYS,
+        handlingDays: e.DEADLINE_HANDLING_DAYS,
+        handbackDays: e.DEADLINE_HANDBACK_DAYS,
+      },
+      conversationResumeHours: e.CONVERSATION_RESUME_HOURS,
+      botName: e.BOT_NAME,
+    },
+  };
+}
+
+/** For logs: the configuration with secrets replaced. */
+export function redactConfig(config: Config): Record<string, unknown> {
+  return {
+    ...config,
+    adminToken: '[redacted]',
+    redisUrl: config.redisUrl?.replace(/\/\/([^@/]*)@/, '//[redacted]@'),
+  };
+}

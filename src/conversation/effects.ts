@@ -1,0 +1,23 @@
+/**
+ * What a conversation asks the application to do. The engine only describes; the application
+ * applies all effects of one message in one database transaction, then renders the replies with
+ * the effects' results (e.g. the new receipt number).
+ */
+
+export type Beneficiary = { kind: 'self' } | { kind: 'family'; name: string; relation: string };
+
+export const complaintTypes = ['shirking', 'added_obligation', 'overdue', 'extra_fee', 'other'] as const;
+export type ComplaintType = (typeof complaintTypes)[number];
+
+export type Effect =
+  | { kind: 'register_person'; name: string; villageCode: string; phone: string | null; tags: string[] }
+  | { kind: 'create_errand'; itemId: string; beneficiary: Beneficiary; privacyConsent: boolean | null }
+  | { kind: 'withdraw_errand'; errandId: number }
+  | { kind: 'contact_agent'; message: string | null }
+  | { kind: 'record_complaint'; type: ComplaintType; text: string; receiptNo: string | null };
+
+/** Values an applied effect gives back, for the replies that follow it. */
+export interface EffectResults {
+  receiptNo?: string;
+  [key: string]: unknown;
+}

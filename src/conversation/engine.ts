@@ -1,0 +1,338 @@
+import { shanghaiDate } from '../calendar/local-date.ts';
+import { hasWords } from '../text/normalise.ts';
+import type { ActionRegistry, ActionResult } from './action-spec.ts';
+import {
+  IDLE_FLOW,
+  MAX_HISTORY,
+  REGISTER_FLOW,
+  type ConversationState,
+  type FlowData,
+  type FlowPosition,
+  type Json,
+} from './conversation-state.ts';
+import type { Effect } from './effects.ts';
+import type { FlowContext } from './flow-context.ts';
+import type { Edge, Flow, FlowState, Intent } from './flow-schema.ts';
+import { buildRenderVars } from './render-vars.ts';
+import { matchIntent, matchOptionWord, numberOptions, readNumber, type NumberedOption } from './reply-reading.ts';
+
+/**
+ * The conversation engine: (state, input, context) → (new state, replies, effects). Pure and
+ * synchronous: no IO, no clock (the time is `ctx.now`), no randomness. Replies are template
+ * references with their variables; the application renders them after applying the effects.
+ *
+ * Reading an answer, in order: a choice number or an option's word; a global intent (帮助, 取消,
+ * 返回, 重新开始, 菜单, 我的代办…); the state's text action; otherwise the question is asked once
+ * more with its choices, and the second time the resident gets the menu and the agent's contact.
+ */
+
+export interface EngineDefinition {
+  flows: ReadonlyMap<string, Flow>;
+  intents: readonly Intent[];
+  actions: ActionRegistry;
+  /** Text of a static template (option labels). */
+  labelText: (key: string) => string;
+  /** After this long without a message, a half-finished flow greets the resident with where they were. */
+  resumeAfterMs: number;
+  /** Longest message read; longer ones are refused politely. */
+  maxTextLength: number;
+}
+
+export type Input = { kind: 'text'; text: string } | { kind: 'start' };
+
+export type Reply =
+  | { kind: 'template'; template: string; vars: Record<string, unknown> }
+  | { kind: 'options'; items: { number: number; label: string }[] };
+
+export interface StepResult {
+  state: ConversationState;
+  replies: Reply[];
+  effects: Effect[];
+}
+
+export interface ConversationEngine {
+  step(previous: ConversationState | null, input: Input, ctx: FlowContext): StepResult;
+}
+
+/** Guards against a loop of decision states that never waits for the resident. */
+const MAX_AUTOMATIC_MOVES = 25;
+
+export class FlowDefinitionError extends Error {
+  override name = 'FlowDefinitionError';
+}
+
+interface Session {
+  conv: ConversationState;
+  replies: Reply[];
+  effects: Effect[];
+  ctx: FlowContext;
+  moves: number;
+}
+
+export function createConversationEngine(def: EngineDefinition): ConversationEngine {
+  const flowOf = (id: string): Flow => {
+    const flow = def.flows.get(id);
+    if (!flow) throw new FlowDefinitionError(`unknown flow ${id}`);
+    return flow;
+  };
+  const stateOf = (flow: Flow, id: string): FlowState => {
+    const st = flow.states[id];
+    if (!st) throw new FlowDefinitionError(`unknown state ${flow.id}.${id}`);
+    return st;
+  };
+
+  const say = (s: Session, template: string, extra: FlowData = {}) => {
+    s.replies.push({ kind: 'template', template, vars: { ...buildRenderVars(s.conv.data, s.ctx, shanghaiDate(s.ctx.now)), ...extra } });
+  };
+
+  const listOf = (s: Session, key: string | undefined): { value: Json; label: string }[] => {
+    if (!key) return [];
+    const list = s.conv.data[key];
+    if (!Array.isArray(list)) return [];
+    return list.flatMap((entry) => {
+      if (entry && typeof entry === 'object' && !Array.isArray(entry) && 'value' in entry && typeof entry.label === 'string') {
+        return [{ value: entry.value ?? null, label: entry.label }];
+      }
+      return [];
+    });
+  };
+
+  const optionsOf = (s: Session, st: FlowState): NumberedOption[] =>
+    numberOptions(listOf(s, st.reply?.list).length, st.reply?.options ?? [], def.labelText);
+
+  /** Shows the current state's question: its texts, then the numbered list and options. */
+  const prompt = (s: Session) => {
+    const st = stateOf(flowOf(s.conv.flowId), s.conv.stateId);
+    for (const key of st.say) say(s, key);
+    const items = [
+      ...listOf(s, st.reply?.list).map((entry, i) => ({ number: i + 1, label: entry.label })),
+      ...optionsOf(s, st).map((o) => ({ number: o.number, label: o.label })),
+    ];
+    if (items.length) s.replies.push({ kind: 'options', items });
+  };
+
+  const idle = (now: number): ConversationState => {
+    const main = flowOf(IDLE_FLOW);
+    return { flowId: main.id, flowVersion: main.version, stateId: main.start, data: {}, history: [], retries: 0, interrupted: null, lastActiveAt: now };
+  };
+
+  const runAction = (s: Session, name: string, text: string | null): ActionResult => {
+    const action = def.actions[name];
+    if (!action) throw new FlowDefinitionError(`unknown action ${name}`);
+    const result = action.run({ text, data: s.conv.data, ctx: s.ctx });
+    if (!(result.outcome in action.outcomes)) throw new FlowDefinitionError(`action ${name} returned undeclared outcome ${result.outcome}`);
+    if (result.set) {
+      const data = { ...s.conv.data };
+      for (const [key, value] of Object.entries(result.set)) if (value !== undefined) data[key] = value;
+      s.conv.data = data;
+    }
+    if (result.effects) s.effects.push(...result.effects);
+    return result;
+  };
+
+  const startFlow = (s: Session, flowId: string, carry: FlowData) => {
+    const flow = flowOf(flowId);
+    const data: FlowData = {};
+    for (const key of flow.accepts) if (key in carry) data[key] = carry[key] as Json;
+    s.conv = { ...s.conv, flowId: flow.id, flowVersion: flow.version, stateId: flow.start, data, history: [], retries: 0 };
+    enter(s, flow.start);
+  };
+
+  const goIdle = (s: Session, showMenu: boolean) => {
+    const main = flowOf(IDLE_FLOW);
+    s.conv = { ...s.conv, flowId: main.id, flowVersion: main.version, stateId: main.start, data: {}, history: [], retries: 0, interrupted: null };
+    if (showMenu) prompt(s);
+  };
+
+  const finishFlow = (s: Session) => {
+    const back = s.conv.interrupted;
+    if (back && def.flows.get(back.flowId)?.version === back.flowVersion) {
+      s.conv = { ...s.conv, ...back, retries: 0, interrupted: null };
+      say(s, 'common.resume_interrupted');
+      prompt(s);
+      return;
+    }
+    goIdle(s, false);
+  };
+
+  const goTo = (s: Session, target: string) => {
+    if (target === 'retry') return retry(s);
+    if (target === 'end') return finishFlow(s);
+    if (target === 'menu') return goIdle(s, true);
+    if (target.startsWith('flow:')) return startFlow(s, target.slice(5), s.conv.data);
+    const current = stateOf(flowOf(s.conv.flowId), s.conv.stateId);
+    if (current.reply) {
+      s.conv.history = [...s.conv.history, { stateId: s.conv.stateId, data: s.conv.data }].slice(-MAX_HISTORY);
+    }
+    enter(s, target);
+  };
+
+  const follow = (s: Session, edge: Edge | undefined) => {
+    if (!edge) return retry(s);
+    if (edge.do) runAction(s, edge.do, null);
+    for (const key of edge.say) say(s, key);
+    goTo(s, edge.to);
+  };
+
+  /** Moves into a state: a decision state decides at once; a question state asks. */
+  const enter = (s: Session, stateId: string) => {
+    if (++s.moves > MAX_AUTOMATIC_MOVES) throw new FlowDefinitionError(`flow ${s.conv.flowId} loops without asking at ${stateId}`);
+    const st = stateOf(flowOf(s.conv.flowId), stateId);
+    s.conv = { ...s.conv, stateId, retries: 0 };
+    if (st.decide) {
+      const result = runAction(s, st.decide, null);
+      return follow(s, st.on[result.outcome]);
+    }
+    prompt(s);
+  };
+
+  const retry = (s: Session) => {
+    if (s.conv.retries < 1) {
+      const retries = s.conv.retries + 1;
+      say(s, 'common.retry');
+      prompt(s);
+      s.conv.retries = retries;
+      return;
+    }
+    if (s.conv.flowId === REGISTER_FLOW) {
+      // Without registration there is no menu to fall back to: give the contact and ask again.
+      say(s, 'common.fallback_register');
+      s.conv.retries = 0;
+      prompt(s);
+      return;
+    }
+    say(s, 'common.fallback');
+    goIdle(s, true);
+  };
+
+  const help = (s: Session) => {
+    const flow = flowOf(s.conv.flowId);
+    const st = stateOf(flow, s.conv.stateId);
+    say(s, st.help ?? flow.help ?? 'common.help');
+    if (s.conv.flowId !== IDLE_FLOW) prompt(s);
+  };
+
+  const handleIntent = (s: Session, intent: Intent, rest: string) => {
+    switch (intent.does) {
+      case 'help':
+        return help(s);
+      case 'menu':
+        return goIdle(s, true);
+      case 'cancel':
+        say(s, s.conv.flowId === IDLE_FLOW ? 'common.nothing_to_cancel' : 'common.cancelled');
+        return goIdle(s, true);
+      case 'back': {
+        const previous = s.conv.history.at(-1);
+        if (!previous) {
+          say(s, 'common.no_back');
+          return prompt(s);
+        }
+        s.conv = { ...s.conv, stateId: previous.stateId, data: previous.data, history: s.conv.history.slice(0, -1), retries: 0 };
+        return prompt(s);
+      }
+      case 'restart':
+        say(s, 'common.restarted');
+        return startFlow(s, s.conv.flowId === IDLE_FLOW ? IDLE_FLOW : s.conv.flowId, {});
+      default: {
+        const target = flowOf(intent.does.slice(5));
+        if (target.interrupts && s.conv.flowId !== IDLE_FLOW && s.conv.flowId !== target.id) {
+          const { flowId, flowVersion, stateId, data, history } = s.conv;
+          s.conv.interrupted = { flowId, flowVersion, stateId, data, history } satisfies FlowPosition;
+        } else {
+          s.conv.interrupted = null;
+        }
+        return startFlow(s, target.id, { initialText: rest });
+      }
+    }
+  };
+
+  const answer = (s: Session, text: string) => {
+    const flow = flowOf(s.conv.flowId);
+    const st = stateOf(flow, s.conv.stateId);
+    const reply = st.reply;
+    if (!reply) throw new FlowDefinitionError(`state ${flow.id}.${s.conv.stateId} does not wait for a reply`);
+
+    const list = listOf(s, reply.list);
+    const options = optionsOf(s, st);
+    const n = readNumber(text);
+    if (n !== null) {
+      const option = options.find((o) => o.number === n);
+      if (option) return follow(s, st.on[option.id]);
+      const entry = n >= 1 ? list[n - 1] : undefined;
+      if (entry && reply.into) {
+        s.conv.data = { ...s.conv.data, [reply.into]: entry.value };
+        return follow(s, st.on.chosen);
+      }
+    }
+    const worded = matchOptionWord(text, options);
+    if (worded) return follow(s, st.on[worded.id]);
+
+    const intent = matchIntent(text, def.intents);
+    if (intent) return handleIntent(s, intent.intent, intent.rest);
+
+    if (reply.text) {
+      const result = runAction(s, reply.text, text);
+      return follow(s, st.on[result.outcome]);
+    }
+    retry(s);
+  };
+
+  return {
+    step(previous, input, ctx) {
+      const s: Session = { conv: previous ? structuredClone(previous) : idle(ctx.now), replies: [], effects: [], ctx, moves: 0 };
+      const idleFor = ctx.now - s.conv.lastActiveAt;
+      s.conv.lastActiveAt = ctx.now;
+
+      // A flow that changed since this conversation was saved is restarted politely, never replayed.
+      const saved = def.flows.get(s.conv.flowId);
+      if (!saved || saved.version !== s.conv.flowVersion || !saved.states[s.conv.stateId] || saved.states[s.conv.stateId]?.decide) {
+        const restartable = saved && saved.id !== IDLE_FLOW ? saved.id : null;
+        s.conv = idle(ctx.now);
+        if (restartable) {
+          say(s, 'common.flow_updated');
+          startFlow(s, restartable, {});
+          return { state: s.conv, replies: s.replies, effects: s.effects };
+        }
+      }
+
+      if (!ctx.person && s.conv.flowId !== REGISTER_FLOW) {
+        startFlow(s, REGISTER_FLOW, { initialText: input.kind === 'text' ? input.text.slice(0, def.maxTextLength) : '' });
+        return { state: s.conv, replies: s.replies, effects: s.effects };
+      }
+
+      if (input.kind === 'start') {
+        if (s.conv.flowId === IDLE_FLOW) {
+          say(s, 'common.welcome_back');
+          prompt(s);
+        } else {
+          say(s, 'common.resume_after_pause');
+          prompt(s);
+        }
+        return { state: s.conv, replies: s.replies, effects: s.effects };
+      }
+
+      const text = input.text;
+      if (!hasWords(text)) {
+        say(s, 'common.no_words');
+        if (s.conv.flowId === IDLE_FLOW) goIdle(s, true);
+        else prompt(s);
+      } else if ([...text].length > def.maxTextLength) {
+        say(s, 'common.too_long', { maxLength: def.maxTextLength });
+        if (s.conv.flowId !== IDLE_FLOW) prompt(s);
+      } else {
+        const resumed = s.conv.flowId !== IDLE_FLOW && idleFor > def.resumeAfterMs;
+        const before = s.replies.length;
+        answer(s, text);
+        // After a long pause, a reply that did not fit the old question is explained, not counted as a mistake.
+        const retried = s.replies.slice(before).some((r) => r.kind === 'template' && r.template === 'common.retry');
+        if (resumed && retried) {
+          s.replies.splice(before);
+          s.conv.retries = 0;
+          say(s, 'common.resume_after_pause');
+          prompt(s);
+        }
+      }
+      return { state: s.conv, replies: s.replies, effects: s.effects };
+    },
+  };
+}

@@ -1,0 +1,88 @@
+import { Liquid, type Template } from 'liquidjs';
+import { formatChineseDate, formatShanghaiDateTime, isLocalDate } from '../calendar/local-date.ts';
+import { maskName, maskPhone } from '../domain/masking.ts';
+
+/**
+ * Message texts (templates/<locale>/*.yaml) rendered through LiquidJS. Every template is parsed once;
+ * rendering is strict: a variable the template uses but the caller did not give is an error, so a
+ * missing value never reaches a villager as an empty gap. `variables()` answers, by static analysis,
+ * which variables a template needs (flow validation checks them against what each state provides).
+ */
+
+export interface TemplateSet {
+  keys(): string[];
+  has(key: string): boolean;
+  render(key: string, vars: Record<string, unknown>): string;
+  /** Root names of the variables the template reads (e.g. `item` for `item.name`). */
+  variables(key: string): string[];
+  /** A fingerprint of the template's source: changes whenever the text is edited. */
+  version(key: string): string;
+}
+
+export class TemplateError extends Error {
+  constructor(
+    message: string,
+    readonly key: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'TemplateError';
+  }
+}
+
+function createLiquid(): Liquid {
+  const liquid = new Liquid({ strictVariables: true, strictFilters: true, lenientIf: true, ownPropertyOnly: true, greedy: false });
+  liquid.registerFilter('cn_date', (v: unknown) => (typeof v === 'string' && isLocalDate(v) ? formatChineseDate(v) : String(v)));
+  liquid.registerFilter('datetime', (v: unknown) => (typeof v === 'number' ? formatShanghaiDateTime(v) : String(v)));
+  liquid.registerFilter('mask_name', (v: unknown) => maskName(typeof v === 'string' ? v : ''));
+  liquid.registerFilter('mask_phone', (v: unknown) => maskPhone(typeof v === 'string' ? v : ''));
+  liquid.registerFilter('yuan', (v: unknown) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : String(v)));
+  return liquid;
+}
+
+/** Trailing spaces off, at most one blank line in a row, no leading or trailing blank lines. */
+function tidy(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => line.replace(/[ \t]+$/, ''))
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+/**
+ * @param sources template key → Liquid source
+ * @param versions template key → fingerprint of the source (computed by the loader)
+ */
+export function createTemplateSet(sources: Readonly<Record<string, string>>, versions: Readonly<Record<string, string>> = {}): TemplateSet {
+  const liquid = createLiquid();
+  const parsed = new Map<string, Template[]>();
+  const variables = new Map<string, string[]>();
+  const problems: string[] = [];
+  for (const [key, source] of Object.entries(sources)) {
+    try {
+      const tpl = liquid.parse(source, key);
+      parsed.set(key, tpl);
+      variables.set(key, liquid.globalVariablesSync(tpl).sort());
+    } catch (error) {
+      problems.push(`${key}: ${(error as Error).message}`);
+    }
+  }
+  if (problems.length) throw new TemplateError(`templates do not parse:\n  ${problems.join('\n  ')}`, problems[0] ?? '');
+
+  return {
+    keys: () => [...parsed.keys()].sort(),
+    has: (key) => parsed.has(key),
+    variables: (key) => variables.get(key) ?? [],
+    version: (key) => versions[key] ?? 'unversioned',
+    render(key, vars) {
+      const tpl = parsed.get(key);
+      if (!tpl) throw new TemplateError(`no template ${key}`, key);
+      try {
+        return tidy(liquid.renderSync(tpl, vars) as string);
+      } catch (error) {
+        throw new TemplateError(`template ${key} failed: ${(error as Error).message}`, key, { cause: error });
+      }
+    },
+  };
+}

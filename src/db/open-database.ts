@@ -1,0 +1,43 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as schema from './schema.ts';
+
+/**
+ * Opens the SQLite database: WAL journal, foreign keys on, a busy timeout for other processes,
+ * and every committed migration applied. `synchronous = NORMAL` in WAL mode keeps every committed
+ * transaction across a crash or `kill -9` of the process (only an OS crash or power loss can lose
+ * the last few); FULL can be chosen for that too.
+ */
+
+export type Db = BetterSQLite3Database<typeof schema>;
+
+export interface Database {
+  sqlite: BetterSqlite3.Database;
+  db: Db;
+  /** Runs fn in one write transaction (BEGIN IMMEDIATE). fn must not await. */
+  write<T>(fn: () => T): T;
+  close(): void;
+}
+
+export const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
+
+export function openDatabase(path: string, options: { synchronous?: 'NORMAL' | 'FULL' } = {}): Database {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new BetterSqlite3(path);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = drizzle(sqlite, { schema });
+  migrate(db, { migrationsFolder });
+  return {
+    sqlite,
+    db,
+    write: <T>(fn: () => T): T => sqlite.transaction(fn).immediate(),
+    close: () => sqlite.close(),
+  };
+}

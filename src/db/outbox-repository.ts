@@ -1,0 +1,92 @@
+import { and, asc, eq, gt, inArray, isNull } from 'drizzle-orm';
+import type { Database } from './open-database.ts';
+import { outbox } from './schema.ts';
+
+/** Every message the bot sends, in order; notifications wait here until a worker delivers them. */
+
+export type OutboxRow = typeof outbox.$inferSelect;
+
+export interface NewOutboxMessage {
+  channel: string;
+  recipient: string | null;
+  room: string | null;
+  text: string;
+  kind: 'reply' | 'notification';
+  errandId?: number | null;
+  /** Same key, same message: a second insert is ignored. */
+  dedupeKey?: string | null;
+}
+
+/** Inserts messages; replies are sent already (they go out with the answer), notifications wait. Returns the new ids. */
+export function insertOutbox(database: Database, messages: readonly NewOutboxMessage[], now: number): number[] {
+  const ids: number[] = [];
+  for (const m of messages) {
+    const row = database.db
+      .insert(outbox)
+      .values({
+        channel: m.channel,
+        recipient: m.recipient,
+        room: m.room,
+        text: m.text,
+        kind: m.kind,
+        errandId: m.errandId ?? null,
+        dedupeKey: m.dedupeKey ?? null,
+        status: m.kind === 'reply' ? 'sent' : 'pending',
+        attempts: m.kind === 'reply' ? 1 : 0,
+        createdAt: now,
+        sentAt: m.kind === 'reply' ? now : null,
+      })
+      .onConflictDoNothing()
+      .returning({ id: outbox.id })
+      .get();
+    if (row) ids.push(row.id);
+  }
+  return ids;
+}
+
+export function outboxById(database: Database, id: number): OutboxRow | undefined {
+  return database.db.select().from(outbox).where(eq(outbox.id, id)).get();
+}
+
+/** Pending rows with an id above `after`, oldest first. */
+export function pendingOutboxIds(database: Database, after: number, limit: number): number[] {
+  return database.db
+    .select({ id: outbox.id })
+    .from(outbox)
+    .where(and(eq(outbox.status, 'pending'), gt(outbox.id, after)))
+    .orderBy(asc(outbox.id))
+    .limit(limit)
+    .all()
+    .map((r) => r.id);
+}
+
+/** Marks a pending message sent; false when another worker did it already. */
+export function markOutboxSent(database: Database, id: number, now: number): boolean {
+  const r = database.db.update(outbox).set({ status: 'sent', sentAt: now }).where(and(eq(outbox.id, id), eq(outbox.status, 'pending'))).run();
+  return r.changes === 1;
+}
+
+export function markOutboxFailed(database: Database, id: number, error: string, attempts: number, dead: boolean): void {
+  database.db
+    .update(outbox)
+    .set({ lastError: error.slice(0, 500), attempts, ...(dead ? { status: 'dead' as const } : {}) })
+    .where(and(eq(outbox.id, id), eq(outbox.status, 'pending')))
+    .run();
+}
+
+/** What the bot sent through one channel to one identity or one room, after an id. */
+export function sentMessages(database: Database, q: { channel: string; to?: string; room?: string; after: number; limit: number }): OutboxRow[] {
+  const target = q.room !== undefined ? eq(outbox.room, q.room) : and(eq(outbox.recipient, q.to ?? ''), isNull(outbox.room));
+  return database.db
+    .select()
+    .from(outbox)
+    .where(and(eq(outbox.channel, q.channel), target, eq(outbox.status, 'sent'), gt(outbox.id, q.after)))
+    .orderBy(asc(outbox.id))
+    .limit(q.limit)
+    .all();
+}
+
+export function outboxStatuses(database: Database, ids: readonly number[]): OutboxRow[] {
+  if (!ids.length) return [];
+  return database.db.select().from(outbox).where(inArray(outbox.id, [...ids])).all();
+}

@@ -1,0 +1,48 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { CatalogCache } from '../app/catalog-cache.ts';
+import type { DirectoryCache } from '../app/directory.ts';
+import type { InboundHandler } from '../app/inbound-handler.ts';
+import type { Database } from '../db/open-database.ts';
+import { createAdminGuard } from './admin-auth.ts';
+import { installErrorHandler } from './error-handler.ts';
+import { registerAdminRoutes } from './routes/admin-routes.ts';
+import { registerCatalogRoutes } from './routes/catalog-routes.ts';
+import { registerErrandRoutes } from './routes/errand-routes.ts';
+import { registerHealthRoutes, type HealthCheck } from './routes/health-routes.ts';
+import { registerSimulatorRoutes } from './routes/simulator-routes.ts';
+
+/** Builds the HTTP server without listening (tests use inject(); main.ts listens). */
+
+export interface HttpDeps {
+  logger: FastifyBaseLogger;
+  adminToken: string;
+  simulatorEnabled: boolean;
+  botName: string;
+  database: Database;
+  inbound: InboundHandler;
+  catalogs: CatalogCache;
+  directories: DirectoryCache;
+  health: readonly HealthCheck[];
+  clock: () => number;
+}
+
+/** WeChat bodies are small; anything beyond this is refused with 413. */
+export const BODY_LIMIT = 64 * 1024;
+
+export function buildServer(deps: HttpDeps): FastifyInstance {
+  // Request start/end lines only at debug level: at info they would double the log volume of every chat message.
+  const quiet = deps.logger.level !== 'debug' && deps.logger.level !== 'trace';
+  const app: FastifyInstance = Fastify({
+    loggerInstance: deps.logger,
+    bodyLimit: BODY_LIMIT,
+    logController: new LogController({ disableRequestLogging: quiet }),
+  });
+  installErrorHandler(app);
+  const requireAdmin = createAdminGuard(deps.adminToken);
+  registerHealthRoutes(app, deps.health);
+  registerCatalogRoutes(app, { database: deps.database, catalogs: deps.catalogs, requireAdmin, clock: deps.clock });
+  registerAdminRoutes(app, { database: deps.database, directories: deps.directories, requireAdmin, clock: deps.clock });
+  registerErrandRoutes(app, { database: deps.database, directories: deps.directories, requireAdmin });
+  registerSimulatorRoutes(app, { enabled: deps.simulatorEnabled, inbound: deps.inbound, database: deps.database, requireAdmin, clock: deps.clock, botName: deps.botName });
+  return app;
+}

@@ -1,0 +1,32 @@
+import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
+import { z } from 'zod';
+import type { DirectoryCache } from '../../app/directory.ts';
+import { errandList, errandReport } from '../../app/errand-report.ts';
+import type { Database } from '../../db/open-database.ts';
+import { errandStatuses } from '../../domain/errand-lifecycle.ts';
+import { parseReceiptNo } from '../../domain/receipt-number.ts';
+import { AppError } from '../../errors.ts';
+import { parseInput } from '../validation.ts';
+
+/** GET /api/errands/<receiptNo> and GET /api/errands?status=&village= (admin). */
+export function registerErrandRoutes(app: FastifyInstance, deps: { database: Database; directories: DirectoryCache; requireAdmin: preHandlerAsyncHookHandler }): void {
+  const listQuery = z.object({
+    status: z.enum(errandStatuses).optional(),
+    village: z.string().trim().min(1).max(40).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    offset: z.coerce.number().int().min(0).default(0),
+  });
+
+  app.get('/api/errands', { preHandler: deps.requireAdmin }, async (request) => {
+    const q = parseInput(listQuery, request.query);
+    return { errands: errandList(deps.database, deps.directories.current(), q) };
+  });
+
+  app.get<{ Params: { receiptNo: string } }>('/api/errands/:receiptNo', { preHandler: deps.requireAdmin }, async (request) => {
+    const receiptNo = parseReceiptNo(request.params.receiptNo);
+    if (!receiptNo) throw new AppError('invalid_request', `not a receipt number: ${request.params.receiptNo}`);
+    const report = errandReport(deps.database, deps.directories.current(), receiptNo);
+    if (!report) throw new AppError('errand_not_found', `no errand ${receiptNo}`);
+    return report;
+  });
+}

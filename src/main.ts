@@ -1,0 +1,49 @@
+import pino from 'pino';
+import { composeDaiban } from './compose.ts';
+import { loadConfig, redactConfig } from './config/config.ts';
+import { resolveRedis } from './redis/local-redis.ts';
+
+/**
+ * The composition root: reads the configuration once (listing every problem and exiting non-zero
+ * when there are any), finds Redis, builds the process, listens, and shuts down in order on
+ * SIGINT/SIGTERM.
+ */
+export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const loaded = loadConfig(env);
+  if (!loaded.ok) {
+    console.error(`Daiban cannot start: the configuration has ${loaded.problems.length} problem(s):`);
+    for (const p of loaded.problems) console.error(`  - ${p}`);
+    console.error('See .env.example for every key and its meaning.');
+    process.exit(1);
+  }
+  const config = loaded.config;
+  const logger = pino({ level: config.logLevel, redact: ['req.headers.authorization', 'adminToken'] });
+  logger.info({ config: redactConfig(config) }, 'starting');
+
+  const redis = await resolveRedis(config.redisUrl, { info: (m) => logger.info(m), warn: (m) => logger.warn(m) });
+  const daiban = await composeDaiban({ config, redisUrl: redis.url, logger });
+  const address = await daiban.server.listen({ host: config.http.host, port: config.http.port });
+  logger.info({ address, simulator: config.simulatorEnabled }, 'Daiban is listening');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    try {
+      await daiban.close();
+      await redis.stop?.();
+    } finally {
+      process.exit(0);
+    }
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((error: unknown) => {
+    console.error('Daiban failed to start:', error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}
