@@ -100,10 +100,10 @@ export function createConversationEngine(def: EngineDefinition): ConversationEng
   const optionsOf = (s: Session, st: FlowState): NumberedOption[] =>
     numberOptions(listOf(s, st.reply?.list).length, st.reply?.options ?? [], def.labelText);
 
-  /** Shows the current state's question: its texts, then the numbered list and options. */
-  const prompt = (s: Session) => {
+  /** Shows the current state's question: its texts (unless only the choices are wanted), then the numbered list and options. */
+  const prompt = (s: Session, choicesOnly = false) => {
     const st = stateOf(flowOf(s.conv.flowId), s.conv.stateId);
-    for (const key of st.say) say(s, key);
+    if (!choicesOnly) for (const key of st.say) say(s, key);
     const items = [
       ...listOf(s, st.reply?.list).map((entry, i) => ({ number: i + 1, label: entry.label })),
       ...optionsOf(s, st).map((o) => ({ number: o.number, label: o.label })),
@@ -190,7 +190,8 @@ export function createConversationEngine(def: EngineDefinition): ConversationEng
     if (s.conv.retries < 1) {
       const retries = s.conv.retries + 1;
       say(s, 'common.retry');
-      prompt(s);
+      const st = stateOf(flowOf(s.conv.flowId), s.conv.stateId);
+      prompt(s, Boolean(st.reply?.options.length || st.reply?.list));
       s.conv.retries = retries;
       return;
     }
@@ -209,7 +210,9 @@ export function createConversationEngine(def: EngineDefinition): ConversationEng
     const flow = flowOf(s.conv.flowId);
     const st = stateOf(flow, s.conv.stateId);
     say(s, st.help ?? flow.help ?? 'common.help');
-    if (s.conv.flowId !== IDLE_FLOW) prompt(s);
+    // The question itself is still on the screen: repeat only its choices, or the question when it has none.
+    const hasChoices = Boolean(st.reply?.options.length || st.reply?.list);
+    prompt(s, hasChoices);
   };
 
   const handleIntent = (s: Session, intent: Intent, rest: string) => {
@@ -218,6 +221,13 @@ export function createConversationEngine(def: EngineDefinition): ConversationEng
         return help(s);
       case 'menu':
         return goIdle(s, true);
+      case 'greet':
+        if (s.conv.flowId === IDLE_FLOW) {
+          say(s, 'common.welcome_back');
+          return goIdle(s, true);
+        }
+        say(s, 'common.resume_after_pause');
+        return prompt(s);
       case 'cancel':
         say(s, s.conv.flowId === IDLE_FLOW ? 'common.nothing_to_cancel' : 'common.cancelled');
         return goIdle(s, true);

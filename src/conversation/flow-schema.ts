@@ -88,7 +88,7 @@ export const intentSchema = z.strictObject({
   /** A message that is only a receipt number means this intent. */
   receiptNumber: z.boolean().default(false),
   /** Built-in handling, or the flow it starts. */
-  does: z.union([z.enum(['help', 'cancel', 'back', 'restart', 'menu']), z.string().regex(/^flow:[a-z][a-z0-9_]*$/)]),
+  does: z.union([z.enum(['help', 'cancel', 'back', 'restart', 'menu', 'greet']), z.string().regex(/^flow:[a-z][a-z0-9_]*$/)]),
 });
 export type Intent = z.output<typeof intentSchema>;
 

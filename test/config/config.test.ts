@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { envKeys, loadConfig } from '../../src/config/config.ts';
+
+const token = 'a-long-enough-admin-token';
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const r = loadConfig({ ADMIN_TOKEN: token });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.config.http).toEqual({ host: '127.0.0.1', port: 3000 });
+    expect(r.config.sqlitePath).toBe('./data/daiban.db');
+    expect(r.config.redisUrl).toBeUndefined();
+    expect(r.config.simulatorEnabled).toBe(false);
+    expect(r.config.logLevel).toBe('info');
+    expect(r.config.deadlines.deliveryDays).toBe(3);
+  });
+
+  it('reads every contract key', () => {
+    const r = loadConfig({
+      ADMIN_TOKEN: token,
+      HTTP_HOST: '0.0.0.0',
+      HTTP_PORT: '8080',
+      SQLITE_PATH: '/var/lib/daiban/db.sqlite',
+      REDIS_URL: 'redis://10.0.0.5:6380',
+      SIMULATOR_ENABLED: 'true',
+      LOG_LEVEL: 'warn',
+    });
+    expect(r.ok && r.config).toMatchObject({
+      http: { host: '0.0.0.0', port: 8080 },
+      sqlitePath: '/var/lib/daiban/db.sqlite',
+      redisUrl: 'redis://10.0.0.5:6380',
+      simulatorEnabled: true,
+      logLevel: 'warn',
+    });
+  });
+
+  it('lists every problem at once', () => {
+    const r = loadConfig({ HTTP_PORT: 'eighty', SIMULATOR_ENABLED: 'maybe', LOG_LEVEL: 'loud', REDIS_URL: 'localhost', DEADLINE_DELIVERY_DAYS: '0' });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    const keys = r.problems.map((p) => p.split(':')[0]);
+    expect(keys).toEqual(expect.arrayContaining(['ADMIN_TOKEN', 'HTTP_PORT', 'SIMULATOR_ENABLED', 'LOG_LEVEL', 'REDIS_URL', 'DEADLINE_DELIVERY_DAYS']));
+    expect(r.problems.length).toBeGreaterThanOrEqual(6);
+  });
+
+  it('refuses a short admin token and treats empty values as unset', () => {
+    expect(loadConfig({ ADMIN_TOKEN: 'short' }).ok).toBe(false);
+    const r = loadConfig({ ADMIN_TOKEN: token, HTTP_PORT: '', REDIS_URL: '' });
+    expect(r.ok && r.config.http.port).toBe(3000);
+    expect(r.ok && r.config.redisUrl).toBeUndefined();
+  });
+
+  it('is documented key for key in .env.example', () => {
+    const documented = readFileSync('.env.example', 'utf8')
+      .split('\n')
+      .map((line) => /^([A-Z][A-Z0-9_]*)=/.exec(line)?.[1])
+      .filter((k): k is string => Boolean(k));
+    expect([...documented].sort()).toEqual([...envKeys].sort());
+  });
+});

@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readCatalogFile } from '../../src/catalog/catalog-file.ts';
+import { auth, startTestApp, type TestApp } from '../support/test-app.ts';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp({ roster: false, worker: false });
+});
+afterAll(async () => {
+  await app.close();
+});
+
+const get = (url: string) => app.daiban.server.inject({ method: 'GET', url });
+
+describe('the public service guide API', () => {
+  it('matches words to items, best first, at most five', async () => {
+    const r = await get(`/api/catalog/match?q=${encodeURIComponent('我妈身份证搞丢了')}`);
+    expect(r.statusCode).toBe(200);
+    const { matches } = r.json<{ matches: { id: string; name: string; category: string; score: number }[] }>();
+    expect(matches[0]).toMatchObject({ id: 'resident-id-card', name: '居民身份证申领/换领/补领', category: 'household' });
+    expect(matches.length).toBeLessThanOrEqual(5);
+    expect(matches[0]?.score).toBeGreaterThan(0.5);
+  });
+
+  it('returns no matches for greetings and an empty query, and 400 without q', async () => {
+    for (const q of ['你好', '谢谢', '', '   ']) {
+      const r = await get(`/api/catalog/match?q=${encodeURIComponent(q)}`);
+      expect(r.statusCode, q).toBe(200);
+      expect(r.json(), q).toEqual({ matches: [] });
+    }
+    expect((await get('/api/catalog/match')).statusCode).toBe(400);
+    expect((await get(`/api/catalog/match?q=${'a'.repeat(501)}`)).statusCode).toBe(400);
+  });
+
+  it('gives one item with all its service-guide fields and its materials', async () => {
+    const r = await get('/api/catalog/items/resident-id-card');
+    expect(r.statusCode).toBe(200);
+    const item = r.json<Record<string, unknown> & { materials: { name: string; form: string; count: number }[]; fee: { amountYuan: number; basis: string } }>();
+    for (const field of ['id', 'name', 'category', 'aliases', 'conditions', 'materials', 'fee', 'legalBasis', 'department', 'promisedWorkingDays', 'directions', 'privacySensitive', 'selfService', 'inPerson', 'version']) {
+      expect(item, field).toHaveProperty(field);
+    }
+    expect(item.materials[0]).toMatchObject({ name: expect.any(String) as string, form: expect.any(String) as string, count: expect.any(Number) as number });
+    expect(item.fee.amountYuan).toBeGreaterThan(0);
+    expect(item.fee.basis).toContain('居民身份证');
+    expect((await get('/api/catalog/items/no-such-item')).statusCode).toBe(404);
+  });
+
+  it('lists the items with their categories', async () => {
+    const r = await get('/api/catalog/items');
+    const body = r.json<{ items: unknown[]; categories: unknown[] }>();
+    expect(body.items.length).toBeGreaterThanOrEqual(30);
+    expect(body.categories).toHaveLength(14);
+  });
+});
+
+describe('editing the catalogue', () => {
+  const item = readCatalogFile('data/catalog.yaml').items.find((i) => i.id === 'parcel-collection-delivery');
+
+  it('replaces an item, bumps its version and serves the new text at once', async () => {
+    const edited = { ...item, notes: ['每周二、五下午集中代寄'], aliases: [...(item?.aliases ?? []), '寄土特产'] };
+    const r = await app.daiban.server.inject({ method: 'PUT', url: '/api/admin/catalog/items/parcel-collection-delivery', headers: auth, payload: edited });
+    expect(r.statusCode).toBe(200);
+    expect(r.json()).toMatchObject({ version: 2, created: false });
+    const after = (await get('/api/catalog/items/parcel-collection-delivery')).json<{ notes: string[]; version: number }>();
+    expect(after).toMatchObject({ notes: ['每周二、五下午集中代寄'], version: 2 });
+    const m = (await get(`/api/catalog/match?q=${encodeURIComponent('寄土特产')}`)).json<{ matches: { id: string }[] }>();
+    expect(m.matches[0]?.id).toBe('parcel-collection-delivery');
+  });
+
+  it('refuses an invalid item with 422 and every problem, and needs the admin token', async () => {
+    const r = await app.daiban.server.inject({ method: 'PUT', url: '/api/admin/catalog/items/parcel-collection-delivery', headers: auth, payload: { ...item, fee: { amountYuan: -1 }, materials: [{ name: '' }] } });
+    expect(r.statusCode).toBe(422);
+    expect(r.json<{ details: { problems: string[] } }>().details.problems.length).toBeGreaterThan(2);
+    const mismatch = await app.daiban.server.inject({ method: 'PUT', url: '/api/admin/catalog/items/other-id', headers: auth, payload: item });
+    expect(mismatch.statusCode).toBe(422);
+    const anonymous = await app.daiban.server.inject({ method: 'PUT', url: '/api/admin/catalog/items/parcel-collection-delivery', payload: item });
+    expect(anonymous.statusCode).toBe(401);
+  });
+});
