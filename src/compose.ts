@@ -84,11 +84,13 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
   const catalogs = createCatalogCache(database);
   catalogs.current();
 
+  // Option labels have no variables (flow validation checks it): render each once.
+  const labels = new Map<string, string>();
   const engine = createConversationEngine({
     flows: content.flows,
     intents: content.intents,
     actions: actionRegistry,
-    labelText: (key) => templates.render(key, {}),
+    labelText: (key) => labels.get(key) ?? labels.set(key, templates.render(key, {})).get(key) ?? '',
     resumeAfterMs: config.conversationResumeHours * 3_600_000,
     maxTextLength: 2000,
   });

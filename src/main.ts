@@ -1,6 +1,6 @@
-import pino from 'pino';
-import { composeDaiban } from './compose.ts';
-import { loadConfig, redactConfig } from './config/config.ts';
+import pino, { type Logger } from 'pino';
+import { composeDaiban, type Daiban } from './compose.ts';
+import { loadConfig, redactConfig, type Config } from './config/config.ts';
 import { resolveRedis } from './redis/local-redis.ts';
 
 /**
@@ -8,22 +8,44 @@ import { resolveRedis } from './redis/local-redis.ts';
  * when there are any), finds Redis, builds the process, listens, and shuts down in order on
  * SIGINT/SIGTERM.
  */
-export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const loaded = loadConfig(env);
-  if (!loaded.ok) {
-    console.error(`Daiban cannot start: the configuration has ${loaded.problems.length} problem(s):`);
-    for (const p of loaded.problems) console.error(`  - ${p}`);
-    console.error('See .env.example for every key and its meaning.');
-    process.exit(1);
-  }
-  const config = loaded.config;
-  const logger = pino({ level: config.logLevel, redact: ['req.headers.authorization', 'adminToken'] });
-  logger.info({ config: redactConfig(config) }, 'starting');
 
+export interface Running {
+  daiban: Daiban;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Builds and starts a listening Daiban (used by main and by the demo). */
+export async function startDaiban(config: Config, logger: Logger): Promise<Running> {
   const redis = await resolveRedis(config.redisUrl, { info: (m) => logger.info(m), warn: (m) => logger.warn(m) });
   const daiban = await composeDaiban({ config, redisUrl: redis.url, logger });
-  const address = await daiban.server.listen({ host: config.http.host, port: config.http.port });
-  logger.info({ address, simulator: config.simulatorEnabled }, 'Daiban is listening');
+  const url = await daiban.server.listen({ host: config.http.host, port: config.http.port });
+  logger.info({ address: url, simulator: config.simulatorEnabled }, 'Daiban is listening');
+  return {
+    daiban,
+    url,
+    async close() {
+      await daiban.close();
+      await redis.stop?.();
+    },
+  };
+}
+
+/** Reads the environment into a config, or prints every problem and exits with status 1. */
+export function configOrExit(env: NodeJS.ProcessEnv): Config {
+  const loaded = loadConfig(env);
+  if (loaded.ok) return loaded.config;
+  console.error(`Daiban cannot start: the configuration has ${loaded.problems.length} problem(s):`);
+  for (const p of loaded.problems) console.error(`  - ${p}`);
+  console.error('See .env.example for every key and its meaning.');
+  process.exit(1);
+}
+
+export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const config = configOrExit(env);
+  const logger = pino({ level: config.logLevel, redact: ['req.headers.authorization', 'adminToken'] });
+  logger.info({ config: redactConfig(config) }, 'starting');
+  const running = await startDaiban(config, logger);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -31,8 +53,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     stopping = true;
     logger.info({ signal }, 'shutting down');
     try {
-      await daiban.close();
-      await redis.stop?.();
+      await running.close();
     } finally {
       process.exit(0);
     }

@@ -4,7 +4,7 @@ import type { Effect, EffectResults } from '../conversation/effects.ts';
 import type { FlowContext } from '../conversation/flow-context.ts';
 import { buildRenderVars } from '../conversation/render-vars.ts';
 import { insertComplaint } from '../db/complaint-repository.ts';
-import { errandByReceipt } from '../db/errand-repository.ts';
+import { errandByReceipt } from '../db/errand-queries.ts';
 import { insertOutbox } from '../db/outbox-repository.ts';
 import { createResident, linkIdentity, personById, type IdentityRow, type PersonRow } from '../db/people-repository.ts';
 import { maskName } from '../domain/masking.ts';

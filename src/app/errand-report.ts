@@ -1,4 +1,4 @@
-import { deadlinesOf, entrustmentsOf, errandByReceipt, eventsOf, listErrands, noticesOf, type ErrandSummaryRow } from '../db/errand-repository.ts';
+import { deadlinesOf, entrustmentsOf, errandByReceipt, eventsOf, listErrands, noticesOf, type ErrandSummaryRow } from '../db/errand-queries.ts';
 import type { Database } from '../db/open-database.ts';
 import { personById } from '../db/people-repository.ts';
 import type { Directory } from './directory.ts';

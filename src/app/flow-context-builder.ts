@@ -2,7 +2,7 @@ import type { Catalog } from '../catalog/catalog.ts';
 import type { ItemMatcher } from '../catalog/item-matcher.ts';
 import type { AgentView, ErrandView, FlowContext, PersonView } from '../conversation/flow-context.ts';
 import type { TemplateSet } from '../conversation/templates.ts';
-import { deadlinesOf, errandsOfRequester, eventsOf } from '../db/errand-repository.ts';
+import { deadlinesOf, errandsOfRequester, eventsOf } from '../db/errand-queries.ts';
 import type { Database } from '../db/open-database.ts';
 import type { IdentityRow, PersonRow } from '../db/people-repository.ts';
 import { personTags } from '../domain/roles.ts';

@@ -1,4 +1,5 @@
-import { appendEvent, errandById, openDeadlines, saveDeadlines, updateErrandStatus, type ErrandRow } from '../db/errand-repository.ts';
+import { errandById } from '../db/errand-queries.ts';
+import { appendEvent, openDeadlines, saveDeadlines, updateErrandStatus, type ErrandRow } from '../db/errand-repository.ts';
 import { planDeadlines } from '../domain/deadline-clock.ts';
 import { transition, type ErrandEvent, type ErrandStatus } from '../domain/errand-lifecycle.ts';
 import type { ActorRole } from '../domain/roles.ts';

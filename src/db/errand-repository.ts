@@ -1,22 +1,13 @@
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Deadline } from '../domain/deadline-clock.ts';
-import type { DeadlineKind, Direction, ErrandEvent, ErrandStatus } from '../domain/errand-lifecycle.ts';
+import type { Direction, ErrandEvent, ErrandStatus } from '../domain/errand-lifecycle.ts';
 import type { Database } from './open-database.ts';
-import {
-  catalogItems,
-  entrustments,
-  errandDeadlines,
-  errandEvents,
-  errands,
-  oneTimeNotices,
-  receiptSequences,
-  type BeneficiaryJson,
-  type NoticeItemJson,
-} from './schema.ts';
+import type { BeneficiaryJson, errands, NoticeItemJson } from './schema.ts';
+import { statement } from './statement-cache.ts';
 
 /**
- * Errands, their append-only history, their clocks, entrustments and one-time notices.
- * Writes are meant to run inside the caller's transaction (Database.write).
+ * Writing errands: the errand, its append-only history, its clocks, entrustments and one-time
+ * notices. They run inside the caller's transaction (Database.write), several per filed errand, so
+ * they are prepared SQL (statement-cache.ts); the reads are in errand-queries.ts.
  */
 
 export type ErrandRow = typeof errands.$inferSelect;
@@ -31,13 +22,10 @@ export class StaleErrandError extends Error {
 
 /** Next number of the day's receipt sequence (county-wide). */
 export function nextReceiptSequence(database: Database, day: string): number {
-  const row = database.db
-    .insert(receiptSequences)
-    .values({ day, last: 1 })
-    .onConflictDoUpdate({ target: receiptSequences.day, set: { last: sql`${receiptSequences.last} + 1` } })
-    .returning({ last: receiptSequences.last })
-    .get();
-  return row.last;
+  return statement<[string], { last: number }>(
+    database,
+    'INSERT INTO receipt_sequences (day, last) VALUES (?, 1) ON CONFLICT (day) DO UPDATE SET last = last + 1 RETURNING last',
+  ).get(day)!.last;
 }
 
 export interface NewErrand {
@@ -56,47 +44,55 @@ export interface NewErrand {
 }
 
 export function insertErrand(database: Database, e: NewErrand): ErrandRow {
-  return database.db
-    .insert(errands)
-    .values({
-      receiptNo: e.receiptNo,
-      direction: e.direction,
-      status: e.status,
-      itemId: e.itemId,
-      itemVersion: e.itemVersion,
-      villageCode: e.villageCode,
-      townshipCode: e.townshipCode,
-      requesterId: e.requesterId,
-      beneficiary: e.beneficiary,
-      collectorId: e.collectorId,
-      channel: e.channel,
-      version: 1,
-      createdAt: e.now,
-      updatedAt: e.now,
-    })
-    .returning()
-    .get();
+  const { id } = statement<unknown[], { id: number }>(
+    database,
+    `INSERT INTO errands (receipt_no, direction, status, suspended_from, item_id, item_version, village_code, township_code, requester_id,
+       beneficiary, collector_id, agent_id, channel, note, version, created_at, updated_at, closed_at)
+     VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, NULL, ?, NULL, 1, ?, ?, NULL) RETURNING id`,
+  ).get(e.receiptNo, e.direction, e.status, e.itemId, e.itemVersion, e.villageCode, e.townshipCode, e.requesterId, JSON.stringify(e.beneficiary), e.collectorId, e.channel, e.now, e.now)!;
+  return {
+    id,
+    receiptNo: e.receiptNo,
+    direction: e.direction,
+    status: e.status,
+    suspendedFrom: null,
+    itemId: e.itemId,
+    itemVersion: e.itemVersion,
+    villageCode: e.villageCode,
+    townshipCode: e.townshipCode,
+    requesterId: e.requesterId,
+    beneficiary: e.beneficiary,
+    collectorId: e.collectorId,
+    agentId: null,
+    channel: e.channel,
+    note: null,
+    version: 1,
+    createdAt: e.now,
+    updatedAt: e.now,
+    closedAt: null,
+  };
 }
 
 /** Moves an errand if nobody moved it since `fromVersion` was read; returns the new version. */
 export function updateErrandStatus(
   database: Database,
-  errand: Pick<ErrandRow, 'id' | 'version'>,
+  errand: Pick<ErrandRow, 'id' | 'version' | 'agentId' | 'closedAt'>,
   patch: { status: ErrandStatus; suspendedFrom: ErrandStatus | null; agentId?: string | null; closedAt?: number | null; now: number },
 ): number {
   const next = errand.version + 1;
-  const result = database.db
-    .update(errands)
-    .set({
-      status: patch.status,
-      suspendedFrom: patch.suspendedFrom,
-      ...(patch.agentId !== undefined ? { agentId: patch.agentId } : {}),
-      ...(patch.closedAt !== undefined ? { closedAt: patch.closedAt } : {}),
-      version: next,
-      updatedAt: patch.now,
-    })
-    .where(and(eq(errands.id, errand.id), eq(errands.version, errand.version)))
-    .run();
+  const result = statement(
+    database,
+    'UPDATE errands SET status = ?, suspended_from = ?, agent_id = ?, closed_at = ?, version = ?, updated_at = ? WHERE id = ? AND version = ?',
+  ).run(
+    patch.status,
+    patch.suspendedFrom,
+    patch.agentId !== undefined ? patch.agentId : errand.agentId,
+    patch.closedAt !== undefined ? patch.closedAt : errand.closedAt,
+    next,
+    patch.now,
+    errand.id,
+    errand.version,
+  );
   if (result.changes !== 1) throw new StaleErrandError(errand.id);
   return next;
 }
@@ -115,159 +111,58 @@ export interface NewEvent {
 }
 
 export function appendEvent(database: Database, e: NewEvent): void {
-  database.db
-    .insert(errandEvents)
-    .values({ ...e, reason: e.reason ?? null, data: e.data ?? null })
-    .run();
+  statement(
+    database,
+    `INSERT INTO errand_events (errand_id, version, type, from_status, to_status, actor_person_id, actor_role, at, reason, data)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(e.errandId, e.version, e.type, e.fromStatus, e.toStatus, e.actorPersonId, e.actorRole, e.at, e.reason ?? null, e.data ? JSON.stringify(e.data) : null);
 }
 
+const DEADLINE_COLUMNS = `id, errand_id AS errandId, kind, status, started_at AS startedAt, working_days AS workingDays, due_date AS dueDate, due_at AS dueAt,
+  remaining_working_days AS remainingWorkingDays, provisional, closed_at AS closedAt`;
+
+type DeadlineSqlRow = Omit<StoredDeadline, 'provisional'> & { provisional: number };
+const fromDeadlineRow = (r: DeadlineSqlRow): StoredDeadline => ({ ...r, provisional: r.provisional === 1 });
+
 export function openDeadlines(database: Database, errandId: number): StoredDeadline[] {
-  return database.db
-    .select()
-    .from(errandDeadlines)
-    .where(and(eq(errandDeadlines.errandId, errandId), inArray(errandDeadlines.status, ['running', 'paused'])))
-    .orderBy(asc(errandDeadlines.id))
-    .all()
-    .map((r) => ({ ...r, kind: r.kind as DeadlineKind }));
+  return statement<[number], DeadlineSqlRow>(database, `SELECT ${DEADLINE_COLUMNS} FROM errand_deadlines WHERE errand_id = ? AND status IN ('running', 'paused') ORDER BY id`)
+    .all(errandId)
+    .map(fromDeadlineRow);
 }
 
 export function saveDeadlines(database: Database, errandId: number, plan: { changed: readonly StoredDeadline[]; started: readonly Deadline[] }): void {
-  for (const d of plan.changed) {
-    database.db
-      .update(errandDeadlines)
-      .set({
-        status: d.status,
-        dueDate: d.dueDate,
-        dueAt: d.dueAt,
-        remainingWorkingDays: d.remainingWorkingDays,
-        provisional: d.provisional,
-        closedAt: d.closedAt,
-      })
-      .where(eq(errandDeadlines.id, d.id))
-      .run();
-  }
-  for (const d of plan.started) {
-    database.db
-      .insert(errandDeadlines)
-      .values({
-        errandId,
-        kind: d.kind,
-        status: d.status,
-        startedAt: d.startedAt,
-        workingDays: d.workingDays,
-        dueDate: d.dueDate,
-        dueAt: d.dueAt,
-        remainingWorkingDays: d.remainingWorkingDays,
-        provisional: d.provisional,
-        closedAt: d.closedAt,
-      })
-      .run();
-  }
+  const update = statement(
+    database,
+    'UPDATE errand_deadlines SET status = ?, due_date = ?, due_at = ?, remaining_working_days = ?, provisional = ?, closed_at = ? WHERE id = ?',
+  );
+  for (const d of plan.changed) update.run(d.status, d.dueDate, d.dueAt, d.remainingWorkingDays, d.provisional ? 1 : 0, d.closedAt, d.id);
+  const insert = statement(
+    database,
+    `INSERT INTO errand_deadlines (errand_id, kind, status, started_at, working_days, due_date, due_at, remaining_working_days, provisional, closed_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  for (const d of plan.started) insert.run(errandId, d.kind, d.status, d.startedAt, d.workingDays, d.dueDate, d.dueAt, d.remainingWorkingDays, d.provisional ? 1 : 0, d.closedAt);
 }
 
 export function insertEntrustment(
   database: Database,
   e: { errandId: number; confirmedBy: string; beneficiary: BeneficiaryJson; textVersion: string; text: string; privacyConsent: boolean | null; channel: string; at: number },
 ): void {
-  database.db
-    .insert(entrustments)
-    .values({
-      errandId: e.errandId,
-      confirmedBy: e.confirmedBy,
-      beneficiary: e.beneficiary,
-      textVersion: e.textVersion,
-      text: e.text,
-      privacyConsent: e.privacyConsent,
-      channel: e.channel,
-      confirmedAt: e.at,
-    })
-    .run();
+  statement(
+    database,
+    `INSERT INTO entrustments (errand_id, confirmed_by, beneficiary, text_version, text, privacy_consent, channel, confirmed_at, paper_form_signed)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)`,
+  ).run(e.errandId, e.confirmedBy, JSON.stringify(e.beneficiary), e.textVersion, e.text, e.privacyConsent === null ? null : e.privacyConsent ? 1 : 0, e.channel, e.at);
 }
 
+/** Adds the next version of an errand's one-time notice; returns its version. */
 export function insertNotice(
   database: Database,
   n: { errandId: number; kind: 'intake' | 'return'; items: NoticeItemJson[]; catalogItemVersion: number; issuedBy: string | null; at: number },
 ): number {
-  const last = database.db
-    .select({ version: oneTimeNotices.version })
-    .from(oneTimeNotices)
-    .where(eq(oneTimeNotices.errandId, n.errandId))
-    .orderBy(desc(oneTimeNotices.version))
-    .get();
-  const version = (last?.version ?? 0) + 1;
-  database.db
-    .insert(oneTimeNotices)
-    .values({ errandId: n.errandId, version, kind: n.kind, items: n.items, catalogItemVersion: n.catalogItemVersion, issuedBy: n.issuedBy, issuedAt: n.at })
-    .run();
-  return version;
-}
-
-export interface ErrandSummaryRow {
-  errand: ErrandRow;
-  itemName: string;
-}
-
-/** A resident's errands, newest first. */
-export function errandsOfRequester(database: Database, personId: string, limit: number): ErrandSummaryRow[] {
-  return database.db
-    .select({ errand: errands, itemName: catalogItems.name })
-    .from(errands)
-    .innerJoin(catalogItems, eq(catalogItems.id, errands.itemId))
-    .where(eq(errands.requesterId, personId))
-    .orderBy(desc(errands.createdAt), desc(errands.id))
-    .limit(limit)
-    .all();
-}
-
-export function errandByReceipt(database: Database, receiptNo: string): ErrandSummaryRow | undefined {
-  return database.db
-    .select({ errand: errands, itemName: catalogItems.name })
-    .from(errands)
-    .innerJoin(catalogItems, eq(catalogItems.id, errands.itemId))
-    .where(eq(errands.receiptNo, receiptNo))
-    .get();
-}
-
-export function errandById(database: Database, id: number): ErrandRow | undefined {
-  return database.db.select().from(errands).where(eq(errands.id, id)).get();
-}
-
-export function eventsOf(database: Database, errandIds: readonly number[]): (typeof errandEvents.$inferSelect)[] {
-  if (errandIds.length === 0) return [];
-  return database.db.select().from(errandEvents).where(inArray(errandEvents.errandId, [...errandIds])).orderBy(asc(errandEvents.id)).all();
-}
-
-export function deadlinesOf(database: Database, errandIds: readonly number[]): StoredDeadline[] {
-  if (errandIds.length === 0) return [];
-  return database.db
-    .select()
-    .from(errandDeadlines)
-    .where(inArray(errandDeadlines.errandId, [...errandIds]))
-    .orderBy(asc(errandDeadlines.id))
-    .all()
-    .map((r) => ({ ...r, kind: r.kind as DeadlineKind }));
-}
-
-export function noticesOf(database: Database, errandId: number): (typeof oneTimeNotices.$inferSelect)[] {
-  return database.db.select().from(oneTimeNotices).where(eq(oneTimeNotices.errandId, errandId)).orderBy(asc(oneTimeNotices.version)).all();
-}
-
-export function entrustmentsOf(database: Database, errandId: number): (typeof entrustments.$inferSelect)[] {
-  return database.db.select().from(entrustments).where(eq(entrustments.errandId, errandId)).orderBy(asc(entrustments.id)).all();
-}
-
-export function listErrands(database: Database, filter: { status?: string; village?: string; limit: number; offset: number }): ErrandSummaryRow[] {
-  const conditions = [
-    ...(filter.status ? [eq(errands.status, filter.status)] : []),
-    ...(filter.village ? [eq(errands.villageCode, filter.village)] : []),
-  ];
-  return database.db
-    .select({ errand: errands, itemName: catalogItems.name })
-    .from(errands)
-    .innerJoin(catalogItems, eq(catalogItems.id, errands.itemId))
-    .where(conditions.length ? and(...conditions) : undefined)
-    .orderBy(desc(errands.id))
-    .limit(filter.limit)
-    .offset(filter.offset)
-    .all();
+  return statement<unknown[], { version: number }>(
+    database,
+    `INSERT INTO one_time_notices (errand_id, version, kind, items, catalog_item_version, issued_by, issued_at)
+     VALUES (?, (SELECT coalesce(max(version), 0) + 1 FROM one_time_notices WHERE errand_id = ?), ?, ?, ?, ?, ?) RETURNING version`,
+  ).get(n.errandId, n.errandId, n.kind, JSON.stringify(n.items), n.catalogItemVersion, n.issuedBy, n.at)!.version;
 }

@@ -32,12 +32,16 @@ export function openDatabase(path: string, options: { synchronous?: 'NORMAL' | '
   sqlite.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('cache_size = -32000');
+  sqlite.pragma('temp_store = MEMORY');
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder });
+  // One transaction wrapper for all writes: better-sqlite3 prepares BEGIN/COMMIT once per wrapper.
+  const runInTransaction = sqlite.transaction((fn: () => unknown) => fn());
   return {
     sqlite,
     db,
-    write: <T>(fn: () => T): T => sqlite.transaction(fn).immediate(),
+    write: <T>(fn: () => T): T => runInTransaction.immediate(fn) as T,
     close: () => sqlite.close(),
   };
 }

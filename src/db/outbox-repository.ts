@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, inArray, isNull } from 'drizzle-orm';
 import type { Database } from './open-database.ts';
+import { statement } from './statement-cache.ts';
 import { outbox } from './schema.ts';
 
 /** Every message the bot sends, in order; notifications wait here until a worker delivers them. */
@@ -17,35 +18,33 @@ export interface NewOutboxMessage {
   dedupeKey?: string | null;
 }
 
-/** Inserts messages; replies are sent already (they go out with the answer), notifications wait. Returns the new ids. */
+/**
+ * Inserts messages; replies are sent already (they go out with the answer), notifications wait.
+ * Returns the ids of the rows inserted (a message whose dedupe key exists is skipped).
+ * (Hot path: plain SQL.)
+ */
 export function insertOutbox(database: Database, messages: readonly NewOutboxMessage[], now: number): number[] {
+  const insert = statement<unknown[], { id: number }>(
+    database,
+    `INSERT INTO outbox (channel, recipient, room, text, kind, errand_id, dedupe_key, status, attempts, created_at, sent_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
+  );
   const ids: number[] = [];
   for (const m of messages) {
-    const row = database.db
-      .insert(outbox)
-      .values({
-        channel: m.channel,
-        recipient: m.recipient,
-        room: m.room,
-        text: m.text,
-        kind: m.kind,
-        errandId: m.errandId ?? null,
-        dedupeKey: m.dedupeKey ?? null,
-        status: m.kind === 'reply' ? 'sent' : 'pending',
-        attempts: m.kind === 'reply' ? 1 : 0,
-        createdAt: now,
-        sentAt: m.kind === 'reply' ? now : null,
-      })
-      .onConflictDoNothing()
-      .returning({ id: outbox.id })
-      .get();
+    const sent = m.kind === 'reply';
+    const row = insert.get(m.channel, m.recipient, m.room, m.text, m.kind, m.errandId ?? null, m.dedupeKey ?? null, sent ? 'sent' : 'pending', sent ? 1 : 0, now, sent ? now : null);
     if (row) ids.push(row.id);
   }
   return ids;
 }
 
+/** (Hot path of the outbox worker: plain SQL.) */
 export function outboxById(database: Database, id: number): OutboxRow | undefined {
-  return database.db.select().from(outbox).where(eq(outbox.id, id)).get();
+  return statement<[number], OutboxRow>(
+    database,
+    `SELECT id, channel, recipient, room, text, kind, errand_id AS errandId, dedupe_key AS dedupeKey, status, attempts,
+       created_at AS createdAt, sent_at AS sentAt, last_error AS lastError FROM outbox WHERE id = ?`,
+  ).get(id);
 }
 
 /** Pending rows with an id above `after`, oldest first. */
@@ -62,8 +61,7 @@ export function pendingOutboxIds(database: Database, after: number, limit: numbe
 
 /** Marks a pending message sent; false when another worker did it already. */
 export function markOutboxSent(database: Database, id: number, now: number): boolean {
-  const r = database.db.update(outbox).set({ status: 'sent', sentAt: now }).where(and(eq(outbox.id, id), eq(outbox.status, 'pending'))).run();
-  return r.changes === 1;
+  return statement(database, "UPDATE outbox SET status = 'sent', sent_at = ? WHERE id = ? AND status = 'pending'").run(now, id).changes === 1;
 }
 
 export function markOutboxFailed(database: Database, id: number, error: string, attempts: number, dead: boolean): void {

@@ -1,6 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { Database } from './open-database.ts';
 import { channelIdentities, people, personRoles } from './schema.ts';
+import { statement } from './statement-cache.ts';
 
 /** People, their roles and their channel identities. */
 
@@ -8,18 +9,36 @@ export type IdentityRow = typeof channelIdentities.$inferSelect;
 export type PersonRow = typeof people.$inferSelect;
 export type RoleRow = typeof personRoles.$inferSelect;
 
-/** The identity of a channel user, created on first contact; lastSeenAt refreshed. */
+/** lastSeenAt is refreshed at most this often, to spare a page write on every message. */
+const LAST_SEEN_RESOLUTION_MS = 10 * 60_000;
+const IDENTITY_COLUMNS = 'id, channel, external_id AS externalId, person_id AS personId, created_at AS createdAt, last_seen_at AS lastSeenAt';
+
+/** The identity of a channel user, created on first contact; lastSeenAt refreshed. (Hot path: plain SQL.) */
 export function touchIdentity(database: Database, channel: string, externalId: string, now: number): IdentityRow {
-  return database.db
-    .insert(channelIdentities)
-    .values({ channel, externalId, personId: null, createdAt: now, lastSeenAt: now })
-    .onConflictDoUpdate({ target: [channelIdentities.channel, channelIdentities.externalId], set: { lastSeenAt: now } })
-    .returning()
-    .get();
+  const found = statement<[string, string], IdentityRow>(database, `SELECT ${IDENTITY_COLUMNS} FROM channel_identities WHERE channel = ? AND external_id = ?`).get(channel, externalId);
+  if (found && now - found.lastSeenAt < LAST_SEEN_RESOLUTION_MS) return found;
+  return statement<[string, string, number, number], IdentityRow>(
+    database,
+    `INSERT INTO channel_identities (channel, external_id, person_id, created_at, last_seen_at) VALUES (?, ?, NULL, ?, ?)
+     ON CONFLICT (channel, external_id) DO UPDATE SET last_seen_at = excluded.last_seen_at
+     RETURNING ${IDENTITY_COLUMNS}`,
+  ).get(channel, externalId, now, now) as IdentityRow;
 }
 
+interface PersonSqlRow extends Omit<PersonRow, 'tags' | 'publicProfile'> {
+  tags: string;
+  publicProfile: string | null;
+}
+
+/** (Hot path: plain SQL.) */
 export function personById(database: Database, id: string): PersonRow | undefined {
-  return database.db.select().from(people).where(eq(people.id, id)).get();
+  const row = statement<[string], PersonSqlRow>(
+    database,
+    `SELECT id, name, phone, village_code AS villageCode, tags, public_profile AS publicProfile, source, created_at AS createdAt, updated_at AS updatedAt
+     FROM people WHERE id = ?`,
+  ).get(id);
+  if (!row) return undefined;
+  return { ...row, tags: JSON.parse(row.tags) as string[], publicProfile: row.publicProfile ? (JSON.parse(row.publicProfile) as PersonRow['publicProfile']) : null };
 }
 
 export function rolesOf(database: Database, personId: string): RoleRow[] {

@@ -332,11 +332,12 @@ export const outbox = sqliteTable(
     sentAt: integer('sent_at'),
     lastError: text('last_error'),
   },
+  // Partial indexes: a direct reply (most rows) touches only one of them.
   (t) => [
-    uniqueIndex('outbox_dedupe_uq').on(t.dedupeKey),
-    index('outbox_recipient_idx').on(t.channel, t.recipient, t.id),
-    index('outbox_room_idx').on(t.channel, t.room, t.id),
-    index('outbox_status_idx').on(t.status, t.id),
+    uniqueIndex('outbox_dedupe_uq').on(t.dedupeKey).where(sql`dedupe_key IS NOT NULL`),
+    index('outbox_recipient_idx').on(t.channel, t.recipient, t.id).where(sql`room IS NULL`),
+    index('outbox_room_idx').on(t.channel, t.room, t.id).where(sql`room IS NOT NULL`),
+    index('outbox_pending_idx').on(t.id).where(sql`status = 'pending'`),
   ],
 );
 

@@ -34,7 +34,17 @@ export async function pingRedis(url: string, timeoutMs = 800): Promise<boolean> 
   }
 }
 
-async function freePort(): Promise<number> {
+/** A TCP port nobody listens on: the preferred one if it is free, else one the system picks. */
+export async function freePort(preferred = 0): Promise<number> {
+  if (preferred) {
+    const free = await new Promise<boolean>((resolve) => {
+      const probe = createServer();
+      probe.unref();
+      probe.once('error', () => resolve(false));
+      probe.listen(preferred, '127.0.0.1', () => probe.close(() => resolve(true)));
+    });
+    if (free) return preferred;
+  }
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();

@@ -21,9 +21,9 @@ export interface ServerProcess {
   output(): string;
 }
 
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+export async function startServerProcess(env: Record<string, string>, nodeArgs: string[] = []): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
     env: { ...process.env, LOG_LEVEL: 'info', ...env, HTTP_PORT: String(port), HTTP_HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -31,10 +31,11 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
+  for (let i = 0; i < 150; i++) {
     if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
-    if (output.includes('Daiban is listening')) return { child, url, output: () => output };
-    await new Promise((r) => setTimeout(r, 50));
+    const up = await fetch(`${url}/healthz`).then((r) => r.status === 200, () => false);
+    if (up) return { child, url, output: () => output };
+    await new Promise((r) => setTimeout(r, 100));
   }
   child.kill('SIGKILL');
   throw new Error(`server did not start in 15 s:\n${output}`);

@@ -1,0 +1,51 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
+import pino from 'pino';
+import { loadRoster } from '../app/load-roster.ts';
+import { configOrExit, startDaiban } from '../main.ts';
+import { freePort } from '../redis/local-redis.ts';
+import { runConsole } from './chat-console.ts';
+
+/**
+ * `npm run demo`: a fresh demo county (one township centre, three villages, agents, a collector,
+ * centre staff, a supervisor, residents and their rooms), the server, and the chat console on top.
+ * With stdin from a file it plays that script and exits (non-zero when an /expect fails).
+ */
+
+const DEMO_DB = './data/demo.db';
+const env = { ...process.env };
+env.SIMULATOR_ENABLED ??= 'true';
+env.ADMIN_TOKEN ??= `demo-${randomBytes(12).toString('hex')}`;
+env.LOG_LEVEL ??= 'warn';
+if (!env.SQLITE_PATH) {
+  env.SQLITE_PATH = DEMO_DB;
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${DEMO_DB}${suffix}`, { force: true });
+}
+env.HTTP_PORT ??= String(await freePort(3000));
+env.BULLMQ_PREFIX ??= `demo${process.pid}`;
+
+const config = configOrExit(env);
+const logger = pino({ level: config.logLevel });
+const running = await startDaiban(config, logger);
+const counts = loadRoster(running.daiban.database, JSON.parse(readFileSync('data/demo-roster.json', 'utf8')), Date.now());
+const interactive = Boolean(process.stdin.isTTY);
+
+console.log(`
+代办 Daiban demo — ${running.url}  (admin token: ${config.adminToken})
+Demo county 示范县: ${counts.villages} villages, ${counts.people} people, ${counts.rooms} rooms (data/demo-roster.json).
+  Residents:  zhang-xiuhua (石桥村, elderly) · wang-xiaojun (石桥村, migrant worker) · liu-fang (柳湾社区)
+              or any new name: the bot registers newcomers.
+  Agents:     agent-li (石桥村) · agent-zhao (白鹤村) · agent-sun (柳湾社区)   Collector: collector-wu
+  Centre:     centre-chen (青山镇便民服务中心)   Supervisor: supervisor-zhou
+  Rooms:      sq-agents@chatroom · bh-agents@chatroom · lw-agents@chatroom · qs-centre@chatroom
+Try: /as zhang-xiuhua, then 医保卡丢了; later /as agent-li to see the notices. Other tools can use
+the same server: ADMIN_TOKEN=${config.adminToken} DAIBAN_URL=${running.url} npm run chat
+`);
+
+let status = 1;
+try {
+  status = await runConsole({ baseUrl: running.url, token: config.adminToken, identity: 'demo-villager', input: process.stdin, output: process.stdout, interactive });
+} finally {
+  await running.close();
+}
+process.exit(status);
