@@ -14,7 +14,8 @@ function summary(row: ErrandSummaryRow, directory: Directory) {
     status: e.status,
     direction: e.direction,
     item: { id: e.itemId, name: row.itemName },
-    village: { code: e.villageCode, name: directory.village(e.villageCode)?.name ?? null },
+    village: e.villageCode,
+    villageName: directory.village(e.villageCode)?.name ?? null,
     createdAt: iso(e.createdAt),
     updatedAt: iso(e.updatedAt),
   };

@@ -127,10 +127,11 @@ export function fileErrand(env: ErrandEnv, input: FileErrandInput): FiledErrand 
     claimBy,
   });
   const key = `errand-${errand.id}-requested`;
-  const pendingOutboxIds = insertOutbox(
-    database,
-    [...toRooms(directory.agentRooms(village.code), roomText, errand.id, key), ...toStaff(directory.staff('agent', { village: village.code }), agentText, errand.id, key)],
-    now,
-  );
+  let notices = [...toRooms(directory.agentRooms(village.code), roomText, errand.id, key), ...toStaff(directory.staff('agent', { village: village.code }), agentText, errand.id, key)];
+  if (!notices.length) {
+    // A village without an agent (or one not reachable on any channel): the township centre hears of it, so no request waits unseen.
+    notices = [...toRooms(directory.centreRooms(village.townshipCode), roomText, errand.id, key), ...toStaff(directory.staff('centre_staff', { township: village.townshipCode }), agentText, errand.id, key)];
+  }
+  const pendingOutboxIds = insertOutbox(database, notices, now);
   return { errandId: errand.id, receiptNo, pendingOutboxIds };
 }

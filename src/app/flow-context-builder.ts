@@ -5,7 +5,7 @@ import type { TemplateSet } from '../conversation/templates.ts';
 import { deadlinesOf, errandsOfRequester, eventsOf } from '../db/errand-queries.ts';
 import type { Database } from '../db/open-database.ts';
 import type { IdentityRow, PersonRow } from '../db/people-repository.ts';
-import { personTags } from '../domain/roles.ts';
+import { selfServiceExemptTags } from '../domain/roles.ts';
 import type { Directory, StaffMember } from './directory.ts';
 import { buildErrandView } from './errand-views.ts';
 
@@ -20,7 +20,8 @@ export interface ContextEnv {
 }
 
 const MY_ERRANDS_LIMIT = 10;
-const priorityTags = new Set<string>(personTags);
+/** Self-service is not pushed on these (the priority groups); migrant workers may still be shown how. */
+const priorityTags = new Set<string>(selfServiceExemptTags);
 
 export function agentView(agent: StaffMember | undefined): AgentView | null {
   if (!agent) return null;

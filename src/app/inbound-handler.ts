@@ -100,6 +100,7 @@ export function createInboundHandler(deps: InboundDeps): InboundHandler {
       const step = deps.engine.step(stored?.state ?? null, { kind: 'text', text: message.text }, ctx);
       const env = { database, directory, catalog, calendars: deps.calendars, templates, deadlines: deps.deadlines, newPersonId: deps.newPersonId };
       const applied = applyEffects(env, { identity, person, ctx, now }, step.effects);
+      if (applied.results.receiptNo) deps.logger.info({ receiptNo: applied.results.receiptNo, channel: message.channel }, 'errand requested');
       const text = renderReplies(templates, step.replies, applied.results);
       if (!saveConversation(database, identity.id, step.state, stored?.revision ?? null, now)) throw new ConversationConflict();
       return { result: { replies: respond(message, text ? [text] : [], identity.id, now, true), duplicate: false }, pending: applied.pendingOutboxIds };

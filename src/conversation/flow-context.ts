@@ -14,7 +14,7 @@ export interface PersonView {
   villageCode: string | null;
   villageName: string | null;
   tags: readonly string[];
-  /** Elderly, disabled, migrant, 三留守 or living in a remote village: self-service is not pushed. */
+  /** Elderly, disabled, 三留守 or living in a remote village: self-service is not pushed. */
   priority: boolean;
 }
 

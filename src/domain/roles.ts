@@ -8,6 +8,12 @@ export const actorRoles: readonly ActorRole[] = [...personRoles, 'system'];
 export const personTags = ['elderly', 'disabled', 'migrant', 'left_behind'] as const;
 export type PersonTag = (typeof personTags)[number];
 
+/**
+ * The elderly, the disabled and the 三留守 (and residents of remote villages) are not pushed towards
+ * doing an errand themselves (合理原则); everyone else is shown how, and may still ask the agent.
+ */
+export const selfServiceExemptTags: readonly PersonTag[] = ['elderly', 'disabled', 'left_behind'];
+
 export interface RoleGrant {
   role: PersonRole;
   villageCode: string | null;

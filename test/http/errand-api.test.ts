@@ -25,7 +25,8 @@ describe('GET /api/errands/<receiptNo>', () => {
       status: 'requested',
       direction: 'village_to_centre',
       item: { id: 'homestead-building-application', name: '农村宅基地和建房申请' },
-      village: { code: 'qs-lw', name: '柳湾社区' },
+      village: 'qs-lw',
+      villageName: '柳湾社区',
       resident: { id: 'liu', name: '刘芳' },
       agent: null,
       beneficiary: { kind: 'self' },
@@ -64,7 +65,7 @@ describe('GET /api/errands/<receiptNo>', () => {
 
 describe('GET /api/errands', () => {
   it('filters by status and village', async () => {
-    const all = (await get('/api/errands')).json<{ errands: { receiptNo: string; village: { code: string } }[] }>();
+    const all = (await get('/api/errands')).json<{ errands: { receiptNo: string; village: string }[] }>();
     expect(all.errands).toHaveLength(2);
     const lw = (await get('/api/errands?village=qs-lw&status=requested')).json<{ errands: { receiptNo: string }[] }>();
     expect(lw.errands.map((e) => e.receiptNo)).toEqual([receiptNo]);
