@@ -1,0 +1,157 @@
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { catalogItems } from './catalogue.ts';
+import { townships, villages } from './organisation.ts';
+import { people } from './people.ts';
+
+/** Errands, their append-only history, clocks, entrustments and one-time notices. */
+
+export interface BeneficiaryJson {
+  kind: 'self' | 'family';
+  name?: string;
+  relation?: string;
+}
+
+export const errands = sqliteTable(
+  'errands',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    receiptNo: text('receipt_no').notNull(),
+    direction: text('direction', { enum: ['village_to_centre', 'centre_to_village'] }).notNull(),
+    status: text('status').notNull(),
+    /** While suspended: the status to resume to. */
+    suspendedFrom: text('suspended_from'),
+    itemId: text('item_id')
+      .notNull()
+      .references(() => catalogItems.id),
+    itemVersion: integer('item_version').notNull(),
+    villageCode: text('village_code')
+      .notNull()
+      .references(() => villages.code),
+    townshipCode: text('township_code')
+      .notNull()
+      .references(() => townships.code),
+    requesterId: text('requester_id')
+      .notNull()
+      .references(() => people.id),
+    beneficiary: text('beneficiary', { mode: 'json' }).$type<BeneficiaryJson>().notNull(),
+    collectorId: text('collector_id').references(() => people.id),
+    agentId: text('agent_id').references(() => people.id),
+    /** The channel the request came in on. */
+    channel: text('channel').notNull(),
+    note: text('note'),
+    /** Incremented by every move; reminder job ids carry it. */
+    version: integer('version').notNull(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    closedAt: integer('closed_at'),
+  },
+  (t) => [
+    uniqueIndex('errands_receipt_uq').on(t.receiptNo),
+    index('errands_requester_idx').on(t.requesterId, t.createdAt),
+    index('errands_village_status_idx').on(t.villageCode, t.status),
+    index('errands_status_idx').on(t.status),
+    index('errands_agent_idx').on(t.agentId, t.status),
+  ],
+);
+
+/** Append-only history (台账): triggers in the migrations refuse UPDATE and DELETE. */
+export const errandEvents = sqliteTable(
+  'errand_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    errandId: integer('errand_id')
+      .notNull()
+      .references(() => errands.id),
+    /** The errand's version after this event. */
+    version: integer('version').notNull(),
+    type: text('type').notNull(),
+    fromStatus: text('from_status'),
+    toStatus: text('to_status').notNull(),
+    actorPersonId: text('actor_person_id').references(() => people.id),
+    actorRole: text('actor_role').notNull(),
+    at: integer('at').notNull(),
+    reason: text('reason'),
+    data: text('data', { mode: 'json' }).$type<Record<string, unknown>>(),
+  },
+  (t) => [uniqueIndex('errand_events_version_uq').on(t.errandId, t.version)],
+);
+
+export const errandDeadlines = sqliteTable(
+  'errand_deadlines',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    errandId: integer('errand_id')
+      .notNull()
+      .references(() => errands.id),
+    kind: text('kind').notNull(),
+    status: text('status', { enum: ['running', 'paused', 'met', 'breached', 'cancelled'] }).notNull(),
+    startedAt: integer('started_at').notNull(),
+    workingDays: integer('working_days').notNull(),
+    /** Shanghai calendar date on which it falls due (end of that day); null while paused. */
+    dueDate: text('due_date'),
+    dueAt: integer('due_at'),
+    /** While paused: the working days that were left. */
+    remainingWorkingDays: integer('remaining_working_days'),
+    /** The calendar had no official data for a year it crossed: the date may move. */
+    provisional: integer('provisional', { mode: 'boolean' }).notNull().default(false),
+    closedAt: integer('closed_at'),
+  },
+  (t) => [index('errand_deadlines_errand_idx').on(t.errandId, t.kind), index('errand_deadlines_due_idx').on(t.status, t.dueAt)],
+);
+
+/** The resident's authorisation (授权委托) of an errand, with the exact text version agreed to. */
+export const entrustments = sqliteTable(
+  'entrustments',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    errandId: integer('errand_id')
+      .notNull()
+      .references(() => errands.id),
+    confirmedBy: text('confirmed_by')
+      .notNull()
+      .references(() => people.id),
+    beneficiary: text('beneficiary', { mode: 'json' }).$type<BeneficiaryJson>().notNull(),
+    textVersion: text('text_version').notNull(),
+    text: text('text').notNull(),
+    /** Separate consent for privacy-sensitive items; null when the item needs none. */
+    privacyConsent: integer('privacy_consent', { mode: 'boolean' }),
+    channel: text('channel').notNull(),
+    confirmedAt: integer('confirmed_at').notNull(),
+    /** A signed paper form (e.g. from a family member who is the beneficiary). */
+    paperFormSigned: integer('paper_form_signed', { mode: 'boolean' }).notNull().default(false),
+  },
+  (t) => [index('entrustments_errand_idx').on(t.errandId)],
+);
+
+export interface NoticeItemJson {
+  name: string;
+  form: string;
+  count: number;
+  when?: string;
+  notes?: string;
+  /** false: demanded although the catalogue does not require it (an added obligation). */
+  inCatalogue: boolean;
+}
+
+/** One-time notices (一次性告知): the complete list of materials, versioned per errand. */
+export const oneTimeNotices = sqliteTable(
+  'one_time_notices',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    errandId: integer('errand_id')
+      .notNull()
+      .references(() => errands.id),
+    version: integer('version').notNull(),
+    kind: text('kind', { enum: ['intake', 'return'] }).notNull(),
+    items: text('items', { mode: 'json' }).$type<NoticeItemJson[]>().notNull(),
+    catalogItemVersion: integer('catalog_item_version').notNull(),
+    issuedBy: text('issued_by').references(() => people.id),
+    issuedAt: integer('issued_at').notNull(),
+  },
+  (t) => [uniqueIndex('one_time_notices_version_uq').on(t.errandId, t.version)],
+);
+
+export const receiptSequences = sqliteTable('receipt_sequences', {
+  day: text('day').primaryKey(),
+  last: integer('last').notNull(),
+});

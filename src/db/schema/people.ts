@@ -1,0 +1,78 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { townships, villages } from './organisation.ts';
+
+/** People, their roles, their channel identities, and the rooms (group chats). */
+
+export interface PublicProfile {
+  position?: string;
+  phone?: string;
+  photoUrl?: string;
+  hours?: string;
+}
+
+export const people = sqliteTable(
+  'people',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    phone: text('phone'),
+    villageCode: text('village_code').references(() => villages.code),
+    tags: text('tags', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+    publicProfile: text('public_profile', { mode: 'json' }).$type<PublicProfile>(),
+    /** roster: loaded by an admin; chat: registered themselves in a conversation. */
+    source: text('source', { enum: ['roster', 'chat'] }).notNull(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('people_village_idx').on(t.villageCode)],
+);
+
+export const personRoles = sqliteTable(
+  'person_roles',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    personId: text('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: ['resident', 'collector', 'agent', 'centre_staff', 'supervisor', 'admin'] }).notNull(),
+    /** Scope: a village, a township, or neither (county-wide). */
+    villageCode: text('village_code').references(() => villages.code),
+    townshipCode: text('township_code').references(() => townships.code),
+  },
+  (t) => [
+    index('person_roles_person_idx').on(t.personId),
+    index('person_roles_village_idx').on(t.villageCode, t.role),
+    index('person_roles_township_idx').on(t.townshipCode, t.role),
+  ],
+);
+
+/** How a person is reached on a channel (an OpenID, a wechaty contact, a simulator name). */
+export const channelIdentities = sqliteTable(
+  'channel_identities',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    channel: text('channel').notNull(),
+    externalId: text('external_id').notNull(),
+    /** Null until the person registers (or after the identity was anonymised). */
+    personId: text('person_id').references(() => people.id),
+    createdAt: integer('created_at').notNull(),
+    lastSeenAt: integer('last_seen_at').notNull(),
+  },
+  (t) => [uniqueIndex('channel_identities_external_uq').on(t.channel, t.externalId), index('channel_identities_person_idx').on(t.personId)],
+);
+
+/** Group chats bound to a village's agents or to a township centre. */
+export const rooms = sqliteTable(
+  'rooms',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    channel: text('channel').notNull(),
+    externalId: text('external_id').notNull(),
+    kind: text('kind', { enum: ['village_agents', 'centre'] }).notNull(),
+    villageCode: text('village_code').references(() => villages.code),
+    townshipCode: text('township_code').references(() => townships.code),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('rooms_external_uq').on(t.channel, t.externalId), index('rooms_village_idx').on(t.villageCode)],
+);
