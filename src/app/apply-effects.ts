@@ -1,4 +1,4 @@
-import { shanghaiDate } from '../calendar/local-date.ts';
+import { endOfShanghaiDay, shanghaiDate } from '../calendar/local-date.ts';
 import type { FlowData } from '../conversation/conversation-state.ts';
 import type { Effect, EffectResults } from '../conversation/effects.ts';
 import type { FlowContext } from '../conversation/flow-context.ts';
@@ -11,6 +11,7 @@ import { maskName } from '../domain/masking.ts';
 import { AppError } from '../errors.ts';
 import { fileErrand, type ErrandEnv } from './file-errand.ts';
 import { moveErrand } from './move-errand.ts';
+import { confirmEntrustment, declineEntrustment, rateErrand } from './resident-decisions.ts';
 import { toRooms, toStaff } from './notifications.ts';
 
 /**
@@ -68,7 +69,7 @@ export function applyEffects(env: EffectEnv, turn: EffectTurn, effects: readonly
           itemId: effect.itemId,
           beneficiary: effect.beneficiary,
           privacyConsent: effect.privacyConsent,
-          entrustment: { text, version: templates.version('entrustment.text') },
+          entrustment: { text, version: templates.version('entrustment.text'), paper: false },
           channel: turn.identity.channel,
           now: turn.now,
         });
@@ -105,18 +106,32 @@ export function applyEffects(env: EffectEnv, turn: EffectTurn, effects: readonly
         const resident = requirePerson();
         const errand = effect.receiptNo ? errandByReceipt(database, effect.receiptNo) : undefined;
         const errandId = errand && errand.errand.requesterId === resident.id ? errand.errand.id : null;
-        const id = insertComplaint(database, { personId: resident.id, errandId, type: effect.type, text: effect.text, now: turn.now });
+        const village = directory.village(resident.villageCode ?? '');
+        const due = env.calendars.forTownship(village?.townshipCode ?? null).addWorkingDays(shanghaiDate(turn.now), env.deadlines.complaintDays);
+        env.calendars.noteUncertainYears(due.uncertainYears);
+        const id = insertComplaint(database, { personId: resident.id, errandId, type: effect.type, text: effect.text, dueDate: due.date, dueAt: endOfShanghaiDay(due.date), now: turn.now });
         const text = templates.render('notify.complaint', {
           typeLabel: templates.render(`complaint_type.${effect.type}`, {}),
           receiptNo: effect.receiptNo,
           villageName: directory.village(resident.villageCode ?? '')?.name ?? '',
           name: resident.name,
           text: effect.text,
+          dueDate: due.date,
         });
         pending.push(...insertOutbox(database, toStaff(directory.staff('supervisor', {}), text, errandId, `complaint-${id}`), turn.now));
         results.complaintId = id;
+        results.complaintDue = due.date;
         break;
       }
+      case 'rate_errand':
+        pending.push(...rateErrand(env, requirePerson(), effect, turn.now));
+        break;
+      case 'confirm_entrustment':
+        pending.push(...confirmEntrustment(env, requirePerson(), turn.ctx, effect.errandId, effect.privacyConsent, turn.now));
+        break;
+      case 'decline_entrustment':
+        pending.push(...declineEntrustment(env, requirePerson(), effect.errandId, turn.now));
+        break;
     }
   }
   return { results, pendingOutboxIds: pending };

@@ -3,7 +3,7 @@ import type { VillageView } from '../conversation/flow-context.ts';
 import type { Database } from '../db/open-database.ts';
 import { ROSTER_VERSION_KEY, readSetting } from '../db/roster-repository.ts';
 import { channelIdentities, county, people, personRoles, rooms, townships, villages, type PublicProfile } from '../db/schema.ts';
-import type { PersonRole } from '../domain/roles.ts';
+import type { PersonRole, RoleGrant } from '../domain/roles.ts';
 
 /**
  * The organisation in memory: county, townships and their centres, villages, staff with their roles
@@ -20,8 +20,11 @@ export interface StaffMember {
   id: string;
   name: string;
   phone: string | null;
+  villageCode: string | null;
   publicProfile: PublicProfile | null;
   identities: Identity[];
+  /** Every role of the person with its scope (a staff member may also be a resident). */
+  grants: RoleGrant[];
 }
 
 export interface TownshipEntry {
@@ -54,6 +57,9 @@ export interface Directory {
   /** Staff of a role in a village (agent, collector), a township (centre_staff) or the county (supervisor). */
   staff(role: PersonRole, scope: { village?: string; township?: string }): StaffMember[];
   room(channel: string, externalId: string): RoomEntry | undefined;
+  /** The staff member speaking from a channel identity, if the roster knows one. */
+  staffByIdentity(channel: string, externalId: string): StaffMember | undefined;
+  staffById(id: string): StaffMember | undefined;
   agentRooms(villageCode: string): RoomEntry[];
   centreRooms(townshipCode: string): RoomEntry[];
 }
@@ -67,8 +73,9 @@ export function loadDirectory(database: Database): Directory {
   const countyRow = db.select().from(county).get();
   const townshipRows = db.select().from(townships).orderBy(asc(townships.code)).all();
   const villageRows = db.select().from(villages).orderBy(asc(villages.code)).all();
-  const roleRows = db.select().from(personRoles).where(inArray(personRoles.role, ['agent', 'collector', 'centre_staff', 'supervisor', 'admin'])).orderBy(asc(personRoles.id)).all();
-  const staffIds = [...new Set(roleRows.map((r) => r.personId))];
+  const staffRoleRows = db.select().from(personRoles).where(inArray(personRoles.role, ['agent', 'collector', 'centre_staff', 'supervisor', 'admin'])).orderBy(asc(personRoles.id)).all();
+  const staffIds = [...new Set(staffRoleRows.map((r) => r.personId))];
+  const roleRows = staffIds.length ? db.select().from(personRoles).where(inArray(personRoles.personId, staffIds)).orderBy(asc(personRoles.id)).all() : [];
   const staffRows = staffIds.length ? db.select().from(people).where(inArray(people.id, staffIds)).all() : [];
   const identityRows = staffIds.length
     ? db.select().from(channelIdentities).where(inArray(channelIdentities.personId, staffIds)).orderBy(asc(channelIdentities.id)).all()
@@ -86,13 +93,17 @@ export function loadDirectory(database: Database): Directory {
         id: p.id,
         name: p.name,
         phone: p.phone,
+        villageCode: p.villageCode,
         publicProfile: p.publicProfile ?? null,
         identities: identityRows.filter((i) => i.personId === p.id).map((i) => ({ channel: i.channel, externalId: i.externalId })),
+        grants: roleRows.filter((r) => r.personId === p.id).map((r) => ({ role: r.role, villageCode: r.villageCode, townshipCode: r.townshipCode })),
       },
     ]),
   );
   const roomEntries: RoomEntry[] = roomRows.map((r) => ({ channel: r.channel, externalId: r.externalId, kind: r.kind, villageCode: r.villageCode, townshipCode: r.townshipCode }));
   const roomMap = new Map(roomEntries.map((r) => [`${r.channel}\u0000${r.externalId}`, r]));
+  const staffByIdentity = new Map<string, StaffMember>();
+  for (const member of staffMap.values()) for (const i of member.identities) staffByIdentity.set(`${i.channel}\u0000${i.externalId}`, member);
 
   return {
     version,
@@ -107,6 +118,8 @@ export function loadDirectory(database: Database): Directory {
       return [...new Set(ids)].flatMap((id) => staffMap.get(id) ?? []);
     },
     room: (channel, externalId) => roomMap.get(`${channel}\u0000${externalId}`),
+    staffByIdentity: (channel, externalId) => staffByIdentity.get(`${channel}\u0000${externalId}`),
+    staffById: (id) => staffMap.get(id),
     agentRooms: (villageCode) => roomEntries.filter((r) => r.kind === 'village_agents' && r.villageCode === villageCode),
     centreRooms: (townshipCode) => roomEntries.filter((r) => r.kind === 'centre' && r.townshipCode === townshipCode),
   };

@@ -19,6 +19,8 @@ export function buildErrandView(input: {
   events: readonly EventRow[];
   deadlines: readonly StoredDeadline[];
   agentName: string | null;
+  /** A bad review of it was rectified and the resident has not rated the fix yet. */
+  awaitingFixRating: boolean;
   directory: Directory;
   templates: TemplateSet;
   now: number;
@@ -54,7 +56,11 @@ export function buildErrandView(input: {
   return {
     id: errand.id,
     receiptNo: errand.receiptNo,
+    itemId: errand.itemId,
     itemName: input.itemName,
+    beneficiary: { kind: b.kind, name: b.name ?? null, relation: b.relation ?? null },
+    entrustmentPending: errand.entrustmentStatus === 'pending' && isOpenForResident(status),
+    ratable: status === 'fed_back' ? 'first' : input.awaitingFixRating ? 'rectification' : null,
     status,
     statusText: t(`status.${status}`),
     createdAt: formatShanghaiDateTime(errand.createdAt),

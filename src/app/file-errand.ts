@@ -40,8 +40,14 @@ export interface FileErrandInput {
   itemId: string;
   beneficiary: Beneficiary;
   privacyConsent: boolean | null;
-  entrustment: { text: string; version: string };
+  /**
+   * The entrustment agreed to: confirmed by the resident in chat, or a signed paper form (the text
+   * then records what the form says). Null: not yet — the errand cannot be accepted until it is.
+   */
+  entrustment: { text: string; version: string; paper: boolean } | null;
   channel: string;
+  /** Tell the village's agents and room (not when the agent files it themselves). */
+  notifyAgents?: boolean;
   now: number;
 }
 
@@ -58,7 +64,9 @@ export function fileErrand(env: ErrandEnv, input: FileErrandInput): FiledErrand 
   if (!village) throw new AppError('no_village', `person ${requester.id} has no known village`);
   const item = catalog.get(input.itemId);
   if (!item || !item.directions.includes('village_to_centre')) throw new AppError('item_unavailable', `item ${input.itemId} cannot be requested`);
-  if (item.privacySensitive && input.privacyConsent !== true) throw new AppError('not_allowed', 'privacy-sensitive item without consent');
+  if (item.privacySensitive && input.entrustment && !input.entrustment.paper && input.privacyConsent !== true) {
+    throw new AppError('not_allowed', 'privacy-sensitive item without consent');
+  }
 
   const move = transition({ direction: 'village_to_centre', status: null, suspendedFrom: null }, 'request', input.actor.role);
   if (!move.ok) throw new AppError('not_allowed', `request refused: ${move.refusal.kind}`);
@@ -78,6 +86,7 @@ export function fileErrand(env: ErrandEnv, input: FileErrandInput): FiledErrand 
     beneficiary,
     collectorId: input.actor.role === 'collector' ? input.actor.personId : null,
     channel: input.channel,
+    entrustmentStatus: input.entrustment === null ? 'pending' : input.entrustment.paper ? 'paper' : 'confirmed',
     now,
   });
   appendEvent(database, {
@@ -89,18 +98,21 @@ export function fileErrand(env: ErrandEnv, input: FileErrandInput): FiledErrand 
     actorPersonId: input.actor.personId,
     actorRole: input.actor.role,
     at: now,
-    data: { itemVersion: catalog.versionOf(item.id), entrustmentVersion: input.entrustment.version },
+    data: { itemVersion: catalog.versionOf(item.id), entrustmentVersion: input.entrustment?.version ?? null },
   });
-  insertEntrustment(database, {
-    errandId: errand.id,
-    confirmedBy: requester.id,
-    beneficiary,
-    textVersion: input.entrustment.version,
-    text: input.entrustment.text,
-    privacyConsent: input.privacyConsent,
-    channel: input.channel,
-    at: now,
-  });
+  if (input.entrustment) {
+    insertEntrustment(database, {
+      errandId: errand.id,
+      confirmedBy: requester.id,
+      beneficiary,
+      textVersion: input.entrustment.version,
+      text: input.entrustment.text,
+      privacyConsent: input.privacyConsent,
+      channel: input.entrustment.paper ? 'paper' : input.channel,
+      paper: input.entrustment.paper,
+      at: now,
+    });
+  }
   insertNotice(database, {
     errandId: errand.id,
     kind: 'intake',
@@ -127,6 +139,7 @@ export function fileErrand(env: ErrandEnv, input: FileErrandInput): FiledErrand 
     claimBy,
   });
   const key = `errand-${errand.id}-requested`;
+  if (input.notifyAgents === false) return { errandId: errand.id, receiptNo, pendingOutboxIds: insertOutbox(database, toRooms(directory.agentRooms(village.code), roomText, errand.id, key), now) };
   let notices = [...toRooms(directory.agentRooms(village.code), roomText, errand.id, key), ...toStaff(directory.staff('agent', { village: village.code }), agentText, errand.id, key)];
   if (!notices.length) {
     // A village without an agent (or one not reachable on any channel): the township centre hears of it, so no request waits unseen.

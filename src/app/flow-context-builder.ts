@@ -4,6 +4,7 @@ import type { AgentView, ErrandView, FlowContext, PersonView } from '../conversa
 import type { TemplateSet } from '../conversation/templates.ts';
 import { deadlinesOf, errandsOfRequester, eventsOf } from '../db/errand-queries.ts';
 import type { Database } from '../db/open-database.ts';
+import { awaitingFixRating } from '../db/rating-repository.ts';
 import type { IdentityRow, PersonRow } from '../db/people-repository.ts';
 import { selfServiceExemptTags } from '../domain/roles.ts';
 import type { Directory, StaffMember } from './directory.ts';
@@ -64,6 +65,7 @@ export function buildFlowContext(env: ContextEnv, turn: { now: number; identity:
         events: events.filter((e) => e.errandId === r.errand.id),
         deadlines: deadlines.filter((d) => d.errandId === r.errand.id),
         agentName: r.errand.agentId ? (staffNames.get(r.errand.agentId) ?? null) : null,
+        awaitingFixRating: r.errand.status === 'closed' && awaitingFixRating(database, r.errand.id),
         directory,
         templates,
         now: turn.now,

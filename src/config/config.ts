@@ -43,6 +43,8 @@ export const envSchema = z.object({
   DEADLINE_PICKUP_DAYS: workingDays(2),
   DEADLINE_HANDLING_DAYS: workingDays(5),
   DEADLINE_HANDBACK_DAYS: workingDays(2),
+  DEADLINE_COMPLAINT_DAYS: workingDays(10),
+  RATING_REMINDER_DAYS: workingDays(2),
   CONVERSATION_RESUME_HOURS: z.coerce.number().int().min(1).max(720).default(6),
   BOT_NAME: z.string().trim().min(1).max(30).default('代办助手'),
 });
@@ -59,6 +61,10 @@ export interface DeadlinePolicy {
   pickupDays: number;
   handlingDays: number;
   handbackDays: number;
+  /** A complaint is answered within this many working days. */
+  complaintDays: number;
+  /** An unrated errand is invited again after this many working days (then archived at the rating deadline). */
+  ratingReminderDays: number;
 }
 
 export interface Config {
@@ -111,6 +117,8 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
         pickupDays: e.DEADLINE_PICKUP_DAYS,
         handlingDays: e.DEADLINE_HANDLING_DAYS,
         handbackDays: e.DEADLINE_HANDBACK_DAYS,
+        complaintDays: e.DEADLINE_COMPLAINT_DAYS,
+        ratingReminderDays: e.RATING_REMINDER_DAYS,
       },
       conversationResumeHours: e.CONVERSATION_RESUME_HOURS,
       botName: e.BOT_NAME,

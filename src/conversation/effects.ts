@@ -14,7 +14,17 @@ export type Effect =
   | { kind: 'create_errand'; itemId: string; beneficiary: Beneficiary; privacyConsent: boolean | null }
   | { kind: 'withdraw_errand'; errandId: number }
   | { kind: 'contact_agent'; message: string | null }
-  | { kind: 'record_complaint'; type: ComplaintType; text: string; receiptNo: string | null };
+  | { kind: 'record_complaint'; type: ComplaintType; text: string; receiptNo: string | null }
+  | { kind: 'rate_errand'; errandId: number; round: RatingRound; score: number; reasonKind: RatingReason | null; reason: string | null }
+  | { kind: 'confirm_entrustment'; errandId: number; privacyConsent: boolean | null }
+  | { kind: 'decline_entrustment'; errandId: number };
+
+/** The first rating of an errand, or the rating of a bad review's rectification. */
+export type RatingRound = 'first' | 'rectification';
+export const ratingReasons = ['work_error', 'slow', 'attitude', 'fee', 'other'] as const;
+export type RatingReason = (typeof ratingReasons)[number];
+/** 好差评: 1 非常满意 · 2 满意 · 3 基本满意 are good; 4 不满意 · 5 非常不满意 are bad reviews. */
+export const isBadScore = (score: number) => score >= 4;
 
 /** Values an applied effect gives back, for the replies that follow it. */
 export interface EffectResults {

@@ -52,6 +52,12 @@ export interface StepResult {
 
 export interface ConversationEngine {
   step(previous: ConversationState | null, input: Input, ctx: FlowContext): StepResult;
+  /**
+   * Something happened that wants the resident's answer (rate a finished errand, confirm an
+   * entrustment an agent filed): when the conversation is idle, the flow starts and its first
+   * question is returned; when the resident is in the middle of something, null (ask later).
+   */
+  invite(previous: ConversationState | null, flowId: string, data: FlowData, ctx: FlowContext): StepResult | null;
 }
 
 /** Guards against a loop of decision states that never waits for the resident. */
@@ -288,6 +294,16 @@ export function createConversationEngine(def: EngineDefinition): ConversationEng
   };
 
   return {
+    invite(previous, flowId, data, ctx) {
+      const s: Session = { conv: previous ? structuredClone(previous) : idle(ctx.now), replies: [], effects: [], ctx, moves: 0 };
+      const current = def.flows.get(s.conv.flowId);
+      const busy = s.conv.flowId !== IDLE_FLOW && current?.version === s.conv.flowVersion;
+      if (busy || !ctx.person) return null;
+      s.conv.lastActiveAt = ctx.now;
+      s.conv.interrupted = null;
+      startFlow(s, flowId, data);
+      return { state: s.conv, replies: s.replies, effects: s.effects };
+    },
     step(previous, input, ctx) {
       const s: Session = { conv: previous ? structuredClone(previous) : idle(ctx.now), replies: [], effects: [], ctx, moves: 0 };
       const idleFor = ctx.now - s.conv.lastActiveAt;

@@ -47,7 +47,13 @@ export interface ErrandEventView {
 export interface ErrandView {
   id: number;
   receiptNo: string;
+  itemId: string;
   itemName: string;
+  beneficiary: { kind: 'self' | 'family'; name: string | null; relation: string | null };
+  /** An agent filed it for the resident, who has not confirmed the entrustment yet. */
+  entrustmentPending: boolean;
+  /** What the resident may rate now: the errand, the rectification of a bad review, or nothing. */
+  ratable: 'first' | 'rectification' | null;
   status: ErrandStatus;
   /** The status in plain words. */
   statusText: string;

@@ -39,7 +39,10 @@ export interface NewErrand {
   requesterId: string;
   beneficiary: BeneficiaryJson;
   collectorId: string | null;
+  agentId?: string | null;
   channel: string;
+  entrustmentStatus?: 'confirmed' | 'paper' | 'pending';
+  note?: string | null;
   now: number;
 }
 
@@ -47,9 +50,26 @@ export function insertErrand(database: Database, e: NewErrand): ErrandRow {
   const { id } = statement<unknown[], { id: number }>(
     database,
     `INSERT INTO errands (receipt_no, direction, status, suspended_from, item_id, item_version, village_code, township_code, requester_id,
-       beneficiary, collector_id, agent_id, channel, note, version, created_at, updated_at, closed_at)
-     VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, NULL, ?, NULL, 1, ?, ?, NULL) RETURNING id`,
-  ).get(e.receiptNo, e.direction, e.status, e.itemId, e.itemVersion, e.villageCode, e.townshipCode, e.requesterId, JSON.stringify(e.beneficiary), e.collectorId, e.channel, e.now, e.now)!;
+       beneficiary, collector_id, agent_id, channel, note, entrustment_status, version, created_at, updated_at, closed_at)
+     VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, NULL) RETURNING id`,
+  ).get(
+    e.receiptNo,
+    e.direction,
+    e.status,
+    e.itemId,
+    e.itemVersion,
+    e.villageCode,
+    e.townshipCode,
+    e.requesterId,
+    JSON.stringify(e.beneficiary),
+    e.collectorId,
+    e.agentId ?? null,
+    e.channel,
+    e.note ?? null,
+    e.entrustmentStatus ?? 'confirmed',
+    e.now,
+    e.now,
+  )!;
   return {
     id,
     receiptNo: e.receiptNo,
@@ -63,9 +83,12 @@ export function insertErrand(database: Database, e: NewErrand): ErrandRow {
     requesterId: e.requesterId,
     beneficiary: e.beneficiary,
     collectorId: e.collectorId,
-    agentId: null,
+    agentId: e.agentId ?? null,
     channel: e.channel,
-    note: null,
+    note: e.note ?? null,
+    entrustmentStatus: e.entrustmentStatus ?? 'confirmed',
+    outcome: null,
+    resultNote: null,
     version: 1,
     createdAt: e.now,
     updatedAt: e.now,
@@ -73,21 +96,33 @@ export function insertErrand(database: Database, e: NewErrand): ErrandRow {
   };
 }
 
-/** Moves an errand if nobody moved it since `fromVersion` was read; returns the new version. */
-export function updateErrandStatus(
-  database: Database,
-  errand: Pick<ErrandRow, 'id' | 'version' | 'agentId' | 'closedAt'>,
-  patch: { status: ErrandStatus; suspendedFrom: ErrandStatus | null; agentId?: string | null; closedAt?: number | null; now: number },
-): number {
+export interface ErrandPatch {
+  status: ErrandStatus;
+  suspendedFrom: ErrandStatus | null;
+  agentId?: string | null;
+  closedAt?: number | null;
+  outcome?: 'approved' | 'rejected' | null;
+  resultNote?: string | null;
+  entrustmentStatus?: 'confirmed' | 'paper' | 'pending';
+  now: number;
+}
+
+/** Moves an errand if nobody moved it since `errand.version` was read; returns the new version. */
+export function updateErrandStatus(database: Database, errand: ErrandRow, patch: ErrandPatch): number {
   const next = errand.version + 1;
+  const pick = <K extends keyof ErrandPatch & keyof ErrandRow>(key: K) => (patch[key] !== undefined ? patch[key] : errand[key]);
   const result = statement(
     database,
-    'UPDATE errands SET status = ?, suspended_from = ?, agent_id = ?, closed_at = ?, version = ?, updated_at = ? WHERE id = ? AND version = ?',
+    `UPDATE errands SET status = ?, suspended_from = ?, agent_id = ?, closed_at = ?, outcome = ?, result_note = ?, entrustment_status = ?, version = ?, updated_at = ?
+     WHERE id = ? AND version = ?`,
   ).run(
     patch.status,
     patch.suspendedFrom,
-    patch.agentId !== undefined ? patch.agentId : errand.agentId,
-    patch.closedAt !== undefined ? patch.closedAt : errand.closedAt,
+    pick('agentId'),
+    pick('closedAt'),
+    pick('outcome'),
+    pick('resultNote'),
+    pick('entrustmentStatus'),
     next,
     patch.now,
     errand.id,
@@ -97,10 +132,13 @@ export function updateErrandStatus(
   return next;
 }
 
+/** History entries: every lifecycle move, plus events that change no state (the resident confirming an entrustment). */
+export type HistoryEventType = ErrandEvent | 'entrust';
+
 export interface NewEvent {
   errandId: number;
   version: number;
-  type: ErrandEvent;
+  type: HistoryEventType;
   fromStatus: ErrandStatus | null;
   toStatus: ErrandStatus;
   actorPersonId: string | null;
@@ -146,13 +184,33 @@ export function saveDeadlines(database: Database, errandId: number, plan: { chan
 
 export function insertEntrustment(
   database: Database,
-  e: { errandId: number; confirmedBy: string; beneficiary: BeneficiaryJson; textVersion: string; text: string; privacyConsent: boolean | null; channel: string; at: number },
+  e: {
+    errandId: number;
+    confirmedBy: string;
+    beneficiary: BeneficiaryJson;
+    textVersion: string;
+    text: string;
+    privacyConsent: boolean | null;
+    channel: string;
+    paper?: boolean;
+    at: number;
+  },
 ): void {
   statement(
     database,
     `INSERT INTO entrustments (errand_id, confirmed_by, beneficiary, text_version, text, privacy_consent, channel, confirmed_at, paper_form_signed)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)`,
-  ).run(e.errandId, e.confirmedBy, JSON.stringify(e.beneficiary), e.textVersion, e.text, e.privacyConsent === null ? null : e.privacyConsent ? 1 : 0, e.channel, e.at);
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    e.errandId,
+    e.confirmedBy,
+    JSON.stringify(e.beneficiary),
+    e.textVersion,
+    e.text,
+    e.privacyConsent === null ? null : e.privacyConsent ? 1 : 0,
+    e.channel,
+    e.at,
+    e.paper ? 1 : 0,
+  );
 }
 
 /** Adds the next version of an errand's one-time notice; returns its version. */
@@ -165,4 +223,23 @@ export function insertNotice(
     `INSERT INTO one_time_notices (errand_id, version, kind, items, catalog_item_version, issued_by, issued_at)
      VALUES (?, (SELECT coalesce(max(version), 0) + 1 FROM one_time_notices WHERE errand_id = ?), ?, ?, ?, ?, ?) RETURNING version`,
   ).get(n.errandId, n.errandId, n.kind, JSON.stringify(n.items), n.catalogItemVersion, n.issuedBy, n.at)!.version;
+}
+
+const ERRAND_COLUMNS = `id, receipt_no AS receiptNo, direction, status, suspended_from AS suspendedFrom, item_id AS itemId, item_version AS itemVersion,
+  village_code AS villageCode, township_code AS townshipCode, requester_id AS requesterId, beneficiary, collector_id AS collectorId,
+  agent_id AS agentId, channel, note, entrustment_status AS entrustmentStatus, outcome, result_note AS resultNote, version,
+  created_at AS createdAt, updated_at AS updatedAt, closed_at AS closedAt`;
+
+type ErrandSqlRow = Omit<ErrandRow, 'beneficiary'> & { beneficiary: string };
+const fromErrandRow = (r: ErrandSqlRow): ErrandRow => ({ ...r, beneficiary: JSON.parse(r.beneficiary) as ErrandRow['beneficiary'] });
+
+/** One errand by its receipt number, as stored now. (Hot path of agents' commands: plain SQL.) */
+export function findErrandByReceipt(database: Database, receiptNo: string): ErrandRow | undefined {
+  const row = statement<[string], ErrandSqlRow>(database, `SELECT ${ERRAND_COLUMNS} FROM errands WHERE receipt_no = ?`).get(receiptNo);
+  return row ? fromErrandRow(row) : undefined;
+}
+
+export function findErrandById(database: Database, id: number): ErrandRow | undefined {
+  const row = statement<[number], ErrandSqlRow>(database, `SELECT ${ERRAND_COLUMNS} FROM errands WHERE id = ?`).get(id);
+  return row ? fromErrandRow(row) : undefined;
 }

@@ -16,7 +16,7 @@ function withFlow(raw: unknown): Map<string, Flow> {
 describe('flow validation', () => {
   it('accepts the shipped flows, intents and templates', () => {
     expect(validate(content.flows)).toEqual([]);
-    expect([...content.flows.keys()].sort()).toEqual(['complaint', 'main', 'my_errands', 'query', 'register', 'request', 'talk_to_agent', 'who_is_agent', 'withdraw']);
+    expect([...content.flows.keys()].sort()).toEqual(['complaint', 'confirm_entrustment', 'main', 'my_errands', 'query', 'rating', 'register', 'request', 'talk_to_agent', 'who_is_agent', 'withdraw']);
   });
 
   it('finds a target that does not exist and a state nobody reaches', () => {

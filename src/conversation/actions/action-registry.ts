@@ -1,4 +1,6 @@
 import type { ActionRegistry } from '../action-spec.ts';
+import { confirmEntrustment, declineEntrustment, findErrandToConfirm } from './entrustment-actions.ts';
+import { badRatingOutcome, badReason, badScore, findErrandToRate, goodScore, ratingRound, takeRatingReason } from './rating-actions.ts';
 import { checkAgent, checkComplaintText, complaintTypeOption, contactAgent, recordComplaint, skipAgentMessage, takeAgentMessage, takeComplaintText } from './contact-actions.ts';
 import { findMyErrandByReceipt, listMyErrands, listWithdrawable, withdrawErrand } from './errand-actions.ts';
 import { routeFreeText } from './menu-actions.ts';
@@ -66,4 +68,23 @@ export const actionRegistry: ActionRegistry = {
   complaint_extra_fee: complaintTypeOption('extra_fee'),
   complaint_other: complaintTypeOption('other'),
   record_complaint: recordComplaint,
+  // rating (好差评) and rectification
+  find_errand_to_rate: findErrandToRate,
+  rate_1: goodScore(1),
+  rate_2: goodScore(2),
+  rate_3: goodScore(3),
+  score_4: badScore(4),
+  score_5: badScore(5),
+  reason_work_error: badReason('work_error'),
+  reason_slow: badReason('slow'),
+  reason_attitude: badReason('attitude'),
+  reason_fee: badReason('fee'),
+  reason_other: badReason('other'),
+  take_rating_reason: takeRatingReason,
+  rating_round: ratingRound,
+  bad_rating_outcome: badRatingOutcome,
+  // entrustments of errands filed by agents and collectors
+  find_errand_to_confirm: findErrandToConfirm,
+  confirm_entrustment: confirmEntrustment,
+  decline_entrustment: declineEntrustment,
 };

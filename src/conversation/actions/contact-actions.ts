@@ -49,6 +49,7 @@ export const takeComplaintText: ActionSpec = {
 
 export const recordComplaint: ActionSpec = {
   outcomes: { done: [] },
+  results: ['complaintDue'],
   run({ data }) {
     const type = complaintTypes.find((t) => t === data.complaintType) ?? 'other';
     const receiptNo = typeof data.receiptNo === 'string' ? data.receiptNo : null;

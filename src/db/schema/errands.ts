@@ -39,6 +39,11 @@ export const errands = sqliteTable(
     /** The channel the request came in on. */
     channel: text('channel').notNull(),
     note: text('note'),
+    /** confirmed: by the resident in chat; paper: a signed form the agent or centre holds; pending: not yet. */
+    entrustmentStatus: text('entrustment_status', { enum: ['confirmed', 'paper', 'pending'] }).notNull().default('confirmed'),
+    /** The centre's result: approved or not, with its note. */
+    outcome: text('outcome', { enum: ['approved', 'rejected'] }),
+    resultNote: text('result_note'),
     /** Incremented by every move; reminder job ids carry it. */
     version: integer('version').notNull(),
     createdAt: integer('created_at').notNull(),
@@ -149,6 +154,31 @@ export const oneTimeNotices = sqliteTable(
     issuedAt: integer('issued_at').notNull(),
   },
   (t) => [uniqueIndex('one_time_notices_version_uq').on(t.errandId, t.version)],
+);
+
+/** The ledger (登记造册): one entry per accepted errand, numbered per village and year. */
+export const ledgerEntries = sqliteTable(
+  'ledger_entries',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    errandId: integer('errand_id')
+      .notNull()
+      .references(() => errands.id),
+    villageCode: text('village_code')
+      .notNull()
+      .references(() => villages.code),
+    year: integer('year').notNull(),
+    seq: integer('seq').notNull(),
+    /** e.g. qs-sq-2026-0007 */
+    entryNo: text('entry_no').notNull(),
+    agentId: text('agent_id')
+      .notNull()
+      .references(() => people.id),
+    /** Where the beneficiary is not the requester: was the paper entrustment signed? Null otherwise. */
+    paperEntrustmentSigned: integer('paper_entrustment_signed', { mode: 'boolean' }),
+    enteredAt: integer('entered_at').notNull(),
+  },
+  (t) => [uniqueIndex('ledger_entries_errand_uq').on(t.errandId), uniqueIndex('ledger_entries_no_uq').on(t.villageCode, t.year, t.seq)],
 );
 
 export const receiptSequences = sqliteTable('receipt_sequences', {

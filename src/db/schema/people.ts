@@ -20,8 +20,8 @@ export const people = sqliteTable(
     villageCode: text('village_code').references(() => villages.code),
     tags: text('tags', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
     publicProfile: text('public_profile', { mode: 'json' }).$type<PublicProfile>(),
-    /** roster: loaded by an admin; chat: registered themselves in a conversation. */
-    source: text('source', { enum: ['roster', 'chat'] }).notNull(),
+    /** roster: loaded by an admin; chat: registered themselves; agent/centre: entered by staff for someone who came or phoned. */
+    source: text('source', { enum: ['roster', 'chat', 'agent', 'centre'] }).notNull(),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },

@@ -1,0 +1,95 @@
+import type { TemplateSet } from '../conversation/templates.ts';
+import type { ErrandRow } from '../db/errand-repository.ts';
+import type { Database } from '../db/open-database.ts';
+import type { NewOutboxMessage } from '../db/outbox-repository.ts';
+import { identitiesOf, personById, type PersonRow } from '../db/people-repository.ts';
+import { maskName } from '../domain/masking.ts';
+import type { Directory, StaffMember, TownshipEntry, VillageEntry } from './directory.ts';
+import { toRooms, toStaff } from './notifications.ts';
+
+/**
+ * Everyone an errand concerns — its resident, its agent, its village's agent room, its township's
+ * centre — and the notices to each. Group messages get only the masked view; details go privately.
+ */
+
+export interface ErrandParties {
+  errand: ErrandRow;
+  itemName: string;
+  village: VillageEntry | undefined;
+  township: TownshipEntry | undefined;
+  resident: PersonRow | undefined;
+  agent: StaffMember | undefined;
+  /** Variables every errand notice may use (masked where it may reach a room). */
+  vars: Record<string, unknown>;
+}
+
+export function errandParties(database: Database, directory: Directory, errand: ErrandRow, itemName: string): ErrandParties {
+  const village = directory.village(errand.villageCode);
+  const township = directory.township(errand.townshipCode);
+  const resident = personById(database, errand.requesterId);
+  const agent = errand.agentId ? directory.staffById(errand.agentId) : undefined;
+  const b = errand.beneficiary;
+  return {
+    errand,
+    itemName,
+    village,
+    township,
+    resident,
+    agent,
+    vars: {
+      receiptNo: errand.receiptNo,
+      itemName,
+      villageName: village?.name ?? '',
+      centreName: township?.centre.name ?? '',
+      maskedName: maskName(resident?.name ?? ''),
+      residentName: resident?.name ?? '',
+      residentPhone: resident?.phone ?? null,
+      forWhom: b.kind === 'family' ? `${b.relation ?? ''} ${b.name ?? ''}`.trim() : null,
+      agentName: agent?.name ?? '',
+      agentPhone: agent?.publicProfile?.phone ?? agent?.phone ?? null,
+      hotline: directory.county.hotline,
+    },
+  };
+}
+
+export interface Notifier {
+  resident(key: string, vars?: Record<string, unknown>): NewOutboxMessage[];
+  agentRoom(key: string, vars?: Record<string, unknown>): NewOutboxMessage[];
+  centreRoom(key: string, vars?: Record<string, unknown>): NewOutboxMessage[];
+  /** The assigned agent, or the village's agents while nobody holds it. */
+  agents(key: string, vars?: Record<string, unknown>): NewOutboxMessage[];
+  staff(people: readonly StaffMember[], key: string, vars?: Record<string, unknown>): NewOutboxMessage[];
+}
+
+/** Builds notices for an errand; `tag` makes their de-duplication keys (one notice per event). */
+export function errandNotifier(database: Database, directory: Directory, templates: TemplateSet, parties: ErrandParties, tag: string): Notifier {
+  const key = `errand-${parties.errand.id}-v${parties.errand.version}-${tag}`;
+  const render = (template: string, vars: Record<string, unknown> = {}) => templates.render(template, { ...parties.vars, ...vars });
+  return {
+    resident(template, vars) {
+      const resident = parties.resident;
+      if (!resident) return [];
+      const identities = identitiesOf(database, resident.id);
+      const identity = identities.find((i) => i.channel === parties.errand.channel) ?? identities[0];
+      if (!identity) return [];
+      return [
+        {
+          channel: identity.channel,
+          recipient: identity.externalId,
+          room: null,
+          text: render(template, vars),
+          kind: 'notification',
+          errandId: parties.errand.id,
+          dedupeKey: `${key}-resident-${template}`,
+        },
+      ];
+    },
+    agentRoom: (template, vars) => toRooms(directory.agentRooms(parties.errand.villageCode), render(template, vars), parties.errand.id, `${key}-${template}`),
+    centreRoom: (template, vars) => toRooms(directory.centreRooms(parties.errand.townshipCode), render(template, vars), parties.errand.id, `${key}-${template}`),
+    agents(template, vars) {
+      const people = parties.agent ? [parties.agent] : directory.staff('agent', { village: parties.errand.villageCode });
+      return toStaff(people, render(template, vars), parties.errand.id, `${key}-${template}`);
+    },
+    staff: (people, template, vars) => toStaff(people, render(template, vars), parties.errand.id, `${key}-${template}`),
+  };
+}

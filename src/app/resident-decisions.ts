@@ -1,0 +1,116 @@
+import { shanghaiDate, endOfShanghaiDay } from '../calendar/local-date.ts';
+import type { FlowData } from '../conversation/conversation-state.ts';
+import { isBadScore, type Effect } from '../conversation/effects.ts';
+import type { FlowContext } from '../conversation/flow-context.ts';
+import { buildRenderVars } from '../conversation/render-vars.ts';
+import { appendEvent, findErrandById, insertEntrustment, updateErrandStatus, type ErrandRow } from '../db/errand-repository.ts';
+import { insertOutbox } from '../db/outbox-repository.ts';
+import type { PersonRow } from '../db/people-repository.ts';
+import { awaitingFixRating, closeRectification, insertRating, openRectification } from '../db/rating-repository.ts';
+import type { ErrandStatus } from '../domain/errand-lifecycle.ts';
+import { AppError } from '../errors.ts';
+import { errandNotifier, errandParties } from './errand-parties.ts';
+import type { ErrandEnv } from './file-errand.ts';
+import { moveErrand } from './move-errand.ts';
+
+/**
+ * What a resident decides about an errand in chat: a rating (and, for a bad one, a re-do or a
+ * rectification case), and confirming or declining an entrustment an agent filed for them.
+ * Runs inside the message's transaction; returns the outbox ids waiting for delivery.
+ */
+
+type RateEffect = Extract<Effect, { kind: 'rate_errand' }>;
+
+function ownErrand(env: ErrandEnv, person: PersonRow, errandId: number): ErrandRow {
+  const errand = findErrandById(env.database, errandId);
+  if (!errand || errand.requesterId !== person.id) throw new AppError('errand_not_found');
+  return errand;
+}
+
+export function rateErrand(env: ErrandEnv, person: PersonRow, effect: RateEffect, now: number): number[] {
+  const { database, directory, templates } = env;
+  const errand = ownErrand(env, person, effect.errandId);
+  const itemName = env.catalog.get(errand.itemId)?.name ?? errand.itemId;
+  const bad = isBadScore(effect.score);
+  const reason = effect.reason ?? (effect.reasonKind ? templates.render(`rating_reason.${effect.reasonKind}`, {}) : null);
+
+  if (effect.round === 'rectification') {
+    if (!awaitingFixRating(database, errand.id)) throw new AppError('not_allowed', 'no rectification waiting for a rating');
+    insertRating(database, { errandId: errand.id, personId: person.id, round: 'rectification', score: effect.score, reasonKind: effect.reasonKind, reason, at: now });
+    closeRectification(database, errand.id);
+    if (!bad) return [];
+    const parties = errandParties(database, directory, errand, itemName);
+    const notify = errandNotifier(database, directory, templates, parties, 'fix-rated');
+    const scoreLabel = templates.render(`rating_score.s${effect.score}`, {});
+    return insertOutbox(database, notify.staff(directory.staff('supervisor', {}), 'notify.supervisor_fix_still_bad', { scoreLabel, reason: reason ?? '' }), now);
+  }
+
+  if (errand.status !== 'fed_back') throw new AppError('not_allowed', `errand ${errand.receiptNo} is not waiting for a rating`);
+  const scoreLabel = templates.render(`rating_score.s${effect.score}`, {});
+  const ratingId = insertRating(database, { errandId: errand.id, personId: person.id, round: 'first', score: effect.score, reasonKind: effect.reasonKind, reason, at: now });
+
+  if (bad && effect.reasonKind === 'work_error') {
+    // 办错了: handled again at once, by the same agent and centre.
+    const moved = moveErrand(env, { errandId: errand.id, event: 'reopen', actor: { personId: person.id, role: 'resident' }, reason: reason ?? scoreLabel, now });
+    const parties = errandParties(database, directory, moved.after, itemName);
+    const notify = errandNotifier(database, directory, templates, parties, 'reopened');
+    return insertOutbox(database, [...notify.agents('notify.agent_reopened', { reason: reason ?? '' }), ...notify.agentRoom('notify.room_reopened')], now);
+  }
+
+  const moved = moveErrand(env, { errandId: errand.id, event: 'rate', actor: { personId: person.id, role: 'resident' }, data: { score: effect.score }, now });
+  if (!bad) return [];
+  // A bad review: a rectification case with its own time limit, for the supervisor.
+  const calendar = env.calendars.forTownship(errand.townshipCode);
+  const due = calendar.addWorkingDays(shanghaiDate(now), env.deadlines.rectificationDays);
+  env.calendars.noteUncertainYears(due.uncertainYears);
+  openRectification(database, { errandId: errand.id, ratingId, dueDate: due.date, dueAt: endOfShanghaiDay(due.date), at: now });
+  const parties = errandParties(database, directory, moved.after, itemName);
+  const notify = errandNotifier(database, directory, templates, parties, 'bad-review');
+  return insertOutbox(
+    database,
+    notify.staff(directory.staff('supervisor', {}), 'notify.supervisor_bad_review', { scoreLabel, reason: reason ?? '', dueDate: due.date }),
+    now,
+  );
+}
+
+export function confirmEntrustment(env: ErrandEnv, person: PersonRow, ctx: FlowContext, errandId: number, privacyConsent: boolean | null, now: number): number[] {
+  const { database, directory, templates } = env;
+  const errand = ownErrand(env, person, errandId);
+  if (errand.entrustmentStatus !== 'pending') return [];
+  const item = env.catalog.get(errand.itemId);
+  if (item?.privacySensitive && privacyConsent !== true) throw new AppError('not_allowed', 'privacy-sensitive item without consent');
+  const b = errand.beneficiary;
+  const data: FlowData = { itemId: errand.itemId, forWhom: b.kind, beneficiaryName: b.name ?? null, relation: b.relation ?? null };
+  insertEntrustment(database, {
+    errandId: errand.id,
+    confirmedBy: person.id,
+    beneficiary: b,
+    textVersion: templates.version('entrustment.text'),
+    text: templates.render('entrustment.text', buildRenderVars(data, ctx, shanghaiDate(now))),
+    privacyConsent,
+    channel: ctx.identity.channel,
+    at: now,
+  });
+  const version = updateErrandStatus(database, errand, { status: errand.status as ErrandStatus, suspendedFrom: errand.suspendedFrom as ErrandStatus | null, entrustmentStatus: 'confirmed', now });
+  appendEvent(database, {
+    errandId: errand.id,
+    version,
+    type: 'entrust',
+    fromStatus: errand.status as ErrandStatus,
+    toStatus: errand.status as ErrandStatus,
+    actorPersonId: person.id,
+    actorRole: 'resident',
+    at: now,
+  });
+  const parties = errandParties(database, directory, { ...errand, version }, item?.name ?? errand.itemId);
+  return insertOutbox(database, errandNotifier(database, directory, templates, parties, 'entrusted').agents('notify.agent_entrusted'), now);
+}
+
+export function declineEntrustment(env: ErrandEnv, person: PersonRow, errandId: number, now: number): number[] {
+  const { database, directory, templates } = env;
+  const errand = ownErrand(env, person, errandId);
+  const reason = templates.render('reason.entrustment_declined', {});
+  const moved = moveErrand(env, { errandId: errand.id, event: 'withdraw', actor: { personId: person.id, role: 'resident' }, reason, now });
+  const parties = errandParties(database, directory, moved.after, env.catalog.get(errand.itemId)?.name ?? errand.itemId);
+  return insertOutbox(database, errandNotifier(database, directory, templates, parties, 'declined').agents('notify.agent_declined'), now);
+}
