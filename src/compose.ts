@@ -7,6 +7,7 @@ import type { Logger as PinoLogger } from 'pino';
 import { createCalendarBook } from './app/calendar-book.ts';
 import { createCatalogCache, type CatalogCache } from './app/catalog-cache.ts';
 import { createDirectoryCache, type DirectoryCache } from './app/directory.ts';
+import { runRatingHousekeeping } from './app/housekeeping.ts';
 import { createInboundHandler, type InboundHandler } from './app/inbound-handler.ts';
 import { loadHolidaySchedules } from './calendar/holiday-data.ts';
 import { shanghaiDate, yearOf } from './calendar/local-date.ts';
@@ -39,6 +40,8 @@ export interface Daiban {
   directories: DirectoryCache;
   /** Re-enqueues pending outbox rows (also runs every minute). */
   sweep(): Promise<number>;
+  /** Rating reminders and archiving after the rating window (also runs every minute). */
+  housekeeping(): Promise<{ reminded: number; archived: number }>;
   close(): Promise<void>;
 }
 
@@ -50,6 +53,8 @@ export interface ComposeOptions {
   /** Run the outbox worker in this process (default true). */
   worker?: boolean;
   sweepEveryMs?: number;
+  /** How often rating reminders and archiving run; 0 turns the timer off (tests call housekeeping()). */
+  housekeepingEveryMs?: number;
 }
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -121,6 +126,7 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
     dispatch: queue,
     logger,
     newPersonId: () => `r-${randomUUID().slice(0, 12)}`,
+    botName: config.botName,
   });
 
   const healthRedis = new Redis(options.redisUrl, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 1000 });
@@ -161,9 +167,25 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
       return 0;
     }
   };
+  const housekeeping = async () => {
+    try {
+      const { catalog, matcher } = catalogs.current();
+      const env = { database, directory: directories.current(), catalog, matcher, calendars, templates, deadlines: config.deadlines, engine };
+      const done = runRatingHousekeeping(env, clock());
+      if (done.pendingOutboxIds.length) await queue.enqueue(done.pendingOutboxIds).catch(() => undefined);
+      if (done.reminded || done.archived) logger.info(done, 'rating housekeeping');
+      return { reminded: done.reminded, archived: done.archived };
+    } catch (error) {
+      logger.error({ err: error }, 'rating housekeeping failed');
+      return { reminded: 0, archived: 0 };
+    }
+  };
   void sweep();
   const timer = setInterval(() => void sweep(), options.sweepEveryMs ?? 60_000);
   timer.unref();
+  const housekeepingEvery = options.housekeepingEveryMs ?? 60_000;
+  const housekeepingTimer = housekeepingEvery > 0 ? setInterval(() => void housekeeping(), housekeepingEvery) : null;
+  housekeepingTimer?.unref();
 
   return {
     server,
@@ -173,8 +195,10 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
     catalogs,
     directories,
     sweep,
+    housekeeping,
     async close() {
       clearInterval(timer);
+      if (housekeepingTimer) clearInterval(housekeepingTimer);
       await server.close();
       await worker?.close();
       await queue.close();

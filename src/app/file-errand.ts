@@ -8,7 +8,7 @@ import type { Database } from '../db/open-database.ts';
 import { insertOutbox } from '../db/outbox-repository.ts';
 import type { PersonRow } from '../db/people-repository.ts';
 import { planDeadlines } from '../domain/deadline-clock.ts';
-import { transition } from '../domain/errand-lifecycle.ts';
+import { transition, type Direction } from '../domain/errand-lifecycle.ts';
 import { maskName } from '../domain/masking.ts';
 import { formatReceiptNo } from '../domain/receipt-number.ts';
 import type { ActorRole } from '../domain/roles.ts';
@@ -46,8 +46,11 @@ export interface FileErrandInput {
    */
   entrustment: { text: string; version: string; paper: boolean } | null;
   channel: string;
-  /** Tell the village's agents and room (not when the agent files it themselves). */
+  /** Tell the village's agents and room of the new request (false: the caller tells whom it should). */
   notifyAgents?: boolean;
+  /** village → centre (a request) or centre → village (the centre's dispatch). */
+  direction?: Direction;
+  note?: string | null;
   now: number;
 }
 
@@ -63,12 +66,14 @@ export function fileErrand(env: ErrandEnv, input: FileErrandInput): FiledErrand 
   const village = requester.villageCode ? directory.village(requester.villageCode) : undefined;
   if (!village) throw new AppError('no_village', `person ${requester.id} has no known village`);
   const item = catalog.get(input.itemId);
-  if (!item || !item.directions.includes('village_to_centre')) throw new AppError('item_unavailable', `item ${input.itemId} cannot be requested`);
+  const direction = input.direction ?? 'village_to_centre';
+  if (!item || !item.directions.includes(direction)) throw new AppError('item_unavailable', `item ${input.itemId} cannot go ${direction}`);
   if (item.privacySensitive && input.entrustment && !input.entrustment.paper && input.privacyConsent !== true) {
     throw new AppError('not_allowed', 'privacy-sensitive item without consent');
   }
 
-  const move = transition({ direction: 'village_to_centre', status: null, suspendedFrom: null }, 'request', input.actor.role);
+  const event = direction === 'village_to_centre' ? 'request' : 'dispatch';
+  const move = transition({ direction, status: null, suspendedFrom: null }, event, input.actor.role);
   if (!move.ok) throw new AppError('not_allowed', `request refused: ${move.refusal.kind}`);
 
   const today = shanghaiDate(now);
@@ -76,7 +81,7 @@ export function fileErrand(env: ErrandEnv, input: FileErrandInput): FiledErrand 
   const beneficiary = input.beneficiary.kind === 'family' ? { kind: 'family' as const, name: input.beneficiary.name, relation: input.beneficiary.relation } : { kind: 'self' as const };
   const errand = insertErrand(database, {
     receiptNo,
-    direction: 'village_to_centre',
+    direction,
     status: move.transition.to,
     itemId: item.id,
     itemVersion: catalog.versionOf(item.id),
@@ -87,12 +92,13 @@ export function fileErrand(env: ErrandEnv, input: FileErrandInput): FiledErrand 
     collectorId: input.actor.role === 'collector' ? input.actor.personId : null,
     channel: input.channel,
     entrustmentStatus: input.entrustment === null ? 'pending' : input.entrustment.paper ? 'paper' : 'confirmed',
+    note: input.note ?? null,
     now,
   });
   appendEvent(database, {
     errandId: errand.id,
     version: errand.version,
-    type: 'request',
+    type: event,
     fromStatus: null,
     toStatus: move.transition.to,
     actorPersonId: input.actor.personId,
@@ -139,7 +145,7 @@ export function fileErrand(env: ErrandEnv, input: FileErrandInput): FiledErrand 
     claimBy,
   });
   const key = `errand-${errand.id}-requested`;
-  if (input.notifyAgents === false) return { errandId: errand.id, receiptNo, pendingOutboxIds: insertOutbox(database, toRooms(directory.agentRooms(village.code), roomText, errand.id, key), now) };
+  if (input.notifyAgents === false) return { errandId: errand.id, receiptNo, pendingOutboxIds: [] };
   let notices = [...toRooms(directory.agentRooms(village.code), roomText, errand.id, key), ...toStaff(directory.staff('agent', { village: village.code }), agentText, errand.id, key)];
   if (!notices.length) {
     // A village without an agent (or one not reachable on any channel): the township centre hears of it, so no request waits unseen.

@@ -7,10 +7,12 @@ import { insertOutbox } from '../db/outbox-repository.ts';
 import { personById, touchIdentity } from '../db/people-repository.ts';
 import { StaleErrandError } from '../db/errand-repository.ts';
 import { AppError, errorCatalog, isAppError } from '../errors.ts';
+import { parseCommand, type ParseResult } from '../commands/command-grammar.ts';
 import { applyEffects } from './apply-effects.ts';
+import { runCommand } from './commands/run-command.ts';
 import type { CalendarBook } from './calendar-book.ts';
 import type { CatalogCache } from './catalog-cache.ts';
-import type { DirectoryCache } from './directory.ts';
+import type { Directory, DirectoryCache } from './directory.ts';
 import { buildFlowContext } from './flow-context-builder.ts';
 import type { InboundMessage, InboundResult, OutboundReply } from './inbound-message.ts';
 import type { Logger, OutboxDispatch } from './ports.ts';
@@ -35,6 +37,8 @@ export interface InboundDeps {
   dispatch: OutboxDispatch;
   logger: Logger;
   newPersonId: () => string;
+  /** The bot's name in rooms ("@代办助手"). */
+  botName: string;
 }
 
 export interface InboundHandler {
@@ -74,15 +78,33 @@ export function createInboundHandler(deps: InboundDeps): InboundHandler {
     return texts.map((text) => ({ to, room: message.roomId, text }));
   };
 
+  /** A staff member's command, in a room or privately; the reply goes back where it was said. */
+  const commandTurn = (message: InboundMessage, parsed: Exclude<ParseResult, { kind: 'none' }>, directory: Directory): Turn => {
+    const now = message.receivedAt;
+    const identity = touchIdentity(database, message.channel, message.senderId, now);
+    const actor = directory.staffByIdentity(message.channel, message.senderId);
+    if (!actor) return { result: { replies: respond(message, [templates.render('cmd.not_member', {})], identity.id, now, true), duplicate: false }, pending: [] };
+    const { catalog, matcher } = deps.catalogs.current();
+    const env = { database, directory, catalog, matcher, calendars: deps.calendars, templates, deadlines: deps.deadlines, engine: deps.engine, newPersonId: deps.newPersonId, botName: deps.botName };
+    const room = message.roomId ? (directory.room(message.channel, message.roomId) ?? null) : null;
+    const result = runCommand(env, { actor, channel: message.channel, room, now }, parsed);
+    const pending = insertOutbox(database, result.outbox, now);
+    const name = parsed.kind === 'command' ? parsed.command.name : parsed.name;
+    deps.logger.info({ command: name, actor: actor.id, channel: message.channel, room: message.roomId }, 'command');
+    return { result: { replies: respond(message, result.replies.filter(Boolean), identity.id, now, true), duplicate: false }, pending };
+  };
+
   const roomTurn = (message: InboundMessage): Turn =>
     database.write(() => {
       const again = replay(message);
       if (again) return again;
       const directory = deps.directories.current();
       if (!directory.room(message.channel, message.roomId ?? '')) throw new AppError('unknown_room', `room ${message.roomId ?? ''} is not in the roster`);
+      const parsed = parseCommand(message.text, deps.botName);
+      if (parsed.kind !== 'none') return commandTurn(message, parsed, directory);
       const identity = touchIdentity(database, message.channel, message.senderId, message.receivedAt);
       // In a room the bot speaks only when spoken to.
-      const texts = message.mentionsBot ? [templates.render('room.hint', { county: directory.county })] : [];
+      const texts = message.mentionsBot ? [templates.render('room.hint', { county: directory.county, botName: deps.botName })] : [];
       return { result: { replies: respond(message, texts, identity.id, message.receivedAt, true), duplicate: false }, pending: [] };
     });
 
@@ -91,6 +113,12 @@ export function createInboundHandler(deps: InboundDeps): InboundHandler {
       const again = replay(message);
       if (again) return again;
       const now = message.receivedAt;
+      // Staff give commands privately too; anything else (and everything from residents) is a conversation.
+      const staffDirectory = deps.directories.current();
+      if (staffDirectory.staffByIdentity(message.channel, message.senderId)) {
+        const parsed = parseCommand(message.text, deps.botName);
+        if (parsed.kind !== 'none') return commandTurn(message, parsed, staffDirectory);
+      }
       const identity = touchIdentity(database, message.channel, message.senderId, now);
       const person = identity.personId ? (personById(database, identity.personId) ?? null) : null;
       const stored = loadConversation(database, identity.id);

@@ -30,6 +30,8 @@ export interface Moved {
   after: ErrandRow;
   /** Clocks the move started, with their due dates. */
   started: Deadline[];
+  /** The clock that runs next after the move (started or resumed), if any. */
+  next: Deadline | null;
 }
 
 /** Thrown when the lifecycle refuses a move; carries the table's reason. */
@@ -71,6 +73,7 @@ export function moveErrand(env: ErrandEnv, input: MoveInput): Moved {
   const plan = planDeadlines(openDeadlines(database, errand.id), deadlines, { now: input.now, calendar }, (kind) => input.days?.[kind] ?? defaults(kind));
   saveDeadlines(database, errand.id, plan);
   env.calendars.noteUncertainYears(plan.started.flatMap((d) => (d.provisional && d.dueDate ? [Number(d.dueDate.slice(0, 4))] : [])));
+  const running = [...plan.started, ...plan.changed].filter((d) => d.status === 'running' && d.dueAt !== null).sort((a, b) => (a.dueAt ?? 0) - (b.dueAt ?? 0));
   const after: ErrandRow = {
     ...errand,
     status: to,
@@ -83,5 +86,5 @@ export function moveErrand(env: ErrandEnv, input: MoveInput): Moved {
     version,
     updatedAt: input.now,
   };
-  return { before: errand, after, started: plan.started };
+  return { before: errand, after, started: plan.started, next: running[0] ?? null };
 }

@@ -16,7 +16,9 @@ export interface DueDateParts {
 export type StartDue = { kind: 'default' } | { kind: 'days'; days: number } | { kind: 'date'; date: DueDateParts };
 
 export type Command =
-  | { name: 'help' | 'my_list' | 'overdue' }
+  | { name: 'help' }
+  | { name: 'my_list' }
+  | { name: 'overdue' }
   | { name: 'claim' | 'submit' | 'resume' | 'confirm_hand_back' | 'pick_up' | 'hand_back'; receiptNo: string }
   | { name: 'accept'; receiptNo: string; paperSigned: boolean }
   | { name: 'return' | 'centre_return'; receiptNo: string; items: string[] }

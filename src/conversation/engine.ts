@@ -297,8 +297,14 @@ export function createConversationEngine(def: EngineDefinition): ConversationEng
     invite(previous, flowId, data, ctx) {
       const s: Session = { conv: previous ? structuredClone(previous) : idle(ctx.now), replies: [], effects: [], ctx, moves: 0 };
       const current = def.flows.get(s.conv.flowId);
+      if (!ctx.person) return null;
+      if (s.conv.flowId === flowId && current?.version === s.conv.flowVersion && current.states[s.conv.stateId]?.reply) {
+        // Already waiting for this answer: ask the same question again.
+        prompt(s);
+        return { state: s.conv, replies: s.replies, effects: s.effects };
+      }
       const busy = s.conv.flowId !== IDLE_FLOW && current?.version === s.conv.flowVersion;
-      if (busy || !ctx.person) return null;
+      if (busy) return null;
       s.conv.lastActiveAt = ctx.now;
       s.conv.interrupted = null;
       startFlow(s, flowId, data);

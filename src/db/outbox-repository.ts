@@ -26,24 +26,27 @@ export interface NewOutboxMessage {
 export function insertOutbox(database: Database, messages: readonly NewOutboxMessage[], now: number): number[] {
   const insert = statement<unknown[], { id: number }>(
     database,
-    `INSERT INTO outbox (channel, recipient, room, text, kind, errand_id, dedupe_key, status, attempts, created_at, sent_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
+    `INSERT INTO outbox (channel, recipient, room, text, kind, errand_id, dedupe_key, status, attempts, created_at, sent_at, sent_seq)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CASE WHEN ? THEN ${NEXT_SEQ} END) ON CONFLICT DO NOTHING RETURNING id`,
   );
   const ids: number[] = [];
   for (const m of messages) {
     const sent = m.kind === 'reply';
-    const row = insert.get(m.channel, m.recipient, m.room, m.text, m.kind, m.errandId ?? null, m.dedupeKey ?? null, sent ? 'sent' : 'pending', sent ? 1 : 0, now, sent ? now : null);
+    const row = insert.get(m.channel, m.recipient, m.room, m.text, m.kind, m.errandId ?? null, m.dedupeKey ?? null, sent ? 'sent' : 'pending', sent ? 1 : 0, now, sent ? now : null, sent ? 1 : 0);
     if (row) ids.push(row.id);
   }
   return ids;
 }
+
+/** The next number in sending order (the partial unique index makes max() a single lookup). */
+const NEXT_SEQ = '(SELECT coalesce(max(sent_seq), 0) + 1 FROM outbox WHERE sent_seq IS NOT NULL)';
 
 /** (Hot path of the outbox worker: plain SQL.) */
 export function outboxById(database: Database, id: number): OutboxRow | undefined {
   return statement<[number], OutboxRow>(
     database,
     `SELECT id, channel, recipient, room, text, kind, errand_id AS errandId, dedupe_key AS dedupeKey, status, attempts,
-       created_at AS createdAt, sent_at AS sentAt, last_error AS lastError FROM outbox WHERE id = ?`,
+       created_at AS createdAt, sent_at AS sentAt, sent_seq AS sentSeq, last_error AS lastError FROM outbox WHERE id = ?`,
   ).get(id);
 }
 
@@ -61,7 +64,7 @@ export function pendingOutboxIds(database: Database, after: number, limit: numbe
 
 /** Marks a pending message sent; false when another worker did it already. */
 export function markOutboxSent(database: Database, id: number, now: number): boolean {
-  return statement(database, "UPDATE outbox SET status = 'sent', sent_at = ? WHERE id = ? AND status = 'pending'").run(now, id).changes === 1;
+  return statement(database, `UPDATE outbox SET status = 'sent', sent_at = ?, sent_seq = ${NEXT_SEQ} WHERE id = ? AND status = 'pending'`).run(now, id).changes === 1;
 }
 
 export function markOutboxFailed(database: Database, id: number, error: string, attempts: number, dead: boolean): void {
@@ -72,14 +75,14 @@ export function markOutboxFailed(database: Database, id: number, error: string, 
     .run();
 }
 
-/** What the bot sent through one channel to one identity or one room, after an id. */
+/** What the bot sent through one channel to one identity or one room, in sending order, after a sending number. */
 export function sentMessages(database: Database, q: { channel: string; to?: string; room?: string; after: number; limit: number }): OutboxRow[] {
   const target = q.room !== undefined ? eq(outbox.room, q.room) : and(eq(outbox.recipient, q.to ?? ''), isNull(outbox.room));
   return database.db
     .select()
     .from(outbox)
-    .where(and(eq(outbox.channel, q.channel), target, eq(outbox.status, 'sent'), gt(outbox.id, q.after)))
-    .orderBy(asc(outbox.id))
+    .where(and(eq(outbox.channel, q.channel), target, eq(outbox.status, 'sent'), gt(outbox.sentSeq, q.after)))
+    .orderBy(asc(outbox.sentSeq))
     .limit(q.limit)
     .all();
 }
@@ -87,4 +90,8 @@ export function sentMessages(database: Database, q: { channel: string; to?: stri
 export function outboxStatuses(database: Database, ids: readonly number[]): OutboxRow[] {
   if (!ids.length) return [];
   return database.db.select().from(outbox).where(inArray(outbox.id, [...ids])).all();
+}
+
+export function outboxKeyExists(database: Database, dedupeKey: string): boolean {
+  return statement<[string], { n: number }>(database, 'SELECT count(*) AS n FROM outbox WHERE dedupe_key = ?').get(dedupeKey)!.n > 0;
 }

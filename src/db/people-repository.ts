@@ -47,11 +47,11 @@ export function rolesOf(database: Database, personId: string): RoleRow[] {
 
 export function createResident(
   database: Database,
-  p: { id: string; name: string; phone: string | null; villageCode: string; tags: string[]; now: number },
+  p: { id: string; name: string; phone: string | null; villageCode: string; tags: string[]; source?: 'chat' | 'agent' | 'centre'; now: number },
 ): void {
   database.db
     .insert(people)
-    .values({ id: p.id, name: p.name, phone: p.phone, villageCode: p.villageCode, tags: p.tags, source: 'chat', createdAt: p.now, updatedAt: p.now })
+    .values({ id: p.id, name: p.name, phone: p.phone, villageCode: p.villageCode, tags: p.tags, source: p.source ?? 'chat', createdAt: p.now, updatedAt: p.now })
     .run();
   database.db.insert(personRoles).values({ personId: p.id, role: 'resident', villageCode: p.villageCode, townshipCode: null }).run();
 }

@@ -27,6 +27,8 @@ export interface TestApp {
   outbox(query: { to?: string; room?: string; after?: number }): Promise<{ id: number; to: string | null; room: string | null; text: string; at: string }[]>;
   /** Waits until the outbox for a target has at least n messages (notifications are delivered by the worker). */
   waitForOutbox(query: { to?: string; room?: string; after?: number }, n: number): Promise<{ id: number; text: string }[]>;
+  /** Waits until the outbox worker has delivered every pending notification. */
+  settle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -53,6 +55,7 @@ export async function startTestApp(options: { env?: Record<string, string>; rost
     clock: () => clock.now,
     worker: options.worker ?? true,
     sweepEveryMs: 500,
+    housekeepingEveryMs: 0,
   });
   if (options.roster !== false) {
     const r = await daiban.server.inject({ method: 'PUT', url: '/api/admin/roster', headers: auth, payload: JSON.parse(readFileSync('data/demo-roster.json', 'utf8')) as object });
@@ -83,6 +86,14 @@ export async function startTestApp(options: { env?: Record<string, string>; rost
         await new Promise((r) => setTimeout(r, 50));
       }
       throw new Error(`fewer than ${n} messages for ${JSON.stringify(query)} after 10 s`);
+    },
+    async settle() {
+      const pending = daiban.database.sqlite.prepare<[], { n: number }>("SELECT count(*) AS n FROM outbox WHERE status = 'pending'");
+      for (let i = 0; i < 200; i++) {
+        if ((pending.get()?.n ?? 0) === 0) return;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      throw new Error('notifications still pending after 5 s');
     },
     async close() {
       await daiban.close();

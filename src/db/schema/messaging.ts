@@ -49,14 +49,17 @@ export const outbox = sqliteTable(
     attempts: integer('attempts').notNull().default(0),
     createdAt: integer('created_at').notNull(),
     sentAt: integer('sent_at'),
+    /** Order of sending (replies at once, notifications when delivered): what "after" pages by. */
+    sentSeq: integer('sent_seq'),
     lastError: text('last_error'),
   },
   // Partial indexes: a direct reply (most rows) touches only one of them.
   (t) => [
     uniqueIndex('outbox_dedupe_uq').on(t.dedupeKey).where(sql`dedupe_key IS NOT NULL`),
-    index('outbox_recipient_idx').on(t.channel, t.recipient, t.id).where(sql`room IS NULL`),
-    index('outbox_room_idx').on(t.channel, t.room, t.id).where(sql`room IS NOT NULL`),
+    index('outbox_recipient_idx').on(t.channel, t.recipient, t.sentSeq).where(sql`room IS NULL`),
+    index('outbox_room_idx').on(t.channel, t.room, t.sentSeq).where(sql`room IS NOT NULL`),
     index('outbox_pending_idx').on(t.id).where(sql`status = 'pending'`),
+    uniqueIndex('outbox_sent_seq_uq').on(t.sentSeq).where(sql`sent_seq IS NOT NULL`),
   ],
 );
 

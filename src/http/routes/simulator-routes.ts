@@ -65,6 +65,7 @@ export function registerSimulatorRoutes(
       after: q.after,
       limit: q.limit,
     });
-    return { messages: rows.map((r) => ({ id: r.id, to: r.recipient, room: r.room, text: r.text, at: new Date(r.sentAt ?? r.createdAt).toISOString() })) };
+    // `id` is the sending order, so paging with `after` never skips a notification delivered late.
+    return { messages: rows.map((r) => ({ id: r.sentSeq ?? r.id, to: r.recipient, room: r.room, text: r.text, at: new Date(r.sentAt ?? r.createdAt).toISOString() })) };
   });
 }

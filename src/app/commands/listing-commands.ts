@@ -1,0 +1,78 @@
+import { addDays, shanghaiDate, type LocalDate } from '../../calendar/local-date.ts';
+import { authoriseCommand } from '../../commands/command-authorisation.ts';
+import { commandSpec } from '../../commands/command-catalog.ts';
+import type { Command } from '../../commands/command-grammar.ts';
+import { maskName } from '../../domain/masking.ts';
+import { openErrandsFor, overdueErrandsFor, villageStats, type ListedErrand } from '../../db/listing-queries.ts';
+import { reply, type CommandEnv, type CommandResult, type CommandTurn } from './command-context.ts';
+
+/**
+ * 待办 (my open errands, each with its next deadline), 逾期 (the overdue ones) and 统计 (per village:
+ * volume, on-time rate, overdue, average working days, satisfaction, complaints).
+ */
+
+type ListingCommand = Extract<Command, { name: 'my_list' | 'overdue' | 'stats' }>;
+
+export const LIST_LIMIT = 20;
+
+export function runListingCommand(env: CommandEnv, turn: CommandTurn, command: ListingCommand): CommandResult {
+  const { templates, directory } = env;
+  const say = (key: string, vars: Record<string, unknown> = {}) => templates.render(`cmd.${key}`, vars);
+  const auth = authoriseCommand({ personId: turn.actor.id, grants: turn.actor.grants }, command.name, null);
+  if (!auth.ok) return reply(say('refused_role', { command: commandSpec(command.name).words[0], allowed: commandSpec(command.name).roles.map((r) => templates.render(`role.${r}`, {})).join('或') }));
+  const grants = turn.actor.grants;
+  const scope = {
+    agentId: grants.some((g) => g.role === 'agent') ? turn.actor.id : null,
+    villages: grants.filter((g) => g.role === 'agent').flatMap((g) => (g.villageCode ? [g.villageCode] : [])),
+    townships: grants.filter((g) => g.role === 'centre_staff').flatMap((g) => (g.townshipCode ? [g.townshipCode] : [])),
+    everywhere: grants.some((g) => g.role === 'supervisor' || g.role === 'admin'),
+  };
+
+  if (command.name === 'stats') {
+    const today = shanghaiDate(turn.now);
+    const thisMonth = `${today.slice(0, 7)}-01`;
+    const from = command.month === 'this' ? thisMonth : `${addDays(thisMonth, -1).slice(0, 7)}-01`;
+    const to = command.month === 'this' ? today : addDays(thisMonth, -1);
+    const villages = scope.everywhere ? directory.villages.map((v) => v.code) : directory.villages.filter((v) => scope.townships.includes(directory.village(v.code)?.townshipCode ?? '')).map((v) => v.code);
+    const calendar = env.calendars.forTownship(null);
+    const rows = villageStats(env.database, { villages, from, to, now: turn.now, workingDays: (a: LocalDate, b: LocalDate) => calendar.countWorkingDays(a, b).count });
+    const pct = (n: number | null) => (n === null ? say('percent_none') : `${Math.round(n * 100)}%`);
+    return reply(
+      say('stats', {
+        title: say(command.month === 'this' ? 'stats_title_this' : 'stats_title_last'),
+        from,
+        to,
+        villages: rows.map((r) => ({
+          name: directory.village(r.villageCode)?.name ?? r.villageCode,
+          errands: r.errands,
+          onTime: pct(r.onTimeRate),
+          overdue: r.overdue,
+          avgDays: r.averageWorkingDays === null ? '—' : r.averageWorkingDays.toFixed(1),
+          satisfaction: pct(r.satisfaction),
+          complaints: r.complaints,
+        })),
+      }),
+    );
+  }
+
+  const overdue = command.name === 'overdue';
+  const listed = overdue ? overdueErrandsFor(env.database, scope, turn.now, LIST_LIMIT) : openErrandsFor(env.database, scope, turn.now, LIST_LIMIT);
+  const title = say(overdue ? 'list_title_overdue' : scope.townships.length && !scope.agentId ? 'list_title_centre' : 'list_title_mine');
+  if (!listed.total) return reply(say('list_empty', { title }));
+  // In a group only masked names; in a private chat the staff member sees whom each errand is for.
+  const who = (e: ListedErrand) => (turn.room ? `${directory.village(e.villageCode)?.name ?? ''} ${maskName(e.residentName)}` : e.residentName);
+  return reply(
+    say('list', {
+      title,
+      total: listed.total,
+      shown: listed.errands.length,
+      errands: listed.errands.map((e) => ({
+        receiptNo: e.receiptNo,
+        itemName: e.itemName,
+        who: who(e),
+        statusText: templates.render(`status.${e.status}`, {}),
+        deadline: e.dueDate ? say('deadline_line', { label: templates.render(`deadline.${e.deadlineKind ?? 'claim'}`, {}), dueDate: e.dueDate, overdue: e.dueAt !== null && e.dueAt < turn.now }) : null,
+      })),
+    }),
+  );
+}

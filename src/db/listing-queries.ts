@@ -1,0 +1,173 @@
+import { endOfShanghaiDay, shanghaiDate, startOfShanghaiDay, type LocalDate } from '../calendar/local-date.ts';
+import type { Database } from './open-database.ts';
+import { statement } from './statement-cache.ts';
+
+/**
+ * The lists agents and centre staff ask for in chat (待办, 逾期) and the monthly figures (统计).
+ * Plain SQL over the indexes: they must answer within milliseconds with 100,000 errands stored.
+ */
+
+export interface ListScope {
+  /** The speaker as an agent: errands they hold. */
+  agentId: string | null;
+  /** Villages where the speaker is an agent: errands nobody holds yet. */
+  villages: readonly string[];
+  /** Townships whose centre the speaker staffs: errands at the centre. */
+  townships: readonly string[];
+  /** Supervisors see the whole county. */
+  everywhere: boolean;
+}
+
+export interface ListedErrand {
+  receiptNo: string;
+  itemName: string;
+  residentName: string;
+  villageCode: string;
+  status: string;
+  deadlineKind: string | null;
+  dueDate: LocalDate | null;
+  dueAt: number | null;
+}
+
+const AT_CENTRE = "('submitted', 'in_progress', 'handed_back')";
+const CLOSED = "('closed', 'withdrawn', 'refused', 'fed_back')";
+
+const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ') || 'NULL';
+
+function scopeSql(scope: ListScope, alias: string, forOverdue: boolean): { sql: string; params: unknown[] } {
+  if (scope.everywhere) return { sql: '1 = 1', params: [] };
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  if (scope.agentId) {
+    parts.push(`${alias}.agent_id = ?`);
+    params.push(scope.agentId);
+  }
+  if (scope.villages.length) {
+    // Open lists show the village's unclaimed errands; overdue lists every overdue one of the village.
+    parts.push(`(${forOverdue ? '' : `${alias}.agent_id IS NULL AND `}${alias}.village_code IN (${marks(scope.villages.length)}))`);
+    params.push(...scope.villages);
+  }
+  if (scope.townships.length) {
+    parts.push(`(${alias}.township_code IN (${marks(scope.townships.length)})${forOverdue ? '' : ` AND ${alias}.status IN ${AT_CENTRE}`})`);
+    params.push(...scope.townships);
+  }
+  return { sql: parts.length ? `(${parts.join(' OR ')})` : '0 = 1', params };
+}
+
+const SELECT = `SELECT e.receipt_no AS receiptNo, c.name AS itemName, p.name AS residentName, e.village_code AS villageCode, e.status AS status,
+  d.kind AS deadlineKind, d.due_date AS dueDate, d.due_at AS dueAt
+  FROM errands e
+  JOIN catalog_items c ON c.id = e.item_id
+  JOIN people p ON p.id = e.requester_id`;
+
+/** Open errands in the speaker's scope, soonest deadline first. */
+export function openErrandsFor(database: Database, scope: ListScope, _now: number, limit: number): { total: number; errands: ListedErrand[] } {
+  const where = scopeSql(scope, 'e', false);
+  const filter = `WHERE e.status NOT IN ${CLOSED} AND ${where.sql}`;
+  const total = statement<unknown[], { n: number }>(database, `SELECT count(*) AS n FROM errands e ${filter}`).get(...where.params)?.n ?? 0;
+  const errands = statement<unknown[], ListedErrand>(
+    database,
+    `${SELECT}
+     LEFT JOIN errand_deadlines d ON d.id = (SELECT id FROM errand_deadlines WHERE errand_id = e.id AND status = 'running' ORDER BY due_at LIMIT 1)
+     ${filter}
+     ORDER BY d.due_at IS NULL, d.due_at, e.id LIMIT ?`,
+  ).all(...where.params, limit);
+  return { total, errands };
+}
+
+/** Errands in scope with a running deadline already past, the most overdue first. */
+export function overdueErrandsFor(database: Database, scope: ListScope, now: number, limit: number): { total: number; errands: ListedErrand[] } {
+  const where = scopeSql(scope, 'e', true);
+  const from = `FROM errand_deadlines d JOIN errands e ON e.id = d.errand_id WHERE d.status = 'running' AND d.due_at < ? AND ${where.sql}`;
+  const total = statement<unknown[], { n: number }>(database, `SELECT count(DISTINCT e.id) AS n ${from}`).get(now, ...where.params)?.n ?? 0;
+  const errands = statement<unknown[], ListedErrand>(
+    database,
+    `SELECT e.receipt_no AS receiptNo, c.name AS itemName, p.name AS residentName, e.village_code AS villageCode, e.status AS status,
+       d.kind AS deadlineKind, d.due_date AS dueDate, d.due_at AS dueAt
+     FROM errand_deadlines d JOIN errands e ON e.id = d.errand_id
+     JOIN catalog_items c ON c.id = e.item_id JOIN people p ON p.id = e.requester_id
+     WHERE d.status = 'running' AND d.due_at < ? AND ${where.sql}
+     ORDER BY d.due_at, e.id LIMIT ?`,
+  ).all(now, ...where.params, limit);
+  return { total, errands };
+}
+
+export interface VillageStats {
+  villageCode: string;
+  errands: number;
+  /** Share of the clocks closed in the period that were met; null when none closed. */
+  onTimeRate: number | null;
+  overdue: number;
+  averageWorkingDays: number | null;
+  /** Share of first ratings in the period that were 非常满意, 满意 or 基本满意; null without ratings. */
+  satisfaction: number | null;
+  complaints: number;
+}
+
+export function villageStats(
+  database: Database,
+  q: { villages: readonly string[]; from: LocalDate; to: LocalDate; now: number; workingDays: (from: LocalDate, to: LocalDate) => number },
+): VillageStats[] {
+  const start = startOfShanghaiDay(q.from);
+  const end = endOfShanghaiDay(q.to);
+  const byVillage = <T extends { village: string }>(rows: T[]) => new Map(rows.map((r) => [r.village, r]));
+  const created = byVillage(
+    statement<[number, number], { village: string; n: number }>(database, 'SELECT village_code AS village, count(*) AS n FROM errands WHERE created_at BETWEEN ? AND ? GROUP BY village_code').all(start, end),
+  );
+  const clocks = byVillage(
+    statement<[number, number], { village: string; met: number; breached: number }>(
+      database,
+      `SELECT e.village_code AS village, sum(d.status = 'met') AS met, sum(d.status = 'breached') AS breached
+       FROM errand_deadlines d JOIN errands e ON e.id = d.errand_id
+       WHERE d.closed_at BETWEEN ? AND ? AND d.status IN ('met', 'breached') GROUP BY e.village_code`,
+    ).all(start, end),
+  );
+  const overdue = byVillage(
+    statement<[number], { village: string; n: number }>(
+      database,
+      `SELECT e.village_code AS village, count(DISTINCT e.id) AS n FROM errand_deadlines d JOIN errands e ON e.id = d.errand_id
+       WHERE d.status = 'running' AND d.due_at < ? GROUP BY e.village_code`,
+    ).all(q.now),
+  );
+  const ratings = byVillage(
+    statement<[number, number], { village: string; good: number; total: number }>(
+      database,
+      `SELECT e.village_code AS village, sum(r.score <= 3) AS good, count(*) AS total FROM ratings r JOIN errands e ON e.id = r.errand_id
+       WHERE r.round = 'first' AND r.created_at BETWEEN ? AND ? GROUP BY e.village_code`,
+    ).all(start, end),
+  );
+  const complaints = byVillage(
+    statement<[number, number], { village: string; n: number }>(
+      database,
+      `SELECT coalesce(e.village_code, p.village_code) AS village, count(*) AS n FROM complaints k
+       JOIN people p ON p.id = k.person_id LEFT JOIN errands e ON e.id = k.errand_id
+       WHERE k.created_at BETWEEN ? AND ? GROUP BY 1`,
+    ).all(start, end),
+  );
+  const completions = statement<[number, number], { village: string; createdAt: number; completedAt: number }>(
+    database,
+    `SELECT e.village_code AS village, e.created_at AS createdAt, v.at AS completedAt FROM errand_events v JOIN errands e ON e.id = v.errand_id
+     WHERE v.type IN ('complete', 'confirm_hand_back') AND v.at BETWEEN ? AND ?`,
+  ).all(start, end);
+  const days = new Map<string, number[]>();
+  for (const c of completions) {
+    const list = days.get(c.village) ?? [];
+    list.push(q.workingDays(shanghaiDate(c.createdAt), shanghaiDate(c.completedAt)));
+    days.set(c.village, list);
+  }
+  return q.villages.map((village) => {
+    const clock = clocks.get(village);
+    const closedClocks = (clock?.met ?? 0) + (clock?.breached ?? 0);
+    const rated = ratings.get(village);
+    const spans = days.get(village) ?? [];
+    return {
+      villageCode: village,
+      errands: created.get(village)?.n ?? 0,
+      onTimeRate: closedClocks ? (clock?.met ?? 0) / closedClocks : null,
+      overdue: overdue.get(village)?.n ?? 0,
+      averageWorkingDays: spans.length ? spans.reduce((a, b) => a + b, 0) / spans.length : null,
+      satisfaction: rated?.total ? rated.good / rated.total : null,
+      complaints: complaints.get(village)?.n ?? 0,
+    };
+  });
+}
