@@ -21,6 +21,7 @@ import { validateFlows } from './conversation/flow-validation.ts';
 import type { TemplateSet } from './conversation/templates.ts';
 import { seedCatalogIfEmpty } from './db/catalog-repository.ts';
 import { openDatabase, type Database } from './db/open-database.ts';
+import { startWalCheckpointer } from './db/wal-checkpointer.ts';
 import { buildServer } from './http/build-server.ts';
 import { createOutboxQueue, createOutboxWorker, sweepOutbox } from './jobs/outbox-delivery.ts';
 
@@ -73,7 +74,10 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
   if (problems.length) throw new Error(`conversation flows do not validate:\n  ${problems.join('\n  ')}`);
   const templates = content.templates;
 
-  const database = openDatabase(config.sqlitePath);
+  // A file database checkpoints from its own thread; the inline checkpoint stays only as a safety net.
+  const onDisk = config.sqlitePath !== ':memory:';
+  const database = openDatabase(config.sqlitePath, { autocheckpointPages: onDisk ? 50_000 : 10_000 });
+  const checkpointer = onDisk ? startWalCheckpointer(config.sqlitePath) : null;
   const catalogFile = readCatalogFile(config.catalogPath);
   if (seedCatalogIfEmpty(database, catalogFile, clock())) logger.info({ items: catalogFile.items.length }, 'catalogue loaded from the data file');
 
@@ -203,6 +207,7 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
       await worker?.close();
       await queue.close();
       healthRedis.disconnect();
+      await checkpointer?.stop();
       database.close();
     },
   };

@@ -56,8 +56,25 @@ interface Turn {
   pending: number[];
 }
 
+/** While Redis is away every message's enqueue fails: say so once a minute with a count, not once per message. */
+function createDeferralLog(logger: Logger, everyMs = 60_000) {
+  let count = 0;
+  let lastAt = 0;
+  return {
+    note(error: unknown, outboxRows: number) {
+      count += outboxRows;
+      const now = Date.now();
+      if (now - lastAt < everyMs) return;
+      logger.warn({ err: error, outboxRows: count }, 'outbox dispatch deferred (Redis unreachable?): the sweeper will deliver these');
+      count = 0;
+      lastAt = now;
+    },
+  };
+}
+
 export function createInboundHandler(deps: InboundDeps): InboundHandler {
   const { database, templates } = deps;
+  const deferred = createDeferralLog(deps.logger);
 
   const replay = (message: InboundMessage): Turn | null => {
     if (!message.messageId) return null;
@@ -165,9 +182,7 @@ export function createInboundHandler(deps: InboundDeps): InboundHandler {
         }
       }
       if (turn.pending.length) {
-        deps.dispatch.enqueue(turn.pending).catch((error: unknown) => {
-          deps.logger.warn({ err: error, outboxIds: turn.pending }, 'outbox dispatch deferred: the sweeper will deliver these');
-        });
+        deps.dispatch.enqueue(turn.pending).catch((error: unknown) => deferred.note(error, turn.pending.length));
       }
       return turn.result;
     },

@@ -19,6 +19,11 @@ export interface TemplateSet {
   version(key: string): string;
 }
 
+/** Rendered texts kept for reuse, and the largest variable set worth keying on. */
+const MEMO_ENTRIES = 500;
+const MEMO_MAX_KEY = 8_192;
+const MISSING = { missing: true };
+
 export class TemplateError extends Error {
   constructor(
     message: string,
@@ -70,6 +75,17 @@ export function createTemplateSet(sources: Readonly<Record<string, string>>, ver
   }
   if (problems.length) throw new TemplateError(`templates do not parse:\n  ${problems.join('\n  ')}`, problems[0] ?? '');
 
+  // Rendering is deterministic: the same template with the same values of the variables it reads
+  // gives the same text. Many texts repeat (a service guide, a one-time notice, a menu), so the last
+  // few hundred results are kept, keyed by exactly the variables the template uses.
+  const memo = new Map<string, string>();
+  const memoKey = (key: string, vars: Record<string, unknown>): string | null => {
+    const used = variables.get(key) ?? [];
+    // A missing variable keys differently from a null one, so strict rendering still fails for it.
+    const json = JSON.stringify(used.map((name) => (vars[name] === undefined ? MISSING : vars[name])));
+    return json.length <= MEMO_MAX_KEY ? `${key}\u0000${json}` : null;
+  };
+
   return {
     keys: () => [...parsed.keys()].sort(),
     has: (key) => parsed.has(key),
@@ -78,11 +94,20 @@ export function createTemplateSet(sources: Readonly<Record<string, string>>, ver
     render(key, vars) {
       const tpl = parsed.get(key);
       if (!tpl) throw new TemplateError(`no template ${key}`, key);
+      const cacheKey = memoKey(key, vars);
+      const cached = cacheKey === null ? undefined : memo.get(cacheKey);
+      if (cached !== undefined) return cached;
+      let text: string;
       try {
-        return tidy(liquid.renderSync(tpl, vars) as string);
+        text = tidy(liquid.renderSync(tpl, vars) as string);
       } catch (error) {
         throw new TemplateError(`template ${key} failed: ${(error as Error).message}`, key, { cause: error });
       }
+      if (cacheKey !== null) {
+        if (memo.size >= MEMO_ENTRIES) memo.delete(memo.keys().next().value as string);
+        memo.set(cacheKey, text);
+      }
+      return text;
     },
   };
 }

@@ -29,22 +29,29 @@ export interface ListedErrand {
   dueAt: number | null;
 }
 
+// These lists are written exactly as in the partial indexes' conditions, so that SQLite uses them.
 const AT_CENTRE = "('submitted', 'in_progress', 'handed_back')";
 const CLOSED = "('closed', 'withdrawn', 'refused', 'fed_back')";
+/** Errands waiting for an agent to take them (the only open ones without an agent). */
+const UNCLAIMED = "('requested', 'dispatched')";
 
 const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ') || 'NULL';
 
 function scopeSql(scope: ListScope, alias: string, forOverdue: boolean): { sql: string; params: unknown[] } {
-  if (scope.everywhere) return { sql: '1 = 1', params: [] };
+  if (scope.everywhere) return { sql: forOverdue ? '1 = 1' : `${alias}.status NOT IN ${CLOSED}`, params: [] };
   const parts: string[] = [];
   const params: unknown[] = [];
   if (scope.agentId) {
-    parts.push(`${alias}.agent_id = ?`);
+    parts.push(forOverdue ? `${alias}.agent_id = ?` : `(${alias}.agent_id = ? AND ${alias}.status NOT IN ${CLOSED})`);
     params.push(scope.agentId);
   }
   if (scope.villages.length) {
-    // Open lists show the village's unclaimed errands; overdue lists every overdue one of the village.
-    parts.push(`(${forOverdue ? '' : `${alias}.agent_id IS NULL AND `}${alias}.village_code IN (${marks(scope.villages.length)}))`);
+    // Open lists show the village's errands nobody holds yet; overdue lists every overdue one of the village.
+    parts.push(
+      forOverdue
+        ? `${alias}.village_code IN (${marks(scope.villages.length)})`
+        : `(${alias}.village_code IN (${marks(scope.villages.length)}) AND ${alias}.status IN ${UNCLAIMED} AND ${alias}.agent_id IS NULL)`,
+    );
     params.push(...scope.villages);
   }
   if (scope.townships.length) {
@@ -54,31 +61,35 @@ function scopeSql(scope: ListScope, alias: string, forOverdue: boolean): { sql: 
   return { sql: parts.length ? `(${parts.join(' OR ')})` : '0 = 1', params };
 }
 
-const SELECT = `SELECT e.receipt_no AS receiptNo, c.name AS itemName, p.name AS residentName, e.village_code AS villageCode, e.status AS status,
-  d.kind AS deadlineKind, d.due_date AS dueDate, d.due_at AS dueAt
-  FROM errands e
-  JOIN catalog_items c ON c.id = e.item_id
-  JOIN people p ON p.id = e.requester_id`;
-
 /** Open errands in the speaker's scope, soonest deadline first. */
 export function openErrandsFor(database: Database, scope: ListScope, _now: number, limit: number): { total: number; errands: ListedErrand[] } {
   const where = scopeSql(scope, 'e', false);
-  const filter = `WHERE e.status NOT IN ${CLOSED} AND ${where.sql}`;
-  const total = statement<unknown[], { n: number }>(database, `SELECT count(*) AS n FROM errands e ${filter}`).get(...where.params)?.n ?? 0;
-  const errands = statement<unknown[], ListedErrand>(
+  const filter = `WHERE ${where.sql}`;
+  // First the order (errands and their soonest running clock, from indexes alone), then details of the few shown.
+  const ordered = statement<unknown[], { id: number; dueAt: number | null }>(
     database,
-    `${SELECT}
-     LEFT JOIN errand_deadlines d ON d.id = (SELECT id FROM errand_deadlines WHERE errand_id = e.id AND status = 'running' ORDER BY due_at LIMIT 1)
-     ${filter}
-     ORDER BY d.due_at IS NULL, d.due_at, e.id LIMIT ?`,
-  ).all(...where.params, limit);
-  return { total, errands };
+    `SELECT e.id AS id, min(d.due_at) AS dueAt FROM errands e
+     LEFT JOIN errand_deadlines d ON d.errand_id = e.id AND d.status = 'running'
+     ${filter} GROUP BY e.id`,
+  ).all(...where.params);
+  ordered.sort((a, b) => (a.dueAt ?? Number.MAX_SAFE_INTEGER) - (b.dueAt ?? Number.MAX_SAFE_INTEGER) || a.id - b.id);
+  const details = statement<[number], ListedErrand>(
+    database,
+    `SELECT e.receipt_no AS receiptNo, c.name AS itemName, p.name AS residentName, e.village_code AS villageCode, e.status AS status,
+       d.kind AS deadlineKind, d.due_date AS dueDate, d.due_at AS dueAt
+     FROM errands e JOIN catalog_items c ON c.id = e.item_id JOIN people p ON p.id = e.requester_id
+     LEFT JOIN errand_deadlines d ON d.errand_id = e.id AND d.status = 'running'
+     WHERE e.id = ? ORDER BY d.due_at LIMIT 1`,
+  );
+  const errands = ordered.slice(0, limit).flatMap((o) => details.get(o.id) ?? []);
+  return { total: ordered.length, errands };
 }
 
 /** Errands in scope with a running deadline already past, the most overdue first. */
 export function overdueErrandsFor(database: Database, scope: ListScope, now: number, limit: number): { total: number; errands: ListedErrand[] } {
   const where = scopeSql(scope, 'e', true);
   const from = `FROM errand_deadlines d JOIN errands e ON e.id = d.errand_id WHERE d.status = 'running' AND d.due_at < ? AND ${where.sql}`;
+  // (d.status = 'running' matches the partial index errand_deadlines_running_idx.)
   const total = statement<unknown[], { n: number }>(database, `SELECT count(DISTINCT e.id) AS n ${from}`).get(now, ...where.params)?.n ?? 0;
   const errands = statement<unknown[], ListedErrand>(
     database,

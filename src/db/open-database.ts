@@ -25,7 +25,13 @@ export interface Database {
 
 export const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 
-export function openDatabase(path: string, options: { synchronous?: 'NORMAL' | 'FULL' } = {}): Database {
+export interface OpenOptions {
+  synchronous?: 'NORMAL' | 'FULL';
+  /** Pages of WAL after which a commit checkpoints inline; raise it when a background checkpointer runs. */
+  autocheckpointPages?: number;
+}
+
+export function openDatabase(path: string, options: OpenOptions = {}): Database {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new BetterSqlite3(path);
   sqlite.pragma('journal_mode = WAL');
@@ -34,6 +40,8 @@ export function openDatabase(path: string, options: { synchronous?: 'NORMAL' | '
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('cache_size = -32000');
   sqlite.pragma('temp_store = MEMORY');
+  // Checkpoint less often than every 1,000 pages: each checkpoint syncs the file while a message waits.
+  sqlite.pragma(`wal_autocheckpoint = ${options.autocheckpointPages ?? 10_000}`);
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder });
   // One transaction wrapper for all writes: better-sqlite3 prepares BEGIN/COMMIT once per wrapper.

@@ -60,9 +60,9 @@ export function linkIdentity(database: Database, identityId: number, personId: s
   database.db.update(channelIdentities).set({ personId }).where(eq(channelIdentities.id, identityId)).run();
 }
 
-/** The first identity of a person on a channel (or on any channel when none there). */
+/** A person's channel identities, oldest first. (Asked for every notice to a resident: plain SQL.) */
 export function identitiesOf(database: Database, personId: string): IdentityRow[] {
-  return database.db.select().from(channelIdentities).where(eq(channelIdentities.personId, personId)).orderBy(asc(channelIdentities.id)).all();
+  return statement<[string], IdentityRow>(database, `SELECT ${IDENTITY_COLUMNS} FROM channel_identities WHERE person_id = ? ORDER BY id`).all(personId);
 }
 
 export function identityOn(database: Database, personId: string, channel: string): IdentityRow | undefined {

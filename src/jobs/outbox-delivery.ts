@@ -33,6 +33,31 @@ export function createOutboxQueue(connection: ConnectionOptions, prefix: string)
   });
 }
 
+/**
+ * Marks delivered messages sent in batches: deliveries finishing together share one transaction
+ * instead of one commit each. A job completes only after its row is marked.
+ */
+function createSentMarker(database: Database, now: () => number) {
+  let batch: { id: number; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  const flush = () => {
+    const current = batch;
+    batch = [];
+    try {
+      database.write(() => {
+        for (const item of current) markOutboxSent(database, item.id, now());
+      });
+      for (const item of current) item.resolve();
+    } catch (error) {
+      for (const item of current) item.reject(error);
+    }
+  };
+  return (id: number) =>
+    new Promise<void>((resolve, reject) => {
+      if (batch.length === 0) setImmediate(flush);
+      batch.push({ id, resolve, reject });
+    });
+}
+
 export function createOutboxWorker(input: {
   connection: ConnectionOptions;
   prefix: string;
@@ -43,6 +68,7 @@ export function createOutboxWorker(input: {
   concurrency?: number;
 }): Worker<OutboxJob> {
   const { database, channels, logger } = input;
+  const markSent = createSentMarker(database, input.now);
   const worker = new Worker<OutboxJob>(
     OUTBOX_QUEUE,
     async (job) => {
@@ -65,7 +91,7 @@ export function createOutboxWorker(input: {
         if (permanent) throw new UnrecoverableError(message);
         throw error;
       }
-      markOutboxSent(database, id, input.now());
+      await markSent(id);
       return 'sent';
     },
     { connection: { ...input.connection, maxRetriesPerRequest: null }, prefix: input.prefix, concurrency: input.concurrency ?? 4 },

@@ -54,3 +54,14 @@ describe('the error catalog', () => {
     }
   });
 });
+
+describe('rendering the same text again', () => {
+  it('gives the same result, and still refuses a missing variable after a null one was rendered', () => {
+    const set = createTemplateSet({ 'a.b': '{% if x %}有{{ x }}{% else %}无{% endif %}', 'a.c': '{{ y }}' });
+    expect(set.render('a.b', { x: '甲' })).toBe('有甲');
+    expect(set.render('a.b', { x: '甲' })).toBe('有甲');
+    expect(set.render('a.b', { x: '乙' })).toBe('有乙');
+    expect(set.render('a.c', { y: null })).toBe('');
+    expect(() => set.render('a.c', {})).toThrow(TemplateError);
+  });
+});

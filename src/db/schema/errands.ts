@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { catalogItems } from './catalogue.ts';
 import { townships, villages } from './organisation.ts';
@@ -52,10 +53,17 @@ export const errands = sqliteTable(
   },
   (t) => [
     uniqueIndex('errands_receipt_uq').on(t.receiptNo),
+    // Indexes a move does not touch (their columns never change), or partial ones a move touches
+    // only when the errand enters or leaves their set: each write of a page costs at every commit.
     index('errands_requester_idx').on(t.requesterId, t.createdAt),
-    index('errands_village_status_idx').on(t.villageCode, t.status),
-    index('errands_status_idx').on(t.status),
-    index('errands_agent_idx').on(t.agentId, t.status),
+    index('errands_village_idx').on(t.villageCode, t.createdAt),
+    index('errands_created_idx').on(t.createdAt),
+    /** Errands waiting for an agent (待办 of a village). */
+    index('errands_unclaimed_idx').on(t.villageCode).where(sql`status IN ('requested', 'dispatched')`),
+    /** Errands at a centre (待办 of its staff). */
+    index('errands_at_centre_idx').on(t.townshipCode).where(sql`status IN ('submitted', 'in_progress', 'handed_back')`),
+    /** An agent's open errands (待办). */
+    index('errands_agent_open_idx').on(t.agentId).where(sql`status NOT IN ('closed', 'withdrawn', 'refused', 'fed_back')`),
   ],
 );
 
@@ -101,7 +109,8 @@ export const errandDeadlines = sqliteTable(
     provisional: integer('provisional', { mode: 'boolean' }).notNull().default(false),
     closedAt: integer('closed_at'),
   },
-  (t) => [index('errand_deadlines_errand_idx').on(t.errandId, t.kind), index('errand_deadlines_due_idx').on(t.status, t.dueAt)],
+  // By errand (its clocks); running clocks by due time (逾期, reminders). Neither changes when a clock pauses or resumes.
+  (t) => [index('errand_deadlines_errand_idx').on(t.errandId), index('errand_deadlines_running_idx').on(t.dueAt).where(sql`status = 'running'`)],
 );
 
 /** The resident's authorisation (授权委托) of an errand, with the exact text version agreed to. */
