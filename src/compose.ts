@@ -77,7 +77,14 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
   // A file database checkpoints from its own thread; the inline checkpoint stays only as a safety net.
   const onDisk = config.sqlitePath !== ':memory:';
   const database = openDatabase(config.sqlitePath, { autocheckpointPages: onDisk ? 50_000 : 10_000 });
-  const checkpointer = onDisk ? startWalCheckpointer(config.sqlitePath) : null;
+  const checkpointer = onDisk
+    ? startWalCheckpointer(config.sqlitePath, {
+        onError: (error) => {
+          database.sqlite.pragma('wal_autocheckpoint = 10000');
+          logger.warn({ err: error }, 'WAL checkpointer thread failed; commits checkpoint inline from now on');
+        },
+      })
+    : null;
   const catalogFile = readCatalogFile(config.catalogPath);
   if (seedCatalogIfEmpty(database, catalogFile, clock())) logger.info({ items: catalogFile.items.length }, 'catalogue loaded from the data file');
 

@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
+import { findReceiptNo } from '../domain/receipt-number.ts';
 
 /**
  * A console client for the simulator channel: talk to the bot as anyone, privately or in a room,
@@ -8,7 +9,8 @@ import type { Readable, Writable } from 'node:stream';
  * Interactive: a prompt; notifications are polled every second. Scripted (stdin is a file or a
  * pipe): each line is played in order and echoed with the answers; `/expect <words>` fails the run
  * (exit status 1) when the last answer does not contain the words, `/expect-notice <words>` waits
- * up to 10 s for a later message containing them.
+ * up to 10 s for a later message containing them, and `{回执号}` in a line stands for the last
+ * receipt number the console has seen (so a script can act on the errand it just filed).
  *
  * Commands: /as <identity> · /room <room id> · /private · /who · /help · /quit
  *           (scripts also: /expect <words> · /expect-notice <words> · /sleep <ms>)
@@ -50,7 +52,11 @@ export async function runConsole(options: ConsoleOptions): Promise<number> {
   let lastReplies: string[] = [];
   const seen = new Map<string, number>();
   const notices: string[] = [];
-  const write = (text: string) => output.write(`${text}\n`);
+  let lastReceipt: string | null = null;
+  const write = (text: string) => {
+    lastReceipt = findReceiptNo(text) ?? lastReceipt;
+    output.write(`${text}\n`);
+  };
 
   const target = () => (room ? `room=${encodeURIComponent(room)}` : `to=${encodeURIComponent(identity)}`);
   const fetchOutbox = async (): Promise<SentMessage[]> => {
@@ -104,8 +110,10 @@ export async function runConsole(options: ConsoleOptions): Promise<number> {
 
   /** Runs one line; returns an exit status to stop with, or null to go on. */
   const run = async (line: string): Promise<number | null> => {
-    const text = line.trim();
-    if (!text || (!options.interactive && text.startsWith('#'))) return null;
+    const raw = line.trim();
+    if (!raw || (!options.interactive && raw.startsWith('#'))) return null;
+    if (raw.includes('{回执号}') && !lastReceipt) return write('✗ {回执号}: no receipt number seen yet'), options.interactive ? null : 1;
+    const text = raw.replaceAll('{回执号}', lastReceipt ?? '');
     const [command, ...rest] = text.split(/\s+/);
     const arg = rest.join(' ');
     switch (command) {

@@ -63,6 +63,25 @@ export function pendingOutboxIds(database: Database, after: number, limit: numbe
 }
 
 /** Marks a pending message sent; false when another worker did it already. */
+/**
+ * Whether an earlier message to the same person or room is still waiting to be sent (a retry after
+ * a failed attempt): a later one waits for it, so that a conversation never reads out of order.
+ */
+export function earlierUnsentFor(database: Database, row: Pick<OutboxRow, 'id' | 'channel' | 'recipient' | 'room'>): boolean {
+  // sent_seq IS NULL keeps the lookup inside the recipient/room indexes (unsent rows have none).
+  const found =
+    row.room === null
+      ? statement<[string, string | null, number], { id: number }>(
+          database,
+          `SELECT id FROM outbox WHERE channel = ? AND recipient = ? AND room IS NULL AND sent_seq IS NULL AND status = 'pending' AND id < ? LIMIT 1`,
+        ).get(row.channel, row.recipient, row.id)
+      : statement<[string, string, number], { id: number }>(
+          database,
+          `SELECT id FROM outbox WHERE channel = ? AND room = ? AND room IS NOT NULL AND sent_seq IS NULL AND status = 'pending' AND id < ? LIMIT 1`,
+        ).get(row.channel, row.room, row.id);
+  return found !== undefined;
+}
+
 export function markOutboxSent(database: Database, id: number, now: number): boolean {
   return statement(database, `UPDATE outbox SET status = 'sent', sent_at = ?, sent_seq = ${NEXT_SEQ} WHERE id = ? AND status = 'pending'`).run(now, id).changes === 1;
 }

@@ -28,13 +28,20 @@ const timer = setInterval(() => {
 parentPort.on('message', () => { clearInterval(timer); db.close(); process.exit(0); });
 `;
 
-export function startWalCheckpointer(path: string, everyMs = 200): WalCheckpointer {
+/** If the thread fails, onError hears it and commits fall back to the inline checkpoint. */
+export function startWalCheckpointer(path: string, options: { everyMs?: number; onError?: (error: Error) => void } = {}): WalCheckpointer {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(THREAD_BODY, { eval: true, workerData: { path, driver, everyMs } });
+  const worker = new Worker(THREAD_BODY, { eval: true, workerData: { path, driver, everyMs: options.everyMs ?? 200 } });
+  let exited = false;
+  worker.on('error', (error) => options.onError?.(error));
+  worker.once('exit', () => (exited = true));
   worker.unref();
   return {
     stop: () =>
       new Promise<void>((resolve) => {
+        if (exited) return resolve();
+        // Held (ref) while stopping: otherwise a process with nothing else to do exits before this settles.
+        worker.ref();
         worker.once('exit', () => resolve());
         worker.postMessage('stop');
       }),

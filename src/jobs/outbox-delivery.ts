@@ -1,17 +1,23 @@
-import { Queue, UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq';
+import { DelayedError, Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { OutboxDispatch, Logger } from '../app/ports.ts';
 import { PermanentDeliveryError, type OutboundChannel } from '../channels/outbound-channel.ts';
 import type { Database } from '../db/open-database.ts';
-import { markOutboxFailed, markOutboxSent, outboxById, pendingOutboxIds } from '../db/outbox-repository.ts';
+import { earlierUnsentFor, markOutboxFailed, markOutboxSent, outboxById, pendingOutboxIds, type OutboxRow } from '../db/outbox-repository.ts';
 
 /**
  * Delivers outbox notifications through BullMQ. The database is the source of truth: a job only
  * names an outbox row (`outbox-<id>`), the processor re-reads the row and does nothing unless it is
  * still pending, and a sweeper re-enqueues pending rows (after a crash, a Redis outage or a flush).
+ *
+ * Messages to one person (or one room) go out in the order they were written: jobs of the same
+ * conversation run one after another, and a message whose predecessor is waiting for a retry
+ * waits too (it is put back as delayed, which does not use up its attempts).
  */
 
 export const OUTBOX_QUEUE = 'outbox';
 const ATTEMPTS = 6;
+/** How long a message waits, each time, for an earlier one to the same conversation. */
+const WAIT_FOR_EARLIER_MS = 1000;
 
 export interface OutboxJob {
   outboxId: number;
@@ -58,6 +64,23 @@ function createSentMarker(database: Database, now: () => number) {
     });
 }
 
+/** Runs tasks of one conversation one at a time, in the order they arrive; others run alongside. */
+function createLanes() {
+  const tails = new Map<string, Promise<unknown>>();
+  return <T>(key: string, task: () => Promise<T>): Promise<T> => {
+    const previous = tails.get(key) ?? Promise.resolve();
+    const run = previous.then(task, task);
+    const tail = run.catch(() => undefined);
+    tails.set(key, tail);
+    void tail.then(() => {
+      if (tails.get(key) === tail) tails.delete(key);
+    });
+    return run;
+  };
+}
+
+const conversationOf = (row: OutboxRow) => (row.room === null ? `${row.channel}\u0000to\u0000${row.recipient ?? ''}` : `${row.channel}\u0000room\u0000${row.room}`);
+
 export function createOutboxWorker(input: {
   connection: ConnectionOptions;
   prefix: string;
@@ -69,33 +92,48 @@ export function createOutboxWorker(input: {
 }): Worker<OutboxJob> {
   const { database, channels, logger } = input;
   const markSent = createSentMarker(database, input.now);
+  const inLane = createLanes();
+  async function deliver(job: Job<OutboxJob>, row: OutboxRow): Promise<string> {
+    const id = row.id;
+    const channel = channels.get(row.channel);
+    if (!channel) {
+      markOutboxFailed(database, id, `channel ${row.channel} is not enabled in this deployment`, job.attemptsMade + 1, true);
+      throw new UnrecoverableError(`channel ${row.channel} is not enabled`);
+    }
+    try {
+      await channel.send({ outboxId: id, recipient: row.recipient, room: row.room, text: row.text });
+    } catch (error) {
+      const permanent = error instanceof PermanentDeliveryError;
+      const last = permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      const message = error instanceof Error ? error.message : String(error);
+      markOutboxFailed(database, id, message, job.attemptsMade + 1, last);
+      if (permanent) throw new UnrecoverableError(message);
+      throw error;
+    }
+    await markSent(id);
+    return 'sent';
+  }
+
   const worker = new Worker<OutboxJob>(
     OUTBOX_QUEUE,
-    async (job) => {
+    async (job, token) => {
       const id = Number(job.data?.outboxId);
       if (!Number.isSafeInteger(id)) throw new UnrecoverableError(`job ${job.id ?? '?'} has no outbox id`);
-      const row = outboxById(database, id);
-      if (!row || row.status !== 'pending') return 'skipped';
-      const channel = channels.get(row.channel);
-      if (!channel) {
-        markOutboxFailed(database, id, `channel ${row.channel} is not enabled in this deployment`, job.attemptsMade + 1, true);
-        throw new UnrecoverableError(`channel ${row.channel} is not enabled`);
-      }
-      try {
-        await channel.send({ outboxId: id, recipient: row.recipient, room: row.room, text: row.text });
-      } catch (error) {
-        const permanent = error instanceof PermanentDeliveryError;
-        const last = permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-        const message = error instanceof Error ? error.message : String(error);
-        markOutboxFailed(database, id, message, job.attemptsMade + 1, last);
-        if (permanent) throw new UnrecoverableError(message);
-        throw error;
-      }
-      await markSent(id);
-      return 'sent';
+      const first = outboxById(database, id);
+      if (!first || first.status !== 'pending') return 'skipped';
+      return inLane(conversationOf(first), async () => {
+        const row = outboxById(database, id);
+        if (!row || row.status !== 'pending') return 'skipped';
+        if (earlierUnsentFor(database, row)) {
+          await job.moveToDelayed(Date.now() + WAIT_FOR_EARLIER_MS, token);
+          throw new DelayedError();
+        }
+        return deliver(job, row);
+      });
     },
     { connection: { ...input.connection, maxRetriesPerRequest: null }, prefix: input.prefix, concurrency: input.concurrency ?? 4 },
   );
+
   worker.on('failed', (job, error) => logger.warn({ jobId: job?.id, err: error }, 'outbox delivery failed'));
   worker.on('error', (error) => logger.error({ err: error }, 'outbox worker error'));
   return worker;

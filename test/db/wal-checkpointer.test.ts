@@ -32,7 +32,7 @@ describe('the WAL checkpointer thread', () => {
     const path = join(dir, 'bg.db');
     const database = fillRows(path, 0);
     const sizeBefore = statSync(path).size;
-    const checkpointer = startWalCheckpointer(path, 20);
+    const checkpointer = startWalCheckpointer(path, { everyMs: 20 });
     const grew = await until(() => statSync(path).size > sizeBefore + 1_000_000, 5000);
     await checkpointer.stop();
     expect(grew).toBe(true);
@@ -50,5 +50,13 @@ describe('the WAL checkpointer thread', () => {
     expect(statSync(path).size).toBe(sizeBefore);
     expect(statSync(`${path}-wal`).size).toBeGreaterThan(1_000_000);
     database.close();
+  });
+
+  it('reports a thread that cannot open the database, and stops cleanly', async () => {
+    const errors: Error[] = [];
+    const checkpointer = startWalCheckpointer(join(dir, 'no-such-dir', 'x.db'), { onError: (e) => errors.push(e) });
+    await until(() => errors.length > 0, 5000);
+    await checkpointer.stop();
+    expect(errors[0]?.message).toMatch(/directory does not exist|unable to open/i);
   });
 });
