@@ -24,6 +24,8 @@ import { openDatabase, type Database } from './db/open-database.ts';
 import { startWalCheckpointer } from './db/wal-checkpointer.ts';
 import { buildServer } from './http/build-server.ts';
 import { createOutboxQueue, createOutboxWorker, sweepOutbox } from './jobs/outbox-delivery.ts';
+import { createAlertScheduler, createAlertWorker, type AlertScheduler } from './jobs/deadline-jobs.ts';
+import type { AlertEnv } from './app/deadline-alerts.ts';
 
 /**
  * Builds a whole Daiban process from a validated config: database (migrated), catalogue (seeded on
@@ -43,6 +45,11 @@ export interface Daiban {
   sweep(): Promise<number>;
   /** Rating reminders and archiving after the rating window (also runs every minute). */
   housekeeping(): Promise<{ reminded: number; archived: number }>;
+  /**
+   * Deadline reminders and escalations: `rebuild()` schedules every errand's alert jobs from the
+   * database (at start-up, after a failed scheduling, and when Redis lost them; checked every sweep).
+   */
+  alerts: { scheduler: AlertScheduler; rebuild(): Promise<number> };
   close(): Promise<void>;
 }
 
@@ -126,7 +133,29 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
     });
   }
 
+  const alertEnv = (): AlertEnv => {
+    const { catalog } = catalogs.current();
+    return { database, directory: directories.current(), catalog, calendars, templates, deadlines: config.deadlines, alertPolicy: config.alerts };
+  };
+  const scheduler = createAlertScheduler({ ...connection, enableOfflineQueue: false }, config.bullmqPrefix, alertEnv, clock);
+  scheduler.queue.on('error', (error) => logger.warn({ err: error }, 'deadline queue: Redis error'));
+  let alertWorker: Worker | null = null;
+  if (options.worker !== false) {
+    alertWorker = createAlertWorker({ connection, prefix: config.bullmqPrefix, env: alertEnv, now: clock, logger, deliver: (ids) => queue.enqueue(ids) });
+  }
+  // Set when scheduling after a commit failed (Redis away): the next sweep rebuilds every job.
+  let alertsNeedRebuild = true;
+  const alertsBuiltKey = `${config.bullmqPrefix}:daiban:alerts-built`;
+
   const inbound = createInboundHandler({
+    alerts: {
+      changed: (ids) => {
+        scheduler.schedule(ids).catch((error: unknown) => {
+          if (!alertsNeedRebuild) logger.warn({ err: error }, 'deadline alerts not scheduled (Redis unreachable?): the next sweep rebuilds them');
+          alertsNeedRebuild = true;
+        });
+      },
+    },
     database,
     directories,
     catalogs,
@@ -191,7 +220,29 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
       return { reminded: 0, archived: 0 };
     }
   };
+  // Its own connection: remembers that the jobs were built, so a flushed or emptied Redis is noticed.
+  const alertsRedis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1 });
+  alertsRedis.on('error', () => undefined);
+  const rebuildAlerts = async () => {
+    const count = await scheduler.rebuild();
+    await alertsRedis.set(alertsBuiltKey, String(clock()));
+    alertsNeedRebuild = false;
+    logger.info({ jobs: count }, 'deadline alert jobs scheduled from the database');
+    return count;
+  };
+  /** Rebuilds the alert jobs when needed: a failed scheduling, or Redis lost them (flushed or restarted empty). */
+  const sweepAlerts = async () => {
+    try {
+      if (alertsNeedRebuild || !(await alertsRedis.exists(alertsBuiltKey))) await rebuildAlerts();
+    } catch (error) {
+      alertsNeedRebuild = true;
+      logger.warn({ err: error }, 'deadline alert rebuild failed; will try again');
+    }
+  };
   void sweep();
+  void sweepAlerts();
+  const alertTimer = setInterval(() => void sweepAlerts(), options.sweepEveryMs ?? 60_000);
+  alertTimer.unref();
   const timer = setInterval(() => void sweep(), options.sweepEveryMs ?? 60_000);
   timer.unref();
   const housekeepingEvery = options.housekeepingEveryMs ?? 60_000;
@@ -207,13 +258,18 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
     directories,
     sweep,
     housekeeping,
+    alerts: { scheduler, rebuild: rebuildAlerts },
     async close() {
       clearInterval(timer);
+      clearInterval(alertTimer);
       if (housekeepingTimer) clearInterval(housekeepingTimer);
       await server.close();
       await worker?.close();
+      await alertWorker?.close();
+      await scheduler.close();
       await queue.close();
       healthRedis.disconnect();
+      alertsRedis.disconnect();
       await checkpointer?.stop();
       database.close();
     },

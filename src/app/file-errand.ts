@@ -32,6 +32,8 @@ export interface ErrandEnv {
   calendars: CalendarBook;
   templates: TemplateSet;
   deadlines: DeadlinePolicy;
+  /** Errands changed in this transaction: their deadline jobs are scheduled anew after it commits. */
+  touched?: Set<number>;
 }
 
 export interface FileErrandInput {
@@ -131,6 +133,7 @@ export function fileErrand(env: ErrandEnv, input: FileErrandInput): FiledErrand 
   const calendar = env.calendars.forTownship(village.townshipCode);
   const plan = planDeadlines([], move.transition.deadlines, { now, calendar }, deadlineDays(env.deadlines, item));
   saveDeadlines(database, errand.id, plan);
+  env.touched?.add(errand.id);
   env.calendars.noteUncertainYears(plan.started.flatMap((d) => (d.provisional && d.dueDate ? [Number(d.dueDate.slice(0, 4))] : [])));
   const claimBy = plan.started.find((d) => d.kind === 'claim')?.dueDate ?? today;
 

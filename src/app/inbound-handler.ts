@@ -34,6 +34,8 @@ export interface InboundDeps {
   templates: TemplateSet;
   engine: ConversationEngine;
   deadlines: DeadlinePolicy;
+  /** Told after a commit which errands changed, to schedule their deadline alerts. */
+  alerts?: { changed(errandIds: ReadonlySet<number>): void };
   dispatch: OutboxDispatch;
   logger: Logger;
   newPersonId: () => string;
@@ -54,6 +56,8 @@ const MAX_ATTEMPTS = 3;
 interface Turn {
   result: InboundResult;
   pending: number[];
+  /** Errands the turn changed (their deadline jobs are rescheduled after the commit). */
+  touched?: Set<number>;
 }
 
 /** While Redis is away every message's enqueue fails: say so once a minute with a count, not once per message. */
@@ -102,13 +106,14 @@ export function createInboundHandler(deps: InboundDeps): InboundHandler {
     const actor = directory.staffByIdentity(message.channel, message.senderId);
     if (!actor) return { result: { replies: respond(message, [templates.render('cmd.not_member', {})], identity.id, now, true), duplicate: false }, pending: [] };
     const { catalog, matcher } = deps.catalogs.current();
-    const env = { database, directory, catalog, matcher, calendars: deps.calendars, templates, deadlines: deps.deadlines, engine: deps.engine, newPersonId: deps.newPersonId, botName: deps.botName };
+    const touched = new Set<number>();
+    const env = { database, directory, catalog, matcher, calendars: deps.calendars, templates, deadlines: deps.deadlines, engine: deps.engine, newPersonId: deps.newPersonId, botName: deps.botName, touched };
     const room = message.roomId ? (directory.room(message.channel, message.roomId) ?? null) : null;
     const result = runCommand(env, { actor, channel: message.channel, room, now }, parsed);
     const pending = insertOutbox(database, result.outbox, now);
     const name = parsed.kind === 'command' ? parsed.command.name : parsed.name;
     deps.logger.info({ command: name, actor: actor.id, channel: message.channel, room: message.roomId }, 'command');
-    return { result: { replies: respond(message, result.replies.filter(Boolean), identity.id, now, true), duplicate: false }, pending };
+    return { result: { replies: respond(message, result.replies.filter(Boolean), identity.id, now, true), duplicate: false }, pending, touched };
   };
 
   const roomTurn = (message: InboundMessage): Turn =>
@@ -143,12 +148,13 @@ export function createInboundHandler(deps: InboundDeps): InboundHandler {
       const { catalog, matcher } = deps.catalogs.current();
       const ctx = buildFlowContext({ database, directory, catalog, matcher, templates }, { now, identity, person });
       const step = deps.engine.step(stored?.state ?? null, { kind: 'text', text: message.text }, ctx);
-      const env = { database, directory, catalog, calendars: deps.calendars, templates, deadlines: deps.deadlines, newPersonId: deps.newPersonId };
+      const touched = new Set<number>();
+      const env = { database, directory, catalog, calendars: deps.calendars, templates, deadlines: deps.deadlines, newPersonId: deps.newPersonId, touched };
       const applied = applyEffects(env, { identity, person, ctx, now }, step.effects);
       if (applied.results.receiptNo) deps.logger.info({ receiptNo: applied.results.receiptNo, channel: message.channel }, 'errand requested');
       const text = renderReplies(templates, step.replies, applied.results);
       if (!saveConversation(database, identity.id, step.state, stored?.revision ?? null, now)) throw new ConversationConflict();
-      return { result: { replies: respond(message, text ? [text] : [], identity.id, now, true), duplicate: false }, pending: applied.pendingOutboxIds };
+      return { result: { replies: respond(message, text ? [text] : [], identity.id, now, true), duplicate: false }, pending: applied.pendingOutboxIds, touched };
     });
 
   /** An expected refusal or an unexpected failure: the conversation stays where it was; the person is told. */
@@ -184,6 +190,7 @@ export function createInboundHandler(deps: InboundDeps): InboundHandler {
       if (turn.pending.length) {
         deps.dispatch.enqueue(turn.pending).catch((error: unknown) => deferred.note(error, turn.pending.length));
       }
+      if (turn.touched?.size) deps.alerts?.changed(turn.touched);
       return turn.result;
     },
   };

@@ -72,6 +72,7 @@ export function moveErrand(env: ErrandEnv, input: MoveInput): Moved {
   const defaults = deadlineDays(env.deadlines, env.catalog.get(errand.itemId));
   const plan = planDeadlines(openDeadlines(database, errand.id), deadlines, { now: input.now, calendar }, (kind) => input.days?.[kind] ?? defaults(kind));
   saveDeadlines(database, errand.id, plan);
+  env.touched?.add(errand.id);
   env.calendars.noteUncertainYears(plan.started.flatMap((d) => (d.provisional && d.dueDate ? [Number(d.dueDate.slice(0, 4))] : [])));
   const running = [...plan.started, ...plan.changed].filter((d) => d.status === 'running' && d.dueAt !== null).sort((a, b) => (a.dueAt ?? 0) - (b.dueAt ?? 0));
   const after: ErrandRow = {

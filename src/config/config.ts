@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseWorkingHours, type WorkingHours } from '../calendar/working-hours.ts';
 
 /**
  * The one configuration of a Daiban process, built from flat environment keys.
@@ -45,6 +46,14 @@ export const envSchema = z.object({
   DEADLINE_HANDBACK_DAYS: workingDays(2),
   DEADLINE_COMPLAINT_DAYS: workingDays(10),
   RATING_REMINDER_DAYS: workingDays(2),
+  ALERT_HOURS: z
+    .string()
+    .default('08:30-17:30')
+    .refine((v) => parseWorkingHours(v) !== null, 'must be a range like 08:30-17:30 (opening before closing)'),
+  ALERT_REMINDER_DAYS: z
+    .string()
+    .default('1,0')
+    .refine((v) => /^\s*\d{1,2}(\s*,\s*\d{1,2})*\s*$/.test(v), 'must be working days before the due day, e.g. 1,0'),
   CONVERSATION_RESUME_HOURS: z.coerce.number().int().min(1).max(720).default(6),
   BOT_NAME: z.string().trim().min(1).max(30).default('代办助手'),
 });
@@ -79,6 +88,8 @@ export interface Config {
   catalogPath: string;
   calendarDir: string;
   deadlines: DeadlinePolicy;
+  /** When reminders and escalations go out, and how many working days before a due day they remind. */
+  alerts: { hours: WorkingHours; reminderDaysBefore: number[] };
   conversationResumeHours: number;
   /** The bot's display name: "@<name>" in a room mentions it. */
   botName: string;
@@ -119,6 +130,10 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
         handbackDays: e.DEADLINE_HANDBACK_DAYS,
         complaintDays: e.DEADLINE_COMPLAINT_DAYS,
         ratingReminderDays: e.RATING_REMINDER_DAYS,
+      },
+      alerts: {
+        hours: parseWorkingHours(e.ALERT_HOURS)!,
+        reminderDaysBefore: e.ALERT_REMINDER_DAYS.split(',').map((x) => Number(x.trim())),
       },
       conversationResumeHours: e.CONVERSATION_RESUME_HOURS,
       botName: e.BOT_NAME,

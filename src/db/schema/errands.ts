@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { catalogItems } from './catalogue.ts';
 import { townships, villages } from './organisation.ts';
 import { people } from './people.ts';
@@ -194,3 +194,24 @@ export const receiptSequences = sqliteTable('receipt_sequences', {
   day: text('day').primaryKey(),
   last: integer('last').notNull(),
 });
+
+/**
+ * Reminders and escalations already sent, one row per step of one due time of a clock: written in
+ * the same transaction as the messages, so a step is never sent twice, and counted for supervision.
+ */
+export const deadlineAlerts = sqliteTable(
+  'deadline_alerts',
+  {
+    deadlineId: integer('deadline_id')
+      .notNull()
+      .references(() => errandDeadlines.id),
+    dueAt: integer('due_at').notNull(),
+    /** r<n> (reminder n working days before) or e<k> (escalation level k). */
+    step: text('step').notNull(),
+    errandId: integer('errand_id')
+      .notNull()
+      .references(() => errands.id),
+    sentAt: integer('sent_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.deadlineId, t.dueAt, t.step] }), index('deadline_alerts_sent_idx').on(t.sentAt)],
+);

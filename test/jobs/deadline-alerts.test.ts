@@ -1,0 +1,82 @@
+import type { Job } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AlertJobData } from '../../src/app/deadline-alerts.ts';
+import { fileErrandByChat, homesteadAnswers } from '../support/intake.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+
+/**
+ * Deadline alerts through BullMQ with a real Redis: filing an errand schedules its claim clock's
+ * jobs; a due job sends the reminder to the village's agent room (masked); a job scheduled before
+ * the errand moved on does nothing. (The test clock is fake, BullMQ's delays are real: due jobs
+ * are promoted by hand after the clock is moved on.)
+ */
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(async () => {
+  await app.close();
+});
+
+const HOUR = 3_600_000;
+const room = 'lw-agents@chatroom';
+
+async function finished(job: Job<AlertJobData>): Promise<unknown> {
+  for (let i = 0; i < 200; i++) {
+    const fresh = await app.daiban.alerts.scheduler.queue.getJob(job.id ?? '');
+    if (fresh && (await fresh.isCompleted())) return fresh.returnvalue;
+    if (fresh && (await fresh.isFailed())) return `failed: ${fresh.failedReason}`;
+    if (!fresh) return "gone";
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`job ${job.id ?? '?'} did not finish`);
+}
+
+async function jobsOf(receipt: string) {
+  const row = app.daiban.database.sqlite.prepare('SELECT id, version FROM errands WHERE receipt_no = ?').get(receipt) as { id: number; version: number };
+  const jobs = await app.daiban.alerts.scheduler.queue.getJobs(['delayed', 'waiting']);
+  return { row, jobs: jobs.filter((j) => j.data.errandId === row.id) };
+}
+
+describe('deadline alerts', () => {
+  it('schedules the claim clock on filing, reminds the agent room when due, and ignores a job the errand has outgrown', async () => {
+    const receipt = await fileErrandByChat(app, 'liu-fang', '宅基地建房', homesteadAnswers);
+    const { row, jobs } = await jobsOf(receipt);
+    // Claim due Wed 12-02 (filed Tue 09:00): reminder that morning, then escalations up the chain.
+    const ids = jobs.map((j) => j.id ?? '').sort();
+    expect(ids.map((id) => id.replace(/-d\d+-/, '-d#-'))).toEqual(['e1', 'e2', 'e3', 'r0'].map((s) => `alert-e${row.id}-v${row.version}-d#-${s}`));
+    for (const j of jobs) expect(j.id).not.toMatch(/:|^\d+$/);
+
+    // Wednesday 09:00: the reminder is due.
+    app.clock.now += 24 * HOUR;
+    const r0 = jobs.find((j) => j.data.step === 'r0')!;
+    await r0.promote();
+    expect(await finished(r0)).toBe('sent');
+    const toRoom = await app.waitForOutbox({ room }, 1);
+    expect(toRoom.at(-1)?.text).toBe(`⏰【提醒】${receipt} 农村宅基地和建房申请（柳湾社区 刘*）：接单期限是12月2日 周三，请抓紧办。`);
+
+    // Sent once: the same step again is a duplicate.
+    expect(app.daiban.database.sqlite.prepare('SELECT count(*) AS n FROM deadline_alerts WHERE errand_id = ?').get(row.id)).toEqual({ n: 1 });
+
+    // The agent claims it: the old escalation job finds a newer version and does nothing.
+    await app.say('agent-sun', `接单 ${receipt}`, room);
+    const before = (await app.outbox({ room })).length;
+    app.clock.now += 24 * HOUR;
+    const e1 = jobs.find((j) => j.data.step === 'e1')!;
+    await e1.promote();
+    expect(await finished(e1)).toBe('stale');
+    await app.settle();
+    expect((await app.outbox({ room })).length).toBe(before);
+
+    // Acceptance starts the delivery clock: its jobs are scheduled under the newest version.
+    await app.say('agent-sun', `收件 ${receipt}`, room);
+    let scheduled = false;
+    for (let i = 0; i < 80 && !scheduled; i++) {
+      const after = await jobsOf(receipt);
+      scheduled = after.jobs.some((j) => j.data.version === after.row.version && j.data.step === 'r1');
+      if (!scheduled) await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(scheduled).toBe(true);
+  });
+});
