@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileErrandByChat, homesteadAnswers } from '../support/intake.ts';
+import { fedBackErrand } from '../support/intake.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 /** After feedback: an unrated errand is invited once more, then archived when the window ends. */
@@ -13,28 +13,9 @@ afterAll(async () => {
   await app.close();
 });
 
-const lw = 'lw-agents@chatroom';
-const centre = 'qs-centre@chatroom';
-
-async function fedBack(): Promise<string> {
-  const receipt = await fileErrandByChat(app, 'liu-fang', '宅基地建房', homesteadAnswers);
-  for (const [from, text, room] of [
-    ['agent-sun', `接单 ${receipt}`, lw],
-    ['agent-sun', `收件 ${receipt}`, lw],
-    ['agent-sun', `递交 ${receipt}`, lw],
-    ['centre-chen', `受理 ${receipt} 3个工作日`, centre],
-    ['centre-chen', `办结 ${receipt} 已批准`, centre],
-    ['agent-sun', `反馈 ${receipt}`, null],
-  ] as const) {
-    const [reply] = await app.say(from, text, room);
-    expect(reply, text).not.toContain('不能');
-  }
-  return receipt;
-}
-
 describe('ratings nobody gives', () => {
   it('are asked for once more after the reminder days, then the errand is archived at the end of the window', async () => {
-    const receipt = await fedBack();
+    const receipt = await fedBackErrand(app);
     await app.settle();
     expect(await app.daiban.housekeeping()).toEqual({ reminded: 0, archived: 0 });
 

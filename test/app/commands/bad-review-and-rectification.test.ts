@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileErrandByChat, homesteadAnswers } from '../../support/intake.ts';
+import { fedBackErrand, fileErrandByChat, homesteadAnswers } from '../../support/intake.ts';
 import { startTestApp, type TestApp } from '../../support/test-app.ts';
 
 /**
@@ -18,7 +18,6 @@ afterAll(async () => {
 });
 
 const lw = 'lw-agents@chatroom';
-const centre = 'qs-centre@chatroom';
 const sql = <T>(query: string, ...params: unknown[]) => app.daiban.database.sqlite.prepare(query).all(...params) as T[];
 
 async function run(steps: readonly (readonly [string, string, string | null])[]) {
@@ -28,25 +27,11 @@ async function run(steps: readonly (readonly [string, string, string | null])[])
   }
 }
 
-async function fedBack(): Promise<string> {
-  const receipt = await fileErrandByChat(app, 'liu-fang', '宅基地建房', homesteadAnswers);
-  await run([
-    ['agent-sun', `接单 ${receipt}`, lw],
-    ['agent-sun', `收件 ${receipt}`, lw],
-    ['agent-sun', `递交 ${receipt}`, lw],
-    ['centre-chen', `受理 ${receipt} 3个工作日`, centre],
-    ['centre-chen', `办结 ${receipt} 已批准`, centre],
-    ['agent-sun', `反馈 ${receipt}`, null],
-  ]);
-  await app.settle();
-  return receipt;
-}
-
 const texts = async (query: { to?: string; room?: string }) => (await app.outbox(query)).map((m) => m.text);
 
 describe('a bad review', () => {
   it('opens a rectification case for the supervisor, hidden from the agent; the resident rates the fix', async () => {
-    const receipt = await fedBack();
+    const receipt = await fedBackErrand(app);
     const agentBefore = (await texts({ to: 'agent-sun' })).length;
     const roomBefore = (await texts({ room: lw })).length;
 
