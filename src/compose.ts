@@ -141,7 +141,7 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
   scheduler.queue.on('error', (error) => logger.warn({ err: error }, 'deadline queue: Redis error'));
   let alertWorker: Worker | null = null;
   if (options.worker !== false) {
-    alertWorker = createAlertWorker({ connection, prefix: config.bullmqPrefix, env: alertEnv, now: clock, logger, deliver: (ids) => queue.enqueue(ids) });
+    alertWorker = createAlertWorker({ connection, prefix: config.bullmqPrefix, env: alertEnv, now: clock, logger, deliver: (ids) => queue.enqueue(ids), scheduleNext: (id) => scheduler.schedule([id]) });
   }
   // Set when scheduling after a commit failed (Redis away): the next sweep rebuilds every job.
   let alertsNeedRebuild = true;
@@ -224,26 +224,30 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
   const alertsRedis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1 });
   alertsRedis.on('error', () => undefined);
   const rebuildAlerts = async () => {
-    const count = await scheduler.rebuild();
-    await alertsRedis.set(alertsBuiltKey, String(clock()));
+    // Cleared before, so that a scheduling that fails while the rebuild runs still asks for another.
     alertsNeedRebuild = false;
-    logger.info({ jobs: count }, 'deadline alert jobs scheduled from the database');
-    return count;
+    try {
+      const count = await scheduler.rebuild();
+      await alertsRedis.set(alertsBuiltKey, String(clock()));
+      logger.info({ jobs: count }, 'deadline alert jobs scheduled from the database');
+      return count;
+    } catch (error) {
+      alertsNeedRebuild = true;
+      throw error;
+    }
   };
   /** Rebuilds the alert jobs when needed: a failed scheduling, or Redis lost them (flushed or restarted empty). */
   const sweepAlerts = async () => {
     try {
       if (alertsNeedRebuild || !(await alertsRedis.exists(alertsBuiltKey))) await rebuildAlerts();
     } catch (error) {
-      alertsNeedRebuild = true;
       logger.warn({ err: error }, 'deadline alert rebuild failed; will try again');
     }
   };
-  void sweep();
-  void sweepAlerts();
-  const alertTimer = setInterval(() => void sweepAlerts(), options.sweepEveryMs ?? 60_000);
-  alertTimer.unref();
-  const timer = setInterval(() => void sweep(), options.sweepEveryMs ?? 60_000);
+  // One sweep for both: pending outbox rows, and the alert jobs when Redis lost them.
+  const sweepAll = () => void Promise.all([sweep(), sweepAlerts()]);
+  sweepAll();
+  const timer = setInterval(sweepAll, options.sweepEveryMs ?? 60_000);
   timer.unref();
   const housekeepingEvery = options.housekeepingEveryMs ?? 60_000;
   const housekeepingTimer = housekeepingEvery > 0 ? setInterval(() => void housekeeping(), housekeepingEvery) : null;
@@ -261,7 +265,6 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
     alerts: { scheduler, rebuild: rebuildAlerts },
     async close() {
       clearInterval(timer);
-      clearInterval(alertTimer);
       if (housekeepingTimer) clearInterval(housekeepingTimer);
       await server.close();
       await worker?.close();

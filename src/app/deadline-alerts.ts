@@ -34,7 +34,10 @@ function stepsOf(env: AlertEnv, townshipCode: string, d: StoredDeadline): AlertS
   return alertSteps({ kind: d.kind, startedAt: d.startedAt, dueDate: d.dueDate, dueAt: d.dueAt }, env.calendars.forTownship(townshipCode), env.alertPolicy);
 }
 
-/** The alert jobs the errands' running clocks need from now on (steps already sent are left out). */
+/**
+ * The next alert job of each running clock of these errands (steps already sent are left out). One
+ * job per clock at a time: when it fires, the worker schedules the clock's next step.
+ */
 export function alertJobsFor(env: AlertEnv, errandIds: Iterable<number>, now: number): AlertJobData[] {
   const jobs: AlertJobData[] = [];
   for (const errandId of errandIds) {
@@ -43,9 +46,8 @@ export function alertJobsFor(env: AlertEnv, errandIds: Iterable<number>, now: nu
     for (const d of openDeadlines(env.database, errandId)) {
       const steps = stepsOf(env, errand.townshipCode, d);
       if (!steps.length || d.dueAt === null) continue;
-      for (const s of stepsToSchedule(steps, sentSteps(env.database, d.id, d.dueAt), now)) {
-        jobs.push({ errandId, version: errand.version, deadlineId: d.id, dueAt: d.dueAt, step: s.step, at: s.at });
-      }
+      const [next] = stepsToSchedule(steps, sentSteps(env.database, d.id, d.dueAt), now);
+      if (next) jobs.push({ errandId, version: errand.version, deadlineId: d.id, dueAt: d.dueAt, step: next.step, at: next.at });
     }
   }
   return jobs;

@@ -54,7 +54,7 @@ export function alertSteps(d: AlertDeadline, calendar: WorkingDayCalendar, polic
   const steps: AlertStep[] = [];
   for (const n of [...new Set(policy.reminderDaysBefore)].sort((a, b) => b - a)) {
     const day = workingDaysBefore(d.dueDate, n, calendar);
-    const at = calendar.isWorkday(day) ? openingOn(day, policy.hours) : nextWorkingMoment(openingOn(day, policy.hours), calendar, policy.hours);
+    const at = nextWorkingMoment(openingOn(day, policy.hours), calendar, policy.hours);
     if (at > d.startedAt && at < d.dueAt) steps.push({ step: `r${n}`, at, audience: first });
   }
   // Breach: the first office moment after the due day ended; then one working day per level.

@@ -3,8 +3,9 @@ import type { Logger } from '../app/ports.ts';
 import { alertJobId, allAlertJobs, alertJobsFor, fireAlert, type AlertEnv, type AlertJobData } from '../app/deadline-alerts.ts';
 
 /**
- * Reminders and escalations as BullMQ delayed jobs, one per step of a running clock. The database
- * is the source of truth: after a move the errand's jobs are scheduled anew under its new version
+ * Reminders and escalations as BullMQ delayed jobs: one job per running clock, for its next step;
+ * when it has fired, the clock's following step is scheduled. The database is the source of truth:
+ * after a move the errand's jobs are scheduled anew under its new version
  * (the old ones find the version changed and do nothing), and `rebuild` schedules every errand's
  * jobs again from the database (at start-up, and when Redis lost them); ids make that idempotent.
  */
@@ -12,7 +13,7 @@ import { alertJobId, allAlertJobs, alertJobsFor, fireAlert, type AlertEnv, type 
 export const DEADLINE_QUEUE = 'deadlines';
 
 export interface AlertScheduler {
-  /** Schedules the jobs of errands that just changed (after their transaction committed). */
+  /** Schedules the jobs of errands that just changed (after their transaction committed), batched per tick. */
   schedule(errandIds: Iterable<number>): Promise<number>;
   /** Schedules every errand's jobs from the database; returns how many jobs were added or kept. */
   rebuild(): Promise<number>;
@@ -32,12 +33,30 @@ export function createAlertScheduler(connection: ConnectionOptions, prefix: stri
     await queue.addBulk(jobs.map((data) => ({ name: 'alert', data, opts: { jobId: alertJobId(data), delay: Math.max(0, data.at - t) } })));
     return jobs.length;
   };
+  // Errands changed by the messages of one tick are scheduled together, after those messages were
+  // answered: one read of their clocks and one addBulk, off the request's path.
+  let pending = new Set<number>();
+  let flushing: Promise<number> | null = null;
+  const flush = () => {
+    const ids = pending;
+    pending = new Set();
+    flushing = null;
+    return add(alertJobsFor(env(), ids, now()));
+  };
   return {
     queue,
-    schedule: (errandIds) => add(alertJobsFor(env(), errandIds, now())),
+    schedule(errandIds) {
+      for (const id of errandIds) pending.add(id);
+      flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(flush);
+      return flushing;
+    },
     async rebuild() {
       let total = 0;
-      for (const jobs of allAlertJobs(env(), now())) total += await add(jobs);
+      // Small batches with a turn of the event loop between them: messages keep being answered meanwhile.
+      for (const jobs of allAlertJobs(env(), now(), 100)) {
+        total += await add(jobs);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
       return total;
     },
     close: () => queue.close(),
@@ -52,6 +71,8 @@ export function createAlertWorker(input: {
   logger: Logger;
   /** Hands the outbox rows of a sent alert to delivery. */
   deliver: (outboxIds: number[]) => Promise<void>;
+  /** Schedules the next steps of the errand's clocks once a step is done. */
+  scheduleNext: (errandId: number) => Promise<unknown>;
 }): Worker<AlertJobData> {
   const worker = new Worker<AlertJobData>(
     DEADLINE_QUEUE,
@@ -70,6 +91,9 @@ export function createAlertWorker(input: {
         input.logger.info({ errandId: d.errandId, step: d.step, messages: outcome.outboxIds.length }, 'deadline alert sent');
         await input.deliver(outcome.outboxIds).catch((error: unknown) => input.logger.warn({ err: error }, 'alert delivery deferred; the outbox sweeper will send it'));
       }
+      // The step is recorded (sent now or before): its clock's next step takes its place. A failure
+      // here fails the job, whose retry finds the step recorded and schedules again.
+      if (outcome.kind === 'sent' || outcome.kind === 'duplicate') await input.scheduleNext(d.errandId);
       return outcome.kind;
     },
     { connection: { ...input.connection, maxRetriesPerRequest: null }, prefix: input.prefix, concurrency: 4 },

@@ -17,6 +17,8 @@ export interface Prefilled {
   /** Per agent, the receipt numbers of requested errands it may claim. */
   claimable: string[][];
   total: number;
+  /** Errands with a running clock (each gets alert jobs). */
+  runningClocks: number;
 }
 
 export function prefill(sqlitePath: string, options: { villages: number; total: number; openPerVillage: number; now: number }): Prefilled {
@@ -74,6 +76,7 @@ export function prefill(sqlitePath: string, options: { villages: number; total: 
     }
   });
   database.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  const { n } = database.sqlite.prepare("SELECT count(*) AS n FROM errand_deadlines WHERE status = 'running'").get() as { n: number };
   database.close();
-  return { agents, rooms, claimable, total: options.total };
+  return { agents, rooms, claimable, total: options.total, runningClocks: n };
 }

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { resolveRedis } from '../../src/redis/local-redis.ts';
 import { freePort, startServerProcess, type ServerProcess } from '../support/server-process.ts';
 import { drive, report } from './load-driver.ts';
@@ -93,6 +94,13 @@ try {
   const filled = prefill(join(dir, 'commands.db'), { villages: CONCURRENCY, total: ERRANDS, openPerVillage: 400, now: Date.now() });
   console.log(`\nprefilled ${filled.total.toLocaleString()} errands in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const commandServer = await server('commands');
+  // At start the server schedules the alert jobs of every running clock from the database; measure
+  // that, and the commands once it is done (the steady state).
+  const t1 = performance.now();
+  const marker = new Redis(redis.url);
+  while (!(await marker.exists(`bench${process.pid}commands:daiban:alerts-built`)) && performance.now() - t1 < 120_000) await new Promise((r) => setTimeout(r, 50));
+  marker.disconnect();
+  console.log(`alert jobs of ${filled.runningClocks.toLocaleString()} running clocks scheduled at start-up in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
   const COMMANDS = ['接单', '收件', '递交'];
   // Each agent works through its own village's errands, claim → accept → submit; a later run starts
   // on the next errand (the last one of a run may be left half done).
