@@ -23,9 +23,14 @@ import { seedCatalogIfEmpty } from './db/catalog-repository.ts';
 import { openDatabase, type Database } from './db/open-database.ts';
 import { startWalCheckpointer } from './db/wal-checkpointer.ts';
 import { buildServer } from './http/build-server.ts';
-import { createOutboxQueue, createOutboxWorker, sweepOutbox } from './jobs/outbox-delivery.ts';
+import { createOutboxWorker } from './jobs/outbox-delivery.ts';
+import { createOutboxQueues, sweepOutbox, type OutboxQueues } from './jobs/outbox-queues.ts';
+import { createSendLimits } from './jobs/send-limits.ts';
 import { createAlertScheduler, createAlertWorker, type AlertScheduler } from './jobs/deadline-jobs.ts';
 import type { AlertEnv } from './app/deadline-alerts.ts';
+import { runMorningDigest } from './app/morning-digest.ts';
+import { computeMonthlyReport, storedMonthlyReport } from './app/monthly-report.ts';
+import { createDigestJobs, type DigestJobs } from './jobs/digest-jobs.ts';
 
 /**
  * Builds a whole Daiban process from a validated config: database (migrated), catalogue (seeded on
@@ -41,6 +46,8 @@ export interface Daiban {
   templates: TemplateSet;
   catalogs: CatalogCache;
   directories: DirectoryCache;
+  /** The outbox's queues, one per channel. */
+  outbox: OutboxQueues;
   /** Re-enqueues pending outbox rows (also runs every minute). */
   sweep(): Promise<number>;
   /** Rating reminders and archiving after the rating window (also runs every minute). */
@@ -50,6 +57,11 @@ export interface Daiban {
    * database (at start-up, after a failed scheduling, and when Redis lost them; checked every sweep).
    */
   alerts: { scheduler: AlertScheduler; rebuild(): Promise<number> };
+  /**
+   * Morning digests and monthly reports (job schedulers in the 'digests' queue). `runMorning` runs the
+   * digest now, outside the queue, and returns how many messages it wrote (0 on a repeated day).
+   */
+  digests: { jobs: DigestJobs; runMorning(now?: number): Promise<number>; computeMonth(month: string): ReturnType<typeof storedMonthlyReport> };
   close(): Promise<void>;
 }
 
@@ -58,8 +70,9 @@ export interface ComposeOptions {
   redisUrl: string;
   logger: PinoLogger;
   clock?: () => number;
-  /** Run the outbox worker in this process (default true). */
+  /** Run the queue workers (outbox per channel, deadline alerts) in this process (default true). */
   worker?: boolean;
+  /** How often pending outbox rows and lost alert jobs are swept; 0: never, not even at start-up (a web-only process). */
   sweepEveryMs?: number;
   /** How often rating reminders and archiving run; 0 turns the timer off (tests call housekeeping()). */
   housekeepingEveryMs?: number;
@@ -119,19 +132,22 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
   });
 
   const connection = { url: options.redisUrl };
-  const queue = createOutboxQueue({ ...connection, enableOfflineQueue: false }, config.bullmqPrefix);
-  queue.on('error', (error) => logger.warn({ err: error }, 'outbox queue: Redis error'));
-  let worker: Worker | null = null;
-  if (options.worker !== false) {
-    worker = createOutboxWorker({
-      connection,
-      prefix: config.bullmqPrefix,
-      database,
-      channels: new Map([['simulator', createSimulatorChannel()]]),
-      logger,
-      now: clock,
-    });
-  }
+  const runWorkers = options.worker !== false;
+  // Its own connection: the sending limits, and the marker that says the alert jobs were built.
+  const sharedRedis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1 });
+  sharedRedis.on('error', () => undefined);
+  const channels = [createSimulatorChannel(database, clock)];
+  const queue = createOutboxQueues({
+    connection: { ...connection, enableOfflineQueue: false },
+    prefix: config.bullmqPrefix,
+    database,
+    channels: channels.map((c) => c.name),
+    onError: (error) => logger.warn({ err: error }, 'outbox queue: Redis error'),
+  });
+  const limits = createSendLimits(sharedRedis, config.bullmqPrefix, config.outbox);
+  const workers: Worker[] = runWorkers
+    ? channels.map((channel) => createOutboxWorker({ connection, prefix: config.bullmqPrefix, database, channel, limits, logger, now: clock, lockMs: config.jobLockMs }))
+    : [];
 
   const alertEnv = (): AlertEnv => {
     const { catalog } = catalogs.current();
@@ -140,9 +156,37 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
   const scheduler = createAlertScheduler({ ...connection, enableOfflineQueue: false }, config.bullmqPrefix, alertEnv, clock);
   scheduler.queue.on('error', (error) => logger.warn({ err: error }, 'deadline queue: Redis error'));
   let alertWorker: Worker | null = null;
-  if (options.worker !== false) {
+  if (runWorkers) {
     alertWorker = createAlertWorker({ connection, prefix: config.bullmqPrefix, env: alertEnv, now: clock, logger, deliver: (ids) => queue.enqueue(ids), scheduleNext: (id) => scheduler.schedule([id]) });
   }
+  // Morning digests and monthly reports: the schedulers are set at start-up (and checked every minute).
+  const digestEnv = () => ({ database, directory: directories.current(), calendars, templates });
+  const digestDeliver = (ids: number[]) => queue.enqueue(ids);
+  const digestJobs = createDigestJobs({
+    connection: { ...connection, enableOfflineQueue: false },
+    prefix: config.bullmqPrefix,
+    env: digestEnv,
+    now: clock,
+    logger,
+    deliver: digestDeliver,
+    morningMinute: config.digestMinute,
+    worker: options.worker !== false,
+    lockMs: config.jobLockMs,
+  });
+  const computeMonth = (month: string) => {
+    computeMonthlyReport(digestEnv(), month, clock());
+    return storedMonthlyReport(digestEnv(), month);
+  };
+  const digests: Daiban['digests'] = {
+    jobs: digestJobs,
+    async runMorning(now = clock()) {
+      const outcome = runMorningDigest(digestEnv(), now);
+      const ids = outcome.kind === 'sent' ? outcome.outboxIds : [];
+      await digestDeliver(ids).catch((error: unknown) => logger.warn({ err: error }, 'digest delivery deferred; the outbox sweeper will send it'));
+      return ids.length;
+    },
+    computeMonth,
+  };
   // Set when scheduling after a commit failed (Redis away): the next sweep rebuilds every job.
   let alertsNeedRebuild = true;
   const alertsBuiltKey = `${config.bullmqPrefix}:daiban:alerts-built`;
@@ -181,6 +225,10 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
     catalogs,
     directories,
     clock,
+    // Shown on /admin/queues and counted by /healthz.
+    queues: [...queue.queues.values(), scheduler.queue, digestJobs.queue],
+    reports: { stored: (month) => storedMonthlyReport(digestEnv(), month), compute: computeMonth },
+    outbox: queue,
     health: [
       {
         name: 'database',
@@ -190,6 +238,8 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
       },
       {
         name: 'redis',
+        // Without Redis the bot still takes and answers messages; notifications wait in the outbox.
+        essential: false,
         check: async () => {
           if (healthRedis.status === 'wait' || healthRedis.status === 'end') await healthRedis.connect().catch(() => undefined);
           const pong = await Promise.race([healthRedis.ping(), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer within 1 s')), 1000).unref())]);
@@ -201,7 +251,7 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
 
   const sweep = async () => {
     try {
-      return await sweepOutbox(database, queue);
+      return await sweepOutbox(database, queue, clock());
     } catch (error) {
       logger.warn({ err: error }, 'outbox sweep failed; will try again');
       return 0;
@@ -220,38 +270,48 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
       return { reminded: 0, archived: 0 };
     }
   };
-  // Its own connection: remembers that the jobs were built, so a flushed or emptied Redis is noticed.
-  const alertsRedis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1 });
-  alertsRedis.on('error', () => undefined);
-  const rebuildAlerts = async () => {
-    // Cleared before, so that a scheduling that fails while the rebuild runs still asks for another.
-    alertsNeedRebuild = false;
-    try {
-      const count = await scheduler.rebuild();
-      await alertsRedis.set(alertsBuiltKey, String(clock()));
-      logger.info({ jobs: count }, 'deadline alert jobs scheduled from the database');
-      return count;
-    } catch (error) {
-      alertsNeedRebuild = true;
-      throw error;
-    }
+  let rebuilding: Promise<number> | null = null;
+  /** One rebuild at a time: a sweep that finds one running waits for it instead of starting another. */
+  const rebuildAlerts = () => {
+    rebuilding ??= (async () => {
+      // Cleared before, so that a scheduling that fails while the rebuild runs still asks for another.
+      alertsNeedRebuild = false;
+      try {
+        const count = await scheduler.rebuild();
+        await sharedRedis.set(alertsBuiltKey, String(clock()));
+        logger.info({ jobs: count }, 'deadline alert jobs scheduled from the database');
+        return count;
+      } catch (error) {
+        alertsNeedRebuild = true;
+        throw error;
+      } finally {
+        rebuilding = null;
+      }
+    })();
+    return rebuilding;
   };
   /** Rebuilds the alert jobs when needed: a failed scheduling, or Redis lost them (flushed or restarted empty). */
   const sweepAlerts = async () => {
     try {
-      if (alertsNeedRebuild || !(await alertsRedis.exists(alertsBuiltKey))) await rebuildAlerts();
+      if (rebuilding) return;
+      if (alertsNeedRebuild || !(await sharedRedis.exists(alertsBuiltKey))) await rebuildAlerts();
     } catch (error) {
       logger.warn({ err: error }, 'deadline alert rebuild failed; will try again');
     }
   };
-  // One sweep for both: pending outbox rows, and the alert jobs when Redis lost them.
-  const sweepAll = () => void Promise.all([sweep(), sweepAlerts()]);
-  sweepAll();
-  const timer = setInterval(sweepAll, options.sweepEveryMs ?? 60_000);
-  timer.unref();
+  // Pending outbox rows are swept every minute; whether Redis lost the alert jobs (one EXISTS) is
+  // checked every few seconds, so that a flushed or restarted Redis gets them back within seconds.
+  const sweepEvery = options.sweepEveryMs ?? 60_000;
+  const alertCheckEvery = Math.min(sweepEvery, 5_000);
+  if (sweepEvery > 0) void Promise.all([sweep(), sweepAlerts()]);
+  const timer = sweepEvery > 0 ? setInterval(() => void sweep(), sweepEvery) : null;
+  timer?.unref();
+  const alertTimer = sweepEvery > 0 ? setInterval(() => void sweepAlerts(), alertCheckEvery) : null;
+  alertTimer?.unref();
   const housekeepingEvery = options.housekeepingEveryMs ?? 60_000;
   const housekeepingTimer = housekeepingEvery > 0 ? setInterval(() => void housekeeping(), housekeepingEvery) : null;
   housekeepingTimer?.unref();
+  digestJobs.start().catch((error: unknown) => logger.warn({ err: error }, 'digest schedulers not set at start-up (Redis away?); retried every minute'));
 
   return {
     server,
@@ -260,19 +320,23 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
     templates,
     catalogs,
     directories,
+    outbox: queue,
     sweep,
     housekeeping,
     alerts: { scheduler, rebuild: rebuildAlerts },
+    digests,
     async close() {
-      clearInterval(timer);
+      if (timer) clearInterval(timer);
+      if (alertTimer) clearInterval(alertTimer);
       if (housekeepingTimer) clearInterval(housekeepingTimer);
       await server.close();
-      await worker?.close();
-      await alertWorker?.close();
+      // Closing a worker waits for the jobs it is running.
+      await Promise.all([...workers, ...(alertWorker ? [alertWorker] : [])].map((w) => w.close()));
       await scheduler.close();
+      await digestJobs.close();
       await queue.close();
       healthRedis.disconnect();
-      alertsRedis.disconnect();
+      sharedRedis.disconnect();
       await checkpointer?.stop();
       database.close();
     },

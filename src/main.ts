@@ -18,9 +18,12 @@ export interface Running {
 /** Builds and starts a listening Daiban (used by main and by the demo). */
 export async function startDaiban(config: Config, logger: Logger): Promise<Running> {
   const redis = await resolveRedis(config.redisUrl, { info: (m) => logger.info(m), warn: (m) => logger.warn(m) });
-  const daiban = await composeDaiban({ config, redisUrl: redis.url, logger });
-  const url = await daiban.server.listen({ host: config.http.host, port: config.http.port });
-  logger.info({ address: url, simulator: config.simulatorEnabled }, 'Daiban is listening');
+  const { web, worker } = config.roles;
+  // A web-only process neither runs workers nor sweeps: the worker processes do both.
+  const daiban = await composeDaiban({ config, redisUrl: redis.url, logger, worker, ...(worker ? {} : { sweepEveryMs: 0, housekeepingEveryMs: 0 }) });
+  const url = web ? await daiban.server.listen({ host: config.http.host, port: config.http.port }) : '';
+  if (web) logger.info({ address: url, simulator: config.simulatorEnabled, worker }, 'Daiban is listening');
+  else logger.info('Daiban worker is running (no HTTP server in this process)');
   return {
     daiban,
     url,
@@ -51,7 +54,13 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down');
+    logger.info({ signal }, 'shutting down: waiting for running jobs');
+    // Running jobs get time to finish; a stop that hangs (e.g. Redis gone) is cut short, and their
+    // jobs are taken over by another worker once their locks expire.
+    setTimeout(() => {
+      logger.error('shutdown took longer than 20 s; exiting anyway');
+      process.exit(1);
+    }, 20_000).unref();
     try {
       await running.close();
     } finally {

@@ -1,6 +1,8 @@
 /** A channel's sending side. Each channel adapter implements it; the outbox worker calls it. */
 export interface OutboundMessage {
   outboxId: number;
+  /** The same for every attempt at this message: a remote that supports it drops a repeat. */
+  dedupeKey: string;
   recipient: string | null;
   room: string | null;
   text: string;

@@ -19,6 +19,13 @@ const port = z.coerce
 const workingDays = (fallback: number) =>
   z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1).max(60).default(fallback);
 
+/** "08:30" → 510 (minutes after midnight); null when it is not a time of day. */
+function parseClockTime(text: string): number | null {
+  const m = /^(\d{1,2}):(\d{2})$/.exec(text.trim());
+  if (!m || Number(m[1]) > 23 || Number(m[2]) > 59) return null;
+  return Number(m[1]) * 60 + Number(m[2]);
+}
+
 export const envSchema = z.object({
   HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   HTTP_PORT: port.default(3000),
@@ -54,7 +61,19 @@ export const envSchema = z.object({
     .string()
     .default('1,0')
     .refine((v) => /^\s*\d{1,2}(\s*,\s*\d{1,2})*\s*$/.test(v), 'must be working days before the due day, e.g. 1,0'),
+  DIGEST_TIME: z
+    .string()
+    .default('08:30')
+    .refine((v) => parseClockTime(v) !== null, 'must be a time of day like 08:30'),
   CONVERSATION_RESUME_HOURS: z.coerce.number().int().min(1).max(720).default(6),
+  ROLE: z
+    .string()
+    .default('all')
+    .transform((v) => v.split(',').map((r) => r.trim()))
+    .refine((roles) => roles.every((r) => ['all', 'web', 'worker'].includes(r)), 'must be all, web, worker or web,worker'),
+  OUTBOX_ROOM_PER_MINUTE: z.coerce.number({ error: 'must be a number' }).int().min(1).max(600).default(20),
+  OUTBOX_PERSON_PER_MINUTE: z.coerce.number({ error: 'must be a number' }).int().min(1).max(600).default(20),
+  JOB_LOCK_SECONDS: z.coerce.number({ error: 'must be a number' }).int().min(1).max(600).default(30),
   BOT_NAME: z.string().trim().min(1).max(30).default('代办助手'),
 });
 
@@ -90,9 +109,17 @@ export interface Config {
   deadlines: DeadlinePolicy;
   /** When reminders and escalations go out, and how many working days before a due day they remind. */
   alerts: { hours: WorkingHours; reminderDaysBefore: number[] };
+  /** The morning digest's time on working days, in minutes after Shanghai midnight (08:30 → 510). */
+  digestMinute: number;
   conversationResumeHours: number;
   /** The bot's display name: "@<name>" in a room mentions it. */
   botName: string;
+  /** What this process runs: the HTTP server (web), the queue workers and timers (worker), or both. */
+  roles: { web: boolean; worker: boolean };
+  /** Per-destination send limits (a room, a person), shared by every worker through Redis. */
+  outbox: { roomPerMinute: number; personPerMinute: number };
+  /** How long a job stays locked to a worker that stopped answering before another takes it over. */
+  jobLockMs: number;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -135,8 +162,12 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
         hours: parseWorkingHours(e.ALERT_HOURS)!,
         reminderDaysBefore: e.ALERT_REMINDER_DAYS.split(',').map((x) => Number(x.trim())),
       },
+      digestMinute: parseClockTime(e.DIGEST_TIME)!,
       conversationResumeHours: e.CONVERSATION_RESUME_HOURS,
       botName: e.BOT_NAME,
+      roles: { web: e.ROLE.includes('all') || e.ROLE.includes('web'), worker: e.ROLE.includes('all') || e.ROLE.includes('worker') },
+      outbox: { roomPerMinute: e.OUTBOX_ROOM_PER_MINUTE, personPerMinute: e.OUTBOX_PERSON_PER_MINUTE },
+      jobLockMs: e.JOB_LOCK_SECONDS * 1000,
     },
   };
 }

@@ -113,6 +113,13 @@ export interface VillageStats {
   /** Share of first ratings in the period that were 非常满意, 满意 or 基本满意; null without ratings. */
   satisfaction: number | null;
   complaints: number;
+  /** The counts behind the rates, so that townships and the county can be summed (monthly reports). */
+  completed: number;
+  clocksMet: number;
+  clocksBreached: number;
+  workingDaysTotal: number;
+  ratings: number;
+  goodRatings: number;
 }
 
 export function villageStats(
@@ -179,6 +186,12 @@ export function villageStats(
       averageWorkingDays: spans.length ? spans.reduce((a, b) => a + b, 0) / spans.length : null,
       satisfaction: rated?.total ? rated.good / rated.total : null,
       complaints: complaints.get(village)?.n ?? 0,
+      completed: spans.length,
+      clocksMet: clock?.met ?? 0,
+      clocksBreached: clock?.breached ?? 0,
+      workingDaysTotal: spans.reduce((a, b) => a + b, 0),
+      ratings: rated?.total ?? 0,
+      goodRatings: rated?.good ?? 0,
     };
   });
 }

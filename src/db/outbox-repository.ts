@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, isNull } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, lt } from 'drizzle-orm';
 import type { Database } from './open-database.ts';
 import { statement } from './statement-cache.ts';
 import { outbox } from './schema.ts';
@@ -113,4 +113,42 @@ export function outboxStatuses(database: Database, ids: readonly number[]): Outb
 
 export function outboxKeyExists(database: Database, dedupeKey: string): boolean {
   return statement<[string], { n: number }>(database, 'SELECT count(*) AS n FROM outbox WHERE dedupe_key = ?').get(dedupeKey)!.n > 0;
+}
+
+/** The channel of each row (rows that do not exist are left out). */
+export function outboxChannels(database: Database, ids: readonly number[]): { id: number; channel: string }[] {
+  if (!ids.length) return [];
+  return statement<[string], { id: number; channel: string }>(database, 'SELECT id, channel FROM outbox WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(ids));
+}
+
+/** Pending rows written before `before`: the sweep checks that their jobs still exist. */
+export function stalePendingOutboxIds(database: Database, before: number, limit: number): number[] {
+  return statement<[number, number], { id: number }>(database, "SELECT id FROM outbox WHERE status = 'pending' AND created_at < ? ORDER BY id LIMIT ?")
+    .all(before, limit)
+    .map((r) => r.id);
+}
+
+/** Dead letters: messages given up on (permanent refusal, attempts used up, channel not enabled), newest first. */
+export function deadLetters(database: Database, q: { limit: number; beforeId?: number }): OutboxRow[] {
+  return database.db
+    .select()
+    .from(outbox)
+    .where(and(eq(outbox.status, 'dead'), q.beforeId === undefined ? undefined : lt(outbox.id, q.beforeId)))
+    .orderBy(desc(outbox.id))
+    .limit(q.limit)
+    .all();
+}
+
+/** Puts a dead letter back in line (attempts start again); false when the row is not dead. */
+export function reviveDeadLetter(database: Database, id: number): boolean {
+  return database.db.update(outbox).set({ status: 'pending', attempts: 0 }).where(and(eq(outbox.id, id), eq(outbox.status, 'dead'))).run().changes === 1;
+}
+
+/** Notifications waiting to be sent and dead letters, for /healthz. */
+export function outboxBacklog(database: Database): { pending: number; dead: number } {
+  const row = statement<[], { pending: number; dead: number }>(
+    database,
+    "SELECT (SELECT count(*) FROM outbox WHERE status = 'pending') AS pending, (SELECT count(*) FROM outbox WHERE status = 'dead') AS dead",
+  ).get();
+  return { pending: row?.pending ?? 0, dead: row?.dead ?? 0 };
 }

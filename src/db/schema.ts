@@ -10,3 +10,4 @@ export * from './schema/catalogue.ts';
 export * from './schema/errands.ts';
 export * from './schema/messaging.ts';
 export * from './schema/supervision.ts';
+export * from './schema/reports.ts';

@@ -1,14 +1,18 @@
+import type { Queue } from 'bullmq';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { CatalogCache } from '../app/catalog-cache.ts';
 import type { DirectoryCache } from '../app/directory.ts';
 import type { InboundHandler } from '../app/inbound-handler.ts';
 import type { Database } from '../db/open-database.ts';
-import { createAdminGuard } from './admin-auth.ts';
+import { createAdminGuard, createBrowserAdminGuard } from './admin-auth.ts';
 import { installErrorHandler } from './error-handler.ts';
 import { registerAdminRoutes } from './routes/admin-routes.ts';
 import { registerCatalogRoutes } from './routes/catalog-routes.ts';
+import { registerDeadLetterRoutes, type Redelivery } from './routes/dead-letter-routes.ts';
 import { registerErrandRoutes } from './routes/errand-routes.ts';
 import { registerHealthRoutes, type HealthCheck } from './routes/health-routes.ts';
+import { registerQueueBoard } from './routes/queue-board.ts';
+import { registerReportRoutes, type MonthlyReports } from './routes/report-routes.ts';
 import { registerSimulatorRoutes } from './routes/simulator-routes.ts';
 
 /** Builds the HTTP server without listening (tests use inject(); main.ts listens). */
@@ -23,6 +27,12 @@ export interface HttpDeps {
   catalogs: CatalogCache;
   directories: DirectoryCache;
   health: readonly HealthCheck[];
+  /** The BullMQ queues: shown on /admin/queues and counted by /healthz (no board without them). */
+  queues?: readonly Queue[];
+  /** Sends dead letters again (GET/POST /api/admin/dead-letters…); no routes without it. */
+  outbox?: Redelivery;
+  /** Stored monthly figures (GET /api/admin/reports, POST …/compute); no routes without it. */
+  reports?: MonthlyReports;
   clock: () => number;
 }
 
@@ -39,10 +49,13 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
   });
   installErrorHandler(app);
   const requireAdmin = createAdminGuard(deps.adminToken);
-  registerHealthRoutes(app, deps.health);
+  registerHealthRoutes(app, { checks: deps.health, queues: deps.queues ?? [], database: deps.database });
+  if (deps.queues) registerQueueBoard(app, { queues: deps.queues, requireAdmin: createBrowserAdminGuard(deps.adminToken) });
   registerCatalogRoutes(app, { database: deps.database, catalogs: deps.catalogs, requireAdmin, clock: deps.clock });
   registerAdminRoutes(app, { database: deps.database, directories: deps.directories, requireAdmin, clock: deps.clock });
+  if (deps.outbox) registerDeadLetterRoutes(app, { database: deps.database, requireAdmin, outbox: deps.outbox });
   registerErrandRoutes(app, { database: deps.database, directories: deps.directories, requireAdmin });
+  if (deps.reports) registerReportRoutes(app, { reports: deps.reports, requireAdmin, clock: deps.clock });
   registerSimulatorRoutes(app, { enabled: deps.simulatorEnabled, inbound: deps.inbound, database: deps.database, requireAdmin, clock: deps.clock, botName: deps.botName });
   return app;
 }

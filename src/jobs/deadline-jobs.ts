@@ -52,11 +52,24 @@ export function createAlertScheduler(connection: ConnectionOptions, prefix: stri
     },
     async rebuild() {
       let total = 0;
-      // Small batches with a turn of the event loop between them: messages keep being answered meanwhile.
-      for (const jobs of allAlertJobs(env(), now(), 100)) {
-        total += await add(jobs);
+      // Small batches with a turn of the event loop between them: messages keep being answered
+      // meanwhile. A few batches travel to Redis while the next ones are read from the database.
+      const inFlight = new Set<Promise<void>>();
+      const failed: { error?: Error } = {};
+      for (const jobs of allAlertJobs(env(), now(), 200)) {
+        const sending: Promise<void> = add(jobs)
+          .then(
+            (n) => void (total += n),
+            (error: unknown) => void (failed.error ??= error instanceof Error ? error : new Error(String(error))),
+          )
+          .finally(() => inFlight.delete(sending));
+        inFlight.add(sending);
+        if (inFlight.size >= 4) await Promise.race(inFlight);
+        if (failed.error) break;
         await new Promise((resolve) => setImmediate(resolve));
       }
+      await Promise.all(inFlight);
+      if (failed.error) throw failed.error;
       return total;
     },
     close: () => queue.close(),

@@ -76,10 +76,10 @@ function ensureRedisServer(log: Log): boolean {
   return false;
 }
 
-/** Starts a private redis-server (no persistence) on a free port; it stops with this process. */
-export async function startPrivateRedis(log: Log): Promise<LocalRedis> {
+/** Starts a private redis-server (no persistence) on a free port (or the given one); it stops with this process. */
+export async function startPrivateRedis(log: Log, options: { port?: number } = {}): Promise<LocalRedis> {
   if (!ensureRedisServer(log)) throw new Error(REDIS_HELP);
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const child: ChildProcess = spawn(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction', '--daemonize', 'no'],

@@ -8,7 +8,9 @@ import { openDatabase } from '../../src/db/open-database.ts';
 /**
  * A county's database after a busy year, for the benchmark: VILLAGES villages with one agent each
  * and TOTAL errands spread over them — most closed and rated, some at the centre (a few overdue),
- * some held by the agent, and OPEN_PER_VILLAGE waiting to be claimed.
+ * some held by the agent, and OPEN_PER_VILLAGE waiting to be claimed. `openWithClocks` adds that many
+ * more requested errands spread over the villages, each with a running claim clock due 3–22 days
+ * ahead (for the alert benchmark: every one of them gets a delayed job).
  */
 
 export interface Prefilled {
@@ -21,7 +23,7 @@ export interface Prefilled {
   runningClocks: number;
 }
 
-export function prefill(sqlitePath: string, options: { villages: number; total: number; openPerVillage: number; now: number }): Prefilled {
+export function prefill(sqlitePath: string, options: { villages: number; total: number; openPerVillage: number; openWithClocks?: number; now: number }): Prefilled {
   const database = openDatabase(sqlitePath);
   const roster = JSON.parse(readFileSync('data/demo-roster.json', 'utf8')) as {
     townships: { villages: object[] }[];
@@ -74,9 +76,18 @@ export function prefill(sqlitePath: string, options: { villages: number; total: 
       else insertDeadline.run(row.id, status === 'in_progress' ? 'completion' : 'claim', 'running', created, date(dueAt), dueAt, null);
       if (open) claimable[v]?.push(receipt);
     }
+    const extra = options.openWithClocks ?? 0;
+    for (let i = 0; i < extra; i++) {
+      const v = i % options.villages;
+      const created = options.now - (extra - i) * 1000;
+      const row = insertErrand.get(`DB260102${String(i + 1).padStart(6, '0')}`, 'requested', `b${v}`, `bench-resident-${v}`, null, created, created, null) as { id: number };
+      insertEvent.run(row.id, `bench-resident-${v}`, created);
+      const dueDate = date(options.now + (3 + (i % 20)) * day);
+      insertDeadline.run(row.id, 'claim', 'running', created, dueDate, endOfShanghaiDay(dueDate), null);
+    }
   });
   database.sqlite.pragma('wal_checkpoint(TRUNCATE)');
   const { n } = database.sqlite.prepare("SELECT count(*) AS n FROM errand_deadlines WHERE status = 'running'").get() as { n: number };
   database.close();
-  return { agents, rooms, claimable, total: options.total, runningClocks: n };
+  return { agents, rooms, claimable, total: options.total + (options.openWithClocks ?? 0), runningClocks: n };
 }

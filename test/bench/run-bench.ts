@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { resolveRedis } from '../../src/redis/local-redis.ts';
 import { freePort, startServerProcess, type ServerProcess } from '../support/server-process.ts';
+import { alertBench, alertBenchOptions } from './alert-bench.ts';
 import { drive, report } from './load-driver.ts';
 import { prefill } from './prefill.ts';
 
@@ -13,8 +14,11 @@ import { prefill } from './prefill.ts';
  * JSON route (also its own process) under the same load:
  *  1. full villager intake conversations through POST /api/simulator/messages, 50 at once;
  *  2. agents' commands (接单, 收件, 递交) on a database pre-filled with 100,000 errands;
- *  3. 待办 and 逾期 on that database.
- * BENCH_SECONDS (default 15), BENCH_CONCURRENCY (default 50), BENCH_ERRANDS (default 100000).
+ *  3. 待办 and 逾期 on that database;
+ *  4–6. deadline alert jobs for BENCH_OPEN_ERRANDS open errands: scheduling, recovery after FLUSHALL,
+ *     Redis memory (alert-bench.ts, on a private redis-server; BENCH_SKIP_ALERTS=1 leaves them out).
+ * BENCH_SECONDS (default 15), BENCH_CONCURRENCY (default 50), BENCH_ERRANDS (default 100000),
+ * BENCH_OPEN_ERRANDS (default 100000), BENCH_SWEEP_MS (default 60000, the server's), BENCH_RECOVERY_LIMIT (s, default 120).
  */
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
@@ -138,7 +142,8 @@ try {
     report(`3. 待办 / 逾期, ${concurrency === 1 ? 'one agent at a time' : `${concurrency} agents at once`}`, lists);
   }
   await stop(commandServer);
-  console.log('\ngoals: intake ≥ 2,000 msg/s, p99 ≤ 50 ms, ≥ 5 % of the bare route; commands ≥ 1,000/s, p99 ≤ 50 ms; 待办/逾期 p99 ≤ 20 ms');
+  if (!process.env.BENCH_SKIP_ALERTS) await alertBench(alertBenchOptions(dir, CONCURRENCY));
+  console.log('\ngoals: intake ≥ 2,000 msg/s, p99 ≤ 50 ms, ≥ 5 % of the bare route; commands ≥ 1,000/s, p99 ≤ 50 ms; 待办/逾期 p99 ≤ 20 ms; alert recovery ≤ 30 s');
 } finally {
   for (const p of processes) p.kill('SIGTERM');
   await new Promise((r) => setTimeout(r, 700));

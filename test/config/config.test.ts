@@ -36,6 +36,21 @@ describe('loadConfig', () => {
     });
   });
 
+  it('reads the process role and the sending limits', () => {
+    const roles = (ROLE?: string) => {
+      const r = loadConfig({ ADMIN_TOKEN: token, ...(ROLE === undefined ? {} : { ROLE }) });
+      return r.ok ? r.config.roles : r.problems;
+    };
+    expect(roles()).toEqual({ web: true, worker: true });
+    expect(roles('web')).toEqual({ web: true, worker: false });
+    expect(roles('worker')).toEqual({ web: false, worker: true });
+    expect(roles('web, worker')).toEqual({ web: true, worker: true });
+    expect(roles('bots')).toEqual(['ROLE: must be all, web, worker or web,worker']);
+    const r = loadConfig({ ADMIN_TOKEN: token, OUTBOX_ROOM_PER_MINUTE: '10', JOB_LOCK_SECONDS: '5' });
+    expect(r.ok && r.config).toMatchObject({ outbox: { roomPerMinute: 10, personPerMinute: 20 }, jobLockMs: 5000 });
+    expect(loadConfig({ ADMIN_TOKEN: token, OUTBOX_ROOM_PER_MINUTE: '0' }).ok).toBe(false);
+  });
+
   it('lists every problem at once', () => {
     const r = loadConfig({ HTTP_PORT: 'eighty', SIMULATOR_ENABLED: 'maybe', LOG_LEVEL: 'loud', REDIS_URL: 'localhost', DEADLINE_DELIVERY_DAYS: '0' });
     expect(r.ok).toBe(false);

@@ -40,3 +40,28 @@ export async function startServerProcess(env: Record<string, string>, nodeArgs: 
   child.kill('SIGKILL');
   throw new Error(`server did not start in 15 s:\n${output}`);
 }
+
+/** Runs `src/main.ts` with ROLE=worker (no HTTP server): ready once it says so in its log. */
+export async function startWorkerProcess(env: Record<string, string>): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: { ...process.env, LOG_LEVEL: 'info', ...env, ROLE: 'worker' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  for (let i = 0; i < 150; i++) {
+    if (child.exitCode !== null) throw new Error(`worker exited early:\n${output}`);
+    if (output.includes('Daiban worker is running')) return { child, url: '', output: () => output };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`worker did not start in 15 s:\n${output}`);
+}
+
+/** Resolves with the exit code (or signal name) once the process has ended. */
+export function exited(child: ChildProcess): Promise<number | string> {
+  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  if (child.signalCode !== null) return Promise.resolve(child.signalCode);
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+}

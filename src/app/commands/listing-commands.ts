@@ -3,12 +3,14 @@ import { authoriseCommand } from '../../commands/command-authorisation.ts';
 import { commandSpec } from '../../commands/command-catalog.ts';
 import type { Command } from '../../commands/command-grammar.ts';
 import { maskName } from '../../domain/masking.ts';
+import { deadLettersBetween, villageDeliveryStats } from '../../db/delivery-stats.ts';
 import { openErrandsFor, overdueErrandsFor, villageStats, type ListedErrand } from '../../db/listing-queries.ts';
 import { reply, type CommandEnv, type CommandResult, type CommandTurn } from './command-context.ts';
 
 /**
  * 待办 (my open errands, each with its next deadline), 逾期 (the overdue ones) and 统计 (per village:
- * volume, on-time rate, overdue, average working days, satisfaction, complaints).
+ * volume, on-time rate, overdue, average working days, satisfaction, complaints; reminders and
+ * escalations sent, dead letters — and for the whole county the dead letters that concern no errand too).
  */
 
 type ListingCommand = Extract<Command, { name: 'my_list' | 'overdue' | 'stats' }>;
@@ -36,6 +38,7 @@ export function runListingCommand(env: CommandEnv, turn: CommandTurn, command: L
     const villages = scope.everywhere ? directory.villages.map((v) => v.code) : directory.villages.filter((v) => scope.townships.includes(directory.village(v.code)?.townshipCode ?? '')).map((v) => v.code);
     const calendar = env.calendars.forTownship(null);
     const rows = villageStats(env.database, { villages, from, to, now: turn.now, workingDays: (a: LocalDate, b: LocalDate) => calendar.countWorkingDays(a, b).count });
+    const delivery = new Map(villageDeliveryStats(env.database, { villages, from, to }).map((d) => [d.villageCode, d]));
     const pct = (n: number | null) => (n === null ? say('percent_none') : `${Math.round(n * 100)}%`);
     return reply(
       say('stats', {
@@ -50,7 +53,11 @@ export function runListingCommand(env: CommandEnv, turn: CommandTurn, command: L
           avgDays: r.averageWorkingDays === null ? '—' : r.averageWorkingDays.toFixed(1),
           satisfaction: pct(r.satisfaction),
           complaints: r.complaints,
+          reminders: delivery.get(r.villageCode)?.reminders ?? 0,
+          escalations: delivery.get(r.villageCode)?.escalations ?? 0,
+          deadLetters: delivery.get(r.villageCode)?.deadLetters ?? 0,
         })),
+        countyDeadLetters: scope.everywhere ? deadLettersBetween(env.database, { from, to }) : undefined,
       }),
     );
   }

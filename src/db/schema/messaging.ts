@@ -59,6 +59,8 @@ export const outbox = sqliteTable(
     index('outbox_recipient_idx').on(t.channel, t.recipient, t.sentSeq).where(sql`room IS NULL`),
     index('outbox_room_idx').on(t.channel, t.room, t.sentSeq).where(sql`room IS NOT NULL`),
     index('outbox_pending_idx').on(t.id).where(sql`status = 'pending'`),
+    // Dead letters are few: counted by /healthz and 统计, listed by the admin API.
+    index('outbox_dead_idx').on(t.createdAt).where(sql`status = 'dead'`),
     uniqueIndex('outbox_sent_seq_uq').on(t.sentSeq).where(sql`sent_seq IS NOT NULL`),
   ],
 );
@@ -67,4 +69,16 @@ export const outbox = sqliteTable(
 export const settings = sqliteTable('settings', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
+});
+
+/**
+ * The simulator channel's far end: what reached the "remote", one row per de-duplication key. A
+ * repeat of a key (a worker died after sending, before marking) is counted, not delivered again,
+ * as a WeChat-side duplicate check would do.
+ */
+export const simulatorDeliveries = sqliteTable('simulator_deliveries', {
+  dedupeKey: text('dedupe_key').primaryKey(),
+  outboxId: integer('outbox_id').notNull(),
+  deliveredAt: integer('delivered_at').notNull(),
+  repeats: integer('repeats').notNull().default(0),
 });

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordAlert } from '../../../src/db/alert-repository.ts';
+import { insertOutbox, markOutboxFailed } from '../../../src/db/outbox-repository.ts';
 import { fileErrandByChat, homesteadAnswers } from '../../support/intake.ts';
 import { startTestApp, type TestApp } from '../../support/test-app.ts';
 
@@ -63,5 +65,40 @@ describe('待办, 逾期 and 统计', () => {
     expect(stats).toMatch(/【柳湾社区】受理 2 件，按时 \d+%，逾期 1 件，平均 2\.0 个工作日，满意 100%，投诉 1 件/);
     expect(stats).toContain('【石桥村】受理 0 件，按时 暂无，逾期 0 件');
     expect((await app.say('agent-sun', '统计', lw))[0]).toContain('只有便民服务中心工作人员或监督单位可以用');
+  });
+
+  it('counts per village the reminders and escalations sent and the dead letters of the month', async () => {
+    /** The village's delivery line and the county's dead letters, as numbers. */
+    const read = (stats: string | undefined, village: string) => {
+      const m = new RegExp(`【${village}】[^\\n]*\\n到期提醒 (\\d+) 次，超时上报 (\\d+) 次，未送达消息 (\\d+) 条`).exec(stats ?? '');
+      const county = /全县未送达消息共 (\d+) 条/.exec(stats ?? '');
+      return { reminders: Number(m?.[1] ?? NaN), escalations: Number(m?.[2] ?? NaN), dead: Number(m?.[3] ?? NaN), county: county ? Number(county[1]) : null };
+    };
+    const { database } = app.daiban;
+    const before = read((await app.say('supervisor-zhou', '统计'))[0], '柳湾社区');
+    const quietBefore = read((await app.say('supervisor-zhou', '统计'))[0], '石桥村');
+    expect(before.reminders).toBeGreaterThanOrEqual(0);
+
+    const errand = database.sqlite.prepare('SELECT e.id AS id, d.id AS deadlineId FROM errands e JOIN errand_deadlines d ON d.errand_id = e.id WHERE e.receipt_no = ? LIMIT 1').get(second) as { id: number; deadlineId: number };
+    const lastMonth = Date.parse('2026-11-30T10:00:00+08:00');
+    const alert = (step: string, at: number) => recordAlert(database, { deadlineId: errand.deadlineId, dueAt: 1, step, errandId: errand.id, at });
+    database.write(() => {
+      expect([alert('r1', app.clock.now), alert('r0', app.clock.now), alert('e1', app.clock.now), alert('e2', lastMonth)]).toEqual([true, true, true, true]);
+      const note = (errandId: number | null) => ({ channel: 'simulator', recipient: 'agent-sun', room: null, text: '测试', kind: 'notification' as const, errandId });
+      // Written and given up on at once: the worker never sees them pending.
+      for (const id of insertOutbox(database, [note(errand.id), note(null)], app.clock.now)) markOutboxFailed(database, id, 'refused', 6, true);
+      for (const id of insertOutbox(database, [note(errand.id)], lastMonth)) markOutboxFailed(database, id, 'refused', 6, true);
+    });
+
+    const [stats] = await app.say('supervisor-zhou', '统计');
+    const after = read(stats, '柳湾社区');
+    expect(after).toEqual({ reminders: before.reminders + 2, escalations: before.escalations + 1, dead: before.dead + 1, county: (before.county ?? NaN) + 2 });
+    expect(read(stats, '石桥村')).toEqual({ ...quietBefore, county: after.county });
+    // Last month's rows count there, not here.
+    const lastMonthStats = read((await app.say('supervisor-zhou', '统计 上月'))[0], '柳湾社区');
+    expect(lastMonthStats).toEqual({ reminders: 0, escalations: 1, dead: 1, county: 1 });
+    // Centre staff see their villages' lines, not the county's total.
+    const [centreStats] = await app.say('centre-chen', '统计', centre);
+    expect(read(centreStats, '柳湾社区')).toEqual({ ...after, county: null });
   });
 });

@@ -1,0 +1,1 @@
+CREATE INDEX `outbox_dead_idx` ON `outbox` (`created_at`) WHERE status = 'dead';

@@ -1,0 +1,67 @@
+import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
+import { z } from 'zod';
+import type { Database } from '../../db/open-database.ts';
+import { deadLetters, reviveDeadLetter } from '../../db/outbox-repository.ts';
+import { AppError } from '../../errors.ts';
+import { parseInput } from '../validation.ts';
+
+/**
+ * Dead letters: messages the outbox gave up on (the remote refused for good, every attempt failed,
+ * or the channel is not enabled). An admin lists them and sends one again, or all of them.
+ */
+
+export interface Redelivery {
+  redeliver(outboxIds: readonly number[]): Promise<void>;
+}
+
+const listQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  before: z.coerce.number().int().min(1).optional(),
+});
+const idParams = z.object({ id: z.coerce.number().int().min(1) });
+
+export function registerDeadLetterRoutes(app: FastifyInstance, deps: { database: Database; requireAdmin: preHandlerAsyncHookHandler; outbox: Redelivery }): void {
+  app.get('/api/admin/dead-letters', { preHandler: deps.requireAdmin }, async (request) => {
+    const q = parseInput(listQuery, request.query);
+    const rows = deadLetters(deps.database, { limit: q.limit, ...(q.before ? { beforeId: q.before } : {}) });
+    return {
+      deadLetters: rows.map((r) => ({
+        id: r.id,
+        channel: r.channel,
+        recipient: r.recipient,
+        room: r.room,
+        text: r.text,
+        errandId: r.errandId,
+        attempts: r.attempts,
+        lastError: r.lastError,
+        createdAt: new Date(r.createdAt).toISOString(),
+      })),
+    };
+  });
+
+  /** Puts the rows back in line, then enqueues them; if Redis is away the sweep sends them when it returns. */
+  const retry = async (ids: number[]) => {
+    const revived = deps.database.write(() => ids.filter((id) => reviveDeadLetter(deps.database, id)));
+    let queued = true;
+    try {
+      await deps.outbox.redeliver(revived);
+    } catch (error) {
+      app.log.warn({ err: error }, 'dead letters revived but not enqueued; the sweep will send them');
+      queued = false;
+    }
+    return { retried: revived.length, queued };
+  };
+
+  app.post('/api/admin/dead-letters/:id/retry', { preHandler: deps.requireAdmin }, async (request, reply) => {
+    const { id } = parseInput(idParams, request.params);
+    const result = await retry([id]);
+    if (result.retried === 0) throw new AppError('not_found', `outbox message ${id} is not a dead letter`);
+    return reply.code(202).send({ ok: true, id, queued: result.queued });
+  });
+
+  app.post('/api/admin/dead-letters/retry-all', { preHandler: deps.requireAdmin }, async (_request, reply) => {
+    const ids = deadLetters(deps.database, { limit: 10_000 }).map((r) => r.id);
+    const result = await retry(ids);
+    return reply.code(202).send({ ok: true, ...result });
+  });
+}
