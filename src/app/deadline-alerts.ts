@@ -2,7 +2,7 @@ import type { WorkingHours } from '../calendar/working-hours.ts';
 import { errandsWithRunningClocks, recordAlert, sentSteps } from '../db/alert-repository.ts';
 import { findErrandById, openDeadlines, type StoredDeadline } from '../db/errand-repository.ts';
 import { insertOutbox, type NewOutboxMessage } from '../db/outbox-repository.ts';
-import { alertSteps, stepsToSchedule, type AlertStep, type Audience } from '../domain/deadline-alerts.ts';
+import { alertSteps, escalationChain, stepsToSchedule, type AlertStep, type Audience } from '../domain/deadline-alerts.ts';
 import { errandNotifier, errandParties } from './errand-parties.ts';
 import type { ErrandEnv } from './file-errand.ts';
 
@@ -89,6 +89,15 @@ export function fireAlert(env: AlertEnv, job: AlertJobData, now: number): AlertO
       centre_room: () => notify.centreRoom(template, vars),
       supervisor: () => notify.staff(env.directory.staff('supervisor', {}), template, vars),
     };
-    return { kind: 'sent', outboxIds: insertOutbox(database, to[step.audience](), now) };
+    // A level nobody fills (a village without an agents' room, a township without a centre room)
+    // passes the alert up the chain, to the supervisors at the latest: an alert never goes nowhere.
+    const chain = escalationChain[deadline.kind];
+    const levels: Audience[] = [...chain.slice(Math.max(0, chain.indexOf(step.audience))), 'supervisor'];
+    let messages: NewOutboxMessage[] = [];
+    for (const audience of levels) {
+      messages = to[audience]();
+      if (messages.length) break;
+    }
+    return { kind: 'sent', outboxIds: insertOutbox(database, messages, now) };
   });
 }

@@ -1,5 +1,6 @@
 import { shanghaiDate, yearOf, type LocalDate } from '../calendar/local-date.ts';
 import type { TemplateSet } from '../conversation/templates.ts';
+import { complaintBacklog } from '../db/complaint-repository.ts';
 import { openErrandsFor, type ListedErrand, type ListScope } from '../db/listing-queries.ts';
 import type { Database } from '../db/open-database.ts';
 import { insertOutbox, type NewOutboxMessage } from '../db/outbox-repository.ts';
@@ -11,7 +12,7 @@ import { toRooms, toStaff } from './notifications.ts';
 /**
  * The morning digest (每日早报), on working days only: each village's agent room gets the village's
  * open errands with their next deadlines, each township centre's room its queue, each supervisor a
- * county summary. Whether a day is a working day is asked of each township's own calendar (a local
+ * county summary with the complaints still open and their time limits. Whether a day is a working day is asked of each township's own calendar (a local
  * closure skips only that township); supervisors go by the county's. Messages are outbox rows,
  * written in one transaction with a key per day and audience: running a day again sends nothing new.
  */
@@ -108,6 +109,8 @@ export function runMorningDigest(env: DigestEnv, now: number): DigestOutcome {
       countyName: directory.county.name,
       ...tally(open, date, now),
       townships: townshipCodes.map((code) => ({ name: directory.township(code)?.name ?? code, ...tally(open.filter((e) => townshipOf(e) === code), date, now) })),
+      // Complaints have a time limit too: the supervisors are reminded of it here every working morning.
+      complaints: complaintBacklog(database, date, now),
     });
     messages.push(...toStaff(supervisors, text, null, key));
   }

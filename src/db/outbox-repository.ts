@@ -67,7 +67,7 @@ export function pendingOutboxIds(database: Database, after: number, limit: numbe
  * Whether an earlier message to the same person or room is still waiting to be sent (a retry after
  * a failed attempt): a later one waits for it, so that a conversation never reads out of order.
  */
-export function earlierUnsentFor(database: Database, row: Pick<OutboxRow, 'id' | 'channel' | 'recipient' | 'room'>): boolean {
+export function earlierUnsentFor(database: Database, row: Pick<OutboxRow, 'id' | 'channel' | 'recipient' | 'room'>): number | undefined {
   // sent_seq IS NULL keeps the lookup inside the recipient/room indexes (unsent rows have none).
   const found =
     row.room === null
@@ -79,7 +79,22 @@ export function earlierUnsentFor(database: Database, row: Pick<OutboxRow, 'id' |
           database,
           `SELECT id FROM outbox WHERE channel = ? AND room = ? AND room IS NOT NULL AND sent_seq IS NULL AND status = 'pending' AND id < ? LIMIT 1`,
         ).get(row.channel, row.room, row.id);
-  return found !== undefined;
+  return found?.id;
+}
+
+/** The next message waiting after this one for the same person or room (to wake it once this one is sent). */
+export function nextUnsentFor(database: Database, row: Pick<OutboxRow, 'id' | 'channel' | 'recipient' | 'room'>): number | undefined {
+  const found =
+    row.room === null
+      ? statement<[string, string | null, number], { id: number }>(
+          database,
+          `SELECT id FROM outbox WHERE channel = ? AND recipient = ? AND room IS NULL AND sent_seq IS NULL AND status = 'pending' AND id > ? ORDER BY id LIMIT 1`,
+        ).get(row.channel, row.recipient, row.id)
+      : statement<[string, string, number], { id: number }>(
+          database,
+          `SELECT id FROM outbox WHERE channel = ? AND room = ? AND room IS NOT NULL AND sent_seq IS NULL AND status = 'pending' AND id > ? ORDER BY id LIMIT 1`,
+        ).get(row.channel, row.room, row.id);
+  return found?.id;
 }
 
 export function markOutboxSent(database: Database, id: number, now: number): boolean {

@@ -1,8 +1,9 @@
+import { readFileSync } from 'node:fs';
 import type { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertJobData } from '../../src/app/deadline-alerts.ts';
 import { fileErrandByChat, homesteadAnswers } from '../support/intake.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { auth, startTestApp, type TestApp } from '../support/test-app.ts';
 
 /**
  * Deadline alerts through BullMQ with a real Redis: filing an errand schedules its claim clock's
@@ -84,5 +85,34 @@ describe('deadline alerts', () => {
     await app.say('agent-sun', `收件 ${receipt}`, room);
     const after = await waitForJobs(receipt, (j, version) => j.some((x) => x.data.version === version && x.data.step === 'r1'));
     expect(after.jobs.some((j) => j.data.version === after.row.version && j.data.step === 'r1')).toBe(true);
+  });
+
+  it('passes an alert up the chain when nobody fills its level: no agents’ room → the centre room', async () => {
+    const bare = await startTestApp({ roster: false });
+    try {
+      const roster = JSON.parse(readFileSync('data/demo-roster.json', 'utf8')) as { rooms: { id: string }[] };
+      roster.rooms = roster.rooms.filter((r) => r.id !== room);
+      const loaded = await bare.daiban.server.inject({ method: 'PUT', url: '/api/admin/roster', headers: auth, payload: roster });
+      expect(loaded.statusCode).toBe(200);
+      const receipt = await fileErrandByChat(bare, 'liu-fang', '宅基地建房', homesteadAnswers);
+      const row = bare.daiban.database.sqlite.prepare('SELECT id FROM errands WHERE receipt_no = ?').get(receipt) as { id: number };
+      let job: Job<AlertJobData> | undefined;
+      for (let i = 0; i < 80 && !job; i++) {
+        job = (await bare.daiban.alerts.scheduler.queue.getJobs(['delayed'])).find((j) => j.data.errandId === row.id);
+        if (!job) await new Promise((r) => setTimeout(r, 25));
+      }
+      expect(job?.data.step).toBe('r0');
+      bare.clock.now += 24 * HOUR;
+      await job!.promote();
+      let state = '';
+      for (let i = 0; i < 200 && state !== 'completed'; i++) {
+        state = (await job!.getState()) as string;
+        if (state !== 'completed') await new Promise((r) => setTimeout(r, 25));
+      }
+      const centre = await bare.waitForOutbox({ room: 'qs-centre@chatroom' }, 1);
+      expect(centre.at(-1)?.text).toBe(`⏰【提醒】${receipt} 农村宅基地和建房申请（柳湾社区 刘*）：接单期限是12月2日 周三，请抓紧办。`);
+    } finally {
+      await bare.close();
+    }
   });
 });

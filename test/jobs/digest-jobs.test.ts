@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.ts';
 import { MONTHLY_SCHEDULER, MORNING_SCHEDULER, morningPattern, type DigestJobData } from '../../src/jobs/digest-jobs.ts';
 import { fileErrandByChat, homesteadAnswers } from '../support/intake.ts';
+import { insertComplaint } from '../../src/db/complaint-repository.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 /**
@@ -96,6 +97,19 @@ describe('the morning digest', () => {
     expect(digest?.text).toContain(`1. ${waiting} 农村宅基地和建房申请（刘*）等代办员接单，接单期限 12月2日 周三（已超时）`);
     const summaries = (await app.waitForOutbox({ to: 'supervisor-zhou' }, 2)).filter((m) => m.text.startsWith('☀️早报 12月3日'));
     expect(summaries.map((m) => m.text)).toEqual(['☀️早报 12月3日 周四：示范县在办 2 件，已超时 1 件，今天到期 0 件。\n【青山镇】在办 2 件，超时 1 件，今天到期 0 件']);
+  });
+
+  it('reminds the supervisors of complaints still open, overdue and due today', async () => {
+    const { database } = app.daiban;
+    const day = 24 * 3_600_000;
+    database.write(() => {
+      insertComplaint(database, { personId: 'liu', errandId: null, type: 'extra_fee', text: '收了钱', dueDate: '2026-12-04', dueAt: at('2026-12-04T23:59:59'), now: app.clock.now });
+      insertComplaint(database, { personId: 'liu', errandId: null, type: 'shirking', text: '没人管', dueDate: '2026-11-30', dueAt: at('2026-11-30T23:59:59'), now: app.clock.now - 10 * day });
+    });
+    app.clock.now = at('2026-12-04T08:30:00');
+    expect(await app.daiban.digests.runMorning()).toBe(3);
+    const summaries = (await app.waitForOutbox({ to: 'supervisor-zhou' }, 3)).filter((m) => m.text.startsWith('☀️早报 12月4日'));
+    expect(summaries.map((m) => m.text.split('\n').at(-1))).toEqual(['投诉未办结 2 件，超期 1 件，今天到期 1 件，请尽快处理。']);
   });
 
   it('sends nothing on a Sunday or a holiday, but does on a make-up Saturday', async () => {

@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { openDatabase } from '../../src/db/open-database.ts';
 import { insertOutbox } from '../../src/db/outbox-repository.ts';
@@ -84,22 +83,11 @@ describe('killing workers', () => {
     }
     await Promise.all([worker(prefix), worker(prefix)]);
     await until(() => sentCount(ids) === ids.length, 60_000, 'every message sent').catch(async (error: unknown) => {
+      // Say what is stuck: the unsent messages' job states, and what the workers said about long waits.
       const left = ids.filter((id) => (database.sqlite.prepare('SELECT status FROM outbox WHERE id = ?').get(id) as { status: string }).status !== 'sent');
-      const client = new Redis(inject('redisUrl'));
-      const states = await Promise.all(
-        left.slice(0, 6).map(async (id) => {
-          const job = await queue.getJob(`outbox-${id}`);
-          const row = database.sqlite.prepare('SELECT recipient, attempts, last_error FROM outbox WHERE id = ?').get(id) as { recipient: string };
-          const earlier = database.sqlite
-            .prepare("SELECT id, status, sent_seq FROM outbox WHERE channel = 'simulator' AND recipient = ? AND room IS NULL AND sent_seq IS NULL AND status = 'pending' AND id < ? LIMIT 3")
-            .all(row.recipient, id);
-          const limitKey = await client.get(`${prefix}:daiban:limit-person:simulator|${row.recipient}`);
-          const limitTtl = await client.pttl(`${prefix}:daiban:limit-person:simulator|${row.recipient}`);
-          return `${id}:${(await job?.getState()) ?? 'none'} made=${job?.attemptsMade} stalled=${job?.stalledCounter} delay=${job?.delay} ts=${job?.timestamp} now=${Date.now()} reason=${job?.failedReason} row=${JSON.stringify(row)} earlier=${JSON.stringify(earlier)} limit=${limitKey}/${limitTtl}`;
-        }),
-      );
-      const debug = JSON.stringify({ delayed: await client.zrange(`${prefix}:${outboxQueueName('simulator')}:delayed`, '0', '-1', 'WITHSCORES'), now: Date.now() });
-      throw new Error(`${debug}; ${String(error)}; ${left.length} unsent, e.g. ${states.join(' ')}; counts ${JSON.stringify(await queue.getJobCounts())}`);
+      const states = await Promise.all(left.slice(0, 5).map(async (id) => `${id}:${(await queue.getJobState(`outbox-${id}`)) ?? 'none'}`));
+      const waits = running.flatMap((p) => p.output().split('\n').filter((l) => l.includes('keeps waiting')).slice(-2));
+      throw new Error(`${String(error)}: ${left.length} unsent (${states.join(' ')}); jobs ${JSON.stringify(await queue.getJobCounts())}\n${waits.join('\n')}`);
     });
 
     expect(killedMidJob).toBeGreaterThan(0);
