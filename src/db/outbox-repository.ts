@@ -62,41 +62,25 @@ export function pendingOutboxIds(database: Database, after: number, limit: numbe
     .map((r) => r.id);
 }
 
-/** Marks a pending message sent; false when another worker did it already. */
+type Conversation = Pick<OutboxRow, 'id' | 'channel' | 'recipient' | 'room'>;
+
 /**
- * Whether an earlier message to the same person or room is still waiting to be sent (a retry after
- * a failed attempt): a later one waits for it, so that a conversation never reads out of order.
+ * The nearest message before (or after) this one to the same person or room that is still waiting
+ * to be sent. A later message waits for an earlier one (a retry, a sending limit), so that a
+ * conversation never reads out of order; once a message is sent, the next one is woken.
  */
-export function earlierUnsentFor(database: Database, row: Pick<OutboxRow, 'id' | 'channel' | 'recipient' | 'room'>): number | undefined {
+export function unsentNeighbour(database: Database, row: Conversation, side: 'before' | 'after'): number | undefined {
   // sent_seq IS NULL keeps the lookup inside the recipient/room indexes (unsent rows have none).
-  const found =
-    row.room === null
-      ? statement<[string, string | null, number], { id: number }>(
-          database,
-          `SELECT id FROM outbox WHERE channel = ? AND recipient = ? AND room IS NULL AND sent_seq IS NULL AND status = 'pending' AND id < ? LIMIT 1`,
-        ).get(row.channel, row.recipient, row.id)
-      : statement<[string, string, number], { id: number }>(
-          database,
-          `SELECT id FROM outbox WHERE channel = ? AND room = ? AND room IS NOT NULL AND sent_seq IS NULL AND status = 'pending' AND id < ? LIMIT 1`,
-        ).get(row.channel, row.room, row.id);
+  const target = row.room === null ? 'recipient = ? AND room IS NULL' : 'room = ? AND room IS NOT NULL';
+  const order = side === 'before' ? 'id < ?' : 'id > ? ORDER BY id';
+  const found = statement<[string, string | null, number], { id: number }>(
+    database,
+    `SELECT id FROM outbox WHERE channel = ? AND ${target} AND sent_seq IS NULL AND status = 'pending' AND ${order} LIMIT 1`,
+  ).get(row.channel, row.room ?? row.recipient, row.id);
   return found?.id;
 }
 
-/** The next message waiting after this one for the same person or room (to wake it once this one is sent). */
-export function nextUnsentFor(database: Database, row: Pick<OutboxRow, 'id' | 'channel' | 'recipient' | 'room'>): number | undefined {
-  const found =
-    row.room === null
-      ? statement<[string, string | null, number], { id: number }>(
-          database,
-          `SELECT id FROM outbox WHERE channel = ? AND recipient = ? AND room IS NULL AND sent_seq IS NULL AND status = 'pending' AND id > ? ORDER BY id LIMIT 1`,
-        ).get(row.channel, row.recipient, row.id)
-      : statement<[string, string, number], { id: number }>(
-          database,
-          `SELECT id FROM outbox WHERE channel = ? AND room = ? AND room IS NOT NULL AND sent_seq IS NULL AND status = 'pending' AND id > ? ORDER BY id LIMIT 1`,
-        ).get(row.channel, row.room, row.id);
-  return found?.id;
-}
-
+/** Marks a pending message sent; false when another worker did it already. */
 export function markOutboxSent(database: Database, id: number, now: number): boolean {
   return statement(database, `UPDATE outbox SET status = 'sent', sent_at = ?, sent_seq = ${NEXT_SEQ} WHERE id = ? AND status = 'pending'`).run(now, id).changes === 1;
 }

@@ -3,7 +3,7 @@ import type { Logger } from '../app/ports.ts';
 import { PermanentDeliveryError, type OutboundChannel } from '../channels/outbound-channel.ts';
 import type { Database } from '../db/open-database.ts';
 import { createWriteBatcher } from '../db/write-batcher.ts';
-import { earlierUnsentFor, markOutboxFailed, markOutboxSent, nextUnsentFor, outboxById, type OutboxRow } from '../db/outbox-repository.ts';
+import { markOutboxFailed, markOutboxSent, outboxById, unsentNeighbour, type OutboxRow } from '../db/outbox-repository.ts';
 import { outboxJobId, outboxQueueName, type OutboxJob } from './outbox-queues.ts';
 import type { SendLimits } from './send-limits.ts';
 
@@ -85,7 +85,7 @@ export function createOutboxWorker(input: {
   const queue = new Queue<OutboxJob>(outboxQueueName(channel.name), { connection: input.connection, prefix: input.prefix });
   queue.on('error', () => undefined);
   function wakeNext(row: OutboxRow): void {
-    const next = nextUnsentFor(database, row);
+    const next = unsentNeighbour(database, row, 'after');
     if (next === undefined) return;
     void (async () => {
       const job = await queue.getJob(outboxJobId(next));
@@ -107,7 +107,7 @@ export function createOutboxWorker(input: {
           return 'skipped';
         }
         if (row.channel !== channel.name) throw new UnrecoverableError(`outbox row ${id} belongs to channel ${row.channel}, not ${channel.name}`);
-        const earlier = earlierUnsentFor(database, row);
+        const earlier = unsentNeighbour(database, row, 'before');
         const waitMs = earlier !== undefined ? WAIT_FOR_EARLIER_MS : ((await input.limits?.waitMs(row)) ?? 0);
         if (waitMs > 0) {
           const waits = (waited.get(id) ?? 0) + 1;

@@ -73,7 +73,8 @@ export function createOutboxQueues(input: {
         for (const outboxId of list) {
           // An ended job would keep its id and swallow the new one; remove it first (an active one stays).
           const old = await queue.getJob(outboxJobId(outboxId));
-          if (old && ((await old.isFailed()) || (await old.isCompleted()))) await old.remove();
+          const state = await old?.getState();
+          if (state === 'failed' || state === 'completed') await old?.remove();
         }
         await queue.addBulk(list.map((outboxId) => ({ name: 'deliver', data: { outboxId }, opts: { jobId: outboxJobId(outboxId) } })));
       }
