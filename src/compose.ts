@@ -7,7 +7,6 @@ import type { Logger as PinoLogger } from 'pino';
 import { createCalendarBook } from './app/calendar-book.ts';
 import { createCatalogCache, type CatalogCache } from './app/catalog-cache.ts';
 import { createDirectoryCache, type DirectoryCache } from './app/directory.ts';
-import { runRatingHousekeeping } from './app/housekeeping.ts';
 import { createInboundHandler, type InboundHandler } from './app/inbound-handler.ts';
 import { loadHolidaySchedules } from './calendar/holiday-data.ts';
 import { shanghaiDate, yearOf } from './calendar/local-date.ts';
@@ -50,8 +49,6 @@ export interface Daiban {
   outbox: OutboxQueues;
   /** Re-enqueues pending outbox rows (also runs every minute). */
   sweep(): Promise<number>;
-  /** Rating reminders and archiving after the rating window (also runs every minute). */
-  housekeeping(): Promise<{ reminded: number; archived: number }>;
   /**
    * Deadline reminders and escalations: `rebuild()` schedules every errand's alert jobs from the
    * database (at start-up, after a failed scheduling, and when Redis lost them; checked every sweep).
@@ -74,8 +71,6 @@ export interface ComposeOptions {
   worker?: boolean;
   /** How often pending outbox rows and lost alert jobs are swept; 0: never, not even at start-up (a web-only process). */
   sweepEveryMs?: number;
-  /** How often rating reminders and archiving run; 0 turns the timer off (tests call housekeeping()). */
-  housekeepingEveryMs?: number;
 }
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -150,8 +145,8 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
     : [];
 
   const alertEnv = (): AlertEnv => {
-    const { catalog } = catalogs.current();
-    return { database, directory: directories.current(), catalog, calendars, templates, deadlines: config.deadlines, alertPolicy: config.alerts };
+    const { catalog, matcher } = catalogs.current();
+    return { database, directory: directories.current(), catalog, matcher, engine, calendars, templates, deadlines: config.deadlines, alertPolicy: config.alerts };
   };
   const scheduler = createAlertScheduler({ ...connection, enableOfflineQueue: false }, config.bullmqPrefix, alertEnv, clock);
   scheduler.queue.on('error', (error) => logger.warn({ err: error }, 'deadline queue: Redis error'));
@@ -257,19 +252,6 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
       return 0;
     }
   };
-  const housekeeping = async () => {
-    try {
-      const { catalog, matcher } = catalogs.current();
-      const env = { database, directory: directories.current(), catalog, matcher, calendars, templates, deadlines: config.deadlines, engine };
-      const done = runRatingHousekeeping(env, clock());
-      if (done.pendingOutboxIds.length) await queue.enqueue(done.pendingOutboxIds).catch(() => undefined);
-      if (done.reminded || done.archived) logger.info(done, 'rating housekeeping');
-      return { reminded: done.reminded, archived: done.archived };
-    } catch (error) {
-      logger.error({ err: error }, 'rating housekeeping failed');
-      return { reminded: 0, archived: 0 };
-    }
-  };
   let rebuilding: Promise<number> | null = null;
   /** One rebuild at a time: a sweep that finds one running waits for it instead of starting another. */
   const rebuildAlerts = () => {
@@ -308,9 +290,6 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
   timer?.unref();
   const alertTimer = sweepEvery > 0 ? setInterval(() => void sweepAlerts(), alertCheckEvery) : null;
   alertTimer?.unref();
-  const housekeepingEvery = options.housekeepingEveryMs ?? 60_000;
-  const housekeepingTimer = housekeepingEvery > 0 ? setInterval(() => void housekeeping(), housekeepingEvery) : null;
-  housekeepingTimer?.unref();
   digestJobs.start().catch((error: unknown) => logger.warn({ err: error }, 'digest schedulers not set at start-up (Redis away?); retried every minute'));
 
   return {
@@ -322,13 +301,11 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
     directories,
     outbox: queue,
     sweep,
-    housekeeping,
     alerts: { scheduler, rebuild: rebuildAlerts },
     digests,
     async close() {
       if (timer) clearInterval(timer);
       if (alertTimer) clearInterval(alertTimer);
-      if (housekeepingTimer) clearInterval(housekeepingTimer);
       await server.close();
       // Closing a worker waits for the jobs it is running.
       await Promise.all([...workers, ...(alertWorker ? [alertWorker] : [])].map((w) => w.close()));

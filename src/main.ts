@@ -20,7 +20,7 @@ export async function startDaiban(config: Config, logger: Logger): Promise<Runni
   const redis = await resolveRedis(config.redisUrl, { info: (m) => logger.info(m), warn: (m) => logger.warn(m) });
   const { web, worker } = config.roles;
   // A web-only process neither runs workers nor sweeps: the worker processes do both.
-  const daiban = await composeDaiban({ config, redisUrl: redis.url, logger, worker, ...(worker ? {} : { sweepEveryMs: 0, housekeepingEveryMs: 0 }) });
+  const daiban = await composeDaiban({ config, redisUrl: redis.url, logger, worker, ...(worker ? {} : { sweepEveryMs: 0 }) });
   const url = web ? await daiban.server.listen({ host: config.http.host, port: config.http.port }) : '';
   if (web) logger.info({ address: url, simulator: config.simulatorEnabled, worker }, 'Daiban is listening');
   else logger.info('Daiban worker is running (no HTTP server in this process)');

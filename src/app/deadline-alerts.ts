@@ -1,10 +1,12 @@
 import type { WorkingHours } from '../calendar/working-hours.ts';
 import { errandsWithRunningClocks, recordAlert, sentSteps } from '../db/alert-repository.ts';
-import { findErrandById, openDeadlines, type StoredDeadline } from '../db/errand-repository.ts';
+import { findErrandById, openDeadlines, type ErrandRow, type StoredDeadline } from '../db/errand-repository.ts';
 import { insertOutbox, type NewOutboxMessage } from '../db/outbox-repository.ts';
-import { alertSteps, escalationChain, stepsToSchedule, type AlertStep, type Audience } from '../domain/deadline-alerts.ts';
+import { alertSteps, escalationChain, ratingSteps, stepsToSchedule, type AlertStep, type Audience } from '../domain/deadline-alerts.ts';
 import { errandNotifier, errandParties } from './errand-parties.ts';
 import type { ErrandEnv } from './file-errand.ts';
+import { moveErrand } from './move-errand.ts';
+import { inviteResident, type InvitationEnv } from './resident-invitations.ts';
 
 /**
  * Deadline alerts as the application sees them: which jobs an errand's running clocks need now,
@@ -22,7 +24,7 @@ export interface AlertJobData {
   at: number;
 }
 
-export interface AlertEnv extends ErrandEnv {
+export interface AlertEnv extends ErrandEnv, InvitationEnv {
   alertPolicy: { reminderDaysBefore: readonly number[]; hours: WorkingHours };
 }
 
@@ -31,7 +33,24 @@ export const alertJobId = (d: AlertJobData) => `alert-e${d.errandId}-v${d.versio
 
 function stepsOf(env: AlertEnv, townshipCode: string, d: StoredDeadline): AlertStep[] {
   if (d.status !== 'running' || !d.dueDate || d.dueAt === null) return [];
-  return alertSteps({ kind: d.kind, startedAt: d.startedAt, dueDate: d.dueDate, dueAt: d.dueAt }, env.calendars.forTownship(townshipCode), env.alertPolicy);
+  const clock = { kind: d.kind, startedAt: d.startedAt, dueDate: d.dueDate, dueAt: d.dueAt };
+  const calendar = env.calendars.forTownship(townshipCode);
+  if (d.kind === 'rating') return ratingSteps(clock, calendar, env.alertPolicy.hours, env.deadlines.ratingReminderDays);
+  return alertSteps(clock, calendar, env.alertPolicy);
+}
+
+/** The rating window's steps: invite the resident once more, or archive the errand when it ends. */
+function fireRatingStep(env: AlertEnv, errand: ErrandRow, step: AlertStep, now: number): AlertOutcome {
+  if (errand.status !== 'fed_back') return { kind: 'stale' };
+  if (step.step === 'a') {
+    moveErrand(env, { errandId: errand.id, event: 'archive', actor: { personId: null, role: 'system' }, reason: env.templates.render('reason.rating_window_closed', {}), now });
+    return { kind: 'sent', outboxIds: [] };
+  }
+  const parties = errandParties(env.database, env.directory, errand, env.catalog.get(errand.itemId)?.name ?? errand.itemId);
+  const laterText = env.templates.render('notify.rate_later', parties.vars);
+  const dedupeKey = `errand-${errand.id}-v${errand.version}-rating-reminder`;
+  const invitation = inviteResident(env, { residentId: errand.requesterId, channel: errand.channel, flowId: 'rating', errandId: errand.id, laterText, dedupeKey, now });
+  return { kind: 'sent', outboxIds: insertOutbox(env.database, invitation, now) };
 }
 
 /**
@@ -78,6 +97,7 @@ export function fireAlert(env: AlertEnv, job: AlertJobData, now: number): AlertO
     // A clock that jumped back (or a job run early) waits for its time.
     if (now < step.at) return { kind: 'early', at: step.at };
     if (!recordAlert(database, { deadlineId: deadline.id, dueAt: deadline.dueAt, step: step.step, errandId: errand.id, at: now })) return { kind: 'duplicate' };
+    if (step.audience === 'resident') return fireRatingStep(env, errand, step, now);
 
     const parties = errandParties(database, env.directory, errand, env.catalog.get(errand.itemId)?.name ?? errand.itemId);
     const notify = errandNotifier(database, env.directory, env.templates, parties, `alert-d${deadline.id}-t${deadline.dueAt}-${step.step}`);

@@ -1,4 +1,4 @@
-import type { LocalDate } from '../calendar/local-date.ts';
+import { shanghaiDate, type LocalDate } from '../calendar/local-date.ts';
 import { nextWorkingMoment, openingOn, workingDaysBefore, type WorkingHours } from '../calendar/working-hours.ts';
 import type { WorkingDayCalendar } from '../calendar/working-day-calendar.ts';
 import type { DeadlineKind } from './errand-lifecycle.ts';
@@ -18,7 +18,7 @@ export const escalationChain: Readonly<Record<DeadlineKind, readonly Audience[]>
   delivery: ['agent', 'village_room', 'centre_room', 'supervisor'],
   completion: ['centre_room', 'supervisor'],
   feedback: ['agent', 'village_room', 'centre_room', 'supervisor'],
-  // The resident's rating window: reminded and archived by the rating housekeeping instead.
+  // The resident's rating window has steps of its own (ratingSteps): no escalation.
   rating: [],
   rectification: ['supervisor'],
   pickup: ['agent', 'village_room', 'centre_room', 'supervisor'],
@@ -33,10 +33,13 @@ export interface AlertPolicy {
 }
 
 export interface AlertStep {
-  /** r<n>: reminder n working days before; e<k>: escalation level k (1 = at the breach). */
+  /**
+   * r<n>: reminder n working days before; e<k>: escalation level k (1 = at the breach). The rating
+   * window's: i1, the resident invited once more to rate; a, the errand archived when it ends.
+   */
   step: string;
   at: number;
-  audience: Audience;
+  audience: Audience | 'resident';
 }
 
 export interface AlertDeadline {
@@ -64,6 +67,17 @@ export function alertSteps(d: AlertDeadline, calendar: WorkingDayCalendar, polic
     steps.push({ step: `e${i + 1}`, at, audience });
   });
   return steps.sort((a, b) => a.at - b.at);
+}
+
+/**
+ * The rating window's steps: the resident who has not rated is invited once more `reminderDays`
+ * working days after feedback (at opening time, if that is still inside the window), and the errand
+ * is archived as soon as the window has ended (a silent move: any hour).
+ */
+export function ratingSteps(d: AlertDeadline, calendar: WorkingDayCalendar, hours: WorkingHours, reminderDays: number): AlertStep[] {
+  const remindOn = calendar.addWorkingDays(shanghaiDate(d.startedAt), reminderDays).date;
+  const at = nextWorkingMoment(openingOn(remindOn, hours), calendar, hours);
+  return [...(at > d.startedAt && at < d.dueAt ? [{ step: 'i1', at, audience: 'resident' as const }] : []), { step: 'a', at: d.dueAt + 1, audience: 'resident' }];
 }
 
 /**

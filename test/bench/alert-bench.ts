@@ -20,9 +20,8 @@ import { prefill } from './prefill.ts';
  *     marker every 5 s; BENCH_SWEEP_MS sets the sweep) has noticed the lost jobs and every one of them
  *     is back (goal ≤ 30 s);
  *  6. Redis memory per open errand (INFO used_memory with the jobs built, less an empty server's).
- * Daiban runs in this process without workers (they would fire and consume jobs) and without
- * housekeeping. A recovery not done within BENCH_RECOVERY_LIMIT seconds (default 120) is given up
- * and printed ✗. Run alone with `npx tsx test/bench/alert-bench.ts`.
+ * Daiban runs in this process without workers (they would fire and consume jobs). A recovery not
+ * done within BENCH_RECOVERY_LIMIT seconds (default 120) is given up and printed ✗. Run alone with `npx tsx test/bench/alert-bench.ts`.
  */
 
 const PREFIX = 'benchalerts';
@@ -89,7 +88,7 @@ export async function alertBench(options: { dir: string; openErrands: number; vi
     const loaded = loadConfig({ ADMIN_TOKEN: 'bench-admin-token-0123456789', SQLITE_PATH: sqlitePath, BULLMQ_PREFIX: PREFIX, LOG_LEVEL: 'info' });
     if (!loaded.ok) throw new Error(loaded.problems.join('; '));
     const compose = async (everyMs: number, events: Events) => {
-      const d = await composeDaiban({ config: loaded.config, redisUrl: redis.url, logger: captureLogger(events), worker: false, sweepEveryMs: everyMs, housekeepingEveryMs: 0 });
+      const d = await composeDaiban({ config: loaded.config, redisUrl: redis.url, logger: captureLogger(events), worker: false, sweepEveryMs: everyMs });
       daibans.push(d);
       return d;
     };

@@ -3,13 +3,25 @@ import { loadHolidaySchedules } from '../../src/calendar/holiday-data.ts';
 import { endOfShanghaiDay } from '../../src/calendar/local-date.ts';
 import { createWorkingDayCalendar } from '../../src/calendar/working-day-calendar.ts';
 import { parseWorkingHours } from '../../src/calendar/working-hours.ts';
-import { alertSteps, stepsToSchedule, type AlertStep } from '../../src/domain/deadline-alerts.ts';
+import { alertSteps, ratingSteps, stepsToSchedule, type AlertStep } from '../../src/domain/deadline-alerts.ts';
 
 const calendar = createWorkingDayCalendar({ years: loadHolidaySchedules('data/calendar') });
 const policy = { reminderDaysBefore: [1, 0], hours: parseWorkingHours('08:30-17:30')! };
 const at = (local: string) => Date.parse(`${local}+08:00`);
 const local = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
 const view = (steps: AlertStep[]) => steps.map((s) => `${s.step} ${local(s.at)} ${s.audience}`);
+
+describe('the rating window’s steps', () => {
+  it('invites once more after the reminder days at opening time, and archives right after the window', () => {
+    const window = { kind: 'rating' as const, startedAt: at('2026-12-01T10:00:00'), dueDate: '2026-12-08', dueAt: endOfShanghaiDay('2026-12-08') };
+    expect(view(ratingSteps(window, calendar, policy.hours, 2))).toEqual(['i1 2026-12-03 08:30 resident', 'a 2026-12-09 00:00 resident']);
+    // Fed back on Wed 09-30, the eve of National Day: two working days on is Fri 10-09, after the holiday week.
+    const holiday = { kind: 'rating' as const, startedAt: at('2026-09-30T16:00:00'), dueDate: '2026-10-12', dueAt: endOfShanghaiDay('2026-10-12') };
+    expect(view(ratingSteps(holiday, calendar, policy.hours, 2))).toEqual(['i1 2026-10-09 08:30 resident', 'a 2026-10-13 00:00 resident']);
+    // A reminder that would fall after the window has closed is left out.
+    expect(view(ratingSteps(window, calendar, policy.hours, 9))).toEqual(['a 2026-12-09 00:00 resident']);
+  });
+});
 
 describe('alert steps of a deadline', () => {
   it('reminds the agent the working day before and on the morning, then escalates up the chain a working day apart', () => {

@@ -25,9 +25,11 @@ const room = 'lw-agents@chatroom';
 
 async function finished(job: Job<AlertJobData>): Promise<unknown> {
   for (let i = 0; i < 200; i++) {
+    // The state first, then the job: a job read before it finished has no result yet.
+    const state = await app.daiban.alerts.scheduler.queue.getJobState(job.id ?? '');
     const fresh = await app.daiban.alerts.scheduler.queue.getJob(job.id ?? '');
-    if (fresh && (await fresh.isCompleted())) return fresh.returnvalue;
-    if (fresh && (await fresh.isFailed())) return `failed: ${fresh.failedReason}`;
+    if (fresh && state === 'completed') return fresh.returnvalue;
+    if (fresh && state === 'failed') return `failed: ${fresh.failedReason}`;
     if (!fresh) return "gone";
     await new Promise((r) => setTimeout(r, 25));
   }

@@ -55,7 +55,6 @@ export async function startTestApp(options: { env?: Record<string, string>; rost
     clock: () => clock.now,
     worker: options.worker ?? true,
     sweepEveryMs: 500,
-    housekeepingEveryMs: 0,
   });
   if (options.roster !== false) {
     const r = await daiban.server.inject({ method: 'PUT', url: '/api/admin/roster', headers: auth, payload: JSON.parse(readFileSync('data/demo-roster.json', 'utf8')) as object });
