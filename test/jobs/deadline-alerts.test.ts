@@ -117,4 +117,44 @@ describe('deadline alerts', () => {
       await bare.close();
     }
   });
+
+  it('pauses a clock’s alerts while the errand is suspended and schedules them anew, recomputed, on resumption', async () => {
+    const receipt = await fileErrandByChat(app, 'liu-fang', '宅基地建房', homesteadAnswers);
+    await app.say('agent-sun', `接单 ${receipt}`, room);
+    await app.say('agent-sun', `收件 ${receipt}`, room);
+    const running = await waitForJobs(receipt, (j, version) => j.some((x) => x.data.version === version));
+    const delivery = running.jobs.find((j) => j.data.version === running.row.version)!;
+    expect(delivery.data.step).toBe('r1');
+
+    // Suspended: the clock is paused, nothing new is scheduled, and the old job finds itself stale.
+    const [paused] = await app.say('agent-sun', `暂缓 ${receipt} 等村委会盖章`, room);
+    expect(paused).not.toMatch(/不能|格式不对/);
+    await app.settle();
+    const during = await jobsOf(receipt);
+    expect(during.jobs.filter((j) => j.data.version === during.row.version)).toEqual([]);
+    await delivery.promote();
+    expect(await finished(delivery)).toBe('stale');
+
+    // Three days later it resumes: the clock's new due time gets a job under the newest version.
+    app.clock.now += 3 * 24 * HOUR;
+    await app.say('agent-sun', `续办 ${receipt}`, room);
+    const resumed = await waitForJobs(receipt, (j, version) => j.some((x) => x.data.version === version));
+    const next = resumed.jobs.find((j) => j.data.version === resumed.row.version)!;
+    expect(next.data.deadlineId).toBe(delivery.data.deadlineId);
+    expect(next.data.dueAt).toBeGreaterThan(delivery.data.dueAt);
+  });
+
+  it('fails a job whose payload it does not understand at once, without retrying it', async () => {
+    const queue = app.daiban.alerts.scheduler.queue;
+    await queue.add('alert', { errandId: 'one', step: 3 } as unknown as AlertJobData, { jobId: 'alert-old-payload', attempts: 5 });
+    let state = '';
+    for (let i = 0; i < 200 && state !== 'failed'; i++) {
+      state = await queue.getJobState('alert-old-payload');
+      if (state !== 'failed') await new Promise((r) => setTimeout(r, 25));
+    }
+    const job = await queue.getJob('alert-old-payload');
+    expect(state).toBe('failed');
+    expect(job?.attemptsMade).toBe(1);
+    expect(job?.failedReason).toContain('unknown payload');
+  });
 });
