@@ -224,6 +224,7 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
     queues: [...queue.queues.values(), scheduler.queue, digestJobs.queue],
     reports: { stored: (month) => storedMonthlyReport(digestEnv(), month), compute: computeMonth },
     outbox: queue,
+    ...(config.officialAccount ? { officialAccount: { token: config.officialAccount.token } } : {}),
     health: [
       {
         name: 'database',

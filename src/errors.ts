@@ -16,6 +16,7 @@ interface ErrorSpec {
 export const errorCatalog = {
   invalid_request: { status: 400, retryable: false, template: null, message: 'The request is not valid.' },
   unauthorized: { status: 401, retryable: false, template: null, message: 'A valid Authorization: Bearer <ADMIN_TOKEN> header is required.' },
+  invalid_signature: { status: 403, retryable: false, template: null, message: 'The WeChat signature is missing or wrong.' },
   not_found: { status: 404, retryable: false, template: null, message: 'Not found.' },
   simulator_disabled: { status: 404, retryable: false, template: null, message: 'The simulator is disabled (SIMULATOR_ENABLED=false).' },
   unknown_room: { status: 404, retryable: false, template: null, message: 'This room is not in the roster.' },

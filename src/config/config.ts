@@ -75,6 +75,14 @@ export const envSchema = z.object({
   OUTBOX_PERSON_PER_MINUTE: z.coerce.number({ error: 'must be a number' }).int().min(1).max(600).default(20),
   JOB_LOCK_SECONDS: z.coerce.number({ error: 'must be a number' }).int().min(1).max(600).default(30),
   BOT_NAME: z.string().trim().min(1).max(30).default('代办助手'),
+  WECHAT_OA_APPID: z
+    .string()
+    .regex(/^wx[0-9a-zA-Z]{10,30}$/, 'must be the account\'s AppID (wx…)')
+    .optional(),
+  WECHAT_OA_TOKEN: z
+    .string()
+    .regex(/^[A-Za-z0-9]{3,32}$/, 'must be 3–32 letters or digits, as set on the WeChat platform')
+    .optional(),
 });
 
 export type EnvKey = keyof typeof envSchema.shape;
@@ -120,6 +128,8 @@ export interface Config {
   outbox: { roomPerMinute: number; personPerMinute: number };
   /** How long a job stays locked to a worker that stopped answering before another takes it over. */
   jobLockMs: number;
+  /** The Official Account webhook (plain mode); null when WECHAT_OA_TOKEN is unset (no routes). */
+  officialAccount: { appId: string | undefined; token: string } | null;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -168,6 +178,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       roles: { web: e.ROLE.includes('all') || e.ROLE.includes('web'), worker: e.ROLE.includes('all') || e.ROLE.includes('worker') },
       outbox: { roomPerMinute: e.OUTBOX_ROOM_PER_MINUTE, personPerMinute: e.OUTBOX_PERSON_PER_MINUTE },
       jobLockMs: e.JOB_LOCK_SECONDS * 1000,
+      officialAccount: e.WECHAT_OA_TOKEN ? { appId: e.WECHAT_OA_APPID, token: e.WECHAT_OA_TOKEN } : null,
     },
   };
 }
@@ -177,6 +188,7 @@ export function redactConfig(config: Config): Record<string, unknown> {
   return {
     ...config,
     adminToken: '[redacted]',
+    officialAccount: config.officialAccount && { ...config.officialAccount, token: '[redacted]' },
     redisUrl: config.redisUrl?.replace(/\/\/([^@/]*)@/, '//[redacted]@'),
   };
 }

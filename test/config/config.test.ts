@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { envKeys, loadConfig } from '../../src/config/config.ts';
+import { envKeys, loadConfig, redactConfig } from '../../src/config/config.ts';
 
 const token = 'a-long-enough-admin-token';
 
@@ -65,6 +65,17 @@ describe('loadConfig', () => {
     const r = loadConfig({ ADMIN_TOKEN: token, HTTP_PORT: '', REDIS_URL: '' });
     expect(r.ok && r.config.http.port).toBe(3000);
     expect(r.ok && r.config.redisUrl).toBeUndefined();
+  });
+
+  it('turns the Official Account webhook on only with a token, and redacts the token', () => {
+    expect(loadConfig({ ADMIN_TOKEN: token, WECHAT_OA_APPID: 'wx49f0ab532d5d035a' }).ok && loadConfig({ ADMIN_TOKEN: token }).ok).toBe(true);
+    const off = loadConfig({ ADMIN_TOKEN: token, WECHAT_OA_APPID: 'wx49f0ab532d5d035a', WECHAT_OA_TOKEN: '' });
+    expect(off.ok && off.config.officialAccount).toBeNull();
+    const on = loadConfig({ ADMIN_TOKEN: token, WECHAT_OA_APPID: 'wx49f0ab532d5d035a', WECHAT_OA_TOKEN: 'secretToken1' });
+    expect(on.ok && on.config.officialAccount).toEqual({ appId: 'wx49f0ab532d5d035a', token: 'secretToken1' });
+    expect(on.ok && JSON.stringify(redactConfig(on.config))).not.toContain('secretToken1');
+    const bad = loadConfig({ ADMIN_TOKEN: token, WECHAT_OA_TOKEN: 'has spaces!', WECHAT_OA_APPID: 'gh_123' });
+    expect(!bad.ok && bad.problems.map((p) => p.split(':')[0])).toEqual(['WECHAT_OA_APPID', 'WECHAT_OA_TOKEN']);
   });
 
   it('is documented key for key in .env.example', () => {

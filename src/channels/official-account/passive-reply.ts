@@ -1,0 +1,42 @@
+/**
+ * The one passive reply an Official Account push may get: a text message as XML, with the user and
+ * the account swapped. Text goes in CDATA; a "]]>" inside it is split across two CDATA sections.
+ */
+
+export function cdata(text: string): string {
+  return `<![CDATA[${text.split(']]>').join(']]]]><![CDATA[>')}]]>`;
+}
+
+export function renderTextReply(reply: { toUser: string; fromUser: string; createTime: number; content: string }): string {
+  return (
+    `<xml><ToUserName>${cdata(reply.toUser)}</ToUserName><FromUserName>${cdata(reply.fromUser)}</FromUserName>` +
+    `<CreateTime>${Math.floor(reply.createTime)}</CreateTime><MsgType>${cdata('text')}</MsgType>` +
+    `<Content>${cdata(reply.content)}</Content></xml>`
+  );
+}
+
+/** Community guidance: keep one passive text under about 2 KB. */
+export const PASSIVE_REPLY_MAX_BYTES = 2000;
+
+/**
+ * Joins the handler's texts with a blank line and cuts the result below `maxBytes` at a line
+ * boundary. `rest` is what did not fit: in this slice it is logged and dropped; a later slice sends
+ * it through the customer-service API.
+ */
+export function fitPassiveReply(texts: readonly string[], maxBytes = PASSIVE_REPLY_MAX_BYTES): { text: string; rest: string } {
+  const joined = texts.filter((t) => t !== '').join('\n\n');
+  if (Buffer.byteLength(joined, 'utf8') < maxBytes) return { text: joined, rest: '' };
+  let cut = 0;
+  let bytes = 0;
+  let lastBreak = -1;
+  for (const char of joined) {
+    const size = Buffer.byteLength(char, 'utf8');
+    if (bytes + size >= maxBytes) break;
+    bytes += size;
+    cut += char.length;
+    if (char === '\n') lastBreak = cut - 1;
+  }
+  // At a line boundary when there is one; otherwise at the last whole character that fits.
+  const end = lastBreak > 0 ? lastBreak : cut;
+  return { text: joined.slice(0, end).trimEnd(), rest: joined.slice(end).replace(/^\n+/, '') };
+}
