@@ -30,6 +30,7 @@ import type { AlertEnv } from './app/deadline-alerts.ts';
 import { runMorningDigest } from './app/morning-digest.ts';
 import { computeMonthlyReport, storedMonthlyReport } from './app/monthly-report.ts';
 import { createDigestJobs, type DigestJobs } from './jobs/digest-jobs.ts';
+import { createMessageCrypto } from './channels/official-account/message-crypto.ts';
 
 /**
  * Builds a whole Daiban process from a validated config: database (migrated), catalogue (seeded on
@@ -224,7 +225,7 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
     queues: [...queue.queues.values(), scheduler.queue, digestJobs.queue],
     reports: { stored: (month) => storedMonthlyReport(digestEnv(), month), compute: computeMonth },
     outbox: queue,
-    ...(config.officialAccount ? { officialAccount: { token: config.officialAccount.token } } : {}),
+    ...(config.officialAccount ? { officialAccount: officialAccountDeps(config.officialAccount) } : {}),
     health: [
       {
         name: 'database',
@@ -319,4 +320,12 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
       database.close();
     },
   };
+}
+
+/** The webhook's token, and the message crypto when an EncodingAESKey is configured (safe/compatible mode). */
+function officialAccountDeps(oa: NonNullable<Config['officialAccount']>) {
+  const [current, previous] = oa.encodingAesKeys;
+  // loadConfig requires the AppID whenever a key is set.
+  const crypto = current && oa.appId ? createMessageCrypto({ appId: oa.appId, encodingAesKey: current, previousEncodingAesKey: previous }) : undefined;
+  return { token: oa.token, crypto };
 }

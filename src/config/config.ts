@@ -26,6 +26,11 @@ function parseClockTime(text: string): number | null {
   return Number(m[1]) * 60 + Number(m[2]);
 }
 
+/** The EncodingAESKey of the WeChat platform: 43 base64 characters (the key's base64 without its '='). */
+const encodingAesKey = z
+  .string()
+  .regex(/^[A-Za-z0-9+/]{43}$/, "must be the 43-character EncodingAESKey from the WeChat platform (letters, digits, + and /, no '=')");
+
 export const envSchema = z.object({
   HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   HTTP_PORT: port.default(3000),
@@ -83,7 +88,19 @@ export const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9]{3,32}$/, 'must be 3–32 letters or digits, as set on the WeChat platform')
     .optional(),
+  WECHAT_OA_ENCODING_AES_KEY: encodingAesKey.optional(),
+  WECHAT_OA_ENCODING_AES_KEY_PREVIOUS: encodingAesKey.optional(),
 });
+
+/** Problems between keys, reported together with those of single keys. */
+function crossKeyProblems(env: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  if (env.WECHAT_OA_ENCODING_AES_KEY && !env.WECHAT_OA_APPID)
+    problems.push('WECHAT_OA_APPID: is required when WECHAT_OA_ENCODING_AES_KEY is set (every encrypted message ends with the AppID, which is checked)');
+  if (env.WECHAT_OA_ENCODING_AES_KEY_PREVIOUS && !env.WECHAT_OA_ENCODING_AES_KEY)
+    problems.push('WECHAT_OA_ENCODING_AES_KEY_PREVIOUS: is only used next to WECHAT_OA_ENCODING_AES_KEY (the current key); set that one too');
+  return problems;
+}
 
 export type EnvKey = keyof typeof envSchema.shape;
 export const envKeys = Object.keys(envSchema.shape) as EnvKey[];
@@ -128,8 +145,12 @@ export interface Config {
   outbox: { roomPerMinute: number; personPerMinute: number };
   /** How long a job stays locked to a worker that stopped answering before another takes it over. */
   jobLockMs: number;
-  /** The Official Account webhook (plain mode); null when WECHAT_OA_TOKEN is unset (no routes). */
-  officialAccount: { appId: string | undefined; token: string } | null;
+  /**
+   * The Official Account webhook; null when WECHAT_OA_TOKEN is unset (no routes). `encodingAesKeys`
+   * turns on safe and compatible mode: the current key first, then the previous one during a rotation
+   * (empty: plain mode only).
+   */
+  officialAccount: { appId: string | undefined; token: string; encodingAesKeys: string[] } | null;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -139,9 +160,10 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
   // Empty strings count as unset, as in most dotenv tooling.
   const cleaned = Object.fromEntries(envKeys.map((key) => [key, env[key] === '' ? undefined : env[key]]));
   const parsed = envSchema.safeParse(cleaned);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`);
-    return { ok: false, problems };
+  const crossProblems = crossKeyProblems(cleaned);
+  if (!parsed.success || crossProblems.length > 0) {
+    const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`);
+    return { ok: false, problems: [...problems, ...crossProblems] };
   }
   const e = parsed.data;
   return {
@@ -178,7 +200,13 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       roles: { web: e.ROLE.includes('all') || e.ROLE.includes('web'), worker: e.ROLE.includes('all') || e.ROLE.includes('worker') },
       outbox: { roomPerMinute: e.OUTBOX_ROOM_PER_MINUTE, personPerMinute: e.OUTBOX_PERSON_PER_MINUTE },
       jobLockMs: e.JOB_LOCK_SECONDS * 1000,
-      officialAccount: e.WECHAT_OA_TOKEN ? { appId: e.WECHAT_OA_APPID, token: e.WECHAT_OA_TOKEN } : null,
+      officialAccount: e.WECHAT_OA_TOKEN
+        ? {
+            appId: e.WECHAT_OA_APPID,
+            token: e.WECHAT_OA_TOKEN,
+            encodingAesKeys: [e.WECHAT_OA_ENCODING_AES_KEY, e.WECHAT_OA_ENCODING_AES_KEY_PREVIOUS].filter((k): k is string => k !== undefined),
+          }
+        : null,
     },
   };
 }
@@ -188,7 +216,11 @@ export function redactConfig(config: Config): Record<string, unknown> {
   return {
     ...config,
     adminToken: '[redacted]',
-    officialAccount: config.officialAccount && { ...config.officialAccount, token: '[redacted]' },
+    officialAccount: config.officialAccount && {
+      ...config.officialAccount,
+      token: '[redacted]',
+      encodingAesKeys: config.officialAccount.encodingAesKeys.map(() => '[redacted]'),
+    },
     redisUrl: config.redisUrl?.replace(/\/\/([^@/]*)@/, '//[redacted]@'),
   };
 }

@@ -72,10 +72,33 @@ describe('loadConfig', () => {
     const off = loadConfig({ ADMIN_TOKEN: token, WECHAT_OA_APPID: 'wx49f0ab532d5d035a', WECHAT_OA_TOKEN: '' });
     expect(off.ok && off.config.officialAccount).toBeNull();
     const on = loadConfig({ ADMIN_TOKEN: token, WECHAT_OA_APPID: 'wx49f0ab532d5d035a', WECHAT_OA_TOKEN: 'secretToken1' });
-    expect(on.ok && on.config.officialAccount).toEqual({ appId: 'wx49f0ab532d5d035a', token: 'secretToken1' });
+    expect(on.ok && on.config.officialAccount).toEqual({ appId: 'wx49f0ab532d5d035a', token: 'secretToken1', encodingAesKeys: [] });
     expect(on.ok && JSON.stringify(redactConfig(on.config))).not.toContain('secretToken1');
     const bad = loadConfig({ ADMIN_TOKEN: token, WECHAT_OA_TOKEN: 'has spaces!', WECHAT_OA_APPID: 'gh_123' });
     expect(!bad.ok && bad.problems.map((p) => p.split(':')[0])).toEqual(['WECHAT_OA_APPID', 'WECHAT_OA_TOKEN']);
+  });
+
+  it('turns safe mode on with an EncodingAESKey (and the previous one), requires the AppID with it, and redacts the keys', () => {
+    const key = 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR';
+    const previous = 'BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc';
+    const base = { ADMIN_TOKEN: token, WECHAT_OA_TOKEN: 'secretToken1', WECHAT_OA_APPID: 'wx49f0ab532d5d035a' };
+    const on = loadConfig({ ...base, WECHAT_OA_ENCODING_AES_KEY: key, WECHAT_OA_ENCODING_AES_KEY_PREVIOUS: previous });
+    expect(on.ok && on.config.officialAccount?.encodingAesKeys).toEqual([key, previous]);
+    const redacted = on.ok ? JSON.stringify(redactConfig(on.config)) : '';
+    expect(redacted).not.toContain(key);
+    expect(redacted).not.toContain(previous);
+    const plain = loadConfig(base);
+    expect(plain.ok && plain.config.officialAccount?.encodingAesKeys).toEqual([]);
+    const problems = (env: Record<string, string>) => {
+      const r = loadConfig({ ...base, ...env });
+      return r.ok ? [] : r.problems;
+    };
+    expect(problems({ WECHAT_OA_ENCODING_AES_KEY: `${key}=` })).toEqual([expect.stringMatching(/^WECHAT_OA_ENCODING_AES_KEY: must be the 43-character EncodingAESKey/)]);
+    expect(problems({ WECHAT_OA_ENCODING_AES_KEY_PREVIOUS: 'short' })[0]).toMatch(/^WECHAT_OA_ENCODING_AES_KEY_PREVIOUS: must be the 43-character/);
+    expect(problems({ WECHAT_OA_APPID: '', WECHAT_OA_ENCODING_AES_KEY: key })).toEqual([expect.stringMatching(/^WECHAT_OA_APPID: is required when WECHAT_OA_ENCODING_AES_KEY is set/)]);
+    expect(problems({ WECHAT_OA_ENCODING_AES_KEY_PREVIOUS: previous })).toEqual([expect.stringMatching(/^WECHAT_OA_ENCODING_AES_KEY_PREVIOUS: is only used next to/)]);
+    // Reported together with the problems of single keys.
+    expect(problems({ WECHAT_OA_APPID: '', WECHAT_OA_ENCODING_AES_KEY: key, HTTP_PORT: 'x' }).map((p) => p.split(':')[0])).toEqual(['HTTP_PORT', 'WECHAT_OA_APPID']);
   });
 
   it('is documented key for key in .env.example', () => {

@@ -15,6 +15,14 @@ export function renderTextReply(reply: { toUser: string; fromUser: string; creat
   );
 }
 
+/** Safe mode: the passive reply encrypted, signed over our own timestamp and nonce. */
+export function renderEncryptedReply(envelope: { encrypt: string; msgSignature: string; timestamp: string; nonce: string }): string {
+  return (
+    `<xml><Encrypt>${cdata(envelope.encrypt)}</Encrypt><MsgSignature>${cdata(envelope.msgSignature)}</MsgSignature>` +
+    `<TimeStamp>${envelope.timestamp}</TimeStamp><Nonce>${cdata(envelope.nonce)}</Nonce></xml>`
+  );
+}
+
 /** Community guidance: keep one passive text under about 2 KB. */
 export const PASSIVE_REPLY_MAX_BYTES = 2000;
 

@@ -51,7 +51,7 @@ export type ParsedPush = { ok: true; push: OfficialAccountPush } | { ok: false; 
 
 const FORBIDDEN = /<!DOCTYPE|<!ENTITY/i;
 
-export function parsePush(body: string): ParsedPush {
+function parseRoot(body: string): { ok: true; root: object } | { ok: false; reason: string } {
   if (FORBIDDEN.test(body)) return { ok: false, reason: 'DOCTYPE or ENTITY declarations are not accepted' };
   let document: unknown;
   try {
@@ -61,7 +61,27 @@ export function parsePush(body: string): ParsedPush {
   }
   const root = (document as { xml?: unknown } | null)?.xml;
   if (typeof root !== 'object' || root === null || Array.isArray(root)) return { ok: false, reason: 'the root element must be one <xml>' };
-  const fields = pushSchema.safeParse(root);
+  return { ok: true, root };
+}
+
+const envelopeSchema = z.object({ Encrypt: field.min(1).max(60_000) });
+
+/**
+ * The outer body of a safe- or compatible-mode push: `<xml><ToUserName/><Encrypt>BASE64</Encrypt></xml>`
+ * (compatible mode also carries the plain fields, which are ignored: only the encrypted copy counts).
+ */
+export function parseEncryptedEnvelope(body: string): { ok: true; encrypt: string } | { ok: false; reason: string } {
+  const parsed = parseRoot(body);
+  if (!parsed.ok) return parsed;
+  const fields = envelopeSchema.safeParse(parsed.root);
+  if (!fields.success) return { ok: false, reason: 'an encrypted push needs one <Encrypt> element' };
+  return { ok: true, encrypt: fields.data.Encrypt.trim() };
+}
+
+export function parsePush(body: string): ParsedPush {
+  const parsed = parseRoot(body);
+  if (!parsed.ok) return parsed;
+  const fields = pushSchema.safeParse(parsed.root);
   if (!fields.success) return { ok: false, reason: `fields: ${fields.error.issues.map((i) => i.path.join('.')).join(', ')}` };
   const f = fields.data;
   return {

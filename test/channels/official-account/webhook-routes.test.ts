@@ -1,5 +1,6 @@
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMessageCrypto } from '../../../src/channels/official-account/message-crypto.ts';
 import { computeSignature } from '../../../src/channels/official-account/signature.ts';
 import { BODY_LIMIT } from '../../../src/http/build-server.ts';
 import { startTestApp, type TestApp } from '../../support/test-app.ts';
@@ -128,6 +129,24 @@ describe('POST /wechat/official-account (plain mode)', () => {
     const image = await post(signed(), event.replace('[event]', '[image]'));
     expect(image.body).toBe('success');
     expect(stored('oEvent000008')).toBe(0);
+  });
+});
+
+describe('without WECHAT_OA_ENCODING_AES_KEY', () => {
+  it('answers success to an encrypted push and handles nothing, but still checks the signature', async () => {
+    const encrypt = createMessageCrypto({ appId: 'wx49f0ab532d5d035a', encodingAesKey: 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR' }).encrypt(
+      textPush('oNoAesKey009', '你好', '24000000000000009'),
+      Buffer.alloc(16, 1),
+    );
+    const body = `<xml><ToUserName><![CDATA[gh_daiban]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`;
+    const r = await post(signed({ encrypt_type: 'aes', msg_signature: 'f'.repeat(40) }), body);
+    expect(r.statusCode).toBe(200);
+    expect(r.body).toBe('success');
+    const forged = await post(signed({ encrypt_type: 'aes' }, seconds(), 'otherToken'), body);
+    expect(forged.statusCode).toBe(403);
+    expect(stored('oNoAesKey009')).toBe(0);
+    const get = await app.daiban.server.inject({ method: 'GET', url: `${URL_PATH}?${signed({ msg_signature: 'f'.repeat(40), echostr: encrypt })}` });
+    expect(get.statusCode).toBe(403);
   });
 });
 
