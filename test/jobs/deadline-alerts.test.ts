@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertJobData } from '../../src/app/deadline-alerts.ts';
+import { jobResult } from '../support/job-result.ts';
 import { fileErrandByChat, homesteadAnswers } from '../support/intake.ts';
 import { auth, startTestApp, type TestApp } from '../support/test-app.ts';
 
@@ -23,18 +24,7 @@ afterAll(async () => {
 const HOUR = 3_600_000;
 const room = 'lw-agents@chatroom';
 
-async function finished(job: Job<AlertJobData>): Promise<unknown> {
-  for (let i = 0; i < 200; i++) {
-    // The state first, then the job: a job read before it finished has no result yet.
-    const state = await app.daiban.alerts.scheduler.queue.getJobState(job.id ?? '');
-    const fresh = await app.daiban.alerts.scheduler.queue.getJob(job.id ?? '');
-    if (fresh && state === 'completed') return fresh.returnvalue;
-    if (fresh && state === 'failed') return `failed: ${fresh.failedReason}`;
-    if (!fresh) return "gone";
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`job ${job.id ?? '?'} did not finish`);
-}
+const finished = (job: Job<AlertJobData>) => jobResult(app.daiban.alerts.scheduler.queue, job);
 
 async function jobsOf(receipt: string) {
   const row = app.daiban.database.sqlite.prepare('SELECT id, version FROM errands WHERE receipt_no = ?').get(receipt) as { id: number; version: number };

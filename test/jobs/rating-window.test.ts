@@ -1,6 +1,7 @@
 import type { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertJobData } from '../../src/app/deadline-alerts.ts';
+import { jobResult } from '../support/job-result.ts';
 import { fedBackErrand } from '../support/intake.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
@@ -29,17 +30,7 @@ async function ratingJob(errandId: number, step: string): Promise<Job<AlertJobDa
   throw new Error(`no ${step} job for errand ${errandId}: ${JSON.stringify(await Promise.all(all.map(async (j) => `${j.id ?? '?'}:${await j.getState()}`)))}`);
 }
 
-async function finished(job: Job<AlertJobData>): Promise<unknown> {
-  for (let i = 0; i < 200; i++) {
-    // The state first, then the job: a job read before it finished has no result yet.
-    const state = await app.daiban.alerts.scheduler.queue.getJobState(job.id ?? '');
-    const fresh = await app.daiban.alerts.scheduler.queue.getJob(job.id ?? '');
-    if (fresh && state === 'completed') return fresh.returnvalue;
-    if (fresh && state === 'failed') return `failed: ${fresh.failedReason}`;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`job ${job.id ?? '?'} did not finish`);
-}
+const finished = (job: Job<AlertJobData>) => jobResult(app.daiban.alerts.scheduler.queue, job);
 
 describe('the rating window', () => {
   it('invites a resident who has not rated once more, then archives the errand when the window ends', async () => {
