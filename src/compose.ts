@@ -31,6 +31,9 @@ import { runMorningDigest } from './app/morning-digest.ts';
 import { computeMonthlyReport, storedMonthlyReport } from './app/monthly-report.ts';
 import { createDigestJobs, type DigestJobs } from './jobs/digest-jobs.ts';
 import { createMessageCrypto } from './channels/official-account/message-crypto.ts';
+import { createAccessTokens } from './channels/official-account/access-token.ts';
+import { createCustomerServiceChannel } from './channels/official-account/customer-service-channel.ts';
+import type { OutboundChannel } from './channels/outbound-channel.ts';
 
 /**
  * Builds a whole Daiban process from a validated config: database (migrated), catalogue (seeded on
@@ -132,7 +135,12 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
   // Its own connection: the sending limits, and the marker that says the alert jobs were built.
   const sharedRedis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1 });
   sharedRedis.on('error', () => undefined);
-  const channels = [createSimulatorChannel(database, clock)];
+  const channels: OutboundChannel[] = [createSimulatorChannel(database, clock)];
+  const oaOut = config.officialAccountOutbound;
+  if (oaOut) {
+    const tokens = createAccessTokens({ redis: sharedRedis, prefix: config.bullmqPrefix, appId: oaOut.appId, secret: oaOut.secret, apiBase: oaOut.apiBase });
+    channels.push(createCustomerServiceChannel({ tokens, apiBase: oaOut.apiBase }));
+  }
   const queue = createOutboxQueues({
     connection: { ...connection, enableOfflineQueue: false },
     prefix: config.bullmqPrefix,

@@ -90,6 +90,15 @@ export const envSchema = z.object({
     .optional(),
   WECHAT_OA_ENCODING_AES_KEY: encodingAesKey.optional(),
   WECHAT_OA_ENCODING_AES_KEY_PREVIOUS: encodingAesKey.optional(),
+  WECHAT_OA_SECRET: z
+    .string()
+    .regex(/^[0-9a-zA-Z]{16,64}$/, "must be the account's AppSecret (letters and digits)")
+    .optional(),
+  WECHAT_API_BASE: z
+    .string()
+    .regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, 'must be an http(s) URL like https://api.weixin.qq.com')
+    .transform((v) => v.replace(/\/+$/, ''))
+    .default('https://api.weixin.qq.com'),
 });
 
 /** Problems between keys, reported together with those of single keys. */
@@ -99,6 +108,8 @@ function crossKeyProblems(env: Record<string, string | undefined>): string[] {
     problems.push('WECHAT_OA_APPID: is required when WECHAT_OA_ENCODING_AES_KEY is set (every encrypted message ends with the AppID, which is checked)');
   if (env.WECHAT_OA_ENCODING_AES_KEY_PREVIOUS && !env.WECHAT_OA_ENCODING_AES_KEY)
     problems.push('WECHAT_OA_ENCODING_AES_KEY_PREVIOUS: is only used next to WECHAT_OA_ENCODING_AES_KEY (the current key); set that one too');
+  if (env.WECHAT_OA_SECRET && !env.WECHAT_OA_APPID)
+    problems.push('WECHAT_OA_APPID: is required when WECHAT_OA_SECRET is set (access tokens are fetched for an AppID and its secret)');
   return problems;
 }
 
@@ -151,6 +162,11 @@ export interface Config {
    * (empty: plain mode only).
    */
   officialAccount: { appId: string | undefined; token: string; encodingAesKeys: string[] } | null;
+  /**
+   * Sending to Official Account followers (customer-service messages); null unless both
+   * WECHAT_OA_APPID and WECHAT_OA_SECRET are set. `apiBase` is WeChat's API (a fake one in tests).
+   */
+  officialAccountOutbound: { appId: string; secret: string; apiBase: string } | null;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -207,6 +223,8 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
             encodingAesKeys: [e.WECHAT_OA_ENCODING_AES_KEY, e.WECHAT_OA_ENCODING_AES_KEY_PREVIOUS].filter((k): k is string => k !== undefined),
           }
         : null,
+      officialAccountOutbound:
+        e.WECHAT_OA_APPID && e.WECHAT_OA_SECRET ? { appId: e.WECHAT_OA_APPID, secret: e.WECHAT_OA_SECRET, apiBase: e.WECHAT_API_BASE } : null,
     },
   };
 }
@@ -221,6 +239,7 @@ export function redactConfig(config: Config): Record<string, unknown> {
       token: '[redacted]',
       encodingAesKeys: config.officialAccount.encodingAesKeys.map(() => '[redacted]'),
     },
+    officialAccountOutbound: config.officialAccountOutbound && { ...config.officialAccountOutbound, secret: '[redacted]' },
     redisUrl: config.redisUrl?.replace(/\/\/([^@/]*)@/, '//[redacted]@'),
   };
 }

@@ -78,6 +78,19 @@ describe('loadConfig', () => {
     expect(!bad.ok && bad.problems.map((p) => p.split(':')[0])).toEqual(['WECHAT_OA_APPID', 'WECHAT_OA_TOKEN']);
   });
 
+  it('turns Official Account sending on only with AppID and secret, defaults the API base, and redacts the secret', () => {
+    const secret = 'fakeSecret0123456789abcdef012345';
+    const off = loadConfig({ ADMIN_TOKEN: token, WECHAT_OA_APPID: 'wx49f0ab532d5d035a' });
+    expect(off.ok && off.config.officialAccountOutbound).toBeNull();
+    const on = loadConfig({ ADMIN_TOKEN: token, WECHAT_OA_APPID: 'wx49f0ab532d5d035a', WECHAT_OA_SECRET: secret });
+    expect(on.ok && on.config.officialAccountOutbound).toEqual({ appId: 'wx49f0ab532d5d035a', secret, apiBase: 'https://api.weixin.qq.com' });
+    expect(on.ok && JSON.stringify(redactConfig(on.config))).not.toContain(secret);
+    const local = loadConfig({ ADMIN_TOKEN: token, WECHAT_OA_APPID: 'wx49f0ab532d5d035a', WECHAT_OA_SECRET: secret, WECHAT_API_BASE: 'http://127.0.0.1:4567/' });
+    expect(local.ok && local.config.officialAccountOutbound?.apiBase).toBe('http://127.0.0.1:4567');
+    const bad = loadConfig({ ADMIN_TOKEN: token, WECHAT_OA_SECRET: secret, WECHAT_API_BASE: 'api.weixin.qq.com' });
+    expect(!bad.ok && bad.problems.map((p) => p.split(':')[0])).toEqual(['WECHAT_API_BASE', 'WECHAT_OA_APPID']);
+  });
+
   it('turns safe mode on with an EncodingAESKey (and the previous one), requires the AppID with it, and redacts the keys', () => {
     const key = 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR';
     const previous = 'BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc';
