@@ -20,7 +20,8 @@ export interface HealthCheck {
 
 /** The job states worth watching: a growing backlog, stuck work, retries, give-ups. */
 const COUNTED = ['waiting', 'active', 'delayed', 'failed'] as const;
-const QUEUE_TIMEOUT_MS = 1000;
+/** Each part (a check, a queue's counts) answers within this or is reported down: /healthz never hangs. */
+const PART_TIMEOUT_MS = 1000;
 
 type Reading<T> = ({ ok: true } & T) | { ok: false; error: string };
 
@@ -41,7 +42,7 @@ async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
 
 async function countJobs(queue: Queue): Promise<Reading<Record<(typeof COUNTED)[number], number>>> {
   try {
-    const counts = await withTimeout(queue.getJobCounts(...COUNTED), QUEUE_TIMEOUT_MS);
+    const counts = await withTimeout(queue.getJobCounts(...COUNTED), PART_TIMEOUT_MS);
     return { ok: true, waiting: counts.waiting ?? 0, active: counts.active ?? 0, delayed: counts.delayed ?? 0, failed: counts.failed ?? 0 };
   } catch (error) {
     return { ok: false, error: messageOf(error) };
@@ -62,7 +63,7 @@ export function registerHealthRoutes(app: FastifyInstance, deps: { checks: reado
       Promise.all(
         deps.checks.map(async (c) => {
           try {
-            await c.check();
+            await withTimeout(c.check(), PART_TIMEOUT_MS);
             return [c.name, { ok: true }, c.essential !== false] as const;
           } catch (error) {
             return [c.name, { ok: false, error: messageOf(error) }, c.essential !== false] as const;
