@@ -11,3 +11,4 @@ export * from './schema/errands.ts';
 export * from './schema/messaging.ts';
 export * from './schema/supervision.ts';
 export * from './schema/reports.ts';
+export * from './schema/wechat-credits.ts';
