@@ -30,7 +30,7 @@ import type { AlertEnv } from './app/deadline-alerts.ts';
 import { runMorningDigest } from './app/morning-digest.ts';
 import { computeMonthlyReport, storedMonthlyReport } from './app/monthly-report.ts';
 import { createDigestJobs, type DigestJobs } from './jobs/digest-jobs.ts';
-import { createMessageCrypto } from './channels/official-account/message-crypto.ts';
+import { officialAccountEdge } from './channels/official-account/compose-official-account.ts';
 import { createAccessTokens } from './channels/official-account/access-token.ts';
 import { createCustomerServiceChannel } from './channels/official-account/customer-service-channel.ts';
 import type { OutboundChannel } from './channels/outbound-channel.ts';
@@ -233,7 +233,9 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
     queues: [...queue.queues.values(), scheduler.queue, digestJobs.queue],
     reports: { stored: (month) => storedMonthlyReport(digestEnv(), month), compute: computeMonth },
     outbox: queue,
-    ...(config.officialAccount ? { officialAccount: officialAccountDeps(config.officialAccount) } : {}),
+    ...(config.officialAccount
+      ? { officialAccount: officialAccountEdge({ config: config.officialAccount, canSend: oaOut !== null, database, inbound, directories, templates, dispatch: queue, clock, logger }) }
+      : {}),
     health: [
       {
         name: 'database',
@@ -328,12 +330,4 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
       database.close();
     },
   };
-}
-
-/** The webhook's token, and the message crypto when an EncodingAESKey is configured (safe/compatible mode). */
-function officialAccountDeps(oa: NonNullable<Config['officialAccount']>) {
-  const [current, previous] = oa.encodingAesKeys;
-  // loadConfig requires the AppID whenever a key is set.
-  const crypto = current && oa.appId ? createMessageCrypto({ appId: oa.appId, encodingAesKey: current, previousEncodingAesKey: previous }) : undefined;
-  return { token: oa.token, crypto };
 }

@@ -1,5 +1,5 @@
 import type { DeadlinePolicy } from '../config/config.ts';
-import type { ConversationEngine } from '../conversation/engine.ts';
+import type { ConversationEngine, Input } from '../conversation/engine.ts';
 import type { TemplateSet } from '../conversation/templates.ts';
 import { findInbox, loadConversation, recordInbox, saveConversation } from '../db/conversation-repository.ts';
 import type { Database } from '../db/open-database.ts';
@@ -17,6 +17,7 @@ import { buildFlowContext } from './flow-context-builder.ts';
 import type { InboundMessage, InboundResult, OutboundReply } from './inbound-message.ts';
 import type { Logger, OutboxDispatch } from './ports.ts';
 import { renderReplies } from './render-replies.ts';
+import { keepResidentPhoto } from './resident-photos.ts';
 
 /**
  * Handles one inbound message: de-duplication, the conversation step, the effects, the conversation
@@ -143,11 +144,17 @@ export function createInboundHandler(deps: InboundDeps): InboundHandler {
       }
       const identity = touchIdentity(database, message.channel, message.senderId, now);
       const person = identity.personId ? (personById(database, identity.personId) ?? null) : null;
-      const stored = loadConversation(database, identity.id);
       const directory = deps.directories.current();
+      if (message.photo) {
+        const kept = keepResidentPhoto({ database, directory, templates }, { identity, person, channel: message.channel, ...message.photo, now });
+        const pending = insertOutbox(database, kept.notices, now);
+        return { result: { replies: respond(message, [kept.reply], identity.id, now, true), duplicate: false }, pending };
+      }
+      const stored = loadConversation(database, identity.id);
       const { catalog, matcher } = deps.catalogs.current();
       const ctx = buildFlowContext({ database, directory, catalog, matcher, templates }, { now, identity, person });
-      const step = deps.engine.step(stored?.state ?? null, { kind: 'text', text: message.text }, ctx);
+      const input: Input = message.opened ? { kind: 'start', ...(message.opened.villageCode ? { villageCode: message.opened.villageCode } : {}) } : { kind: 'text', text: message.text };
+      const step = deps.engine.step(stored?.state ?? null, input, ctx);
       const touched = new Set<number>();
       const env = { database, directory, catalog, calendars: deps.calendars, templates, deadlines: deps.deadlines, newPersonId: deps.newPersonId, touched };
       const applied = applyEffects(env, { identity, person, ctx, now }, step.effects);

@@ -11,6 +11,10 @@ export interface InboundMessage {
   /** The bot was @mentioned (rooms). */
   mentionsBot: boolean;
   receivedAt: number;
+  /** Opened the conversation without words: followed the account or scanned a code (a village's code names the village). */
+  opened?: { villageCode: string | null };
+  /** A photo instead of words (private chats), by the channel's media id: kept on the sender's open errand. */
+  photo?: { mediaId: string; url: string | null };
 }
 
 /** A message the bot answers with at once. */

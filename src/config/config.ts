@@ -99,6 +99,8 @@ export const envSchema = z.object({
     .regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, 'must be an http(s) URL like https://api.weixin.qq.com')
     .transform((v) => v.replace(/\/+$/, ''))
     .default('https://api.weixin.qq.com'),
+  WECHAT_OA_MENU_FILE: z.string().min(1).default('data/wechat-menu.yaml'),
+  WECHAT_OA_REPLY_BUDGET_MS: z.coerce.number({ error: 'must be a number' }).int().min(100).max(4500).default(4000),
 });
 
 /** Problems between keys, reported together with those of single keys. */
@@ -161,7 +163,15 @@ export interface Config {
    * turns on safe and compatible mode: the current key first, then the previous one during a rotation
    * (empty: plain mode only).
    */
-  officialAccount: { appId: string | undefined; token: string; encodingAesKeys: string[] } | null;
+  officialAccount: {
+    appId: string | undefined;
+    token: string;
+    encodingAesKeys: string[];
+    /** The custom menu file (its click keys stand for words). */
+    menuPath: string;
+    /** A passive reply not ready by then is sent through the customer-service API instead (WeChat waits 5 s). */
+    replyBudgetMs: number;
+  } | null;
   /**
    * Sending to Official Account followers (customer-service messages); null unless both
    * WECHAT_OA_APPID and WECHAT_OA_SECRET are set. `apiBase` is WeChat's API (a fake one in tests).
@@ -221,6 +231,8 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
             appId: e.WECHAT_OA_APPID,
             token: e.WECHAT_OA_TOKEN,
             encodingAesKeys: [e.WECHAT_OA_ENCODING_AES_KEY, e.WECHAT_OA_ENCODING_AES_KEY_PREVIOUS].filter((k): k is string => k !== undefined),
+            menuPath: e.WECHAT_OA_MENU_FILE,
+            replyBudgetMs: e.WECHAT_OA_REPLY_BUDGET_MS,
           }
         : null,
       officialAccountOutbound:

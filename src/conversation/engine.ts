@@ -38,7 +38,11 @@ export interface EngineDefinition {
   maxTextLength: number;
 }
 
-export type Input = { kind: 'text'; text: string } | { kind: 'start' };
+/**
+ * What the person did: wrote (or spoke) text, or opened the conversation without words (followed the
+ * account, scanned a code); `villageCode` is a village a scanned code stood for (registration starts with it).
+ */
+export type Input = { kind: 'text'; text: string } | { kind: 'start'; villageCode?: string };
 
 export type Reply =
   | { kind: 'template'; template: string; vars: Record<string, unknown> }
@@ -328,7 +332,9 @@ export function createConversationEngine(def: EngineDefinition): ConversationEng
       }
 
       if (!ctx.person && s.conv.flowId !== REGISTER_FLOW) {
-        startFlow(s, REGISTER_FLOW, { initialText: input.kind === 'text' ? input.text.slice(0, def.maxTextLength) : '' });
+        const data: FlowData = { initialText: input.kind === 'text' ? input.text.slice(0, def.maxTextLength) : '' };
+        if (input.kind === 'start' && input.villageCode) data.sceneVillage = input.villageCode;
+        startFlow(s, REGISTER_FLOW, data);
         return { state: s.conv, replies: s.replies, effects: s.effects };
       }
 

@@ -3,7 +3,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { CatalogCache } from '../app/catalog-cache.ts';
 import type { DirectoryCache } from '../app/directory.ts';
 import type { InboundHandler } from '../app/inbound-handler.ts';
-import type { MessageCrypto } from '../channels/official-account/message-crypto.ts';
+import type { OfficialAccountDeps } from '../channels/official-account/webhook-routes.ts';
 import { registerOfficialAccountRoutes } from '../channels/official-account/webhook-routes.ts';
 import type { Database } from '../db/open-database.ts';
 import { createAdminGuard, createBrowserAdminGuard } from './admin-auth.ts';
@@ -36,7 +36,7 @@ export interface HttpDeps {
   /** Stored monthly figures (GET /api/admin/reports, POST …/compute); no routes without it. */
   reports?: MonthlyReports;
   /** The Official Account webhook (GET/POST /wechat/official-account); no routes without it. */
-  officialAccount?: { token: string; crypto?: MessageCrypto | undefined };
+  officialAccount?: OfficialAccountDeps;
   clock: () => number;
 }
 
@@ -61,6 +61,6 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
   registerErrandRoutes(app, { database: deps.database, directories: deps.directories, requireAdmin });
   if (deps.reports) registerReportRoutes(app, { reports: deps.reports, requireAdmin, clock: deps.clock });
   registerSimulatorRoutes(app, { enabled: deps.simulatorEnabled, inbound: deps.inbound, database: deps.database, requireAdmin, clock: deps.clock, botName: deps.botName });
-  if (deps.officialAccount) registerOfficialAccountRoutes(app, { ...deps.officialAccount, inbound: deps.inbound, clock: deps.clock });
+  if (deps.officialAccount) registerOfficialAccountRoutes(app, deps.officialAccount);
   return app;
 }

@@ -8,11 +8,13 @@ import Fastify from 'fastify';
  *   (the same token while it is valid unless force_refresh) or {errcode, errmsg};
  * - `POST /cgi-bin/message/custom/send?access_token=…` {touser, msgtype: 'text', text: {content}}
  *   → {errcode: 0, errmsg: 'ok'}, 40001 for an unknown or invalidated token.
+ * - `POST /cgi-bin/menu/create?access_token=…` {button: [...]} → {errcode: 0}, checking the menu's
+ *   shape as WeChat does (40016 too many buttons, 40017 bad type, 40018 name too long, 40019 key too long).
  * It records every request, can answer a chosen errcode for the next N calls, and can invalidate
  * every token it issued.
  */
 
-export type FakeEndpoint = 'stable_token' | 'custom_send';
+export type FakeEndpoint = 'stable_token' | 'custom_send' | 'menu_create';
 
 export interface RecordedRequest {
   endpoint: FakeEndpoint;
@@ -96,6 +98,15 @@ export async function startFakeWeChatApi(options: { appId: string; secret: strin
     return answer('custom_send', query, body, { errcode: 0, errmsg: 'ok' });
   });
 
+  app.post('/cgi-bin/menu/create', async (request) => {
+    const query = request.query as { access_token?: string };
+    const body = (request.body ?? {}) as { button?: unknown };
+    if (!query.access_token || !valid.has(query.access_token)) return answer('menu_create', query, body, error(40001));
+    const fail = injected('menu_create');
+    if (fail) return answer('menu_create', query, body, fail);
+    return answer('menu_create', query, body, menuProblem(body.button) ?? { errcode: 0, errmsg: 'ok' });
+  });
+
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     url: address,
@@ -112,4 +123,24 @@ export async function startFakeWeChatApi(options: { appId: string; secret: strin
     },
     close: () => app.close(),
   };
+}
+
+type MenuButton = { type?: string; name?: string; key?: string; url?: string; sub_button?: MenuButton[] };
+
+/** WeChat's checks of a custom menu, with its error codes. */
+function menuProblem(buttons: unknown): { errcode: number; errmsg: string } | null {
+  const bytes = (s: string | undefined) => Buffer.byteLength(s ?? '', 'utf8');
+  if (!Array.isArray(buttons) || buttons.length === 0 || buttons.length > 3) return { errcode: 40016, errmsg: 'invalid button size' };
+  for (const b of buttons as MenuButton[]) {
+    if (!b.name || bytes(b.name) > 16) return { errcode: 40018, errmsg: 'invalid button name size' };
+    const leaves = b.sub_button ?? [b];
+    if (b.sub_button && (b.sub_button.length === 0 || b.sub_button.length > 5)) return { errcode: 40023, errmsg: 'invalid sub button size' };
+    for (const leaf of leaves) {
+      if (b.sub_button && (!leaf.name || bytes(leaf.name) > 60)) return { errcode: 40027, errmsg: 'invalid sub button name size' };
+      if (!['click', 'view', 'miniprogram'].includes(leaf.type ?? '')) return { errcode: 40017, errmsg: 'invalid button type' };
+      if (leaf.type === 'click' && (!leaf.key || bytes(leaf.key) > 128)) return { errcode: 40019, errmsg: 'invalid button key size' };
+      if (leaf.type === 'view' && (!leaf.url || bytes(leaf.url) > 1024)) return { errcode: 40055, errmsg: 'invalid button url domain' };
+    }
+  }
+  return null;
 }

@@ -1,32 +1,47 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { InboundHandler } from '../../app/inbound-handler.ts';
+import type { InboundMessage, InboundResult } from '../../app/inbound-message.ts';
 import { AppError } from '../../errors.ts';
-import { toInboundMessage } from './inbound-conversion.ts';
+import { pushAction } from './push-handling.ts';
+import { createReplyBudget } from './reply-budget.ts';
 import { computeMsgSignature, type MessageCrypto } from './message-crypto.ts';
 import { fitPassiveReply, renderEncryptedReply, renderTextReply } from './passive-reply.ts';
 import { checkMsgSignature, checkSignature, type SignatureCheck } from './signature.ts';
 import { parseEncryptedEnvelope, parsePush, type OfficialAccountPush } from './xml-message.ts';
 
 /**
- * GET and POST /wechat/official-account — the Official Account's server push, text messages, in plain,
- * compatible and safe (AES) mode. GET answers WeChat's URL check (in safe mode the echostr comes
- * encrypted under `msg_signature` and is answered decrypted); POST turns a text push into the one
- * inbound message and answers with one passive XML reply — encrypted when the push was — or `success`
- * when there is nothing to say or the push is of a kind this slice does not handle yet.
+ * GET and POST /wechat/official-account — the Official Account's server push in plain, compatible
+ * and safe (AES) mode. GET answers WeChat's URL check (in safe mode the echostr comes encrypted under
+ * `msg_signature` and is answered decrypted). POST turns a push into the one inbound message (see
+ * push-handling.ts for each kind) and answers with one passive XML reply — encrypted when the push
+ * was — or `success` when there is nothing to say. The reply must be ready within the budget
+ * (reply-budget.ts); what does not fit in one passive message, or comes late, is sent through the
+ * customer-service API by `followUp`.
  */
 
 export const OFFICIAL_ACCOUNT_PATH = '/wechat/official-account';
 
 export interface OfficialAccountDeps {
   token: string;
-  inbound: InboundHandler;
+  /** Handles one inbound message (the inbound handler, made asynchronous). */
+  respond(message: InboundMessage): Promise<InboundResult>;
   clock: () => number;
   /** Safe and compatible mode; without it an encrypted push is refused (logged, answered `success`). */
   crypto?: MessageCrypto | undefined;
   /** Randomness of an encrypted reply (16 bytes); tests may pin it. */
   randomBytes?: (size: number) => Uint8Array;
+  /** What each menu click key stands for. */
+  menu: ReadonlyMap<string, string>;
+  /** A fixed answer (message kinds the bot cannot read). */
+  render(template: string): string;
+  replyBudgetMs: number;
+  /** Sends texts that were not the passive reply through the customer-service API (keyed by the push, so once). */
+  followUp(openId: string, texts: string[], messageId: string): Promise<void>;
+  /** The user unfollowed: forget their channel identity. */
+  forget(openId: string): void;
+  /** The user accepted subscribe templates in a popup: one credit each. */
+  grantCredits(openId: string, templateIds: string[]): void;
 }
 
 const signedQuery = z.object({
@@ -69,18 +84,46 @@ export function registerOfficialAccountRoutes(app: FastifyInstance, deps: Offici
     return d.message;
   };
 
+  const budget = createReplyBudget(deps.replyBudgetMs);
+  const textReply = (push: OfficialAccountPush, content: string) =>
+    renderTextReply({ toUser: push.fromUser, fromUser: push.toUser, createTime: Math.floor(deps.clock() / 1000), content });
+
   /** The passive reply's XML for a push, or null for `success`. */
-  const answer = (push: OfficialAccountPush, log: FastifyBaseLogger): string | null => {
-    if (push.msgType !== 'text') {
-      log.info({ msgType: push.msgType, event: push.event }, 'official account: push kind not handled yet; answered success');
+  const answer = async (push: OfficialAccountPush, log: FastifyBaseLogger): Promise<string | null> => {
+    const action = pushAction(push, deps.clock(), deps.menu);
+    switch (action.kind) {
+      case 'ignore':
+        log.info({ msgType: push.msgType, event: push.event }, `official account: ${action.note}; answered success`);
+        return null;
+      case 'forget':
+        deps.forget(action.openId);
+        log.info('official account: a follower left; their channel identity is anonymised');
+        return null;
+      case 'credits':
+        deps.grantCredits(action.openId, action.templateIds);
+        return null;
+      case 'say':
+        return textReply(push, deps.render(action.template));
+      case 'message':
+        break;
+    }
+    const { message } = action;
+    const messageId = message.messageId ?? '';
+    const outcome = await budget.withinBudget(
+      messageId,
+      async () => (await deps.respond(message)).replies.map((r) => r.text),
+      (texts) => deps.followUp(push.fromUser, texts, messageId),
+      (error) => log.error({ err: error }, 'official account: a late reply could not be queued'),
+    );
+    if (outcome.kind === 'busy') return null;
+    if (outcome.kind === 'late') {
+      log.warn({ budgetMs: deps.replyBudgetMs }, 'official account: reply not ready within the budget; answered success, it follows by the customer-service API');
       return null;
     }
-    const result = deps.inbound.handle(toInboundMessage(push, deps.clock()));
-    const { text, rest } = fitPassiveReply(result.replies.map((r) => r.text));
-    // Only one passive reply is allowed; the customer-service API (a later slice) will carry the rest.
-    if (rest) log.warn({ droppedBytes: Buffer.byteLength(rest, 'utf8') }, 'official account: reply longer than one passive message; the rest is not sent yet');
-    if (!text) return null;
-    return renderTextReply({ toUser: push.fromUser, fromUser: push.toUser, createTime: Math.floor(deps.clock() / 1000), content: text });
+    const { text, rest } = fitPassiveReply(outcome.texts);
+    // Only one passive reply is allowed: the rest follows by the customer-service API.
+    if (rest) await deps.followUp(push.fromUser, [rest], messageId).catch((error: unknown) => log.error({ err: error }, 'official account: the rest of a long reply could not be queued'));
+    return text ? textReply(push, text) : null;
   };
   const readPush = (xml: string) => {
     const parsed = parsePush(xml);
@@ -117,7 +160,7 @@ export function registerOfficialAccountRoutes(app: FastifyInstance, deps: Offici
       if (!encrypted) {
         checkPlain(q, request.log);
         if (typeof request.body !== 'string') throw new AppError('invalid_request', 'Send the push as text/xml.');
-        const answered = answer(readPush(request.body), request.log);
+        const answered = await answer(readPush(request.body), request.log);
         return answered === null ? success() : xml(answered);
       }
       if (q.encrypt_type !== 'aes' || !deps.crypto) {
@@ -137,7 +180,7 @@ export function registerOfficialAccountRoutes(app: FastifyInstance, deps: Offici
         throw new AppError('invalid_request', envelope.reason);
       }
       checkEncrypted(q, envelope.encrypt, request.log);
-      const answered = answer(readPush(decrypt(deps.crypto, envelope.encrypt, request.log)), request.log);
+      const answered = await answer(readPush(decrypt(deps.crypto, envelope.encrypt, request.log)), request.log);
       if (answered === null) return success();
       const encrypt = deps.crypto.encrypt(answered, random(16));
       const timestamp = String(Math.floor(deps.clock() / 1000));

@@ -29,8 +29,11 @@ export const takeName: ActionSpec = {
 const villageChoice = (v: VillageView) => ({ value: v.code, label: `${v.name}（${v.townshipName}）` });
 
 export const listVillages: ActionSpec = {
-  outcomes: { listed: ['villageChoices'] },
-  run({ ctx }) {
+  outcomes: { listed: ['villageChoices'], preset: ['villageCode'] },
+  run({ ctx, data }) {
+    // A village's QR code (the scene of a follow) chooses the village; a stale or foreign code is ignored.
+    const scene = typeof data.sceneVillage === 'string' ? ctx.villages.find((v) => v.code === data.sceneVillage) : undefined;
+    if (scene) return { outcome: 'preset', set: { villageCode: scene.code } };
     const villages = ctx.villages.length <= MAX_LISTED_VILLAGES ? ctx.villages.map(villageChoice) : [];
     return { outcome: 'listed', set: { villageChoices: villages } };
   },

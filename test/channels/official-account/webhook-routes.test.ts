@@ -119,15 +119,18 @@ describe('POST /wechat/official-account (plain mode)', () => {
     expect(stored('oEvil0000006') + stored('oHuge0000007')).toBe(0);
   });
 
-  it('answers success to an event of an unknown kind and to other message types', async () => {
+  it('answers success to an event or message type it does not know, and a short answer to a video', async () => {
     const event =
       `<xml><ToUserName><![CDATA[gh_daiban]]></ToUserName><FromUserName><![CDATA[oEvent000008]]></FromUserName>` +
       `<CreateTime>${seconds()}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[SOME_NEW_EVENT]]></Event></xml>`;
     const r = await post(signed(), event);
     expect(r.statusCode).toBe(200);
     expect(r.body).toBe('success');
-    const image = await post(signed(), event.replace('[event]', '[image]'));
-    expect(image.body).toBe('success');
+    const unknown = await post(signed(), event.replace('[event]', '[hologram]'));
+    expect(unknown.body).toBe('success');
+    // A kind people send but the bot cannot read gets a short plain answer, and nothing is stored.
+    const video = await post(signed(), event.replace('[event]', '[video]'));
+    expect(readReply(video.body).xml.Content).toMatch(/打字、发语音或者发照片/);
     expect(stored('oEvent000008')).toBe(0);
   });
 });

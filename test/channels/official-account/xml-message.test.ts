@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toInboundMessage } from '../../../src/channels/official-account/inbound-conversion.ts';
+import { pushAction } from '../../../src/channels/official-account/push-handling.ts';
 import { parsePush } from '../../../src/channels/official-account/xml-message.ts';
 
 const text = (extra = '<MsgId>23637352235060880</MsgId>') =>
@@ -9,7 +9,7 @@ const text = (extra = '<MsgId>23637352235060880</MsgId>') =>
 describe('parsing an Official Account push', () => {
   it('keeps every value a string (MsgId, a number-like content)', () => {
     const r = parsePush(text());
-    expect(r.ok && r.push).toEqual({ toUser: 'gh_abc', fromUser: 'oUser123', createTime: '1714036504', msgType: 'text', msgId: '23637352235060880', content: ' 0012 ', event: null });
+    expect(r.ok && r.push).toMatchObject({ toUser: 'gh_abc', fromUser: 'oUser123', createTime: '1714036504', msgType: 'text', msgId: '23637352235060880', content: ' 0012 ', event: null });
   });
 
   it('refuses DOCTYPE and ENTITY declarations before parsing', () => {
@@ -39,7 +39,12 @@ describe('the inbound message of a push', () => {
   it('uses the OpenID as sender and the MsgId, or FromUserName + CreateTime, as message id', () => {
     const r = parsePush(text());
     if (!r.ok) throw new Error(r.reason);
-    expect(toInboundMessage(r.push, 42)).toEqual({ channel: 'official-account', senderId: 'oUser123', roomId: null, text: ' 0012 ', messageId: '23637352235060880', mentionsBot: false, receivedAt: 42 });
-    expect(toInboundMessage({ ...r.push, msgId: null }, 42).messageId).toBe('oUser1231714036504');
+    const message = (push: typeof r.push) => {
+      const action = pushAction(push, 42, new Map());
+      if (action.kind !== 'message') throw new Error(action.kind);
+      return action.message;
+    };
+    expect(message(r.push)).toEqual({ channel: 'official-account', senderId: 'oUser123', roomId: null, text: ' 0012 ', messageId: '23637352235060880', mentionsBot: false, receivedAt: 42 });
+    expect(message({ ...r.push, msgId: null }).messageId).toBe('oUser1231714036504');
   });
 });
