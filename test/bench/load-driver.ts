@@ -20,8 +20,8 @@ export interface LoadPlan {
   concurrency: number;
   warmupSeconds: number;
   seconds: number;
-  /** The body of a virtual user's next request, or null when it has nothing more to send. */
-  body(vu: number, step: number): string | null;
+  /** The body of a virtual user's next request (with its own path when the path changes), or null when it has nothing more to send. */
+  body(vu: number, step: number): string | { path: string; body: string } | null;
   check(status: number, text: string, vu: number, step: number): boolean;
 }
 
@@ -37,10 +37,11 @@ export async function drive(plan: LoadPlan): Promise<LoadResult> {
   let stop = false;
   const vu = async (id: number) => {
     for (let step = 0; !stop; step++) {
-      const body = plan.body(id, step);
-      if (body === null) return;
+      const next = plan.body(id, step);
+      if (next === null) return;
+      const { path, body } = typeof next === 'string' ? { path: plan.path, body: next } : next;
       const started = performance.now();
-      const r = await pool.request({ method: 'POST', path: plan.path, headers: plan.headers, body });
+      const r = await pool.request({ method: 'POST', path, headers: plan.headers, body });
       const text = await r.body.text();
       const ms = performance.now() - started;
       if (!plan.check(r.statusCode, text, id, step)) {
