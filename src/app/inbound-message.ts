@@ -11,6 +11,12 @@ export interface InboundMessage {
   /** The bot was @mentioned (rooms). */
   mentionsBot: boolean;
   receivedAt: number;
+  /**
+   * The channel cannot carry the answer in its response (WeCom: the callback is answered empty and
+   * the bot writes back through the app message API): the replies wait in the outbox and the
+   * worker sends them, like notifications.
+   */
+  replyLater?: boolean;
 }
 
 /** A message the bot answers with at once. */
