@@ -29,8 +29,16 @@ export interface WeComDriver extends ChannelDriver {
   textXml(userId: string, text: string, msgId: string): string;
 }
 
-export async function startWeComDriver(options: { env?: Record<string, string>; robotKeys?: readonly string[] } = {}): Promise<WeComDriver> {
-  const fake = await startFakeWeComApi({ corpId: WECOM_CORP_ID, secret: WECOM_SECRET, agentId: WECOM_AGENT_ID, robotKeys: options.robotKeys ?? [] });
+export async function startWeComDriver(
+  options: { env?: Record<string, string>; robotKeys?: readonly string[]; /** The organisation's members (default: anyone). */ members?: readonly string[] } = {},
+): Promise<WeComDriver> {
+  const fake = await startFakeWeComApi({
+    corpId: WECOM_CORP_ID,
+    secret: WECOM_SECRET,
+    agentId: WECOM_AGENT_ID,
+    robotKeys: options.robotKeys ?? [],
+    ...(options.members ? { members: options.members } : {}),
+  });
   const app: TestApp = await startTestApp({
     env: {
       WECOM_API_BASE: fake.url,
