@@ -142,7 +142,7 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
     const tokens = createAccessTokens({ redis: sharedRedis, prefix: config.bullmqPrefix, appId: oaOut.appId, secret: oaOut.secret, apiBase: oaOut.apiBase });
     channels.push(createCustomerServiceChannel({ tokens, apiBase: oaOut.apiBase }));
   }
-  const wecom = composeWeCom({ config, redis: sharedRedis, database, directories });
+  const wecom = composeWeCom({ config, redis: sharedRedis, database, directories, logger });
   channels.push(...wecom.channels);
   const queue = createOutboxQueues({
     connection: { ...connection, enableOfflineQueue: false },

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
-import type { DirectoryCache } from '../../app/directory.ts';
+import type { Directory, DirectoryCache } from '../../app/directory.ts';
+import type { Logger } from '../../app/ports.ts';
 import type { Config } from '../../config/config.ts';
 import type { Database } from '../../db/open-database.ts';
 import { createMessageCrypto } from '../official-account/message-crypto.ts';
@@ -7,7 +8,7 @@ import type { OutboundChannel } from '../outbound-channel.ts';
 import { createAppMessageChannel, createWeComTokens } from './app-message-channel.ts';
 import type { WeComCallbackDeps } from './callback-routes.ts';
 import { createRobotMentions } from './robot-mentions.ts';
-import { createRobotChannel, ROBOT_PER_MINUTE } from './robot-channel.ts';
+import { createRobotChannel, ROBOT_PER_MINUTE, WECOM_ROBOT_CHANNEL } from './robot-channel.ts';
 import { createSlidingWindowLimit } from './sliding-window-limit.ts';
 
 /** WeCom's part of the composition: its outbound channels (app, robots) and its callback's deps. */
@@ -16,6 +17,7 @@ export function composeWeCom(input: {
   redis: Redis;
   database: Database;
   directories: DirectoryCache;
+  logger: Logger;
 }): { channels: OutboundChannel[]; callback: Omit<WeComCallbackDeps, 'inbound' | 'clock'> | null } {
   const { config, redis } = input;
   const prefix = `${config.bullmqPrefix}:daiban:wecom`;
@@ -35,6 +37,8 @@ export function composeWeCom(input: {
   }
   const robots = config.wecomRobots;
   if (robots) {
+    const mismatch = robotBindingProblems(input.directories.current(), robots.robots);
+    if (mismatch.length) input.logger.warn({ problems: mismatch }, 'wecom: WECOM_ROBOTS and the roster\'s wecom-robot rooms do not match');
     channels.push(
       createRobotChannel({
         apiBase: robots.apiBase,
@@ -55,4 +59,15 @@ export function composeWeCom(input: {
         }
       : null;
   return { channels, callback };
+}
+
+/** Roster rooms of channel `wecom-robot` that no robot posts for, and bindings that name no such room. */
+export function robotBindingProblems(directory: Directory, robots: readonly { room: string }[]): string[] {
+  const bound = new Set(robots.map((r) => r.room));
+  const townships = new Set(directory.villages.map((v) => directory.village(v.code)?.townshipCode ?? ''));
+  const rooms = [...directory.villages.flatMap((v) => directory.agentRooms(v.code)), ...[...townships].flatMap((t) => directory.centreRooms(t))];
+  const known = new Set(robots.map((r) => r.room).filter((room) => directory.room(WECOM_ROBOT_CHANNEL, room)));
+  const unbound = rooms.filter((r) => r.channel === WECOM_ROBOT_CHANNEL && !bound.has(r.externalId)).map((r) => `room ${r.externalId} has no robot in WECOM_ROBOTS`);
+  const unknown = robots.filter((r) => !known.has(r.room)).map((r) => `WECOM_ROBOTS binds ${r.room}, which is not a wecom-robot room of the roster (yet)`);
+  return [...unbound, ...unknown];
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { robotBindingProblems } from '../../../src/channels/wecom/wecom-channels.ts';
 import { insertOutbox, outboxById } from '../../../src/db/outbox-repository.ts';
 import { fileErrandByChat, homesteadAnswers } from '../../support/intake.ts';
 import { auth } from '../../support/test-app.ts';
@@ -122,5 +123,16 @@ describe('WeCom group robots', () => {
       expect(sent).toEqual([...sent].sort((a, b) => a - b));
       expect(sent).toEqual(rows.filter((r) => r?.room === room).map((r) => r!.id).slice(0, sent.length));
     }
+  });
+});
+
+describe('robot bindings and the roster', () => {
+  it('names roster robot rooms without a robot and bindings without a roster room', () => {
+    const directory = driver.app.daiban.directories.current();
+    expect(robotBindingProblems(directory, [{ room: 'sq-agents' }, { room: 'qs-centre' }])).toEqual([]);
+    expect(robotBindingProblems(directory, [{ room: 'sq-agents' }, { room: 'ghost-room' }])).toEqual([
+      'room qs-centre has no robot in WECOM_ROBOTS',
+      'WECOM_ROBOTS binds ghost-room, which is not a wecom-robot room of the roster (yet)',
+    ]);
   });
 });
