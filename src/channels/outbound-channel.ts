@@ -17,7 +17,7 @@ export interface OutboundChannel {
    * The channel's own sending limit, beyond the per-destination ones (e.g. a WeCom robot that
    * several rooms share): takes a place and answers 0, or answers how long the message must wait.
    */
-  waitMs?(destination: { room: string | null; recipient: string | null }): Promise<number>;
+  waitMs?(message: { room: string | null; recipient: string | null; text: string }): Promise<number>;
 }
 
 /** The remote refused the message for good (e.g. the user blocked the account): do not retry. */

@@ -84,7 +84,7 @@ export interface AppMessageChannelOptions {
 }
 
 export interface AppMessageChannel extends OutboundChannel {
-  waitMs(destination: { recipient: string | null }): Promise<number>;
+  waitMs(message: { recipient: string | null; text: string }): Promise<number>;
 }
 
 export function createAppMessageChannel(options: AppMessageChannelOptions): AppMessageChannel {
@@ -113,10 +113,11 @@ export function createAppMessageChannel(options: AppMessageChannelOptions): AppM
 
   return {
     name: WECOM_CHANNEL,
-    async waitMs({ recipient }) {
+    async waitMs({ recipient, text }) {
       if (recipient === null) return 0;
-      const minute = await options.limits.perMinute.take(recipient);
-      return minute > 0 ? minute : options.limits.perHour.take(recipient);
+      const parts = splitMessage(text, APP_MESSAGE_MAX_BYTES).length;
+      const minute = await options.limits.perMinute.take(recipient, parts);
+      return minute > 0 ? minute : options.limits.perHour.take(recipient, parts);
     },
     async send(message: OutboundMessage) {
       if (message.room !== null) throw new PermanentDeliveryError('wecom: the app sends to members; rooms are reached through their group robot (wecom-robot)');

@@ -70,7 +70,8 @@ export function registerWeComRoutes(app: FastifyInstance, deps: WeComCallbackDep
 
     scope.get(WECOM_PATH, async (request, reply) => {
       const q = readQuery(request.query);
-      const echostr = q.echostr ?? '';
+      // Base64 has no spaces: a '+' WeCom left unencoded in the URL was read as one.
+      const echostr = (q.echostr ?? '').replaceAll(' ', '+');
       checkSigned(q, echostr, request.log);
       return reply.type('text/plain; charset=utf-8').send(decrypt(echostr, request.log));
     });

@@ -12,7 +12,7 @@ import type { SlidingWindowLimit } from './sliding-window-limit.ts';
  * - Post-only: nobody can talk to the bot through a robot (agents use the WeCom app for that).
  * - ≤ 20 messages a minute per robot, shared by every process and by every room on the same robot:
  *   `waitMs` (asked by the outbox worker before each message) holds a message back until the robot
- *   has room, without using up its attempts.
+ *   has room for all its parts, without using up its attempts.
  * - Text over 2,048 bytes is split at line boundaries; each part is one of the robot's messages.
  * - `mentioned_list`: the WeCom UserIDs of the people the message concerns (from its errand), on the
  *   first part only.
@@ -43,7 +43,7 @@ export interface RobotChannelOptions {
 }
 
 export interface RobotChannel extends OutboundChannel {
-  waitMs(destination: { room: string | null }): Promise<number>;
+  waitMs(message: { room: string | null; text: string }): Promise<number>;
 }
 
 /** The robot's name in Redis and logs: never the key itself (it lets anyone post in the group). */
@@ -69,10 +69,11 @@ export function createRobotChannel(options: RobotChannelOptions): RobotChannel {
 
   return {
     name: WECOM_ROBOT_CHANNEL,
-    async waitMs({ room }) {
+    async waitMs({ room, text }) {
       // An unbound room is refused by send (a dead letter naming the room), not held back here.
       const key = room === null ? undefined : keys.get(room);
-      return key === undefined ? 0 : options.limit.take(robotId(key));
+      // A split message waits until the robot has room for all its parts.
+      return key === undefined ? 0 : options.limit.take(robotId(key), splitMessage(text, ROBOT_MAX_BYTES).length);
     },
     async send(message) {
       const key = keyOf(message.room);
@@ -80,11 +81,6 @@ export function createRobotChannel(options: RobotChannelOptions): RobotChannel {
       const mentioned = options.mentions?.(message) ?? [];
       try {
         for (let i = partsSent.get(message.dedupeKey) ?? 0; i < parts.length; i++) {
-          // The first part's place was taken by waitMs; every further part takes its own.
-          if (i > 0) {
-            const wait = await options.limit.take(robotId(key));
-            if (wait > 0) throw new Error(`wecom-robot: the robot's ${ROBOT_PER_MINUTE}-a-minute limit was reached after part ${i} of ${parts.length}; the rest is retried`);
-          }
           await post(key, parts[i]!, i === 0 ? mentioned : []);
           if (i + 1 < parts.length) {
             if (partsSent.size >= 1000) partsSent.delete(partsSent.keys().next().value!);

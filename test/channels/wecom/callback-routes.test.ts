@@ -48,6 +48,16 @@ describe('GET /wechat/wecom (URL check)', () => {
     expect(r.body).toBe(echo);
   });
 
+  it('reads an echostr whose + signs were left unencoded in the URL', async () => {
+    let echostr = '';
+    for (let i = 0; !echostr.includes('+'); i++) echostr = wecomEncrypt(WECOM_AES_KEY, `echo-${i}`, WECOM_CORP_ID);
+    const timestamp = seconds();
+    const signature = getSignature(WECOM_TOKEN, timestamp, '5552', echostr);
+    const r = await driver.app.daiban.server.inject({ method: 'GET', url: `/wechat/wecom?msg_signature=${signature}&timestamp=${timestamp}&nonce=5552&echostr=${echostr.replaceAll('=', '%3D')}` });
+    expect(r.statusCode).toBe(200);
+    expect(r.body).toMatch(/^echo-\d+$/);
+  });
+
   it('refuses a wrong signature, a stale timestamp and an echostr of another CorpID', async () => {
     const echostr = wecomEncrypt(WECOM_AES_KEY, 'echo', WECOM_CORP_ID);
     const now = seconds();

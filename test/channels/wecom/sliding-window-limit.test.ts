@@ -39,6 +39,23 @@ describe('sliding window limit', () => {
     expect(granted.length).toBeGreaterThanOrEqual(8);
   });
 
+  it('takes several places at once or none, waiting until there is room for all of them', async () => {
+    const limit = createSlidingWindowLimit({ redis: connect(), keyPrefix: `${prefix}:d`, max: 4, windowMs: 600 });
+    expect(await limit.take('robot')).toBe(0);
+    await sleep(200);
+    expect(await limit.take('robot')).toBe(0);
+    // 2 held + 3 > 4: room for all three once the first place leaves (about 400 ms from now).
+    const wait = await limit.take('robot', 3);
+    expect(wait).toBeGreaterThan(250);
+    expect(wait).toBeLessThanOrEqual(420);
+    expect(await limit.take('robot', 2)).toBe(0);
+    expect(await limit.take('robot')).toBeGreaterThan(0);
+    await sleep(wait + 20);
+    expect(await limit.take('robot', 3)).toBeGreaterThan(0);
+    await sleep(250);
+    expect(await limit.take('robot', 3)).toBe(0);
+  });
+
   it('is shared by every process (connection) through Redis', async () => {
     const one = createSlidingWindowLimit({ redis: connect(), keyPrefix: `${prefix}:c`, max: 2, windowMs: 10_000 });
     const two = createSlidingWindowLimit({ redis: connect(), keyPrefix: `${prefix}:c`, max: 2, windowMs: 10_000 });
