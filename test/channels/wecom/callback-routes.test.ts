@@ -92,6 +92,19 @@ describe('POST /wechat/wecom (agents writing from WeCom)', () => {
     expect(todo.join('\n')).toContain(receipt);
   });
 
+  it('lets a resident file an errand from WeCom and tells them through WeCom when an agent claims it', async () => {
+    await driver.bind('liu-fang');
+    let last: string[] = await driver.say('liu-fang', '宅基地建房');
+    for (const answer of homesteadAnswers) last = await driver.say('liu-fang', answer);
+    const receipt = /DB\d{9,}/.exec(last.join('\n'))?.[0];
+    expect(receipt).toBeDefined();
+    const [claimed] = await driver.app.say('agent-sun', `接单 ${receipt!}`, 'lw-agents@chatroom');
+    expect(claimed).toContain(receipt!);
+    const notices = await driver.notificationsTo('liu-fang', 1);
+    expect(notices.join('\n')).toContain(`${receipt!}`);
+    expect(notices.join('\n')).toContain('孙建国');
+  });
+
   it('answers the callback at once with an empty body, and handles a re-delivery of the same MsgId once', async () => {
     const userId = userIdOf('agent-li');
     const xml = driver.textXml(userId, '待办', '7100000000000000001');
