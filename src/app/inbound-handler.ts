@@ -179,11 +179,10 @@ export function createInboundHandler(deps: InboundDeps): InboundHandler {
     handle(message) {
       let turn: Turn | null = null;
       for (let attempt = 1; !turn; attempt++) {
-        // A failed attempt's transaction rolled back its rows.
-        laterReplies = [];
         try {
           turn = message.roomId ? roomTurn(message) : privateTurn(message);
         } catch (error) {
+          // The failed attempt's transaction rolled back its rows.
           laterReplies = [];
           const concurrent = error instanceof ConversationConflict || error instanceof StaleErrandError;
           if (concurrent && attempt < MAX_ATTEMPTS) continue;
@@ -197,7 +196,6 @@ export function createInboundHandler(deps: InboundDeps): InboundHandler {
           }
         }
       }
-      // Replies first: the worker sends each conversation's messages in the order they were written.
       const pending = [...laterReplies, ...turn.pending];
       laterReplies = [];
       if (pending.length) {
