@@ -34,6 +34,7 @@ import { officialAccountEdge } from './channels/official-account/compose-officia
 import { createAccessTokens } from './channels/official-account/access-token.ts';
 import { createCustomerServiceChannel } from './channels/official-account/customer-service-channel.ts';
 import type { OutboundChannel } from './channels/outbound-channel.ts';
+import { composeWeCom } from './channels/wecom/wecom-channels.ts';
 
 /**
  * Builds a whole Daiban process from a validated config: database (migrated), catalogue (seeded on
@@ -141,6 +142,8 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
     const tokens = createAccessTokens({ redis: sharedRedis, prefix: config.bullmqPrefix, appId: oaOut.appId, secret: oaOut.secret, apiBase: oaOut.apiBase });
     channels.push(createCustomerServiceChannel({ tokens, apiBase: oaOut.apiBase }));
   }
+  const wecom = composeWeCom({ config, redis: sharedRedis, database, directories, logger });
+  channels.push(...wecom.channels);
   const queue = createOutboxQueues({
     connection: { ...connection, enableOfflineQueue: false },
     prefix: config.bullmqPrefix,
@@ -236,6 +239,7 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
     ...(config.officialAccount
       ? { officialAccount: officialAccountEdge({ config: config.officialAccount, canSend: oaOut !== null, database, inbound, directories, templates, dispatch: queue, clock, logger }) }
       : {}),
+    ...(wecom.callback ? { wecom: wecom.callback } : {}),
     health: [
       {
         name: 'database',

@@ -89,13 +89,20 @@ export function createInboundHandler(deps: InboundDeps): InboundHandler {
     return { result: { replies: (seen.response ?? []).map((text) => ({ to, room: message.roomId, text })), duplicate: true }, pending: [] };
   };
 
+  /**
+   * Rows of replies the channel sends later, written by the current turn: the worker is told after
+   * the commit. `handle` is synchronous up to then, so no other message's turn can interleave.
+   */
+  let laterReplies: number[] = [];
   const respond = (message: InboundMessage, texts: string[], identityId: number | null, now: number, remember: boolean): OutboundReply[] => {
     const to = message.roomId ? null : message.senderId;
-    insertOutbox(
+    const later = message.replyLater === true;
+    const ids = insertOutbox(
       database,
-      texts.map((text) => ({ channel: message.channel, recipient: to, room: message.roomId, text, kind: 'reply' as const })),
+      texts.map((text) => ({ channel: message.channel, recipient: to, room: message.roomId, text, kind: 'reply' as const, later })),
       now,
     );
+    if (later) laterReplies.push(...ids);
     if (remember && message.messageId) recordInbox(database, { channel: message.channel, messageId: message.messageId, identityId, response: texts, at: now });
     return texts.map((text) => ({ to, room: message.roomId, text }));
   };
@@ -182,6 +189,8 @@ export function createInboundHandler(deps: InboundDeps): InboundHandler {
         try {
           turn = message.roomId ? roomTurn(message) : privateTurn(message);
         } catch (error) {
+          // The failed attempt's transaction rolled back its rows.
+          laterReplies = [];
           const concurrent = error instanceof ConversationConflict || error instanceof StaleErrandError;
           if (concurrent && attempt < MAX_ATTEMPTS) continue;
           if (isAppError(error) && error.code === 'unknown_room') throw error;
@@ -194,8 +203,10 @@ export function createInboundHandler(deps: InboundDeps): InboundHandler {
           }
         }
       }
-      if (turn.pending.length) {
-        deps.dispatch.enqueue(turn.pending).catch((error: unknown) => deferred.note(error, turn.pending.length));
+      const pending = [...laterReplies, ...turn.pending];
+      laterReplies = [];
+      if (pending.length) {
+        deps.dispatch.enqueue(pending).catch((error: unknown) => deferred.note(error, pending.length));
       }
       if (turn.touched?.size) deps.alerts?.changed(turn.touched);
       return turn.result;

@@ -15,6 +15,12 @@ export interface InboundMessage {
   opened?: { villageCode: string | null };
   /** A photo instead of words (private chats), by the channel's media id: kept on the sender's open errand. */
   photo?: { mediaId: string; url: string | null };
+  /**
+   * The channel cannot carry the answer in its response (WeCom: the callback is answered empty and
+   * the bot writes back through the app message API): the replies wait in the outbox and the
+   * worker sends them, like notifications.
+   */
+  replyLater?: boolean;
 }
 
 /** A message the bot answers with at once. */

@@ -101,7 +101,57 @@ export const envSchema = z.object({
     .default('https://api.weixin.qq.com'),
   WECHAT_OA_MENU_FILE: z.string().min(1).default('data/wechat-menu.yaml'),
   WECHAT_OA_REPLY_BUDGET_MS: z.coerce.number({ error: 'must be a number' }).int().min(100).max(4500).default(4000),
+  WECOM_API_BASE: z
+    .string()
+    .regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, 'must be an http(s) URL like https://qyapi.weixin.qq.com')
+    .transform((v) => v.replace(/\/+$/, ''))
+    .default('https://qyapi.weixin.qq.com'),
+  WECOM_CORP_ID: z
+    .string()
+    .regex(/^w[wx][0-9a-zA-Z]{10,30}$/, "must be the organisation's CorpID (ww…)")
+    .optional(),
+  WECOM_AGENT_ID: z
+    .string()
+    .regex(/^\d{1,10}$/, "must be the app's AgentId (digits)")
+    .optional(),
+  WECOM_SECRET: z
+    .string()
+    .regex(/^[0-9a-zA-Z_-]{16,64}$/, "must be the app's Secret (letters, digits, - and _)")
+    .optional(),
+  WECOM_TOKEN: z
+    .string()
+    .regex(/^[A-Za-z0-9]{3,32}$/, 'must be 3–32 letters or digits, as set in the app\'s callback settings')
+    .optional(),
+  WECOM_ENCODING_AES_KEY: encodingAesKey.optional(),
+  WECOM_ENCODING_AES_KEY_PREVIOUS: encodingAesKey.optional(),
+  WECOM_ROBOTS: z
+    .string()
+    .transform((v, ctx) => {
+      const robots = parseRobotBindings(v);
+      if (typeof robots === 'string') {
+        ctx.addIssue({ code: 'custom', message: robots });
+        return z.NEVER;
+      }
+      return robots;
+    })
+    .optional(),
 });
+
+/**
+ * WECOM_ROBOTS: which roster room (channel `wecom-robot`) posts through which group-robot webhook
+ * key, as `room=key` pairs separated by commas or new lines. Rooms that give the same key share that
+ * robot (and its 20 messages a minute). Returns the bindings, or what is wrong with the text.
+ */
+export function parseRobotBindings(text: string): { room: string; key: string }[] | string {
+  const bindings: { room: string; key: string }[] = [];
+  for (const entry of text.split(/[,\n]/).map((e) => e.trim()).filter(Boolean)) {
+    const m = /^([^\s=]{1,200})\s*=\s*([A-Za-z0-9-]{8,64})$/.exec(entry);
+    if (!m) return `"${entry.replace(/=.*/, '=…')}" must be room=key (the key of the robot's webhook URL …/webhook/send?key=<key>)`;
+    if (bindings.some((b) => b.room === m[1])) return `room ${m[1]} is bound to a robot twice`;
+    bindings.push({ room: m[1]!, key: m[2]! });
+  }
+  return bindings;
+}
 
 /** Problems between keys, reported together with those of single keys. */
 function crossKeyProblems(env: Record<string, string | undefined>): string[] {
@@ -112,6 +162,18 @@ function crossKeyProblems(env: Record<string, string | undefined>): string[] {
     problems.push('WECHAT_OA_ENCODING_AES_KEY_PREVIOUS: is only used next to WECHAT_OA_ENCODING_AES_KEY (the current key); set that one too');
   if (env.WECHAT_OA_SECRET && !env.WECHAT_OA_APPID)
     problems.push('WECHAT_OA_APPID: is required when WECHAT_OA_SECRET is set (access tokens are fetched for an AppID and its secret)');
+  // The WeCom app: sending needs CorpID, AgentId and Secret; the callback needs those too (its replies
+  // go out through the app message API) and the token and EncodingAESKey (callbacks are always encrypted).
+  const callback = Boolean(env.WECOM_TOKEN || env.WECOM_ENCODING_AES_KEY);
+  if (callback || env.WECOM_SECRET || env.WECOM_AGENT_ID) {
+    for (const key of ['WECOM_CORP_ID', 'WECOM_AGENT_ID', 'WECOM_SECRET'] as const) {
+      if (!env[key]) problems.push(`${key}: is required for the WeCom app (set WECOM_CORP_ID, WECOM_AGENT_ID and WECOM_SECRET together)`);
+    }
+  }
+  if (callback && !env.WECOM_TOKEN) problems.push('WECOM_TOKEN: is required with WECOM_ENCODING_AES_KEY (the callback checks msg_signature with it)');
+  if (callback && !env.WECOM_ENCODING_AES_KEY) problems.push('WECOM_ENCODING_AES_KEY: is required with WECOM_TOKEN (WeCom callbacks are always encrypted)');
+  if (env.WECOM_ENCODING_AES_KEY_PREVIOUS && !env.WECOM_ENCODING_AES_KEY)
+    problems.push('WECOM_ENCODING_AES_KEY_PREVIOUS: is only used next to WECOM_ENCODING_AES_KEY (the current key); set that one too');
   return problems;
 }
 
@@ -177,6 +239,14 @@ export interface Config {
    * WECHAT_OA_APPID and WECHAT_OA_SECRET are set. `apiBase` is WeChat's API (a fake one in tests).
    */
   officialAccountOutbound: { appId: string; secret: string; apiBase: string } | null;
+  /**
+   * The WeCom (企业微信) app: agents' messages arrive at GET/POST /wechat/wecom when `callback` is
+   * set, and every message to a `wecom` identity (replies included) goes out through the app message
+   * API. Null unless WECOM_CORP_ID, WECOM_AGENT_ID and WECOM_SECRET are set.
+   */
+  wecom: { corpId: string; agentId: number; secret: string; apiBase: string; callback: { token: string; encodingAesKeys: string[] } | null } | null;
+  /** Group robots (群机器人) posting for roster rooms of channel `wecom-robot`; null when WECOM_ROBOTS is unset. */
+  wecomRobots: { apiBase: string; robots: { room: string; key: string }[] } | null;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -237,6 +307,20 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
         : null,
       officialAccountOutbound:
         e.WECHAT_OA_APPID && e.WECHAT_OA_SECRET ? { appId: e.WECHAT_OA_APPID, secret: e.WECHAT_OA_SECRET, apiBase: e.WECHAT_API_BASE } : null,
+      wecom:
+        e.WECOM_CORP_ID && e.WECOM_AGENT_ID && e.WECOM_SECRET
+          ? {
+              corpId: e.WECOM_CORP_ID,
+              agentId: Number(e.WECOM_AGENT_ID),
+              secret: e.WECOM_SECRET,
+              apiBase: e.WECOM_API_BASE,
+              callback:
+                e.WECOM_TOKEN && e.WECOM_ENCODING_AES_KEY
+                  ? { token: e.WECOM_TOKEN, encodingAesKeys: [e.WECOM_ENCODING_AES_KEY, e.WECOM_ENCODING_AES_KEY_PREVIOUS].filter((k): k is string => k !== undefined) }
+                  : null,
+            }
+          : null,
+      wecomRobots: e.WECOM_ROBOTS?.length ? { apiBase: e.WECOM_API_BASE, robots: e.WECOM_ROBOTS } : null,
     },
   };
 }
@@ -252,6 +336,13 @@ export function redactConfig(config: Config): Record<string, unknown> {
       encodingAesKeys: config.officialAccount.encodingAesKeys.map(() => '[redacted]'),
     },
     officialAccountOutbound: config.officialAccountOutbound && { ...config.officialAccountOutbound, secret: '[redacted]' },
+    wecom: config.wecom && {
+      ...config.wecom,
+      secret: '[redacted]',
+      callback: config.wecom.callback && { token: '[redacted]', encodingAesKeys: config.wecom.callback.encodingAesKeys.map(() => '[redacted]') },
+    },
+    // A robot's webhook key lets anyone post in its group.
+    wecomRobots: config.wecomRobots && { ...config.wecomRobots, robots: config.wecomRobots.robots.map((r) => ({ room: r.room, key: '[redacted]' })) },
     redisUrl: config.redisUrl?.replace(/\/\/([^@/]*)@/, '//[redacted]@'),
   };
 }

@@ -16,10 +16,13 @@ export interface NewOutboxMessage {
   errandId?: number | null;
   /** Same key, same message: a second insert is ignored. */
   dedupeKey?: string | null;
+  /** A reply the channel sends later (through the worker) instead of with its answer. */
+  later?: boolean;
 }
 
 /**
- * Inserts messages; replies are sent already (they go out with the answer), notifications wait.
+ * Inserts messages; replies are sent already (they go out with the answer), notifications (and
+ * replies marked `later`) wait.
  * Returns the ids of the rows inserted (a message whose dedupe key exists is skipped).
  * (Hot path: plain SQL.)
  */
@@ -31,7 +34,7 @@ export function insertOutbox(database: Database, messages: readonly NewOutboxMes
   );
   const ids: number[] = [];
   for (const m of messages) {
-    const sent = m.kind === 'reply';
+    const sent = m.kind === 'reply' && m.later !== true;
     const row = insert.get(m.channel, m.recipient, m.room, m.text, m.kind, m.errandId ?? null, m.dedupeKey ?? null, sent ? 'sent' : 'pending', sent ? 1 : 0, now, sent ? now : null, sent ? 1 : 0);
     if (row) ids.push(row.id);
   }

@@ -5,6 +5,7 @@ import type { DirectoryCache } from '../app/directory.ts';
 import type { InboundHandler } from '../app/inbound-handler.ts';
 import type { OfficialAccountDeps } from '../channels/official-account/webhook-routes.ts';
 import { registerOfficialAccountRoutes } from '../channels/official-account/webhook-routes.ts';
+import { registerWeComRoutes, type WeComCallbackDeps } from '../channels/wecom/callback-routes.ts';
 import type { Database } from '../db/open-database.ts';
 import { createAdminGuard, createBrowserAdminGuard } from './admin-auth.ts';
 import { installErrorHandler } from './error-handler.ts';
@@ -37,6 +38,8 @@ export interface HttpDeps {
   reports?: MonthlyReports;
   /** The Official Account webhook (GET/POST /wechat/official-account); no routes without it. */
   officialAccount?: OfficialAccountDeps;
+  /** The WeCom app's callback (GET/POST /wechat/wecom); no routes without it. */
+  wecom?: Omit<WeComCallbackDeps, 'inbound' | 'clock'>;
   clock: () => number;
 }
 
@@ -62,5 +65,6 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
   if (deps.reports) registerReportRoutes(app, { reports: deps.reports, requireAdmin, clock: deps.clock });
   registerSimulatorRoutes(app, { enabled: deps.simulatorEnabled, inbound: deps.inbound, database: deps.database, requireAdmin, clock: deps.clock, botName: deps.botName });
   if (deps.officialAccount) registerOfficialAccountRoutes(app, deps.officialAccount);
+  if (deps.wecom) registerWeComRoutes(app, { ...deps.wecom, inbound: deps.inbound, clock: deps.clock });
   return app;
 }

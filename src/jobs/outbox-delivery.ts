@@ -66,7 +66,7 @@ export function createOutboxWorker(input: {
   async function deliver(job: Job<OutboxJob>, row: OutboxRow): Promise<string> {
     const id = row.id;
     try {
-      await channel.send({ outboxId: id, dedupeKey: deliveryKey(id), recipient: row.recipient, room: row.room, text: row.text });
+      await channel.send({ outboxId: id, dedupeKey: deliveryKey(id), recipient: row.recipient, room: row.room, text: row.text, errandId: row.errandId });
     } catch (error) {
       const permanent = error instanceof PermanentDeliveryError;
       const last = permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
@@ -108,7 +108,7 @@ export function createOutboxWorker(input: {
         }
         if (row.channel !== channel.name) throw new UnrecoverableError(`outbox row ${id} belongs to channel ${row.channel}, not ${channel.name}`);
         const earlier = unsentNeighbour(database, row, 'before');
-        const waitMs = earlier !== undefined ? WAIT_FOR_EARLIER_MS : ((await input.limits?.waitMs(row)) ?? 0);
+        const waitMs = earlier !== undefined ? WAIT_FOR_EARLIER_MS : ((await input.limits?.waitMs(row)) || ((await channel.waitMs?.(row)) ?? 0));
         if (waitMs > 0) {
           const waits = (waited.get(id) ?? 0) + 1;
           waited.set(id, waits);

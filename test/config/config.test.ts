@@ -72,7 +72,10 @@ describe('loadConfig', () => {
     const off = loadConfig({ ADMIN_TOKEN: token, WECHAT_OA_APPID: 'wx49f0ab532d5d035a', WECHAT_OA_TOKEN: '' });
     expect(off.ok && off.config.officialAccount).toBeNull();
     const on = loadConfig({ ADMIN_TOKEN: token, WECHAT_OA_APPID: 'wx49f0ab532d5d035a', WECHAT_OA_TOKEN: 'secretToken1' });
-    expect(on.ok && on.config.officialAccount).toEqual({ appId: 'wx49f0ab532d5d035a', token: 'secretToken1', encodingAesKeys: [] });
+    expect(on.ok && on.config.officialAccount).toEqual({ appId: 'wx49f0ab532d5d035a', token: 'secretToken1', encodingAesKeys: [], menuPath: 'data/wechat-menu.yaml', replyBudgetMs: 4000 });
+    // WeChat waits 5 s: a budget beyond 4.5 s would answer too late to matter.
+    const slow = loadConfig({ ADMIN_TOKEN: token, WECHAT_OA_TOKEN: 'secretToken1', WECHAT_OA_REPLY_BUDGET_MS: '5000' });
+    expect(!slow.ok && slow.problems[0]).toMatch(/^WECHAT_OA_REPLY_BUDGET_MS/);
     expect(on.ok && JSON.stringify(redactConfig(on.config))).not.toContain('secretToken1');
     const bad = loadConfig({ ADMIN_TOKEN: token, WECHAT_OA_TOKEN: 'has spaces!', WECHAT_OA_APPID: 'gh_123' });
     expect(!bad.ok && bad.problems.map((p) => p.split(':')[0])).toEqual(['WECHAT_OA_APPID', 'WECHAT_OA_TOKEN']);

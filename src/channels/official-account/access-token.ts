@@ -42,24 +42,45 @@ const DELETE_IF_EQUAL = "if redis.call('GET', KEYS[1]) == ARGV[1] then return re
 const cacheMs = (expiresIn: number) => Math.max(60, expiresIn - 300) * 1000;
 
 export function createAccessTokens(options: AccessTokenOptions): AccessTokens {
+  return createTokenCache({
+    redis: options.redis,
+    key: `${options.prefix}:daiban:wechat-oa:${options.appId}`,
+    fetchToken: () => fetchStableToken(options),
+    ...(options.lockMs === undefined ? {} : { lockMs: options.lockMs }),
+    ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
+  });
+}
+
+async function fetchStableToken(options: AccessTokenOptions): Promise<{ token: string; expiresIn: number }> {
+  const answer = await postWeChatJson(
+    `${options.apiBase}/cgi-bin/stable_token`,
+    { grant_type: 'client_credential', appid: options.appId, secret: options.secret, force_refresh: false },
+    options.timeoutMs,
+  );
+  const token = answer.access_token;
+  const expiresIn = Number(answer.expires_in);
+  if (typeof token !== 'string' || token === '' || !Number.isFinite(expiresIn)) throw new Error('WeChat stable_token answered without access_token/expires_in');
+  return { token, expiresIn };
+}
+
+/**
+ * The shared cache and refresh lock behind an access token, whatever endpoint issues it (the
+ * Official Account's stable_token, WeCom's gettoken): `fetchToken` is called by one process at a
+ * time, and its token cached under `<key>:access-token` for `expires_in − 300` s.
+ */
+export function createTokenCache(options: {
+  redis: Redis;
+  /** The Redis key prefix of this token (its app). */
+  key: string;
+  fetchToken: () => Promise<{ token: string; expiresIn: number }>;
+  lockMs?: number;
+  pollMs?: number;
+}): AccessTokens {
   const { redis } = options;
-  const base = `${options.prefix}:daiban:wechat-oa:${options.appId}`;
-  const tokenKey = `${base}:access-token`;
-  const lockKey = `${base}:access-token-lock`;
+  const tokenKey = `${options.key}:access-token`;
+  const lockKey = `${options.key}:access-token-lock`;
   const lockMs = options.lockMs ?? 10_000;
   const pollMs = options.pollMs ?? 100;
-
-  async function fetchStableToken(): Promise<{ token: string; expiresIn: number }> {
-    const answer = await postWeChatJson(
-      `${options.apiBase}/cgi-bin/stable_token`,
-      { grant_type: 'client_credential', appid: options.appId, secret: options.secret, force_refresh: false },
-      options.timeoutMs,
-    );
-    const token = answer.access_token;
-    const expiresIn = Number(answer.expires_in);
-    if (typeof token !== 'string' || token === '' || !Number.isFinite(expiresIn)) throw new Error('WeChat stable_token answered without access_token/expires_in');
-    return { token, expiresIn };
-  }
 
   async function refresh(): Promise<string> {
     const deadline = Date.now() + lockMs + 2000;
@@ -72,7 +93,7 @@ export function createAccessTokens(options: AccessTokenOptions): AccessTokens {
           // Another process may have stored one between our read and our lock.
           const again = await redis.get(tokenKey);
           if (again) return again;
-          const { token, expiresIn } = await fetchStableToken();
+          const { token, expiresIn } = await options.fetchToken();
           await redis.set(tokenKey, token, 'PX', cacheMs(expiresIn));
           return token;
         } finally {

@@ -18,15 +18,19 @@ export class WeChatApiError extends Error {
 export const DEFAULT_API_TIMEOUT_MS = 5000;
 
 export async function postWeChatJson(url: string, body: unknown, timeoutMs = DEFAULT_API_TIMEOUT_MS): Promise<Record<string, unknown>> {
+  return callWeChatJson(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }, timeoutMs);
+}
+
+/** The same for the GET endpoints (WeCom's `/cgi-bin/gettoken`). */
+export async function getWeChatJson(url: string, timeoutMs = DEFAULT_API_TIMEOUT_MS): Promise<Record<string, unknown>> {
+  return callWeChatJson(url, { method: 'GET' }, timeoutMs);
+}
+
+async function callWeChatJson(url: string, init: RequestInit, timeoutMs: number): Promise<Record<string, unknown>> {
   const path = new URL(url).pathname;
   let answer: Response;
   try {
-    answer = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
+    answer = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
   } catch (error) {
     throw new Error(`WeChat ${path} unreachable: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }

@@ -77,7 +77,7 @@ export type ParsedPush = { ok: true; push: OfficialAccountPush } | { ok: false; 
 
 const FORBIDDEN = /<!DOCTYPE|<!ENTITY/i;
 
-function parseRoot(body: string): { ok: true; root: object } | { ok: false; reason: string } {
+export function parseRoot(body: string): { ok: true; root: object } | { ok: false; reason: string } {
   if (FORBIDDEN.test(body)) return { ok: false, reason: 'DOCTYPE or ENTITY declarations are not accepted' };
   let document: unknown;
   try {

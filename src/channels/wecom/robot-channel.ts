@@ -1,0 +1,101 @@
+import { createHash } from 'node:crypto';
+import { PermanentDeliveryError, type OutboundChannel, type OutboundMessage } from '../outbound-channel.ts';
+import { splitMessage } from '../official-account/customer-service-channel.ts';
+import { postWeChatJson, WeChatApiError } from '../official-account/wechat-api.ts';
+import type { SlidingWindowLimit } from './sliding-window-limit.ts';
+
+/**
+ * WeCom group robots (群机器人) as an outbound channel for agents' and centre rooms: a roster room of
+ * channel `wecom-robot` posts through the robot whose webhook key WECOM_ROBOTS binds to it, with
+ * `POST {base}/cgi-bin/webhook/send?key=…` {msgtype: 'text', text: {content, mentioned_list}}.
+ *
+ * - Post-only: nobody can talk to the bot through a robot (agents use the WeCom app for that).
+ * - ≤ 20 messages a minute per robot, shared by every process and by every room on the same robot:
+ *   `waitMs` (asked by the outbox worker before each message) holds a message back until the robot
+ *   has room for all its parts, without using up its attempts.
+ * - Text over 2,048 bytes is split at line boundaries; each part is one of the robot's messages.
+ * - `mentioned_list`: the WeCom UserIDs of the people the message concerns (from its errand), on the
+ *   first part only.
+ * - A wrong or removed webhook (93000) and other refusals that cannot change are dead letters naming
+ *   the code; 45009 (over WeCom's frequency limit), −1 (busy) and the unknown are retried.
+ */
+
+export const WECOM_ROBOT_CHANNEL = 'wecom-robot';
+export const ROBOT_MAX_BYTES = 2048;
+export const ROBOT_PER_MINUTE = 20;
+
+const REFUSALS: ReadonlyMap<number, string> = new Map([
+  [93000, 'invalid webhook URL: the robot key is wrong or the robot was removed from its group'],
+  [40008, 'invalid message type'],
+  [44004, 'empty text'],
+  [45002, 'message content too long'],
+]);
+
+export interface RobotChannelOptions {
+  apiBase: string;
+  /** room (the roster room's id) → the robot's webhook key. */
+  robots: readonly { room: string; key: string }[];
+  /** Per robot (keyed by a hash of its webhook key), `ROBOT_PER_MINUTE` a minute. */
+  limit: SlidingWindowLimit;
+  /** The WeCom UserIDs a message should @mention. */
+  mentions?: (message: OutboundMessage) => readonly string[];
+  timeoutMs?: number;
+}
+
+export interface RobotChannel extends OutboundChannel {
+  waitMs(message: { room: string | null; text: string }): Promise<number>;
+}
+
+/** The robot's name in Redis and logs: never the key itself (it lets anyone post in the group). */
+const robotId = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 16);
+
+export function createRobotChannel(options: RobotChannelOptions): RobotChannel {
+  const keys = new Map(options.robots.map((r) => [r.room, r.key]));
+  /** dedupeKey → how many parts the robot took (only while a split message is not fully sent). */
+  const partsSent = new Map<string, number>();
+
+  const keyOf = (room: string | null): string => {
+    if (room === null) throw new PermanentDeliveryError('wecom-robot: a group robot posts only in its room; this message has no room');
+    const key = keys.get(room);
+    if (!key) throw new PermanentDeliveryError(`wecom-robot: no robot is bound to room ${room} (add ${room}=<webhook key> to WECOM_ROBOTS)`);
+    return key;
+  };
+
+  async function post(key: string, content: string, mentioned: readonly string[]): Promise<void> {
+    const url = `${options.apiBase}/cgi-bin/webhook/send?key=${encodeURIComponent(key)}`;
+    const text = mentioned.length ? { content, mentioned_list: [...mentioned] } : { content };
+    await postWeChatJson(url, { msgtype: 'text', text }, options.timeoutMs);
+  }
+
+  return {
+    name: WECOM_ROBOT_CHANNEL,
+    async waitMs({ room, text }) {
+      // An unbound room is refused by send (a dead letter naming the room), not held back here.
+      const key = room === null ? undefined : keys.get(room);
+      // A split message waits until the robot has room for all its parts.
+      return key === undefined ? 0 : options.limit.take(robotId(key), splitMessage(text, ROBOT_MAX_BYTES).length);
+    },
+    async send(message) {
+      const key = keyOf(message.room);
+      const parts = splitMessage(message.text, ROBOT_MAX_BYTES);
+      const mentioned = options.mentions?.(message) ?? [];
+      try {
+        for (let i = partsSent.get(message.dedupeKey) ?? 0; i < parts.length; i++) {
+          await post(key, parts[i]!, i === 0 ? mentioned : []);
+          if (i + 1 < parts.length) {
+            if (partsSent.size >= 1000) partsSent.delete(partsSent.keys().next().value!);
+            partsSent.set(message.dedupeKey, i + 1);
+          }
+        }
+        partsSent.delete(message.dedupeKey);
+      } catch (error) {
+        const refusal = error instanceof WeChatApiError ? REFUSALS.get(error.errcode) : undefined;
+        if (error instanceof WeChatApiError && refusal !== undefined) {
+          partsSent.delete(message.dedupeKey);
+          throw new PermanentDeliveryError(`wecom-robot: WeCom errcode ${error.errcode} (${refusal}) for room ${message.room ?? ''}: ${error.errmsg}`, { cause: error });
+        }
+        throw error;
+      }
+    },
+  };
+}
