@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fieldData, parseMessageTemplates, specFor, type NotificationFacts } from '../../../src/channels/official-account/message-templates.ts';
+import { fieldData, parseMessageTemplates, readMessageTemplates, specFor, type NotificationFacts } from '../../../src/channels/official-account/message-templates.ts';
 
 const facts: NotificationFacts = {
   text: '【代办】您申请的医保缴费证明已经办好，请到村委会领取。',
@@ -84,5 +84,13 @@ extra: 1
   it('turns broken YAML into a clear error, and an empty file into no templates', () => {
     expect(() => parseMessageTemplates('template_messages: [', 'x.yaml')).toThrow(/^x\.yaml: not valid YAML/);
     expect(parseMessageTemplates('', 'empty.yaml')).toEqual({ template_messages: [], subscribe_messages: [] });
+  });
+});
+
+describe('the example templates file', () => {
+  it('validates', () => {
+    const templates = readMessageTemplates('data/wechat-templates.example.yaml');
+    expect(templates.template_messages).toHaveLength(1);
+    expect(templates.subscribe_messages).toHaveLength(1);
   });
 });
