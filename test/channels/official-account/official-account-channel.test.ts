@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outboxById, outboxRouteOf } from '../../../src/db/outbox-repository.ts';
 import { startFakeWeChatApi, type FakeWeChatApi } from '../../support/fake-wechat-api.ts';
 import { bindFollower, followerWrites, notifyFollower, OA_APPID, OA_SECRET, OA_TOKEN, until } from '../../support/official-account-follower.ts';
-import { startTestApp, type TestApp } from '../../support/test-app.ts';
+import { auth, startTestApp, type TestApp } from '../../support/test-app.ts';
 
 /**
  * The Official Account channel's routes, end to end against the fake WeChat API: customer-service
@@ -64,8 +64,8 @@ describe('Official Account routes: customer-service allowance, then template mes
     for (const text of texts) ids.push(notifyFollower(app, openid, text));
     await delivered(ids);
 
-    expect(ids.map((id) => row(id).status)).toEqual(Array(6).fill('sent'));
-    expect(ids.map((id) => route(id)?.route)).toEqual([...Array(5).fill('customer_service'), 'template']);
+    expect(ids.map((id) => row(id).status)).toEqual(Array<string>(6).fill('sent'));
+    expect(ids.map((id) => route(id)?.route)).toEqual([...Array<string>(5).fill('customer_service'), 'template']);
     expect(calls('custom_send', openid).map((r) => (r.body.text as { content: string }).content)).toEqual(texts.slice(0, 5));
     const [template] = calls('template_send', openid);
     expect(template!.body).toEqual({
@@ -126,6 +126,9 @@ describe('Official Account routes: customer-service allowance, then template mes
     expect(calls('template_send', openid)).toEqual([]);
     const tasks = agentTasks(id);
     expect(tasks).toHaveLength(1);
+    // The admin sees how it went.
+    const shown = await app.daiban.server.inject({ method: 'GET', url: `/api/admin/outbox/${id}`, headers: auth });
+    expect(shown.json()).toMatchObject({ id, status: 'sent', route: { route: 'agent_task', detail: expect.stringContaining(`errcode ${errcode}`) as string } });
     expect(tasks[0]).toMatchObject({ channel: 'simulator', recipient: 'agent-li' });
     expect(tasks[0]!.text).toContain('张*花');
     expect(tasks[0]!.text).not.toContain('张秀花');
