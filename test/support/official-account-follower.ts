@@ -34,9 +34,9 @@ export function bindFollower(app: TestApp, openid: string, personId: string): vo
     .run(openid, personId, app.clock.now);
 }
 
-export function notifyFollower(app: TestApp, openid: string, text: string): number {
+export function notifyFollower(app: TestApp, openid: string, text: string, errandId: number | null = null): number {
   const db = app.daiban.database;
-  const [id] = db.write(() => insertOutbox(db, [{ channel: 'official-account', recipient: openid, room: null, text, kind: 'notification' }], app.clock.now));
+  const [id] = db.write(() => insertOutbox(db, [{ channel: 'official-account', recipient: openid, room: null, text, kind: 'notification', errandId }], app.clock.now));
   return id!;
 }
 

@@ -112,10 +112,10 @@ export interface NotificationFacts {
   /** The resident-facing text of the status. */
   statusLabel: string | null;
   receiptNo: string | null;
-  /** YYYY-MM-DD (Shanghai) of the errand's next running deadline. */
+  /** The errand's next running deadline (Shanghai), e.g. 2026年12月4日. */
   dueDate: string | null;
   villageName: string | null;
-  /** "YYYY-MM-DD HH:mm" (Shanghai) when the message goes out. */
+  /** When the message goes out (Shanghai), e.g. 2026年12月1日 09:00. */
   now: string;
 }
 

@@ -50,6 +50,13 @@ export interface OfficialAccountChannelOptions {
   now: () => number;
 }
 
+/** WeChat's time and date fields show "2026年12月1日 09:00" / "2026年12月4日". */
+const chineseDate = (date: string) => {
+  const [y, m, d] = date.split('-');
+  return `${y}年${Number(m)}月${Number(d)}日`;
+};
+const chineseDateTime = (dateTime: string) => `${chineseDate(dateTime.slice(0, 10))} ${dateTime.slice(11, 16)}`;
+
 type Step = { kind: 'delivered'; detail: string } | { kind: 'next'; note: string } | { kind: 'unreachable'; note: string };
 
 export function createOfficialAccountChannel(options: OfficialAccountChannelOptions): OutboundChannel {
@@ -73,6 +80,7 @@ export function createOfficialAccountChannel(options: OfficialAccountChannelOpti
 
   async function customerService(message: OutboundMessage, openId: string): Promise<Step> {
     const parts = splitMessage(message.text);
+    if (parts.length === 0) return { kind: 'delivered', detail: 'customer_service: nothing to send (empty text)' };
     const claim = claimCustomerService(database, { openId, dedupeKey: message.dedupeKey, parts: parts.length, now: options.now(), allowance });
     if (claim.kind === 'done') return { kind: 'delivered', detail: 'customer_service: ok (sent before a restart)' };
     if (claim.kind === 'no_window') return { kind: 'next', note: `customer_service: skipped (${claim.reason})` };
@@ -97,9 +105,9 @@ export function createOfficialAccountChannel(options: OfficialAccountChannelOpti
       status: errand?.status ?? null,
       statusLabel: errand ? options.statusLabel(errand.status) : null,
       receiptNo: errand?.receiptNo ?? null,
-      dueDate: errand?.dueDate ?? null,
+      dueDate: errand?.dueDate ? chineseDate(errand.dueDate) : null,
       villageName: errand?.villageName ?? null,
-      now: formatShanghaiDateTime(options.now()),
+      now: chineseDateTime(formatShanghaiDateTime(options.now())),
     };
   }
 

@@ -8,9 +8,9 @@ const facts: NotificationFacts = {
   status: 'completed',
   statusLabel: '已经办好，等代办员把结果带给您',
   receiptNo: 'QS-20261201-0001',
-  dueDate: '2026-12-04',
+  dueDate: '2026年12月4日',
   villageName: '石桥村',
-  now: '2026-12-01 09:00',
+  now: '2026年12月1日 09:00',
 };
 
 describe('WeChat message templates file', () => {
@@ -39,7 +39,7 @@ template_messages:
       thing1: { value: '城乡居民医疗保险缴费证明开具' },
       phrase2: { value: '已办好' },
       character_string3: { value: 'QS-20261201-0001' },
-      time4: { value: '2026-12-04' },
+      time4: { value: '2026年12月4日' },
     });
     expect(fieldData({ thing1: { type: 'thing', source: 'receipt' } }, { ...facts, receiptNo: null })).toEqual({ thing1: { value: '-' } });
   });

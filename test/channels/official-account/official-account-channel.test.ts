@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outboxById, outboxRouteOf } from '../../../src/db/outbox-repository.ts';
 import { startFakeWeChatApi, type FakeWeChatApi } from '../../support/fake-wechat-api.ts';
 import { bindFollower, followerWrites, notifyFollower, OA_APPID, OA_SECRET, OA_TOKEN, until } from '../../support/official-account-follower.ts';
+import { fileErrandByChat, homesteadAnswers } from '../../support/intake.ts';
 import { auth, startTestApp, type TestApp } from '../../support/test-app.ts';
 
 /**
@@ -21,6 +22,14 @@ template_messages:
       thing1: { type: thing, source: text }
       time2: { type: time, source: now }
       phrase3: { type: phrase, value: 有新进展 }
+  - kinds: [requested]
+    template_id: TPL_STRUCTURED
+    fields:
+      thing1: { type: thing, source: item }
+      phrase2: { type: phrase, source: status, labels: { requested: 待接单 } }
+      character_string3: { type: character_string, source: receipt }
+      time4: { type: time, source: due_date }
+      thing5: { type: thing, source: village }
 `;
 
 let fake: FakeWeChatApi;
@@ -28,6 +37,7 @@ let app: TestApp;
 beforeAll(async () => {
   fake = await startFakeWeChatApi({ appId: OA_APPID, secret: OA_SECRET });
   fake.addTemplate('template_send', 'TPL_PROGRESS', { thing1: 'thing', time2: 'time', phrase3: 'phrase' });
+  fake.addTemplate('template_send', 'TPL_STRUCTURED', { thing1: 'thing', phrase2: 'phrase', character_string3: 'character_string', time4: 'time', thing5: 'thing' });
   const dir = join(process.cwd(), '.tmp', `oa-templates-${process.pid}`);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'wechat-templates.yaml'), TEMPLATES);
@@ -73,7 +83,7 @@ describe('Official Account routes: customer-service allowance, then template mes
       template_id: 'TPL_PROGRESS',
       url: 'https://example.org/errands',
       client_msg_id: `daiban-outbox-${ids[5]}`,
-      data: { thing1: { value: '【代办】您申请的城乡居民医保缴费证明已…' }, time2: { value: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d$/) as string }, phrase3: { value: '有新进展' } },
+      data: { thing1: { value: '【代办】您申请的城乡居民医保缴费证明已…' }, time2: { value: '2026年12月1日 09:00' }, phrase3: { value: '有新进展' } },
     });
     expect(route(ids[5]!)?.detail).toMatch(/^customer_service: skipped \(5 of 5 customer-service messages used since the follower last wrote\); template: ok \(TPL_PROGRESS, msgid \d+\)$/);
 
@@ -84,6 +94,22 @@ describe('Official Account routes: customer-service allowance, then template mes
     await delivered([again]);
     expect(route(again)?.route).toBe('customer_service');
     expect(calls('custom_send', openid)).toHaveLength(6);
+  });
+
+  it("fills a template's fields from the notification's errand, with the template configured for its status", async () => {
+    const receipt = await fileErrandByChat(app, 'liu-fang', '宅基地建房', homesteadAnswers);
+    const errand = app.daiban.database.sqlite.prepare<[string], { id: number }>('SELECT id FROM errands WHERE receipt_no = ?').get(receipt)!;
+    const openid = newFollower();
+    bindFollower(app, openid, 'liu');
+    const id = notifyFollower(app, openid, '【代办】您的申请已收到，等代办员接单。', errand.id);
+    await delivered([id]);
+    expect(route(id)?.route).toBe('template');
+    const [sent] = fake.deliveredTemplates('template_send').filter((t) => t.touser === openid);
+    expect(sent).toEqual({
+      touser: openid,
+      templateId: 'TPL_STRUCTURED',
+      data: { thing1: expect.stringContaining('宅基地') as string, phrase2: '待接单', character_string3: receipt, time4: expect.stringMatching(/^20\d\d年\d{1,2}月\d{1,2}日$/) as string, thing5: '柳湾社区' },
+    });
   });
 
   it('goes straight to the template message 48 hours after the follower last wrote', async () => {
