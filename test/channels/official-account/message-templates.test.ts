@@ -93,4 +93,8 @@ describe('the example templates file', () => {
     expect(templates.template_messages).toHaveLength(1);
     expect(templates.subscribe_messages).toHaveLength(1);
   });
+
+  it('names a file that cannot be read', () => {
+    expect(() => readMessageTemplates('data/no-such-templates.yaml')).toThrow(/^WeChat message templates file data\/no-such-templates\.yaml cannot be read: ENOENT/);
+  });
 });
