@@ -56,6 +56,7 @@ export function claimCustomerService(
   return database.write(() => {
     const own = ownRow(database, input.dedupeKey, 'customer_service');
     if (own && own.partsSent >= own.parts && !own.refused) return { kind: 'done' as const };
+    if (allowance === 0) return { kind: 'no_window' as const, reason: 'customer-service messages are turned off (WECHAT_OA_CS_ALLOWANCE=0)' };
     if (own?.refused) return { kind: 'no_window' as const, reason: 'WeChat refused this message outside the allowance before' };
     const since = lastUserMessageAt(database, input.openId);
     if (since === null) return { kind: 'no_window' as const, reason: 'the follower never wrote to the account' };

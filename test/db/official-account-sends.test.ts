@@ -48,6 +48,8 @@ describe('customer-service allowance', () => {
     expect(claimCustomerService(database, { openId: 'o-b', dedupeKey: 'b-1', parts: 3, now: 40 })).toEqual({ kind: 'done' });
     expect(claimCustomerService(database, { openId: 'o-b', dedupeKey: 'b-3', parts: 1, now: 48 * HOUR })).toMatchObject({ kind: 'no_window', reason: 'the follower last wrote more than 48 hours ago' });
     expect(claimCustomerService(database, { openId: 'o-never', dedupeKey: 'n-1', parts: 1, now: 1 })).toMatchObject({ kind: 'no_window' });
+    wrote('o-off', 0);
+    expect(claimCustomerService(database, { openId: 'o-off', dedupeKey: 'off-1', parts: 1, now: 1, allowance: 0 })).toMatchObject({ kind: 'no_window', reason: expect.stringContaining('turned off') as string });
   });
 
   it('after WeChat refused (45015/45047) counts the whole allowance until the follower writes again', () => {
