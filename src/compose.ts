@@ -31,8 +31,8 @@ import { runMorningDigest } from './app/morning-digest.ts';
 import { computeMonthlyReport, storedMonthlyReport } from './app/monthly-report.ts';
 import { createDigestJobs, type DigestJobs } from './jobs/digest-jobs.ts';
 import { officialAccountEdge } from './channels/official-account/compose-official-account.ts';
-import { createAccessTokens } from './channels/official-account/access-token.ts';
-import { createCustomerServiceChannel } from './channels/official-account/customer-service-channel.ts';
+import { buildOfficialAccountChannel } from './channels/official-account/official-account-outbound.ts';
+import { createAgentOutreach } from './app/agent-outreach.ts';
 import type { OutboundChannel } from './channels/outbound-channel.ts';
 import { composeWeCom } from './channels/wecom/wecom-channels.ts';
 
@@ -139,8 +139,9 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
   const channels: OutboundChannel[] = [createSimulatorChannel(database, clock)];
   const oaOut = config.officialAccountOutbound;
   if (oaOut) {
-    const tokens = createAccessTokens({ redis: sharedRedis, prefix: config.bullmqPrefix, appId: oaOut.appId, secret: oaOut.secret, apiBase: oaOut.apiBase });
-    channels.push(createCustomerServiceChannel({ tokens, apiBase: oaOut.apiBase }));
+    const outreach = createAgentOutreach({ database, directory: () => directories.current(), templates });
+    const statusLabel = (status: string) => (templates.has(`status.${status}`) ? templates.render(`status.${status}`, {}) : null);
+    channels.push(buildOfficialAccountChannel({ config: oaOut, redis: sharedRedis, prefix: config.bullmqPrefix, database, logger, now: clock, statusLabel, outreach }));
   }
   const wecom = composeWeCom({ config, redis: sharedRedis, database, directories, logger });
   channels.push(...wecom.channels);
@@ -153,7 +154,9 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
   });
   const limits = createSendLimits(sharedRedis, config.bullmqPrefix, config.outbox);
   const workers: Worker[] = runWorkers
-    ? channels.map((channel) => createOutboxWorker({ connection, prefix: config.bullmqPrefix, database, channel, limits, logger, now: clock, lockMs: config.jobLockMs }))
+    ? channels.map((channel) =>
+        createOutboxWorker({ connection, prefix: config.bullmqPrefix, database, channel, limits, logger, now: clock, lockMs: config.jobLockMs, dispatch: (ids) => queue.enqueue(ids) }),
+      )
     : [];
 
   const alertEnv = (): AlertEnv => {

@@ -6,13 +6,35 @@ export interface OutboundMessage {
   recipient: string | null;
   room: string | null;
   text: string;
-  /** The errand the message is about, when there is one (a channel may look up whom it concerns). */
+  /** The errand the message is about, if any (a channel may show its facts in structured fields). */
   errandId?: number | null;
+}
+
+/** A message another channel should send instead (e.g. a task for the village agent). */
+export interface HandOver {
+  channel: string;
+  recipient: string | null;
+  room: string | null;
+  text: string;
+  errandId: number | null;
+  /** Derived from the original message's key: the hand-over is written once however often it is retried. */
+  dedupeKey: string;
+}
+
+/**
+ * What a channel with several ways to deliver reports: the route that delivered the message, what was
+ * tried before, and messages to hand over to other channels. The worker records the route, marks the
+ * message sent and writes the hand-overs in one transaction.
+ */
+export interface DeliveryOutcome {
+  route: string;
+  detail: string;
+  handOver?: HandOver[];
 }
 
 export interface OutboundChannel {
   readonly name: string;
-  send(message: OutboundMessage): Promise<void>;
+  send(message: OutboundMessage): Promise<void | DeliveryOutcome>;
   /**
    * The channel's own sending limit, beyond the per-destination ones (e.g. a WeCom robot that
    * several rooms share): takes a place and answers 0, or answers how long the message must wait.

@@ -135,6 +135,8 @@ export const envSchema = z.object({
       return robots;
     })
     .optional(),
+  WECHAT_OA_TEMPLATES_PATH: z.string().min(1).optional(),
+  WECHAT_OA_CS_ALLOWANCE: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be 0–5').max(5, 'must be 0–5').default(5),
 });
 
 /**
@@ -160,6 +162,8 @@ function crossKeyProblems(env: Record<string, string | undefined>): string[] {
     problems.push('WECHAT_OA_APPID: is required when WECHAT_OA_ENCODING_AES_KEY is set (every encrypted message ends with the AppID, which is checked)');
   if (env.WECHAT_OA_ENCODING_AES_KEY_PREVIOUS && !env.WECHAT_OA_ENCODING_AES_KEY)
     problems.push('WECHAT_OA_ENCODING_AES_KEY_PREVIOUS: is only used next to WECHAT_OA_ENCODING_AES_KEY (the current key); set that one too');
+  if (env.WECHAT_OA_TEMPLATES_PATH && !env.WECHAT_OA_SECRET)
+    problems.push('WECHAT_OA_SECRET: is required when WECHAT_OA_TEMPLATES_PATH is set (template and subscribe messages are sent with an access token)');
   if (env.WECHAT_OA_SECRET && !env.WECHAT_OA_APPID)
     problems.push('WECHAT_OA_APPID: is required when WECHAT_OA_SECRET is set (access tokens are fetched for an AppID and its secret)');
   // The WeCom app: sending needs CorpID, AgentId and Secret; the callback needs those too (its replies
@@ -238,7 +242,15 @@ export interface Config {
    * Sending to Official Account followers (customer-service messages); null unless both
    * WECHAT_OA_APPID and WECHAT_OA_SECRET are set. `apiBase` is WeChat's API (a fake one in tests).
    */
-  officialAccountOutbound: { appId: string; secret: string; apiBase: string } | null;
+  officialAccountOutbound: {
+    appId: string;
+    secret: string;
+    apiBase: string;
+    /** Template and subscribe messages beyond the customer-service allowance (null: none, straight to the agent task). */
+    templatesPath: string | null;
+    /** Customer-service messages sent per 48-hour window after a follower's message (WeChat allows 5; 0: never). */
+    customerServiceAllowance: number;
+  } | null;
   /**
    * The WeCom (企业微信) app: agents' messages arrive at GET/POST /wechat/wecom when `callback` is
    * set, and every message to a `wecom` identity (replies included) goes out through the app message
@@ -306,7 +318,15 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
           }
         : null,
       officialAccountOutbound:
-        e.WECHAT_OA_APPID && e.WECHAT_OA_SECRET ? { appId: e.WECHAT_OA_APPID, secret: e.WECHAT_OA_SECRET, apiBase: e.WECHAT_API_BASE } : null,
+        e.WECHAT_OA_APPID && e.WECHAT_OA_SECRET
+          ? {
+              appId: e.WECHAT_OA_APPID,
+              secret: e.WECHAT_OA_SECRET,
+              apiBase: e.WECHAT_API_BASE,
+              templatesPath: e.WECHAT_OA_TEMPLATES_PATH ?? null,
+              customerServiceAllowance: e.WECHAT_OA_CS_ALLOWANCE,
+            }
+          : null,
       wecom:
         e.WECOM_CORP_ID && e.WECOM_AGENT_ID && e.WECOM_SECRET
           ? {

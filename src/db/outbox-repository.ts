@@ -154,3 +154,29 @@ export function outboxBacklog(database: Database): { pending: number; dead: numb
   ).get();
   return { pending: row?.pending ?? 0, dead: row?.dead ?? 0 };
 }
+
+/**
+ * Marks a pending message sent through `route` (recorded in outbox_routes) and writes the messages
+ * handed over to other channels, in one transaction. Returns the ids of the hand-overs inserted;
+ * null when the message was not pending any more (nothing written).
+ */
+export function markOutboxSentVia(
+  database: Database,
+  input: { id: number; route: string; detail: string; handOver: readonly NewOutboxMessage[]; now: number },
+): number[] | null {
+  return database.write(() => {
+    if (!markOutboxSent(database, input.id, input.now)) return null;
+    statement(database, 'INSERT INTO outbox_routes (outbox_id, route, detail, at) VALUES (?, ?, ?, ?) ON CONFLICT (outbox_id) DO NOTHING').run(
+      input.id,
+      input.route,
+      input.detail.slice(0, 1000),
+      input.now,
+    );
+    return insertOutbox(database, input.handOver, input.now);
+  });
+}
+
+/** How a delivered message reached its recipient, when its channel recorded it. */
+export function outboxRouteOf(database: Database, id: number): { route: string; detail: string; at: number } | undefined {
+  return statement<[number], { route: string; detail: string; at: number }>(database, 'SELECT route, detail, at FROM outbox_routes WHERE outbox_id = ?').get(id);
+}

@@ -13,3 +13,4 @@ export * from './schema/supervision.ts';
 export * from './schema/reports.ts';
 export * from './schema/wechat-credits.ts';
 export * from './schema/errand-photos.ts';
+export * from './schema/official-account-sends.ts';

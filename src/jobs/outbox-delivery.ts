@@ -1,9 +1,9 @@
 import { DelayedError, Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Logger } from '../app/ports.ts';
-import { PermanentDeliveryError, type OutboundChannel } from '../channels/outbound-channel.ts';
+import { PermanentDeliveryError, type DeliveryOutcome, type OutboundChannel } from '../channels/outbound-channel.ts';
 import type { Database } from '../db/open-database.ts';
 import { createWriteBatcher } from '../db/write-batcher.ts';
-import { markOutboxFailed, markOutboxSent, outboxById, unsentNeighbour, type OutboxRow } from '../db/outbox-repository.ts';
+import { markOutboxFailed, markOutboxSent, markOutboxSentVia, outboxById, unsentNeighbour, type OutboxRow } from '../db/outbox-repository.ts';
 import { outboxJobId, outboxQueueName, type OutboxJob } from './outbox-queues.ts';
 import type { SendLimits } from './send-limits.ts';
 
@@ -54,6 +54,8 @@ export function createOutboxWorker(input: {
   concurrency?: number;
   /** How long a job stays locked to this worker; a dead worker's jobs are taken over after it. */
   lockMs?: number;
+  /** Enqueues messages a channel handed over to other channels (the sweeper catches them otherwise). */
+  dispatch?: (outboxIds: number[]) => Promise<void>;
 }): Worker<OutboxJob> {
   const { database, channel, logger } = input;
   // A job completes only after its row is marked.
@@ -65,8 +67,9 @@ export function createOutboxWorker(input: {
   const waited = new Map<number, number>();
   async function deliver(job: Job<OutboxJob>, row: OutboxRow): Promise<string> {
     const id = row.id;
+    let outcome: DeliveryOutcome | void;
     try {
-      await channel.send({ outboxId: id, dedupeKey: deliveryKey(id), recipient: row.recipient, room: row.room, text: row.text, errandId: row.errandId });
+      outcome = await channel.send({ outboxId: id, dedupeKey: deliveryKey(id), recipient: row.recipient, room: row.room, text: row.text, errandId: row.errandId });
     } catch (error) {
       const permanent = error instanceof PermanentDeliveryError;
       const last = permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
@@ -75,7 +78,14 @@ export function createOutboxWorker(input: {
       if (permanent) throw new UnrecoverableError(message);
       throw error;
     }
-    await markSent(id);
+    if (outcome) {
+      // The route, the mark and any hand-over in one transaction: a retry after a crash finds either all or nothing.
+      const handOver = (outcome.handOver ?? []).map((h) => ({ ...h, kind: 'notification' as const }));
+      const ids = markOutboxSentVia(database, { id, route: outcome.route, detail: outcome.detail, handOver, now: input.now() });
+      if (ids?.length) await input.dispatch?.(ids).catch((error: unknown) => logger.warn({ err: error, outboxIds: ids }, 'hand-over not enqueued; the outbox sweeper will send it'));
+    } else {
+      await markSent(id);
+    }
     wakeNext(row);
     return 'sent';
   }

@@ -86,12 +86,30 @@ describe('loadConfig', () => {
     const off = loadConfig({ ADMIN_TOKEN: token, WECHAT_OA_APPID: 'wx49f0ab532d5d035a' });
     expect(off.ok && off.config.officialAccountOutbound).toBeNull();
     const on = loadConfig({ ADMIN_TOKEN: token, WECHAT_OA_APPID: 'wx49f0ab532d5d035a', WECHAT_OA_SECRET: secret });
-    expect(on.ok && on.config.officialAccountOutbound).toEqual({ appId: 'wx49f0ab532d5d035a', secret, apiBase: 'https://api.weixin.qq.com' });
+    expect(on.ok && on.config.officialAccountOutbound).toEqual({
+      appId: 'wx49f0ab532d5d035a',
+      secret,
+      apiBase: 'https://api.weixin.qq.com',
+      templatesPath: null,
+      customerServiceAllowance: 5,
+    });
     expect(on.ok && JSON.stringify(redactConfig(on.config))).not.toContain(secret);
     const local = loadConfig({ ADMIN_TOKEN: token, WECHAT_OA_APPID: 'wx49f0ab532d5d035a', WECHAT_OA_SECRET: secret, WECHAT_API_BASE: 'http://127.0.0.1:4567/' });
     expect(local.ok && local.config.officialAccountOutbound?.apiBase).toBe('http://127.0.0.1:4567');
     const bad = loadConfig({ ADMIN_TOKEN: token, WECHAT_OA_SECRET: secret, WECHAT_API_BASE: 'api.weixin.qq.com' });
     expect(!bad.ok && bad.problems.map((p) => p.split(':')[0])).toEqual(['WECHAT_API_BASE', 'WECHAT_OA_APPID']);
+  });
+
+  it('reads the templates file path and the customer-service allowance, and wants the secret with the templates', () => {
+    const secret = 'fakeSecret0123456789abcdef012345';
+    const base = { ADMIN_TOKEN: token, WECHAT_OA_APPID: 'wx49f0ab532d5d035a' };
+    const on = loadConfig({ ...base, WECHAT_OA_SECRET: secret, WECHAT_OA_TEMPLATES_PATH: './data/wechat-templates.yaml', WECHAT_OA_CS_ALLOWANCE: '0' });
+    expect(on.ok && on.config.officialAccountOutbound).toMatchObject({ templatesPath: './data/wechat-templates.yaml', customerServiceAllowance: 0 });
+    const bad = loadConfig({ ...base, WECHAT_OA_TEMPLATES_PATH: './t.yaml', WECHAT_OA_CS_ALLOWANCE: '6' });
+    expect(!bad.ok && bad.problems).toEqual([
+      'WECHAT_OA_CS_ALLOWANCE: must be 0–5',
+      'WECHAT_OA_SECRET: is required when WECHAT_OA_TEMPLATES_PATH is set (template and subscribe messages are sent with an access token)',
+    ]);
   });
 
   it('turns safe mode on with an EncodingAESKey (and the previous one), requires the AppID with it, and redacts the keys', () => {

@@ -7,14 +7,25 @@ import Fastify from 'fastify';
  * - `POST /cgi-bin/stable_token` {grant_type, appid, secret, force_refresh} → {access_token, expires_in}
  *   (the same token while it is valid unless force_refresh) or {errcode, errmsg};
  * - `POST /cgi-bin/message/custom/send?access_token=…` {touser, msgtype: 'text', text: {content}}
- *   → {errcode: 0, errmsg: 'ok'}, 40001 for an unknown or invalidated token.
+ *   → {errcode: 0, errmsg: 'ok'}, 40001 for an unknown or invalidated token;
+ * - `POST /cgi-bin/message/template/send?access_token=…` {touser, template_id, url?, miniprogram?,
+ *   client_msg_id?, data: {key: {value}}} → {errcode: 0, errmsg: 'ok', msgid}; a repeat of a
+ *   (touser, client_msg_id) gets the first answer again and is not delivered twice (anti-replay);
+ * - `POST /cgi-bin/message/subscribe/bizsend?access_token=…` {touser, template_id, page?,
+ *   miniprogram?, data} → {errcode: 0, errmsg: 'ok'}.
+ * Template and subscribe sends are checked as WeChat does against the templates the test registered
+ * (`addTemplate`): an unknown template_id → 40037; a missing or unknown field, or a value over its
+ * type's length (thing ≤ 20, phrase ≤ 5, name ≤ 10, character_string ≤ 32, …) → 47003.
  * - `POST /cgi-bin/menu/create?access_token=…` {button: [...]} → {errcode: 0}, checking the menu's
  *   shape as WeChat does (40016 too many buttons, 40017 bad type, 40018 name too long, 40019 key too long).
  * It records every request, can answer a chosen errcode for the next N calls, and can invalidate
  * every token it issued.
  */
 
-export type FakeEndpoint = 'stable_token' | 'custom_send' | 'menu_create';
+export type FakeEndpoint = 'stable_token' | 'custom_send' | 'template_send' | 'subscribe_send' | 'menu_create';
+
+/** Field key → WeChat field type (thing, phrase, name, character_string, number, time, …). */
+export type FakeTemplateFields = Record<string, string>;
 
 export interface RecordedRequest {
   endpoint: FakeEndpoint;
@@ -31,6 +42,10 @@ export interface FakeWeChatApi {
   delivered(): { touser: string; content: string; accessToken: string }[];
   /** The next `times` calls to `endpoint` answer this errcode (after letting `skip` calls through). */
   failNext(errcode: number, times?: number, endpoint?: FakeEndpoint, skip?: number): void;
+  /** Template (template/send) or subscribe (bizsend) messages WeChat accepted, in order. */
+  deliveredTemplates(endpoint: 'template_send' | 'subscribe_send'): { touser: string; templateId: string; data: Record<string, string> }[];
+  /** Registers a template the account has (its fields and their types), as added on the WeChat platform. */
+  addTemplate(endpoint: 'template_send' | 'subscribe_send', templateId: string, fields: FakeTemplateFields): void;
   /** Every token issued so far stops working (as when another party fetched a new one with the old API). */
   invalidateTokens(): void;
   close(): Promise<void>;
@@ -39,7 +54,16 @@ export interface FakeWeChatApi {
 const ERRMSG: Record<number, string> = {
   [-1]: 'system error',
   40001: 'invalid credential, access_token is invalid or not latest',
+  40003: 'invalid openid',
   40013: 'invalid appid',
+  40037: 'invalid template_id',
+  40164: 'invalid ip, not in whitelist',
+  43019: 'require remove blacklist',
+  43101: 'user refuse to accept the msg',
+  45011: 'api minute-quota reach limit',
+  47003: 'argument invalid!',
+  48001: 'api unauthorized',
+  50005: 'user is unsubscribed',
   40014: 'invalid access_token',
   40125: 'invalid appsecret',
   42001: 'access_token expired',
@@ -49,6 +73,9 @@ const ERRMSG: Record<number, string> = {
   45047: 'out of response count limit',
   48002: 'api forbidden for irrelevant user',
 };
+
+/** The longest value WeChat takes per field type (characters). */
+const FIELD_LIMITS: Record<string, number> = { thing: 20, phrase: 5, name: 10, character_string: 32, number: 32, letter: 32, symbol: 5, amount: 10, phone_number: 17, car_number: 8 };
 
 export async function startFakeWeChatApi(options: { appId: string; secret: string; expiresIn?: number; tokenDelayMs?: number }): Promise<FakeWeChatApi> {
   const app = Fastify({ logger: false });
@@ -107,6 +134,55 @@ export async function startFakeWeChatApi(options: { appId: string; secret: strin
     return answer('menu_create', query, body, menuProblem(body.button) ?? { errcode: 0, errmsg: 'ok' });
   });
 
+  const templates = { template_send: new Map<string, FakeTemplateFields>(), subscribe_send: new Map<string, FakeTemplateFields>() };
+  /** `${touser}\u0000${client_msg_id}` → the first answer (template/send's anti-replay). */
+  const replays = new Map<string, Record<string, unknown>>();
+  let msgids = 3_000_000_000;
+
+  /** WeChat's checks of a template or subscribe send's shape; null when it is fine. */
+  function checkTemplateSend(endpoint: 'template_send' | 'subscribe_send', body: Record<string, unknown>): Record<string, unknown> | null {
+    if (typeof body.touser !== 'string' || body.touser === '') return error(40003);
+    const fields = typeof body.template_id === 'string' ? templates[endpoint].get(body.template_id) : undefined;
+    if (!fields) return error(40037);
+    const data = body.data;
+    if (typeof data !== 'object' || data === null) return { errcode: 47003, errmsg: 'argument invalid! data is empty' };
+    for (const key of Object.keys(data)) if (!(key in fields)) return { errcode: 47003, errmsg: `argument invalid! data.${key} not in template` };
+    for (const [key, type] of Object.entries(fields)) {
+      const value = (data as Record<string, { value?: unknown } | undefined>)[key]?.value;
+      if (typeof value !== 'string' || value === '') return { errcode: 47003, errmsg: `argument invalid! data.${key}.value is empty` };
+      const limit = FIELD_LIMITS[type];
+      if (limit !== undefined && [...value].length > limit) return { errcode: 47003, errmsg: `argument invalid! data.${key}.value exceeds limit` };
+    }
+    return null;
+  }
+
+  app.post('/cgi-bin/message/template/send', async (request) => {
+    const query = request.query as { access_token?: string };
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    if (!query.access_token || !valid.has(query.access_token)) return answer('template_send', query, body, error(40001));
+    const fail = injected('template_send');
+    if (fail) return answer('template_send', query, body, fail);
+    const replayKey = typeof body.client_msg_id === 'string' ? `${String(body.touser)}\u0000${body.client_msg_id}` : null;
+    const first = replayKey ? replays.get(replayKey) : undefined;
+    if (first) return answer('template_send', query, body, { ...first, replayed: true });
+    const wrong = checkTemplateSend('template_send', body);
+    if (wrong) return answer('template_send', query, body, wrong);
+    const result = { errcode: 0, errmsg: 'ok', msgid: ++msgids };
+    if (replayKey) replays.set(replayKey, result);
+    return answer('template_send', query, body, result);
+  });
+
+  app.post('/cgi-bin/message/subscribe/bizsend', async (request) => {
+    const query = request.query as { access_token?: string };
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    if (!query.access_token || !valid.has(query.access_token)) return answer('subscribe_send', query, body, error(40001));
+    const fail = injected('subscribe_send');
+    if (fail) return answer('subscribe_send', query, body, fail);
+    const wrong = checkTemplateSend('subscribe_send', body);
+    if (wrong) return answer('subscribe_send', query, body, wrong);
+    return answer('subscribe_send', query, body, { errcode: 0, errmsg: 'ok' });
+  });
+
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     url: address,
@@ -115,6 +191,17 @@ export async function startFakeWeChatApi(options: { appId: string; secret: strin
       requests
         .filter((r) => r.endpoint === 'custom_send' && r.answer.errcode === 0)
         .map((r) => ({ touser: String(r.body.touser), content: String((r.body.text as { content: string }).content), accessToken: String(r.query.access_token) })),
+    deliveredTemplates: (endpoint) =>
+      requests
+        .filter((r) => r.endpoint === endpoint && r.answer.errcode === 0 && r.answer.replayed !== true)
+        .map((r) => ({
+          touser: String(r.body.touser),
+          templateId: String(r.body.template_id),
+          data: Object.fromEntries(Object.entries(r.body.data as Record<string, { value: string }>).map(([k, v]) => [k, v.value])),
+        })),
+    addTemplate(endpoint, templateId, fields) {
+      templates[endpoint].set(templateId, fields);
+    },
     failNext(errcode, times = 1, endpoint = 'custom_send', skip = 0) {
       failures.push({ endpoint, errcode, left: times, skip });
     },

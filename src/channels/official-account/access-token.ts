@@ -123,15 +123,3 @@ export function createTokenCache(options: {
 }
 
 export const isTokenError = (error: unknown): error is WeChatApiError => error instanceof WeChatApiError && TOKEN_ERRCODES.has(error.errcode);
-
-/** Calls WeChat with the current token; when WeChat says the token is stale, drops it (if still that one) and tries once more with a fresh one. */
-export async function withAccessToken<T>(tokens: AccessTokens, call: (token: string) => Promise<T>): Promise<T> {
-  const token = await tokens.get();
-  try {
-    return await call(token);
-  } catch (error) {
-    if (!isTokenError(error)) throw error;
-    await tokens.invalidate(token);
-    return call(await tokens.get());
-  }
-}

@@ -1,10 +1,12 @@
 import { PermanentDeliveryError, type OutboundChannel, type OutboundMessage } from '../outbound-channel.ts';
-import { isTokenError, type AccessTokens } from './access-token.ts';
+import type { AccessTokens } from './access-token.ts';
+import { postWithToken } from './authorised-call.ts';
 import { fitPassiveReply } from './passive-reply.ts';
-import { postWeChatJson, WeChatApiError } from './wechat-api.ts';
+import { WeChatApiError } from './wechat-api.ts';
 
 /**
- * The Official Account's sending side: text through the customer-service message API
+ * Text through the customer-service message API, on its own (the deployment's 'official-account'
+ * channel is official-account-channel.ts, which tries this first and falls back to other routes):
  * (`/cgi-bin/message/custom/send`) to the follower's OpenID (the outbox row's `recipient`).
  *
  * - Text over ~2,000 bytes is split at line boundaries into several sends, in order. Parts already
@@ -12,7 +14,7 @@ import { postWeChatJson, WeChatApiError } from './wechat-api.ts';
  * - 40001/40014/42001: the token is invalidated (compare-and-delete) and the send tried once more.
  * - A refusal for this user or this deployment (45015 outside the 48-hour window, 45047 the user's
  *   quota, 43004 not following, 48002 refused, …) is a `PermanentDeliveryError` naming the code: the
- *   outbox makes it a dead letter. The template/subscribe fallback comes in a later slice.
+ *   outbox makes it a dead letter.
  * - Anything else (45009 frequency, −1 busy, network errors) is a plain Error: retried with backoff.
  */
 
@@ -46,6 +48,11 @@ export function splitMessage(text: string, maxBytes = CUSTOMER_SERVICE_MAX_BYTES
   return parts;
 }
 
+/** One text through `/cgi-bin/message/custom/send` (token refreshed once if refused). */
+export async function sendCustomerServiceText(api: { tokens: AccessTokens; apiBase: string; timeoutMs?: number }, touser: string, content: string): Promise<void> {
+  await postWithToken({ ...api, path: '/cgi-bin/message/custom/send', body: { touser, msgtype: 'text', text: { content } } });
+}
+
 export interface CustomerServiceChannelOptions {
   tokens: AccessTokens;
   apiBase: string;
@@ -58,21 +65,8 @@ export function createCustomerServiceChannel(options: CustomerServiceChannelOpti
   /** dedupeKey → how many parts WeChat took (only while a split message is not fully sent). */
   const partsSent = new Map<string, number>();
 
-  async function post(token: string, touser: string, content: string): Promise<void> {
-    const url = `${options.apiBase}/cgi-bin/message/custom/send?access_token=${encodeURIComponent(token)}`;
-    await postWeChatJson(url, { touser, msgtype: 'text', text: { content } }, options.timeoutMs);
-  }
-
   async function sendPart(touser: string, content: string): Promise<void> {
-    const token = await tokens.get();
-    try {
-      await post(token, touser, content);
-    } catch (error) {
-      if (!isTokenError(error)) throw error;
-      // Replaced or expired: drop it unless someone already did, then try once with a fresh one.
-      await tokens.invalidate(token);
-      await post(await tokens.get(), touser, content);
-    }
+    await sendCustomerServiceText({ tokens, apiBase: options.apiBase, timeoutMs: options.timeoutMs }, touser, content);
   }
 
   return {

@@ -1,7 +1,7 @@
 import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
 import { z } from 'zod';
 import type { Database } from '../../db/open-database.ts';
-import { deadLetters, reviveDeadLetter } from '../../db/outbox-repository.ts';
+import { deadLetters, outboxById, outboxRouteOf, reviveDeadLetter } from '../../db/outbox-repository.ts';
 import { AppError } from '../../errors.ts';
 import { parseInput } from '../validation.ts';
 
@@ -36,6 +36,25 @@ export function registerDeadLetterRoutes(app: FastifyInstance, deps: { database:
         lastError: r.lastError,
         createdAt: new Date(r.createdAt).toISOString(),
       })),
+    };
+  });
+
+  /** One outbox message: its state, its last error, and the route that delivered it (channels with several ways record one). */
+  app.get('/api/admin/outbox/:id', { preHandler: deps.requireAdmin }, async (request) => {
+    const { id } = parseInput(idParams, request.params);
+    const row = outboxById(deps.database, id);
+    if (!row) throw new AppError('not_found', `outbox message ${id} does not exist`);
+    const route = outboxRouteOf(deps.database, id);
+    return {
+      id: row.id,
+      channel: row.channel,
+      status: row.status,
+      errandId: row.errandId,
+      attempts: row.attempts,
+      lastError: row.lastError,
+      createdAt: new Date(row.createdAt).toISOString(),
+      sentAt: row.sentAt === null ? null : new Date(row.sentAt).toISOString(),
+      route: route ? { route: route.route, detail: route.detail, at: new Date(route.at).toISOString() } : null,
     };
   });
 

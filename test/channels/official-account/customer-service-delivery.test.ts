@@ -65,7 +65,7 @@ describe('Official Account notifications through the customer-service API', () =
     expect(fake.requests.filter((r) => r.endpoint === 'stable_token')).toHaveLength(1);
   });
 
-  it('parks a notification outside the 48-hour window (45015) as a dead letter naming the code, without retrying', async () => {
+  it('parks a notification refused with 45015 as a dead letter naming the code and every route tried, when no route is left for an unregistered follower', async () => {
     const openid = 'oFollower0000000000000002';
     await push(openid, '你好', '25000000000000002');
     fake.failNext(45015, 1);
@@ -75,6 +75,7 @@ describe('Official Account notifications through the customer-service API', () =
     await until(() => outboxById(app.daiban.database, id)?.status === 'dead', 'the notification to become a dead letter');
     const row = outboxById(app.daiban.database, id)!;
     expect(row.lastError).toMatch(/errcode 45015/);
+    expect(row.lastError).toMatch(/template: none configured.*subscribe: none configured.*agent_task: the follower is not registered/);
     await new Promise((r) => setTimeout(r, 300));
     expect(fake.requests.filter((r) => r.endpoint === 'custom_send').length - before).toBe(1);
     expect(fake.delivered().filter((d) => d.touser === openid)).toEqual([]);

@@ -1,0 +1,192 @@
+import type { Logger } from '../../app/ports.ts';
+import type { Database } from '../../db/open-database.ts';
+import { errandFacts } from '../../db/notification-facts-query.ts';
+import {
+  claimCustomerService,
+  holdSubscribeCredit,
+  markAllowanceRefused,
+  recordCustomerServicePart,
+  recordSubscribeSent,
+  releaseSubscribeCredit,
+} from '../../db/official-account-sends-repository.ts';
+import { formatShanghaiDateTime } from '../../calendar/local-date.ts';
+import { PermanentDeliveryError, type DeliveryOutcome, type HandOver, type OutboundChannel, type OutboundMessage } from '../outbound-channel.ts';
+import type { AccessTokens } from './access-token.ts';
+import { postWithToken } from './authorised-call.ts';
+import { sendCustomerServiceText, splitMessage } from './customer-service-channel.ts';
+import { errcodeAction } from './errcode-policy.ts';
+import { fieldData, specFor, type MessageTemplates, type NotificationFacts } from './message-templates.ts';
+import { WeChatApiError } from './wechat-api.ts';
+
+/**
+ * The Official Account's 'official-account' channel: a notification to a follower goes the first way
+ * that works —
+ *   1. a customer-service message, while the follower's allowance lasts (5 within 48 h of their last
+ *      message, tracked in SQLite: outside it the API is not called);
+ *   2. a template message, if one is configured for the notification's kind (`client_msg_id` = the
+ *      outbox dedupe key, so WeChat drops a repeat);
+ *   3. a subscribe message (bizsend), if the follower holds a credit for a configured template;
+ *   4. a task for the village agent to phone or visit (handed to the agent's channel).
+ * Errcodes decide (errcode-policy.ts): busy → retry the message later; window/quota → next route;
+ * the user unreachable on WeChat → straight to the agent task; a configuration error → dead letter,
+ * logged loudly. The route that delivered is reported to the worker, which records it with the mark.
+ */
+
+export type ChannelHandOver = { kind: 'tasks'; handOver: HandOver[] } | { kind: 'none'; reason: string };
+
+export interface OfficialAccountChannelOptions {
+  database: Database;
+  tokens: AccessTokens;
+  apiBase: string;
+  timeoutMs?: number;
+  templates: MessageTemplates;
+  /** Customer-service messages allowed per 48-hour window (WeChat: 5; 0 skips them for notifications). */
+  customerServiceAllowance?: number;
+  /** The resident-facing text of an errand status (for the `status` field source). */
+  statusLabel: (status: string) => string | null;
+  /** The last resort: tasks for the village agent, or why there are none. */
+  outreach: (request: { channel: string; externalId: string; text: string; errandId: number | null; dedupeKey: string }) => ChannelHandOver;
+  logger: Logger;
+  now: () => number;
+}
+
+/** WeChat's time and date fields show "2026年12月1日 09:00" / "2026年12月4日". */
+const chineseDate = (date: string) => {
+  const [y, m, d] = date.split('-');
+  return `${y}年${Number(m)}月${Number(d)}日`;
+};
+const chineseDateTime = (dateTime: string) => `${chineseDate(dateTime.slice(0, 10))} ${dateTime.slice(11, 16)}`;
+
+type Step = { kind: 'delivered'; detail: string } | { kind: 'next'; note: string } | { kind: 'unreachable'; note: string };
+
+export function createOfficialAccountChannel(options: OfficialAccountChannelOptions): OutboundChannel {
+  const { database, logger } = options;
+  const api = { tokens: options.tokens, apiBase: options.apiBase, timeoutMs: options.timeoutMs };
+  const allowance = options.customerServiceAllowance ?? 5;
+
+  /** Turns a send's failure into the next step, or throws (retry, or dead letter for a configuration error). */
+  function afterFailure(route: string, error: unknown, message: OutboundMessage): Step {
+    if (!(error instanceof WeChatApiError)) throw error;
+    const { action, meaning } = errcodeAction(error.errcode);
+    const note = `${route}: errcode ${error.errcode} (${meaning})`;
+    if (action === 'next_route') return { kind: 'next', note };
+    if (action === 'unreachable') return { kind: 'unreachable', note };
+    if (action === 'configuration') {
+      logger.error({ outboxId: message.outboxId, route, errcode: error.errcode, errmsg: error.errmsg }, `official account: configuration error (errcode ${error.errcode}: ${meaning}); fix the account or the templates file`);
+      throw new PermanentDeliveryError(`official-account: configuration error on ${route}: WeChat errcode ${error.errcode} (${meaning}): ${error.errmsg}`, { cause: error });
+    }
+    throw new Error(`official-account: ${note}: ${error.errmsg}; will retry`, { cause: error });
+  }
+
+  async function customerService(message: OutboundMessage, openId: string): Promise<Step> {
+    const parts = splitMessage(message.text);
+    if (parts.length === 0) return { kind: 'delivered', detail: 'customer_service: nothing to send (empty text)' };
+    const claim = claimCustomerService(database, { openId, dedupeKey: message.dedupeKey, parts: parts.length, now: options.now(), allowance });
+    if (claim.kind === 'done') return { kind: 'delivered', detail: 'customer_service: ok (sent before a restart)' };
+    if (claim.kind === 'no_window') return { kind: 'next', note: `customer_service: skipped (${claim.reason})` };
+    for (let i = claim.partsSent; i < parts.length; i++) {
+      try {
+        await sendCustomerServiceText(api, openId, parts[i]!);
+      } catch (error) {
+        if (error instanceof WeChatApiError && errcodeAction(error.errcode).action === 'next_route') markAllowanceRefused(database, message.dedupeKey, allowance);
+        return afterFailure('customer_service', error, message);
+      }
+      recordCustomerServicePart(database, message.dedupeKey, i + 1);
+    }
+    return { kind: 'delivered', detail: parts.length > 1 ? `customer_service: ok (${parts.length} parts)` : 'customer_service: ok' };
+  }
+
+  function factsOf(message: OutboundMessage): NotificationFacts {
+    const errand = message.errandId ? errandFacts(database, message.errandId) : undefined;
+    return {
+      text: message.text,
+      kind: errand?.status ?? 'general',
+      itemName: errand?.itemName ?? null,
+      status: errand?.status ?? null,
+      statusLabel: errand ? options.statusLabel(errand.status) : null,
+      receiptNo: errand?.receiptNo ?? null,
+      dueDate: errand?.dueDate ? chineseDate(errand.dueDate) : null,
+      villageName: errand?.villageName ?? null,
+      now: chineseDateTime(formatShanghaiDateTime(options.now())),
+    };
+  }
+
+  async function templateMessage(message: OutboundMessage, openId: string, facts: NotificationFacts): Promise<Step> {
+    const spec = specFor(options.templates.template_messages, facts.kind);
+    if (!spec) return { kind: 'next', note: `template: none configured for kind ${facts.kind}` };
+    const body = {
+      touser: openId,
+      template_id: spec.template_id,
+      ...(spec.url ? { url: spec.url } : {}),
+      ...(spec.miniprogram ? { miniprogram: spec.miniprogram } : {}),
+      client_msg_id: message.dedupeKey,
+      data: fieldData(spec.fields, facts),
+    };
+    try {
+      const answer = await postWithToken({ ...api, path: '/cgi-bin/message/template/send', body });
+      return { kind: 'delivered', detail: `template: ok (${spec.template_id}, msgid ${typeof answer.msgid === 'number' || typeof answer.msgid === 'string' ? answer.msgid : '?'})` };
+    } catch (error) {
+      return afterFailure('template', error, message);
+    }
+  }
+
+  async function subscribeMessage(message: OutboundMessage, openId: string, facts: NotificationFacts): Promise<Step> {
+    const spec = specFor(options.templates.subscribe_messages, facts.kind);
+    if (!spec) return { kind: 'next', note: `subscribe: none configured for kind ${facts.kind}` };
+    const key = { openId, templateId: spec.template_id, dedupeKey: message.dedupeKey, now: options.now() };
+    const hold = holdSubscribeCredit(database, key);
+    if (hold.kind === 'none') return { kind: 'next', note: `subscribe: no credit for ${spec.template_id}` };
+    if (hold.sent) return { kind: 'delivered', detail: `subscribe: ok (${spec.template_id}, sent before a restart)` };
+    const body = {
+      touser: openId,
+      template_id: spec.template_id,
+      ...(spec.page ? { page: spec.page } : {}),
+      ...(spec.miniprogram ? { miniprogram: spec.miniprogram } : {}),
+      data: fieldData(spec.fields, facts),
+    };
+    try {
+      await postWithToken({ ...api, path: '/cgi-bin/message/subscribe/bizsend', body });
+    } catch (error) {
+      // A send to retry keeps its credit; a refusal gives it back, unless WeChat says there was none (43101).
+      const retry = !(error instanceof WeChatApiError) || errcodeAction(error.errcode).action === 'retry';
+      if (!retry) releaseSubscribeCredit(database, { ...key, giveBack: error.errcode !== 43101 });
+      return afterFailure('subscribe', error, message);
+    }
+    recordSubscribeSent(database, message.dedupeKey);
+    return { kind: 'delivered', detail: `subscribe: ok (${spec.template_id})` };
+  }
+
+  return {
+    name: 'official-account',
+    async send(message): Promise<DeliveryOutcome> {
+      if (message.room !== null) throw new PermanentDeliveryError('official-account: group chats cannot be reached through the Official Account');
+      const openId = message.recipient;
+      if (!openId) throw new PermanentDeliveryError('official-account: the message has no recipient OpenID');
+      const tried: string[] = [];
+      const outcome = (route: string, detail: string): DeliveryOutcome => ({ route, detail: [...tried, detail].join('; ') });
+
+      let step = await customerService(message, openId);
+      if (step.kind === 'delivered') return outcome('customer_service', step.detail);
+      tried.push(step.note);
+      if (step.kind === 'next') {
+        const facts = factsOf(message);
+        step = await templateMessage(message, openId, facts);
+        if (step.kind === 'delivered') return outcome('template', step.detail);
+        tried.push(step.note);
+        if (step.kind === 'next') {
+          step = await subscribeMessage(message, openId, facts);
+          if (step.kind === 'delivered') return outcome('subscribe', step.detail);
+          tried.push(step.note);
+        }
+      }
+
+      const tasks = options.outreach({ channel: 'official-account', externalId: openId, text: message.text, errandId: message.errandId ?? null, dedupeKey: message.dedupeKey });
+      if (tasks.kind === 'tasks' && tasks.handOver.length > 0) {
+        logger.info({ outboxId: message.outboxId, tried }, 'official account: follower not reachable on WeChat; handed to the village agent');
+        return { route: 'agent_task', detail: [...tried, `agent_task: ${tasks.handOver.length} message(s)`].join('; '), handOver: tasks.handOver };
+      }
+      const reason = tasks.kind === 'none' ? tasks.reason : 'no agent to ask';
+      throw new PermanentDeliveryError(`official-account: no route reached the follower: ${[...tried, `agent_task: ${reason}`].join('; ')}`);
+    },
+  };
+}

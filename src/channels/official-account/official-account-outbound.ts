@@ -1,0 +1,34 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from '../../app/ports.ts';
+import type { Database } from '../../db/open-database.ts';
+import type { OutboundChannel } from '../outbound-channel.ts';
+import { createAccessTokens } from './access-token.ts';
+import { readMessageTemplates, NO_MESSAGE_TEMPLATES } from './message-templates.ts';
+import { createOfficialAccountChannel, type OfficialAccountChannelOptions } from './official-account-channel.ts';
+
+/** Builds the 'official-account' channel from its config: the shared token, the templates file (checked now), the route chain. */
+export function buildOfficialAccountChannel(input: {
+  config: { appId: string; secret: string; apiBase: string; templatesPath: string | null; customerServiceAllowance: number };
+  redis: Redis;
+  prefix: string;
+  database: Database;
+  logger: Logger;
+  now: () => number;
+  statusLabel: OfficialAccountChannelOptions['statusLabel'];
+  outreach: OfficialAccountChannelOptions['outreach'];
+}): OutboundChannel {
+  const { config } = input;
+  const templates = config.templatesPath ? readMessageTemplates(config.templatesPath) : NO_MESSAGE_TEMPLATES;
+  const tokens = createAccessTokens({ redis: input.redis, prefix: input.prefix, appId: config.appId, secret: config.secret, apiBase: config.apiBase });
+  return createOfficialAccountChannel({
+    database: input.database,
+    tokens,
+    apiBase: config.apiBase,
+    templates,
+    customerServiceAllowance: config.customerServiceAllowance,
+    statusLabel: input.statusLabel,
+    outreach: input.outreach,
+    logger: input.logger,
+    now: input.now,
+  });
+}
