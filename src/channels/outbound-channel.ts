@@ -11,6 +11,12 @@ export interface OutboundMessage {
 export interface OutboundChannel {
   readonly name: string;
   send(message: OutboundMessage): Promise<void>;
+  /**
+   * How long the next message should wait before it is tried, for reasons of the channel's own
+   * (e.g. a personal account logged out or over its daily cap); 0 or absent: now. Waiting does not
+   * use up the message's attempts.
+   */
+  waitMs?(): number;
 }
 
 /** The remote refused the message for good (e.g. the user blocked the account): do not retry. */

@@ -41,11 +41,19 @@ describe('loadConfig', () => {
       const r = loadConfig({ ADMIN_TOKEN: token, ...(ROLE === undefined ? {} : { ROLE }) });
       return r.ok ? r.config.roles : r.problems;
     };
-    expect(roles()).toEqual({ web: true, worker: true });
-    expect(roles('web')).toEqual({ web: true, worker: false });
-    expect(roles('worker')).toEqual({ web: false, worker: true });
-    expect(roles('web, worker')).toEqual({ web: true, worker: true });
-    expect(roles('bots')).toEqual(['ROLE: must be all, web, worker or web,worker']);
+    expect(roles()).toEqual({ web: true, worker: true, bot: false });
+    expect(roles('web')).toEqual({ web: true, worker: false, bot: false });
+    expect(roles('worker')).toEqual({ web: false, worker: true, bot: false });
+    expect(roles('web, worker')).toEqual({ web: true, worker: true, bot: false });
+    expect(roles('bots')).toEqual(['ROLE: must be all, web, worker, bot, or a list such as web,worker']);
+    expect(roles('bot')).toEqual(['WECHATY_PUPPET: is required when ROLE includes bot (the bot role runs the personal-WeChat session)']);
+    const withPuppet = (ROLE?: string) => {
+      const r = loadConfig({ ADMIN_TOKEN: token, WECHATY_PUPPET: 'wechaty-puppet-mock', ...(ROLE === undefined ? {} : { ROLE }) });
+      return r.ok ? r.config.roles : r.problems;
+    };
+    expect(withPuppet()).toEqual({ web: true, worker: true, bot: true });
+    expect(withPuppet('bot')).toEqual({ web: false, worker: false, bot: true });
+    expect(withPuppet('worker')).toEqual({ web: false, worker: true, bot: false });
     const r = loadConfig({ ADMIN_TOKEN: token, OUTBOX_ROOM_PER_MINUTE: '10', JOB_LOCK_SECONDS: '5' });
     expect(r.ok && r.config).toMatchObject({ outbox: { roomPerMinute: 10, personPerMinute: 20 }, jobLockMs: 5000 });
     expect(loadConfig({ ADMIN_TOKEN: token, OUTBOX_ROOM_PER_MINUTE: '0' }).ok).toBe(false);
