@@ -25,6 +25,8 @@ export interface ContactLinks {
   contactKey(contact: SeenContact): Promise<string>;
   /** The stable key of a room, created on first sight; its topic is kept fresh. */
   roomKey(room: SeenRoom): string;
+  /** The stable key of a room already linked, without creating one (undefined: never seen). */
+  knownRoomKey(id: string): string | undefined;
   /** The id in the current session of a stable key: undefined when the key is unknown, null when it was not found again. */
   currentId(key: string): string | null | undefined;
 }
@@ -32,12 +34,14 @@ export interface ContactLinks {
 const newKey = (kind: LinkKind) => `${kind === 'contact' ? 'wxc' : 'wxr'}-${randomBytes(6).toString('hex')}`;
 
 export function createContactLinks(database: Database, now: () => number): ContactLinks {
-  /** Finds the link of a session id (refreshing its name) or makes one; one transaction, no await inside. */
+  /** Finds the link of a session id (refreshing its name) or makes one; writes only when something changed. */
   function keyFor(kind: LinkKind, id: string, name: string, alias: string | null | undefined): string {
+    const known = linkByWechatyId(database, kind, id);
+    if (known && known.name === name && (alias === undefined || known.alias === alias)) return known.key;
     return database.write(() => {
       const found = linkByWechatyId(database, kind, id);
       if (found) {
-        if (found.name !== name || (alias !== undefined && found.alias !== alias)) updateLink(database, found.key, { wechatyId: id, name, ...(alias !== undefined ? { alias } : {}), now: now() });
+        updateLink(database, found.key, { wechatyId: id, name, ...(alias !== undefined ? { alias } : {}), now: now() });
         return found.key;
       }
       const key = newKey(kind);
@@ -54,6 +58,7 @@ export function createContactLinks(database: Database, now: () => number): Conta
       return keyFor('contact', contact.id, contact.name, alias);
     },
     roomKey: (room) => keyFor('room', room.id, room.topic, undefined),
+    knownRoomKey: (id) => linkByWechatyId(database, 'room', id)?.key,
     currentId: (key) => {
       const link = linkByKey(database, key);
       return link === undefined ? undefined : link.wechatyId;

@@ -130,26 +130,30 @@ export async function startWechatySession(deps: WechatySessionDeps): Promise<Wec
     if (received.kind === 'ignored') return logger.debug({ messageId: message.id, reason: received.reason }, 'wechaty: message ignored');
     const talker = message.talker();
     const room = message.room();
-    const senderKey = await links.contactKey({ id: talker.id, name: talker.name(), alias: () => talker.alias() });
-    const roomKey = room ? links.roomKey({ id: room.id, topic: await room.topic() }) : null;
-    const reply = (text: string) => {
+    const code = parseBindCommand(received.text);
+    const sayBack = (text: string, keys: { room: string | null; sender: string | null }) => {
       const sent = sender
         .paced('reply', () => (room ? room.say(text, talker) : talker.say(text)))
-        .catch((error: unknown) => logger.warn({ err: error, room: roomKey, to: senderKey }, 'wechaty: a reply could not be said'))
+        .catch((error: unknown) => logger.warn({ err: error, ...keys }, 'wechaty: a reply could not be said'))
         .finally(() => sending.delete(sent));
       sending.add(sent);
     };
+    if (room && code === null) {
+      // A group nobody bound: nothing of it is stored, and the bot stays quiet there except to say so when spoken to.
+      const known = links.knownRoomKey(room.id);
+      if (!known || !deps.directories.current().room(WECHATY_CHANNEL, known)) {
+        if (received.kind === 'room' && received.mentionsBot) sayBack(templates.render('bind.room_not_bound', {}), { room: known ?? null, sender: null });
+        return;
+      }
+    }
+    const senderKey = await links.contactKey({ id: talker.id, name: talker.name(), alias: () => talker.alias() });
+    const roomKey = room ? links.roomKey({ id: room.id, topic: await room.topic() }) : null;
+    const reply = (text: string) => sayBack(text, { room: roomKey, sender: senderKey });
 
-    const code = parseBindCommand(received.text);
     if (code !== null) {
       const result = redeemBindCode(database, deps.directories.current(), { channel: WECHATY_CHANNEL, code, place: room ? 'room' : 'private', key: roomKey ?? senderKey, now: deps.clock() });
       logger.info({ outcome: result.kind, room: roomKey, sender: senderKey }, 'wechaty: bind code');
       return reply(renderBindResult(templates, result, { botName: deps.botName }));
-    }
-    if (roomKey && !deps.directories.current().room(WECHATY_CHANNEL, roomKey)) {
-      // A group nobody bound: the bot stays quiet there, except to say so when spoken to.
-      if (received.kind === 'room' && received.mentionsBot) reply(templates.render('bind.room_not_bound', {}));
-      return;
     }
     const result = deps.inbound.handle(toInboundMessage(received, { sender: senderKey, room: roomKey }, deps.clock()));
     if (result.duplicate) return logger.debug({ messageId: message.id }, 'wechaty: message handled before; not answered again');

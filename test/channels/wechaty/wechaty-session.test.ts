@@ -107,7 +107,12 @@ describe('the Wechaty channel', () => {
   it('stays quiet in a group nobody bound, except to say so when @mentioned', async () => {
     const li = driver.contact('agent-li');
     const group = driver.mocker.createRoom({ id: 'unbound-1@chatroom', topic: '闲聊群', memberIdList: [BOT_ID, li.id] });
-    expect(await driver.send(li, '大家好', group)).toEqual([]);
+    const passerby = driver.contact('只在闲聊群的人');
+    expect(await driver.send(passerby, '大家好', group)).toEqual([]);
+    // Nothing of an unbound group, or of who talks only there, is stored.
+    const stored = driver.app.daiban.database.sqlite.prepare<[], { name: string }>('SELECT name FROM wechaty_links').all().map((r) => r.name);
+    expect(stored).not.toContain('闲聊群');
+    expect(stored).not.toContain('只在闲聊群的人');
     const said: string[] = [];
     group.on('message', (m) => {
       if (m.talker().id === BOT_ID) said.push(m.text() ?? '');
