@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auth, startTestApp, START, type TestApp } from '../support/test-app.ts';
 
@@ -42,4 +44,20 @@ describe('bind codes through the admin API', () => {
     expect(unknownVillage.json<{ message: string }>().message).toContain('no village xx');
     expect((await post({ person: 'zhang', hours: 0 })).statusCode).toBe(422);
   });
+
+  it('issues codes from the command line too, and explains a wrong call', () => {
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/bind-code.ts', ...args], { encoding: 'utf8', env: { ...process.env, SQLITE_PATH: join(app.dir, 'daiban.db') } });
+    const ok = cli('--agents-room', 'qs-bh', '--hours', '5');
+    expect(ok.status).toBe(0);
+    const code = /: ([A-Z2-9]{6}) \(/.exec(ok.stdout)?.[1];
+    expect(ok.stdout).toContain('白鹤村代办员群');
+    expect(app.daiban.database.sqlite.prepare<[string], { target: string }>('SELECT target FROM wechaty_bind_codes WHERE code = ?').get(code ?? '')).toEqual({ target: 'village_agents' });
+    const neither = cli();
+    expect(neither.status).toBe(2);
+    expect(neither.stderr).toContain('give exactly one of --person, --agents-room, --centre-room');
+    const unknown = cli('--person', 'nobody');
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toContain('no person nobody');
+  }, 30_000);
 });

@@ -57,6 +57,9 @@ describe('the Wechaty channel', () => {
     expect(replies).toEqual([expect.stringMatching(new RegExp(`^@李明 ✅ ${receipt!} .*由李明接单`))]);
     const claimed = await driver.notificationsTo('刘春花', 1);
     expect(claimed.join('\n')).toContain('已由代办员李明接单');
+    // A command by word alone (no @mention) works in the group too.
+    const listing = await driver.sayInRoom!('sq-agents@chatroom', 'agent-li', '待办', false);
+    expect(listing.join('\n')).toContain(receipt!);
   });
 
   it("ignores the bot's own messages, messages from before the login or older than two minutes, and repeated ids", async () => {
