@@ -1,9 +1,8 @@
 import { randomInt } from 'node:crypto';
-import { channelIdentities, rooms } from '../db/schema.ts';
 import type { Database } from '../db/open-database.ts';
 import { personById } from '../db/people-repository.ts';
 import { bumpSetting, ROSTER_VERSION_KEY } from '../db/roster-repository.ts';
-import { bindCodeByCode, insertBindCode, markBindCodeUsed, type BindCodeRow } from '../db/wechaty-repository.ts';
+import { bindCodeByCode, bindIdentity, bindRoom, insertBindCode, markBindCodeUsed, type BindCodeRow } from '../db/wechaty-repository.ts';
 import { AppError } from '../errors.ts';
 import { normaliseText } from '../text/normalise.ts';
 import type { TemplateSet } from '../conversation/templates.ts';
@@ -120,24 +119,16 @@ export function redeemBindCode(
     if ((target.kind === 'person') !== (input.place === 'private')) return { kind: 'wrong_place', place: input.place };
     const label = labelOf(directory, database, target);
     if (!markBindCodeUsed(database, row.code, input.key, input.now)) return { kind: 'used' };
-    const { db } = database;
-    if (target.kind === 'person') {
-      db.insert(channelIdentities)
-        .values({ channel: input.channel, externalId: input.key, personId: target.personId, createdAt: input.now, lastSeenAt: input.now })
-        .onConflictDoUpdate({ target: [channelIdentities.channel, channelIdentities.externalId], set: { personId: target.personId, lastSeenAt: input.now } })
-        .run();
-    } else {
-      const set = {
+    if (target.kind === 'person') bindIdentity(database, { channel: input.channel, externalId: input.key, personId: target.personId, now: input.now });
+    else
+      bindRoom(database, {
+        channel: input.channel,
+        externalId: input.key,
         kind: target.kind,
         villageCode: target.kind === 'village_agents' ? target.villageCode : null,
         townshipCode: target.kind === 'centre' ? target.townshipCode : null,
-        updatedAt: input.now,
-      };
-      db.insert(rooms)
-        .values({ channel: input.channel, externalId: input.key, ...set })
-        .onConflictDoUpdate({ target: [rooms.channel, rooms.externalId], set })
-        .run();
-    }
+        now: input.now,
+      });
     bumpSetting(database, ROSTER_VERSION_KEY);
     return target.kind === 'person' ? { kind: 'person_bound', name: label } : { kind: 'room_bound', label };
   });

@@ -1,6 +1,6 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { Database } from './open-database.ts';
-import { wechatyBindCodes, wechatyLinks } from './schema.ts';
+import { channelIdentities, rooms, wechatyBindCodes, wechatyLinks } from './schema.ts';
 
 /** Bind codes and the stable keys of wechaty contacts and rooms (see schema/wechaty.ts). */
 
@@ -25,6 +25,28 @@ export function markBindCodeUsed(database: Database, code: string, usedBy: strin
       .where(and(eq(wechatyBindCodes.code, code), isNull(wechatyBindCodes.usedAt)))
       .run().changes === 1
   );
+}
+
+/** A channel identity (created if new) now belongs to a person. */
+export function bindIdentity(database: Database, b: { channel: string; externalId: string; personId: string; now: number }): void {
+  database.db
+    .insert(channelIdentities)
+    .values({ channel: b.channel, externalId: b.externalId, personId: b.personId, createdAt: b.now, lastSeenAt: b.now })
+    .onConflictDoUpdate({ target: [channelIdentities.channel, channelIdentities.externalId], set: { personId: b.personId, lastSeenAt: b.now } })
+    .run();
+}
+
+/** A room (created if new) is a village's agents room or a township centre's room. */
+export function bindRoom(
+  database: Database,
+  b: { channel: string; externalId: string; kind: 'village_agents' | 'centre'; villageCode: string | null; townshipCode: string | null; now: number },
+): void {
+  const set = { kind: b.kind, villageCode: b.villageCode, townshipCode: b.townshipCode, updatedAt: b.now };
+  database.db
+    .insert(rooms)
+    .values({ channel: b.channel, externalId: b.externalId, ...set })
+    .onConflictDoUpdate({ target: [rooms.channel, rooms.externalId], set })
+    .run();
 }
 
 export function linkByWechatyId(database: Database, kind: LinkKind, wechatyId: string): WechatyLinkRow | undefined {
