@@ -108,8 +108,8 @@ export const envSchema = z.object({
     .string()
     .regex(/^[a-z0-9_-]{1,40}$/, 'lower-case letters, digits, - and _ only (it names the login session file)')
     .default('daiban'),
-  WECHATY_SEND_GAP_MS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0).max(600_000).default(3000),
-  WECHATY_SEND_JITTER_MS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0).max(600_000).default(2000),
+  WECHATY_SEND_GAP_MS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0).max(60_000, 'at most 60000 (a minute)').default(3000),
+  WECHATY_SEND_JITTER_MS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0).max(60_000, 'at most 60000 (a minute)').default(2000),
   WECHATY_DAILY_CAP: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1).max(100_000).default(300),
 });
 
