@@ -35,6 +35,8 @@ import { buildOfficialAccountChannel } from './channels/official-account/officia
 import { createAgentOutreach } from './app/agent-outreach.ts';
 import type { OutboundChannel } from './channels/outbound-channel.ts';
 import { composeWeCom } from './channels/wecom/wecom-channels.ts';
+import { WECHATY_CHANNEL } from './channels/wechaty/message-conversion.ts';
+import { startWechatySession, type WechatySession, type WechatySessionDeps } from './channels/wechaty/wechaty-session.ts';
 
 /**
  * Builds a whole Daiban process from a validated config: database (migrated), catalogue (seeded on
@@ -64,6 +66,8 @@ export interface Daiban {
    * digest now, outside the queue, and returns how many messages it wrote (0 on a repeated day).
    */
   digests: { jobs: DigestJobs; runMorning(now?: number): Promise<number>; computeMonth(month: string): ReturnType<typeof storedMonthlyReport> };
+  /** The personal-WeChat session, in the bot process only. */
+  wechaty: WechatySession | null;
   close(): Promise<void>;
 }
 
@@ -74,6 +78,10 @@ export interface ComposeOptions {
   clock?: () => number;
   /** Run the queue workers (outbox per channel, deadline alerts) in this process (default true). */
   worker?: boolean;
+  /** Run the Wechaty session and the 'wechaty' outbox worker here (needs config.wechaty; default false). */
+  bot?: boolean;
+  /** A puppet instance for the Wechaty session instead of the configured package (tests). */
+  wechatyPuppet?: WechatySessionDeps['puppet'];
   /** How often pending outbox rows and lost alert jobs are swept; 0: never, not even at start-up (a web-only process). */
   sweepEveryMs?: number;
 }
@@ -149,7 +157,8 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
     connection: { ...connection, enableOfflineQueue: false },
     prefix: config.bullmqPrefix,
     database,
-    channels: channels.map((c) => c.name),
+    // Every process knows the 'wechaty' queue (to enqueue); only the bot process works it.
+    channels: [...channels.map((c) => c.name), ...(config.wechaty ? [WECHATY_CHANNEL] : [])],
     onError: (error) => logger.warn({ err: error }, 'outbox queue: Redis error'),
   });
   const limits = createSendLimits(sharedRedis, config.bullmqPrefix, config.outbox);
@@ -222,6 +231,13 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
     newPersonId: () => `r-${randomUUID().slice(0, 12)}`,
     botName: config.botName,
   });
+
+  // Only the process holding the login can send through the personal account.
+  const wechaty = config.wechaty && options.bot
+    ? await startWechatySession({ config: config.wechaty, botName: config.botName, database, directories, templates, inbound, dispatch: queue, logger, clock, ...(options.wechatyPuppet ? { puppet: options.wechatyPuppet } : {}) })
+    : null;
+  if (wechaty) workers.push(createOutboxWorker({ connection, prefix: config.bullmqPrefix, database, channel: wechaty.channel, limits, logger, now: clock, lockMs: config.jobLockMs, concurrency: 1 }));
+  if (workers.length) logger.info({ channels: workers.map((w) => w.name) }, 'outbox workers started');
 
   const healthRedis = new Redis(options.redisUrl, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 1000 });
   healthRedis.on('error', () => undefined);
@@ -322,12 +338,14 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
     sweep,
     alerts: { scheduler, rebuild: rebuildAlerts },
     digests,
+    wechaty,
     async close() {
       if (timer) clearInterval(timer);
       if (alertTimer) clearInterval(alertTimer);
       await server.close();
       // Closing a worker waits for the jobs it is running.
       await Promise.all([...workers, ...(alertWorker ? [alertWorker] : [])].map((w) => w.close()));
+      await wechaty?.stop();
       await scheduler.close();
       await digestJobs.close();
       await queue.close();

@@ -25,6 +25,7 @@ export const errorCatalog = {
   invalid_roster: { status: 422, retryable: false, template: null, message: 'The roster is not valid.' },
   invalid_catalog_item: { status: 422, retryable: false, template: null, message: 'The catalogue item is not valid.' },
   invalid_calendar: { status: 422, retryable: false, template: null, message: 'The calendar overrides are not valid.' },
+  invalid_bind_code: { status: 422, retryable: false, template: null, message: 'The bind code request is not valid.' },
   conflict: { status: 409, retryable: true, template: 'errors.internal', message: 'Someone else changed this at the same time; try again.' },
   not_registered: { status: 409, retryable: false, template: 'errors.not_registered', message: 'The person has not registered.' },
   no_village: { status: 422, retryable: false, template: 'errors.no_village', message: 'The person has no known village.' },

@@ -18,12 +18,14 @@ export interface Running {
 /** Builds and starts a listening Daiban (used by main and by the demo). */
 export async function startDaiban(config: Config, logger: Logger): Promise<Running> {
   const redis = await resolveRedis(config.redisUrl, { info: (m) => logger.info(m), warn: (m) => logger.warn(m) });
-  const { web, worker } = config.roles;
-  // A web-only process neither runs workers nor sweeps: the worker processes do both.
-  const daiban = await composeDaiban({ config, redisUrl: redis.url, logger, worker, ...(worker ? {} : { sweepEveryMs: 0 }) });
+  const { web, worker, bot } = config.roles;
+  // A process without the worker role neither runs the shared workers nor sweeps: the worker
+  // processes do both. The bot role adds the Wechaty session and its own outbox worker.
+  const daiban = await composeDaiban({ config, redisUrl: redis.url, logger, worker, bot, ...(worker ? {} : { sweepEveryMs: 0 }) });
   const url = web ? await daiban.server.listen({ host: config.http.host, port: config.http.port }) : '';
-  if (web) logger.info({ address: url, simulator: config.simulatorEnabled, worker }, 'Daiban is listening');
-  else logger.info('Daiban worker is running (no HTTP server in this process)');
+  if (web) logger.info({ address: url, simulator: config.simulatorEnabled, worker, bot }, 'Daiban is listening');
+  else if (worker) logger.info({ bot }, 'Daiban worker is running (no HTTP server in this process)');
+  else logger.info('Daiban bot is running (the Wechaty session and its sending worker; no HTTP server in this process)');
   return {
     daiban,
     url,

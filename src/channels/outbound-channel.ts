@@ -40,6 +40,12 @@ export interface OutboundChannel {
    * several rooms share): takes a place and answers 0, or answers how long the message must wait.
    */
   waitMs?(message: { room: string | null; recipient: string | null; text: string }): Promise<number>;
+  /**
+   * How long the channel holds every message back for reasons of its own (e.g. a personal account
+   * logged out or over its daily cap); 0 or absent: not held. Asked before any limit takes a place;
+   * holding does not use up the message's attempts.
+   */
+  holdMs?(): number;
 }
 
 /** The remote refused the message for good (e.g. the user blocked the account): do not retry. */

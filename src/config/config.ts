@@ -75,7 +75,7 @@ export const envSchema = z.object({
     .string()
     .default('all')
     .transform((v) => v.split(',').map((r) => r.trim()))
-    .refine((roles) => roles.every((r) => ['all', 'web', 'worker'].includes(r)), 'must be all, web, worker or web,worker'),
+    .refine((roles) => roles.every((r) => ['all', 'web', 'worker', 'bot'].includes(r)), 'must be all, web, worker, bot, or a list such as web,worker'),
   OUTBOX_ROOM_PER_MINUTE: z.coerce.number({ error: 'must be a number' }).int().min(1).max(600).default(20),
   OUTBOX_PERSON_PER_MINUTE: z.coerce.number({ error: 'must be a number' }).int().min(1).max(600).default(20),
   JOB_LOCK_SECONDS: z.coerce.number({ error: 'must be a number' }).int().min(1).max(600).default(30),
@@ -137,6 +137,18 @@ export const envSchema = z.object({
     .optional(),
   WECHAT_OA_TEMPLATES_PATH: z.string().min(1).optional(),
   WECHAT_OA_CS_ALLOWANCE: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be 0–5').max(5, 'must be 0–5').default(5),
+  WECHATY_PUPPET: z
+    .string()
+    .regex(/^(@[a-z0-9-]+\/)?wechaty-puppet-[a-z0-9-]+$/, 'must be a puppet package name such as wechaty-puppet-wechat4u, wechaty-puppet-service or wechaty-puppet-mock')
+    .optional(),
+  WECHATY_PUPPET_TOKEN: z.string().trim().min(1).max(200).optional(),
+  WECHATY_NAME: z
+    .string()
+    .regex(/^[a-z0-9_-]{1,40}$/, 'lower-case letters, digits, - and _ only (it names the login session file)')
+    .default('daiban'),
+  WECHATY_SEND_GAP_MS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0).max(60_000, 'at most 60000 (a minute)').default(3000),
+  WECHATY_SEND_JITTER_MS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0).max(60_000, 'at most 60000 (a minute)').default(2000),
+  WECHATY_DAILY_CAP: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1).max(100_000).default(300),
 });
 
 /**
@@ -178,6 +190,9 @@ function crossKeyProblems(env: Record<string, string | undefined>): string[] {
   if (callback && !env.WECOM_ENCODING_AES_KEY) problems.push('WECOM_ENCODING_AES_KEY: is required with WECOM_TOKEN (WeCom callbacks are always encrypted)');
   if (env.WECOM_ENCODING_AES_KEY_PREVIOUS && !env.WECOM_ENCODING_AES_KEY)
     problems.push('WECOM_ENCODING_AES_KEY_PREVIOUS: is only used next to WECOM_ENCODING_AES_KEY (the current key); set that one too');
+  if (env.ROLE?.split(',').some((r) => r.trim() === 'bot') && !env.WECHATY_PUPPET)
+    problems.push('WECHATY_PUPPET: is required when ROLE includes bot (the bot role runs the personal-WeChat session)');
+  if (env.WECHATY_PUPPET_TOKEN && !env.WECHATY_PUPPET) problems.push('WECHATY_PUPPET: is required when WECHATY_PUPPET_TOKEN is set');
   return problems;
 }
 
@@ -218,8 +233,11 @@ export interface Config {
   conversationResumeHours: number;
   /** The bot's display name: "@<name>" in a room mentions it. */
   botName: string;
-  /** What this process runs: the HTTP server (web), the queue workers and timers (worker), or both. */
-  roles: { web: boolean; worker: boolean };
+  /**
+   * What this process runs: the HTTP server (web), the queue workers and timers (worker), the
+   * personal-WeChat session with its sending worker (bot; `all` includes it when WECHATY_PUPPET is set).
+   */
+  roles: { web: boolean; worker: boolean; bot: boolean };
   /** Per-destination send limits (a room, a person), shared by every worker through Redis. */
   outbox: { roomPerMinute: number; personPerMinute: number };
   /** How long a job stays locked to a worker that stopped answering before another takes it over. */
@@ -259,6 +277,12 @@ export interface Config {
   wecom: { corpId: string; agentId: number; secret: string; apiBase: string; callback: { token: string; encodingAesKeys: string[] } | null } | null;
   /** Group robots (群机器人) posting for roster rooms of channel `wecom-robot`; null when WECOM_ROBOTS is unset. */
   wecomRobots: { apiBase: string; robots: { room: string; key: string }[] } | null;
+  /**
+   * The personal-WeChat channel through Wechaty; null unless WECHATY_PUPPET is set. Sends from the
+   * account are spaced by `sendGapMs` plus up to `jitterMs`, and at most `dailyCap` notifications go
+   * out per day (Asia/Shanghai).
+   */
+  wechaty: { puppet: string; token: string | undefined; name: string; sendGapMs: number; jitterMs: number; dailyCap: number } | null;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -305,7 +329,11 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       digestMinute: parseClockTime(e.DIGEST_TIME)!,
       conversationResumeHours: e.CONVERSATION_RESUME_HOURS,
       botName: e.BOT_NAME,
-      roles: { web: e.ROLE.includes('all') || e.ROLE.includes('web'), worker: e.ROLE.includes('all') || e.ROLE.includes('worker') },
+      roles: {
+        web: e.ROLE.includes('all') || e.ROLE.includes('web'),
+        worker: e.ROLE.includes('all') || e.ROLE.includes('worker'),
+        bot: e.WECHATY_PUPPET !== undefined && (e.ROLE.includes('all') || e.ROLE.includes('bot')),
+      },
       outbox: { roomPerMinute: e.OUTBOX_ROOM_PER_MINUTE, personPerMinute: e.OUTBOX_PERSON_PER_MINUTE },
       jobLockMs: e.JOB_LOCK_SECONDS * 1000,
       officialAccount: e.WECHAT_OA_TOKEN
@@ -341,6 +369,16 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
             }
           : null,
       wecomRobots: e.WECOM_ROBOTS?.length ? { apiBase: e.WECOM_API_BASE, robots: e.WECOM_ROBOTS } : null,
+      wechaty: e.WECHATY_PUPPET
+        ? {
+            puppet: e.WECHATY_PUPPET,
+            token: e.WECHATY_PUPPET_TOKEN,
+            name: e.WECHATY_NAME,
+            sendGapMs: e.WECHATY_SEND_GAP_MS,
+            jitterMs: e.WECHATY_SEND_JITTER_MS,
+            dailyCap: e.WECHATY_DAILY_CAP,
+          }
+        : null,
     },
   };
 }
@@ -363,6 +401,7 @@ export function redactConfig(config: Config): Record<string, unknown> {
     },
     // A robot's webhook key lets anyone post in its group.
     wecomRobots: config.wecomRobots && { ...config.wecomRobots, robots: config.wecomRobots.robots.map((r) => ({ room: r.room, key: '[redacted]' })) },
+    wechaty: config.wechaty && { ...config.wechaty, token: config.wechaty.token && '[redacted]' },
     redisUrl: config.redisUrl?.replace(/\/\/([^@/]*)@/, '//[redacted]@'),
   };
 }

@@ -14,3 +14,4 @@ export * from './schema/reports.ts';
 export * from './schema/wechat-credits.ts';
 export * from './schema/errand-photos.ts';
 export * from './schema/official-account-sends.ts';
+export * from './schema/wechaty.ts';

@@ -10,6 +10,7 @@ import type { Database } from '../db/open-database.ts';
 import { createAdminGuard, createBrowserAdminGuard } from './admin-auth.ts';
 import { installErrorHandler } from './error-handler.ts';
 import { registerAdminRoutes } from './routes/admin-routes.ts';
+import { registerBindCodeRoutes } from './routes/bind-code-routes.ts';
 import { registerCatalogRoutes } from './routes/catalog-routes.ts';
 import { registerDeadLetterRoutes, type Redelivery } from './routes/dead-letter-routes.ts';
 import { registerErrandRoutes } from './routes/errand-routes.ts';
@@ -60,6 +61,7 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
   if (deps.queues) registerQueueBoard(app, { queues: deps.queues, requireAdmin: createBrowserAdminGuard(deps.adminToken) });
   registerCatalogRoutes(app, { database: deps.database, catalogs: deps.catalogs, requireAdmin, clock: deps.clock });
   registerAdminRoutes(app, { database: deps.database, directories: deps.directories, requireAdmin, clock: deps.clock });
+  registerBindCodeRoutes(app, { database: deps.database, directories: deps.directories, requireAdmin, clock: deps.clock });
   if (deps.outbox) registerDeadLetterRoutes(app, { database: deps.database, requireAdmin, outbox: deps.outbox });
   registerErrandRoutes(app, { database: deps.database, directories: deps.directories, requireAdmin });
   if (deps.reports) registerReportRoutes(app, { reports: deps.reports, requireAdmin, clock: deps.clock });

@@ -118,7 +118,8 @@ export function createOutboxWorker(input: {
         }
         if (row.channel !== channel.name) throw new UnrecoverableError(`outbox row ${id} belongs to channel ${row.channel}, not ${channel.name}`);
         const earlier = unsentNeighbour(database, row, 'before');
-        const waitMs = earlier !== undefined ? WAIT_FOR_EARLIER_MS : ((await input.limits?.waitMs(row)) || ((await channel.waitMs?.(row)) ?? 0));
+        let waitMs = earlier !== undefined ? WAIT_FOR_EARLIER_MS : (channel.holdMs?.() ?? 0);
+        if (waitMs === 0) waitMs = ((await input.limits?.waitMs(row)) || ((await channel.waitMs?.(row)) ?? 0));
         if (waitMs > 0) {
           const waits = (waited.get(id) ?? 0) + 1;
           waited.set(id, waits);

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Queue } from 'bullmq';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { startServerProcess, startWorkerProcess, type ServerProcess } from '../support/server-process.ts';
 import { ADMIN_TOKEN, auth } from '../support/test-app.ts';
@@ -54,5 +55,27 @@ describe('web and worker processes', () => {
     }
     expect(delivered.length).toBeGreaterThan(0);
     expect(web.output()).not.toContain('Daiban worker is running');
+  }, 60_000);
+});
+
+describe('the bot process', () => {
+  it('runs the Wechaty session and the wechaty outbox worker only in the bot role; a worker leaves that queue to it', async () => {
+    const wechatyEnv = { ...env, SQLITE_PATH: join(dir, 'bot.db'), BULLMQ_PREFIX: `${env.BULLMQ_PREFIX}bot`, WECHATY_PUPPET: 'wechaty-puppet-mock' };
+    const queue = new Queue('outbox-wechaty', { connection: { url: inject('redisUrl') }, prefix: wechatyEnv.BULLMQ_PREFIX });
+    try {
+      const worker = await startWorkerProcess(wechatyEnv);
+      processes.push(worker);
+      expect(worker.output()).not.toContain('wechaty: session started');
+      expect(await queue.getWorkersCount()).toBe(0);
+
+      const bot = await startWorkerProcess(wechatyEnv, 'bot');
+      processes.push(bot);
+      expect(bot.output()).toContain('wechaty: session started');
+      expect(bot.output()).toMatch(/"channels":\["outbox-wechaty"\][^\n]*outbox workers started/);
+      expect(bot.output()).not.toContain('Daiban is listening');
+      await expect.poll(() => queue.getWorkersCount(), { timeout: 5000 }).toBe(1);
+    } finally {
+      await queue.close();
+    }
   }, 60_000);
 });

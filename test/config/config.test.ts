@@ -41,11 +41,19 @@ describe('loadConfig', () => {
       const r = loadConfig({ ADMIN_TOKEN: token, ...(ROLE === undefined ? {} : { ROLE }) });
       return r.ok ? r.config.roles : r.problems;
     };
-    expect(roles()).toEqual({ web: true, worker: true });
-    expect(roles('web')).toEqual({ web: true, worker: false });
-    expect(roles('worker')).toEqual({ web: false, worker: true });
-    expect(roles('web, worker')).toEqual({ web: true, worker: true });
-    expect(roles('bots')).toEqual(['ROLE: must be all, web, worker or web,worker']);
+    expect(roles()).toEqual({ web: true, worker: true, bot: false });
+    expect(roles('web')).toEqual({ web: true, worker: false, bot: false });
+    expect(roles('worker')).toEqual({ web: false, worker: true, bot: false });
+    expect(roles('web, worker')).toEqual({ web: true, worker: true, bot: false });
+    expect(roles('bots')).toEqual(['ROLE: must be all, web, worker, bot, or a list such as web,worker']);
+    expect(roles('bot')).toEqual(['WECHATY_PUPPET: is required when ROLE includes bot (the bot role runs the personal-WeChat session)']);
+    const withPuppet = (ROLE?: string) => {
+      const r = loadConfig({ ADMIN_TOKEN: token, WECHATY_PUPPET: 'wechaty-puppet-mock', ...(ROLE === undefined ? {} : { ROLE }) });
+      return r.ok ? r.config.roles : r.problems;
+    };
+    expect(withPuppet()).toEqual({ web: true, worker: true, bot: true });
+    expect(withPuppet('bot')).toEqual({ web: false, worker: false, bot: true });
+    expect(withPuppet('worker')).toEqual({ web: false, worker: true, bot: false });
     const r = loadConfig({ ADMIN_TOKEN: token, OUTBOX_ROOM_PER_MINUTE: '10', JOB_LOCK_SECONDS: '5' });
     expect(r.ok && r.config).toMatchObject({ outbox: { roomPerMinute: 10, personPerMinute: 20 }, jobLockMs: 5000 });
     expect(loadConfig({ ADMIN_TOKEN: token, OUTBOX_ROOM_PER_MINUTE: '0' }).ok).toBe(false);
@@ -110,6 +118,18 @@ describe('loadConfig', () => {
       'WECHAT_OA_CS_ALLOWANCE: must be 0–5',
       'WECHAT_OA_SECRET: is required when WECHAT_OA_TEMPLATES_PATH is set (template and subscribe messages are sent with an access token)',
     ]);
+  });
+
+  it('turns the Wechaty channel on only with a puppet, with pacing defaults, and redacts the puppet token', () => {
+    expect(loadConfig({ ADMIN_TOKEN: token }).ok && loadConfig({ ADMIN_TOKEN: token })).toMatchObject({ config: { wechaty: null } });
+    const on = loadConfig({ ADMIN_TOKEN: token, WECHATY_PUPPET: 'wechaty-puppet-service', WECHATY_PUPPET_TOKEN: 'puppet_service_token_123' });
+    expect(on.ok && on.config.wechaty).toEqual({ puppet: 'wechaty-puppet-service', token: 'puppet_service_token_123', name: 'daiban', sendGapMs: 3000, jitterMs: 2000, dailyCap: 300 });
+    expect(on.ok && JSON.stringify(redactConfig(on.config))).not.toContain('puppet_service_token_123');
+    const bad = loadConfig({ ADMIN_TOKEN: token, WECHATY_PUPPET: 'wechat4u', WECHATY_DAILY_CAP: '0', WECHATY_SEND_GAP_MS: 'soon' });
+    expect(!bad.ok && bad.problems.map((p) => p.split(':')[0])).toEqual(['WECHATY_PUPPET', 'WECHATY_SEND_GAP_MS', 'WECHATY_DAILY_CAP']);
+    expect(!bad.ok && bad.problems[0]).toContain('wechaty-puppet-wechat4u');
+    const tokenOnly = loadConfig({ ADMIN_TOKEN: token, WECHATY_PUPPET_TOKEN: 'puppet_service_token_123' });
+    expect(!tokenOnly.ok && tokenOnly.problems).toEqual(['WECHATY_PUPPET: is required when WECHATY_PUPPET_TOKEN is set']);
   });
 
   it('turns safe mode on with an EncodingAESKey (and the previous one), requires the AppID with it, and redacts the keys', () => {

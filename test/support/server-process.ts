@@ -41,10 +41,10 @@ export async function startServerProcess(env: Record<string, string>, nodeArgs: 
   throw new Error(`server did not start in 15 s:\n${output}`);
 }
 
-/** Runs `src/main.ts` with ROLE=worker (no HTTP server): ready once it says so in its log. */
-export async function startWorkerProcess(env: Record<string, string>): Promise<ServerProcess> {
+/** Runs `src/main.ts` with ROLE=worker, or another role without an HTTP server (bot): ready once it says so in its log. */
+export async function startWorkerProcess(env: Record<string, string>, role: 'worker' | 'bot' = 'worker'): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { ...process.env, LOG_LEVEL: 'info', ...env, ROLE: 'worker' },
+    env: { ...process.env, LOG_LEVEL: 'info', ...env, ROLE: role },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -52,7 +52,7 @@ export async function startWorkerProcess(env: Record<string, string>): Promise<S
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   for (let i = 0; i < 150; i++) {
     if (child.exitCode !== null) throw new Error(`worker exited early:\n${output}`);
-    if (output.includes('Daiban worker is running')) return { child, url: '', output: () => output };
+    if (output.includes(role === 'bot' ? 'Daiban bot is running' : 'Daiban worker is running')) return { child, url: '', output: () => output };
     await new Promise((r) => setTimeout(r, 100));
   }
   child.kill('SIGKILL');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { inject } from 'vitest';
-import { composeDaiban, type Daiban } from '../../src/compose.ts';
+import { composeDaiban, type ComposeOptions, type Daiban } from '../../src/compose.ts';
 import { loadConfig, type Config } from '../../src/config/config.ts';
 
 /**
@@ -34,7 +34,9 @@ export interface TestApp {
 
 let counter = 0;
 
-export async function startTestApp(options: { env?: Record<string, string>; roster?: boolean; redisUrl?: string; worker?: boolean } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: { env?: Record<string, string>; roster?: boolean; redisUrl?: string; worker?: boolean; bot?: boolean; wechatyPuppet?: ComposeOptions['wechatyPuppet'] } = {},
+): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'daiban-test-'));
   const prefix = `t${process.pid}x${++counter}x${Date.now().toString(36)}`;
   const loaded = loadConfig({
@@ -54,6 +56,8 @@ export async function startTestApp(options: { env?: Record<string, string>; rost
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     clock: () => clock.now,
     worker: options.worker ?? true,
+    bot: options.bot ?? false,
+    ...(options.wechatyPuppet ? { wechatyPuppet: options.wechatyPuppet } : {}),
     sweepEveryMs: 500,
   });
   if (options.roster !== false) {
