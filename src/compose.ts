@@ -34,6 +34,8 @@ import { createMessageCrypto } from './channels/official-account/message-crypto.
 import { createAccessTokens } from './channels/official-account/access-token.ts';
 import { createCustomerServiceChannel } from './channels/official-account/customer-service-channel.ts';
 import type { OutboundChannel } from './channels/outbound-channel.ts';
+import { createCodeExchange } from './channels/mini-program/jscode2session.ts';
+import { createProgressLimiter } from './channels/mini-program/progress-limiter.ts';
 
 /**
  * Builds a whole Daiban process from a validated config: database (migrated), catalogue (seeded on
@@ -195,15 +197,18 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
   let alertsNeedRebuild = true;
   const alertsBuiltKey = `${config.bullmqPrefix}:daiban:alerts-built`;
 
-  const inbound = createInboundHandler({
-    alerts: {
-      changed: (ids) => {
-        scheduler.schedule(ids).catch((error: unknown) => {
-          if (!alertsNeedRebuild) logger.warn({ err: error }, 'deadline alerts not scheduled (Redis unreachable?): the next sweep rebuilds them');
-          alertsNeedRebuild = true;
-        });
-      },
+  // Told after a commit which errands changed (chat, commands, mini-program forms).
+  const alerts = {
+    changed: (ids: ReadonlySet<number>) => {
+      scheduler.schedule(ids).catch((error: unknown) => {
+        if (!alertsNeedRebuild) logger.warn({ err: error }, 'deadline alerts not scheduled (Redis unreachable?): the next sweep rebuilds them');
+        alertsNeedRebuild = true;
+      });
     },
+  };
+  const newPersonId = () => `r-${randomUUID().slice(0, 12)}`;
+  const inbound = createInboundHandler({
+    alerts,
     database,
     directories,
     catalogs,
@@ -213,9 +218,19 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
     deadlines: config.deadlines,
     dispatch: queue,
     logger,
-    newPersonId: () => `r-${randomUUID().slice(0, 12)}`,
+    newPersonId,
     botName: config.botName,
   });
+  const mp = config.miniProgram;
+  const miniProgram = mp
+    ? {
+        env: { database, directories, catalogs, calendars, templates, deadlines: config.deadlines, dispatch: queue, alerts, logger, newPersonId },
+        exchange: createCodeExchange(mp),
+        sessionMs: mp.sessionMs,
+        limiter: createProgressLimiter(sharedRedis, config.bullmqPrefix),
+        clock,
+      }
+    : undefined;
 
   const healthRedis = new Redis(options.redisUrl, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 1000 });
   healthRedis.on('error', () => undefined);
@@ -234,6 +249,7 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
     reports: { stored: (month) => storedMonthlyReport(digestEnv(), month), compute: computeMonth },
     outbox: queue,
     ...(config.officialAccount ? { officialAccount: officialAccountDeps(config.officialAccount) } : {}),
+    ...(miniProgram ? { miniProgram } : {}),
     health: [
       {
         name: 'database',

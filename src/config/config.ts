@@ -94,6 +94,15 @@ export const envSchema = z.object({
     .string()
     .regex(/^[0-9a-zA-Z]{16,64}$/, "must be the account's AppSecret (letters and digits)")
     .optional(),
+  WECHAT_MP_APPID: z
+    .string()
+    .regex(/^wx[0-9a-zA-Z]{10,30}$/, "must be the mini-program's AppID (wx…)")
+    .optional(),
+  WECHAT_MP_SECRET: z
+    .string()
+    .regex(/^[0-9a-zA-Z]{16,64}$/, "must be the mini-program's AppSecret (letters and digits)")
+    .optional(),
+  WECHAT_MP_SESSION_DAYS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be 1–90').max(90, 'must be 1–90').default(7),
   WECHAT_API_BASE: z
     .string()
     .regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, 'must be an http(s) URL like https://api.weixin.qq.com')
@@ -110,6 +119,8 @@ function crossKeyProblems(env: Record<string, string | undefined>): string[] {
     problems.push('WECHAT_OA_ENCODING_AES_KEY_PREVIOUS: is only used next to WECHAT_OA_ENCODING_AES_KEY (the current key); set that one too');
   if (env.WECHAT_OA_SECRET && !env.WECHAT_OA_APPID)
     problems.push('WECHAT_OA_APPID: is required when WECHAT_OA_SECRET is set (access tokens are fetched for an AppID and its secret)');
+  if (Boolean(env.WECHAT_MP_APPID) !== Boolean(env.WECHAT_MP_SECRET))
+    problems.push('WECHAT_MP_APPID, WECHAT_MP_SECRET: set both or neither (the mini-program API logs users in with jscode2session, which needs the AppID and its secret)');
   return problems;
 }
 
@@ -167,6 +178,11 @@ export interface Config {
    * WECHAT_OA_APPID and WECHAT_OA_SECRET are set. `apiBase` is WeChat's API (a fake one in tests).
    */
   officialAccountOutbound: { appId: string; secret: string; apiBase: string } | null;
+  /**
+   * The mini-program API (/api/mp/…); null unless WECHAT_MP_APPID and WECHAT_MP_SECRET are both set.
+   * `sessionMs`: how long one of our session tokens stays valid after login.
+   */
+  miniProgram: { appId: string; secret: string; apiBase: string; sessionMs: number } | null;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -225,6 +241,10 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
         : null,
       officialAccountOutbound:
         e.WECHAT_OA_APPID && e.WECHAT_OA_SECRET ? { appId: e.WECHAT_OA_APPID, secret: e.WECHAT_OA_SECRET, apiBase: e.WECHAT_API_BASE } : null,
+      miniProgram:
+        e.WECHAT_MP_APPID && e.WECHAT_MP_SECRET
+          ? { appId: e.WECHAT_MP_APPID, secret: e.WECHAT_MP_SECRET, apiBase: e.WECHAT_API_BASE, sessionMs: e.WECHAT_MP_SESSION_DAYS * 86_400_000 }
+          : null,
     },
   };
 }
@@ -240,6 +260,7 @@ export function redactConfig(config: Config): Record<string, unknown> {
       encodingAesKeys: config.officialAccount.encodingAesKeys.map(() => '[redacted]'),
     },
     officialAccountOutbound: config.officialAccountOutbound && { ...config.officialAccountOutbound, secret: '[redacted]' },
+    miniProgram: config.miniProgram && { ...config.miniProgram, secret: '[redacted]' },
     redisUrl: config.redisUrl?.replace(/\/\/([^@/]*)@/, '//[redacted]@'),
   };
 }

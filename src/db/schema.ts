@@ -12,3 +12,4 @@ export * from './schema/messaging.ts';
 export * from './schema/supervision.ts';
 export * from './schema/reports.ts';
 export * from './schema/wechat-credits.ts';
+export * from './schema/mini-program.ts';

@@ -5,8 +5,10 @@ import type { DirectoryCache } from '../app/directory.ts';
 import type { InboundHandler } from '../app/inbound-handler.ts';
 import type { MessageCrypto } from '../channels/official-account/message-crypto.ts';
 import { registerOfficialAccountRoutes } from '../channels/official-account/webhook-routes.ts';
+import { registerMiniProgramRoutes, type MiniProgramRouteDeps } from '../channels/mini-program/mini-program-routes.ts';
 import type { Database } from '../db/open-database.ts';
 import { createAdminGuard, createBrowserAdminGuard } from './admin-auth.ts';
+import { registerApiDocs } from './api-docs.ts';
 import { installErrorHandler } from './error-handler.ts';
 import { registerAdminRoutes } from './routes/admin-routes.ts';
 import { registerCatalogRoutes } from './routes/catalog-routes.ts';
@@ -37,6 +39,8 @@ export interface HttpDeps {
   reports?: MonthlyReports;
   /** The Official Account webhook (GET/POST /wechat/official-account); no routes without it. */
   officialAccount?: { token: string; crypto?: MessageCrypto | undefined };
+  /** The mini-program API (/api/mp/…); no routes without it. */
+  miniProgram?: MiniProgramRouteDeps;
   clock: () => number;
 }
 
@@ -52,6 +56,8 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
     logController: new LogController({ disableRequestLogging: quiet }),
   });
   installErrorHandler(app);
+  // The OpenAPI document and swagger-ui at /docs list the routes registered after it.
+  registerApiDocs(app, { version: '1' });
   const requireAdmin = createAdminGuard(deps.adminToken);
   registerHealthRoutes(app, { checks: deps.health, queues: deps.queues ?? [], database: deps.database });
   if (deps.queues) registerQueueBoard(app, { queues: deps.queues, requireAdmin: createBrowserAdminGuard(deps.adminToken) });
@@ -62,5 +68,7 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
   if (deps.reports) registerReportRoutes(app, { reports: deps.reports, requireAdmin, clock: deps.clock });
   registerSimulatorRoutes(app, { enabled: deps.simulatorEnabled, inbound: deps.inbound, database: deps.database, requireAdmin, clock: deps.clock, botName: deps.botName });
   if (deps.officialAccount) registerOfficialAccountRoutes(app, { ...deps.officialAccount, inbound: deps.inbound, clock: deps.clock });
+  const miniProgram = deps.miniProgram;
+  if (miniProgram) void app.register(async (scope) => registerMiniProgramRoutes(scope, miniProgram));
   return app;
 }

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { ratingReasons } from '../../conversation/effects.ts';
+import { parseReceiptNo } from '../../domain/receipt-number.ts';
+import { personTags } from '../../domain/roles.ts';
+
+/** The request and answer shapes of the mini-program API (validation and the OpenAPI document). */
+
+const receiptNo = z
+  .string()
+  .max(40)
+  .transform((v, ctx) => {
+    const parsed = parseReceiptNo(v);
+    if (!parsed) ctx.addIssue({ code: 'custom', message: `not a receipt number (like DB261201007): ${v.slice(0, 40)}` });
+    return parsed ?? '';
+  })
+  .meta({ description: 'The receipt number (回执号), e.g. DB261201007', example: 'DB261201007' });
+
+export const receiptParams = z.object({ receiptNo });
+
+export const loginBody = z.strictObject({ code: z.string().trim().min(1, 'the code of wx.login()').max(128).meta({ description: 'The code of wx.login()' }) });
+
+const personOut = z.object({
+  id: z.string(),
+  name: z.string(),
+  phone: z.string().nullable(),
+  villageCode: z.string().nullable(),
+  villageName: z.string().nullable(),
+  tags: z.array(z.string()),
+});
+
+export const meAnswer = z.object({ registered: z.boolean(), person: personOut.nullable() }).meta({ description: 'Who is logged in' });
+
+export const loginAnswer = z
+  .object({
+    token: z.string().meta({ description: 'Our session token: send it as Authorization: Bearer <token>. WeChat\'s session_key never leaves the server.' }),
+    expiresAt: z.string().meta({ description: 'ISO 8601' }),
+    registered: z.boolean(),
+    person: personOut.nullable(),
+  })
+  .meta({ description: 'Logged in' });
+
+export const registrationBody = z.strictObject({
+  name: z.string().max(40).meta({ description: 'Real name, 2–20 letters', example: '刘芳' }),
+  villageCode: z.string().trim().min(1).max(40).meta({ description: 'A code from GET /api/mp/villages' }),
+  phone: z.string().max(20).nullable().default(null).meta({ description: 'Mainland mobile number; null to leave none (progress lookup needs one)' }),
+  situation: z.array(z.enum(personTags)).max(personTags.length).default([]).meta({ description: 'Priority groups the resident belongs to' }),
+  livingAway: z.boolean().default(false).meta({ description: 'Working or living away from the village (在外务工)' }),
+});
+
+const forWhom = z.enum(['self', 'family']).default('self');
+
+export const entrustmentQuery = z.strictObject({
+  itemId: z.string().trim().min(1).max(64),
+  forWhom,
+  beneficiaryName: z.string().max(40).optional(),
+  relation: z.string().max(20).optional(),
+});
+
+export const errandBody = z.strictObject({
+  itemId: z.string().trim().min(1).max(64).meta({ description: 'A catalogue item id (GET /api/catalog/items)' }),
+  forWhom,
+  beneficiary: z.strictObject({ name: z.string().max(40), relation: z.string().max(20) }).optional().meta({ description: 'With forWhom "family"' }),
+  privacyConsent: z.boolean().optional().meta({ description: 'The separate consent, required (true) for privacy-sensitive items' }),
+  entrustment: z
+    .strictObject({
+      confirmed: z.literal(true, { error: 'the resident must confirm the entrustment (true) before anything is done' }),
+      version: z.string().min(1).max(64).meta({ description: 'The version GET /api/mp/entrustment showed' }),
+    })
+    .meta({ description: 'The resident confirmed the entrustment text shown' }),
+});
+
+export const idempotencyHeaders = z.object({
+  'idempotency-key': z
+    .string({ error: 'the Idempotency-Key header is required (a random id per form submission; send the same one on a retry)' })
+    .regex(/^[A-Za-z0-9_.:-]{8,100}$/, 'Idempotency-Key: 8–100 letters, digits, _ . : -'),
+});
+
+export const ratingBody = z.strictObject({
+  score: z.number().int().min(1).max(5).meta({ description: '1 非常满意 · 2 满意 · 3 基本满意 · 4 不满意 · 5 非常不满意' }),
+  reasonKind: z.enum(ratingReasons).optional().meta({ description: 'For 4 and 5: why (work_error is handled again at once)' }),
+  reason: z.string().max(300).optional(),
+});
+
+export const subscriptionsBody = z.strictObject({
+  results: z
+    .record(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a subscribe template id'), z.enum(['accept', 'reject', 'ban', 'filter']))
+    .refine((r) => Object.keys(r).length >= 1 && Object.keys(r).length <= 20, 'one to twenty template ids')
+    .meta({ description: 'What wx.requestSubscribeMessage answered, per template id (without errMsg)' }),
+});
+
+export const creditsAnswer = z.object({ credits: z.array(z.object({ templateId: z.string(), credits: z.number().int() })) });
+
+export const progressQuery = z.strictObject({
+  receipt: receiptNo,
+  phoneLast4: z.string().regex(/^\d{4}$/, 'the last four digits of the phone number given when registering'),
+});
