@@ -24,6 +24,13 @@ export interface ZodRouteSpec {
   response?: Record<number, z.ZodType | string>;
 }
 
+/** Every error answer: `{ error, message, details? }` (src/errors.ts). */
+const errorSchema = {
+  type: 'object',
+  properties: { error: { type: 'string', description: 'A code of the error catalog' }, message: { type: 'string' }, details: {} },
+  required: ['error', 'message'],
+};
+
 export function toJsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): Record<string, unknown> {
   const json = z.toJSONSchema(schema, { target: 'openapi-3.0', io, unrepresentable: 'any' }) as Record<string, unknown>;
   delete json.$schema;
@@ -45,7 +52,10 @@ export function zodRoute(spec: ZodRouteSpec): { schema: FastifySchema; validator
   }
   if (spec.response) {
     schema.response = Object.fromEntries(
-      Object.entries(spec.response).map(([status, r]) => [status, typeof r === 'string' ? { description: r } : { description: r.description ?? 'OK', ...toJsonSchema(r, 'output') }]),
+      Object.entries(spec.response).map(([status, r]) => [
+        status,
+        typeof r !== 'string' ? { description: r.description ?? 'OK', ...toJsonSchema(r, 'output') } : Number(status) >= 400 ? { description: r, ...errorSchema } : { description: r, type: 'null' },
+      ]),
     );
   }
   return {
