@@ -79,6 +79,22 @@ describe('POST /api/mp/errands/:receiptNo/rating', () => {
     expect(supervisor.some((m) => m.text.includes(receipt))).toBe(true);
   });
 
+  it('rates the fix of a bad review once the supervisor recorded it (the rectification round)', async () => {
+    const receipt = await fedBack();
+    expect((await rate(receipt, { score: 4, reasonKind: 'attitude' })).statusCode).toBe(200);
+    expect((await rate(receipt, { score: 1 })).statusCode).toBe(403);
+    const [recorded] = await mp.app.say('supervisor-zhou', `整改 ${receipt} 已上门说明`);
+    expect(recorded).toContain(receipt);
+    const fix = await rate(receipt, { score: 2 });
+    expect(fix.statusCode).toBe(200);
+    expect(fix.json()).toEqual({ receiptNo: receipt, round: 'rectification', status: 'closed' });
+    expect(sql('SELECT round, score FROM ratings r JOIN errands e ON e.id = r.errand_id WHERE e.receipt_no = ? ORDER BY r.id', receipt)).toEqual([
+      { round: 'first', score: 4 },
+      { round: 'rectification', score: 2 },
+    ]);
+    expect((await rate(receipt, { score: 1 })).statusCode).toBe(403);
+  });
+
   it('answers 404 for someone else’s errand and 400 for a score out of range', async () => {
     const receipt = await fedBack();
     const stranger = await mp.resident('o-rate-stranger', { name: '韩梅', villageCode: 'qs-lw', phone: null });
