@@ -81,11 +81,17 @@ export const ratingBody = z.strictObject({
   reason: z.string().max(300).optional(),
 });
 
+/** wx.requestSubscribeMessage's answer carries `errMsg` next to the template ids. */
+function withoutErrMsg(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).filter(([key]) => key !== 'errMsg'));
+}
+
 export const subscriptionsBody = z.strictObject({
   results: z
-    .record(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a subscribe template id'), z.enum(['accept', 'reject', 'ban', 'filter']))
-    .refine((r) => Object.keys(r).length >= 1 && Object.keys(r).length <= 20, 'one to twenty template ids')
-    .meta({ description: 'What wx.requestSubscribeMessage answered, per template id (without errMsg)' }),
+    .preprocess(withoutErrMsg, z.record(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a subscribe template id'), z.enum(['accept', 'reject', 'ban', 'filter']))
+    .refine((r) => Object.keys(r).length >= 1 && Object.keys(r).length <= 20, 'one to twenty template ids'))
+    .meta({ description: 'What wx.requestSubscribeMessage answered, per template id (its errMsg may be left in)' }),
 });
 
 export const creditsAnswer = z.object({ credits: z.array(z.object({ templateId: z.string(), credits: z.number().int() })) });

@@ -112,7 +112,9 @@ describe('subscribe-message credits', () => {
     const r = await mp.call('POST', '/api/mp/subscriptions', token, { results: { 'tmpl-progress': 'accept', 'tmpl-result': 'reject', 'tmpl-rating': 'ban' } });
     expect(r.statusCode).toBe(200);
     expect(r.json()).toEqual({ credits: [{ templateId: 'tmpl-progress', credits: 1 }] });
-    await mp.call('POST', '/api/mp/subscriptions', token, { results: { 'tmpl-progress': 'accept', 'tmpl-result': 'accept' } });
+    // As wx.requestSubscribeMessage answers it, errMsg included.
+    const raw = await mp.call('POST', '/api/mp/subscriptions', token, { results: { errMsg: 'requestSubscribeMessage:ok', 'tmpl-progress': 'accept', 'tmpl-result': 'accept' } });
+    expect(raw.statusCode).toBe(200);
     expect((await mp.call('GET', '/api/mp/subscriptions', token)).json()).toEqual({
       credits: [
         { templateId: 'tmpl-progress', credits: 2 },
