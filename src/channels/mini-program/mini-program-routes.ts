@@ -102,6 +102,7 @@ export function registerMiniProgramRoutes(app: FastifyInstance, deps: MiniProgra
       summary: 'The entrustment text, the privacy question and the one-time notice of materials for an item',
       description: 'Show these before the resident confirms; POST /api/mp/errands must carry the version shown.',
       querystring: s.entrustmentQuery,
+      response: { 200: s.previewAnswer, 400: 'Unknown item or a bad beneficiary', 409: 'Not registered' },
     }),
     async (request) => {
       const q = request.query as z.output<typeof s.entrustmentQuery>;
@@ -110,11 +111,11 @@ export function registerMiniProgramRoutes(app: FastifyInstance, deps: MiniProgra
     },
   );
 
-  app.get('/api/mp/errands', authed({ summary: 'My errands, newest first' }), async (request) => ({ errands: myErrands(env, callerOf(request), clock()) }));
+  app.get('/api/mp/errands', authed({ summary: 'My errands, newest first', response: { 200: s.errandsAnswer } }), async (request) => ({ errands: myErrands(env, callerOf(request), clock()) }));
 
   app.get(
     '/api/mp/errands/:receiptNo',
-    authed({ summary: 'One of my errands with its timeline', params: s.receiptParams, response: { 404: 'Not one of my errands' } }),
+    authed({ summary: 'One of my errands with its timeline', params: s.receiptParams, response: { 200: s.errandDetail, 404: 'Not one of my errands' } }),
     async (request) => myErrand(env, callerOf(request), (request.params as z.output<typeof s.receiptParams>).receiptNo, clock()),
   );
 
@@ -126,7 +127,7 @@ export function registerMiniProgramRoutes(app: FastifyInstance, deps: MiniProgra
         'The entrustment must be confirmed explicitly (the version shown by GET /api/mp/entrustment), and the separate consent given for privacy-sensitive items. Answers the receipt number and the one-time notice of materials. Send an Idempotency-Key header: a retry with the same key gets the same answer and files nothing more.',
       headers: s.idempotencyHeaders,
       body: s.errandBody,
-      response: { 201: 'Filed (or the first answer again, with Idempotent-Replayed: true)', 400: 'The form is not valid (every problem listed)', 409: 'Not registered', 422: 'Idempotency-Key reused for another form' },
+      response: { 201: s.filedAnswer, 400: 'The form is not valid (every problem listed)', 409: 'Not registered', 422: 'Idempotency-Key reused for another form' },
     }),
     async (request, reply) => {
       const form = request.body as z.output<typeof s.errandBody>;
@@ -145,7 +146,7 @@ export function registerMiniProgramRoutes(app: FastifyInstance, deps: MiniProgra
       description: 'Only while the errand waits for a rating (fed back, or a rectification to rate). 4 and 5 need a reason; a work error is handled again at once.',
       params: s.receiptParams,
       body: s.ratingBody,
-      response: { 403: 'Not waiting for a rating', 404: 'Not one of my errands' },
+      response: { 200: s.ratingAnswer, 400: 'Score out of range, or a bad review without a reason', 403: 'Not waiting for a rating', 404: 'Not one of my errands' },
     }),
     async (request) => rateFromForm(env, callerOf(request), (request.params as z.output<typeof s.receiptParams>).receiptNo, request.body as z.output<typeof s.ratingBody>, clock()),
   );
@@ -182,7 +183,7 @@ export function registerMiniProgramRoutes(app: FastifyInstance, deps: MiniProgra
       description: 'Status and a coarse timeline, names masked. A wrong combination is 404 whichever part is wrong; lookups are limited per IP address and per receipt number (429 with Retry-After).',
       tags: TAGS,
       querystring: s.progressQuery,
-      response: { 404: 'No such errand for this phone', 429: 'Too many lookups' },
+      response: { 200: s.progressAnswer, 404: 'No such errand for this phone', 429: 'Too many lookups' },
     }),
     async (request, reply) => {
       const q = request.query as z.output<typeof s.progressQuery>;

@@ -19,19 +19,20 @@ export const receiptParams = z.object({ receiptNo });
 
 export const loginBody = z.strictObject({ code: z.string().trim().min(1, 'the code of wx.login()').max(128).meta({ description: 'The code of wx.login()' }) });
 
-const personOut = z.object({
+const personOut = z.strictObject({
   id: z.string(),
   name: z.string(),
   phone: z.string().nullable(),
   villageCode: z.string().nullable(),
   villageName: z.string().nullable(),
   tags: z.array(z.string()),
+  priority: z.boolean().meta({ description: 'Elderly, disabled, left-behind or in a remote village: self-service is not suggested' }),
 });
 
-export const meAnswer = z.object({ registered: z.boolean(), person: personOut.nullable() }).meta({ description: 'Who is logged in' });
+export const meAnswer = z.strictObject({ registered: z.boolean(), person: personOut.nullable() }).meta({ description: 'Who is logged in' });
 
 export const loginAnswer = z
-  .object({
+  .strictObject({
     token: z.string().meta({ description: 'Our session token: send it as Authorization: Bearer <token>. WeChat\'s session_key never leaves the server.' }),
     expiresAt: z.string().meta({ description: 'ISO 8601' }),
     registered: z.boolean(),
@@ -99,4 +100,69 @@ export const creditsAnswer = z.object({ credits: z.array(z.object({ templateId: 
 export const progressQuery = z.strictObject({
   receipt: receiptNo,
   phoneLast4: z.string().regex(/^\d{4}$/, 'the last four digits of the phone number given when registering'),
+});
+
+// ---- answers (documentation; the tests parse real answers with them so they stay true) ----------
+
+const deadline = z
+  .object({ kind: z.string(), label: z.string(), dueDate: z.string(), provisional: z.boolean(), overdue: z.boolean() })
+  .nullable()
+  .meta({ description: 'The next running time limit (working days, Asia/Shanghai)' });
+
+export const errandSummary = z.strictObject({
+  receiptNo: z.string(),
+  itemId: z.string(),
+  itemName: z.string(),
+  status: z.string(),
+  statusText: z.string(),
+  createdAt: z.string(),
+  forWhom: z.string(),
+  holder: z.string().meta({ description: 'Who holds it now, in plain words' }),
+  deadline,
+  open: z.boolean(),
+  ratable: z.enum(['first', 'rectification']).nullable(),
+  withdrawable: z.boolean(),
+  entrustmentPending: z.boolean(),
+});
+
+export const errandsAnswer = z.strictObject({ errands: z.array(errandSummary) });
+
+const noticeItem = z.looseObject({ name: z.string(), form: z.string(), count: z.number(), inCatalogue: z.boolean() });
+
+export const errandDetail = errandSummary.extend({
+  timeline: z.array(z.strictObject({ at: z.string(), event: z.string(), text: z.string() })),
+  entrustments: z.array(z.strictObject({ at: z.string(), textVersion: z.string(), text: z.string(), privacyConsent: z.boolean().nullable(), channel: z.string() })),
+  notices: z.array(z.strictObject({ version: z.number(), kind: z.string(), items: z.array(noticeItem), issuedAt: z.string() })),
+});
+
+export const filedAnswer = z
+  .strictObject({
+    receiptNo: z.string(),
+    status: z.string(),
+    statusText: z.string(),
+    message: z.string().meta({ description: 'What the chat says after filing' }),
+    notice: z.strictObject({ text: z.string(), items: z.array(noticeItem), issuedAt: z.string() }).meta({ description: 'The one-time notice of materials (一次性告知)' }),
+    entrustment: z.strictObject({ version: z.string() }),
+  })
+  .meta({ description: 'Filed (or the first answer again, with Idempotent-Replayed: true)' });
+
+export const previewAnswer = z.strictObject({
+  item: z.looseObject({ id: z.string(), name: z.string(), privacySensitive: z.boolean(), selfServiceSuggested: z.boolean() }),
+  entrustment: z.strictObject({ text: z.string(), version: z.string() }),
+  privacyConsent: z.strictObject({ required: z.boolean(), text: z.string().nullable() }),
+  notice: z.strictObject({ text: z.string() }),
+});
+
+export const ratingAnswer = z.strictObject({ receiptNo: z.string(), round: z.enum(['first', 'rectification']), status: z.string() });
+
+export const progressAnswer = z.strictObject({
+  receiptNo: z.string(),
+  itemName: z.string(),
+  villageName: z.string(),
+  requester: z.string().meta({ description: 'Masked, e.g. 何*梅' }),
+  status: z.string(),
+  statusText: z.string(),
+  holder: z.string(),
+  deadline: z.strictObject({ label: z.string(), dueDate: z.string(), overdue: z.boolean() }).nullable(),
+  timeline: z.array(z.strictObject({ date: z.string(), event: z.string(), text: z.string() })),
 });

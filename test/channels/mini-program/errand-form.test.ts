@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as schemas from '../../../src/channels/mini-program/mini-program-schemas.ts';
 import { fileErrandByChat, homesteadAnswers } from '../../support/intake.ts';
 import { startMiniProgram, type MiniProgramHarness } from '../../support/mini-program.ts';
 
@@ -40,6 +41,7 @@ async function jobsOf(errandId: number) {
 describe('registration', () => {
   it('registers a resident with the chat’s rules and links the mini-program identity', async () => {
     const me = await mp.call('GET', '/api/mp/me', token);
+    schemas.meAnswer.parse(me.json());
     expect(me.json()).toMatchObject({ registered: true, person: { name: '何小梅', villageCode: 'qs-lw', villageName: '柳湾社区', phone: '13700001234' } });
     const row = sql<{ channel: string; source: string }>("SELECT i.channel, p.source FROM channel_identities i JOIN people p ON p.id = i.person_id WHERE i.external_id = 'o-form-1'");
     expect(row).toEqual([{ channel: 'mini-program', source: 'chat' }]);
@@ -76,6 +78,7 @@ describe('GET /api/mp/entrustment', () => {
     expect(p.entrustment.text).toContain('委托人：何小梅');
     expect(p.entrustment.text).toContain('办事人：何大山（您的父亲）');
     expect(p.entrustment.version).toBe(version);
+    schemas.previewAnswer.parse(r.json());
     expect(p.privacyConsent.required).toBe(true);
     expect(p.notice.text).toContain('【一次性告知】');
     expect((await mp.call('GET', '/api/mp/entrustment?itemId=no-such-item', token)).statusCode).toBe(400);
@@ -89,6 +92,8 @@ describe('POST /api/mp/errands', () => {
     expect(r.statusCode).toBe(201);
     const body = r.json<{ receiptNo: string; status: string; message: string; notice: { text: string; items: { name: string }[] }; entrustment: { version: string } }>();
     expect(body.receiptNo).toMatch(/^DB\d{9}$/);
+    // The answer is what the OpenAPI document says.
+    schemas.filedAnswer.parse(r.json());
     expect(body.status).toBe('requested');
     expect(body.message).toContain(`回执号：${body.receiptNo}`);
     expect(body.message).toContain('代办不收取任何费用');
@@ -195,11 +200,12 @@ describe('my errands', () => {
   it('lists only mine, shows one with its timeline, and answers 404 for anyone else’s', async () => {
     const list = await mp.call('GET', '/api/mp/errands', token);
     expect(list.statusCode).toBe(200);
-    const errands = list.json<{ errands: { receiptNo: string; itemName: string; statusText: string }[] }>().errands;
+    const errands = schemas.errandsAnswer.parse(list.json()).errands;
     expect(errands.length).toBeGreaterThanOrEqual(3);
     const mine = errands[0]?.receiptNo ?? '';
     const detail = await mp.call('GET', `/api/mp/errands/${mine}`, token);
     expect(detail.statusCode).toBe(200);
+    schemas.errandDetail.parse(detail.json());
     expect(detail.json()).toMatchObject({
       receiptNo: mine,
       status: 'requested',

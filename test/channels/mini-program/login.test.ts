@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as schemas from '../../../src/channels/mini-program/mini-program-schemas.ts';
 import { startMiniProgram, type MiniProgramHarness } from '../../support/mini-program.ts';
 
 let mp: MiniProgramHarness;
@@ -17,6 +18,7 @@ describe('POST /api/mp/login', () => {
     expect(body.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(Date.parse(body.expiresAt) - mp.app.clock.now).toBe(7 * 86_400_000);
     expect(body).toMatchObject({ registered: false, person: null });
+    schemas.loginAnswer.parse(body);
     expect(mp.wechat.calls.at(-1)).toMatchObject({ appid: 'wxa1b2c3d4e5f60718', grant_type: 'authorization_code' });
     const key = mp.wechat.sessionKeys.at(-1) ?? 'none';
     expect(r.body).not.toContain(key);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as schemas from '../../../src/channels/mini-program/mini-program-schemas.ts';
 import { startMiniProgram, type MiniProgramHarness } from '../../support/mini-program.ts';
 
 /** The anonymous progress lookup (rate-limited through Redis), and the OpenAPI document at /docs. */
@@ -31,6 +32,7 @@ describe('GET /api/mp/progress', () => {
     await mp.app.say('agent-sun', `接单 ${receipt}`, 'lw-agents@chatroom');
     const r = await lookup(`receipt=${receipt}&phoneLast4=1234`);
     expect(r.statusCode).toBe(200);
+    schemas.progressAnswer.parse(r.json());
     expect(r.json()).toMatchObject({
       receiptNo: receipt,
       itemName: '农村宅基地和建房申请',

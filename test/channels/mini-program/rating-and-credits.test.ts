@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as schemas from '../../../src/channels/mini-program/mini-program-schemas.ts';
 import { startMiniProgram, type MiniProgramHarness } from '../../support/mini-program.ts';
 
 /** 好差评 through the mini-program (the chat's window and rules), and subscribe-message credits. */
@@ -50,7 +51,7 @@ describe('POST /api/mp/errands/:receiptNo/rating', () => {
     await mp.app.say('agent-sun', `反馈 ${receipt}`, null);
     const r = await rate(receipt, { score: 2 });
     expect(r.statusCode).toBe(200);
-    expect(r.json()).toEqual({ receiptNo: receipt, round: 'first', status: 'closed' });
+    expect(schemas.ratingAnswer.parse(r.json())).toEqual({ receiptNo: receipt, round: 'first', status: 'closed' });
     expect(sql('SELECT round, score, reason_kind FROM ratings r JOIN errands e ON e.id = r.errand_id WHERE e.receipt_no = ?', receipt)).toEqual([{ round: 'first', score: 2, reason_kind: null }]);
     const twice = await rate(receipt, { score: 1 });
     expect(twice.statusCode).toBe(403);
@@ -108,6 +109,7 @@ describe('POST /api/mp/errands/:receiptNo/rating', () => {
 describe('subscribe-message credits', () => {
   it('grants one credit per accept, per user and template, and lists them', async () => {
     const empty = await mp.call('GET', '/api/mp/subscriptions', token);
+    schemas.creditsAnswer.parse(empty.json());
     expect(empty.json()).toEqual({ credits: [] });
     const r = await mp.call('POST', '/api/mp/subscriptions', token, { results: { 'tmpl-progress': 'accept', 'tmpl-result': 'reject', 'tmpl-rating': 'ban' } });
     expect(r.statusCode).toBe(200);
