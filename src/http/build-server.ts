@@ -56,8 +56,13 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
     logController: new LogController({ disableRequestLogging: quiet }),
   });
   installErrorHandler(app);
-  // The OpenAPI document and swagger-ui at /docs list the routes registered after it.
+  // The OpenAPI document and swagger-ui at /docs: the routes load after it, so that it sees them.
   registerApiDocs(app, { version: '1' });
+  void app.register(async (scope) => registerRoutes(scope, deps));
+  return app;
+}
+
+function registerRoutes(app: FastifyInstance, deps: HttpDeps): void {
   const requireAdmin = createAdminGuard(deps.adminToken);
   registerHealthRoutes(app, { checks: deps.health, queues: deps.queues ?? [], database: deps.database });
   if (deps.queues) registerQueueBoard(app, { queues: deps.queues, requireAdmin: createBrowserAdminGuard(deps.adminToken) });
@@ -68,7 +73,5 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
   if (deps.reports) registerReportRoutes(app, { reports: deps.reports, requireAdmin, clock: deps.clock });
   registerSimulatorRoutes(app, { enabled: deps.simulatorEnabled, inbound: deps.inbound, database: deps.database, requireAdmin, clock: deps.clock, botName: deps.botName });
   if (deps.officialAccount) registerOfficialAccountRoutes(app, { ...deps.officialAccount, inbound: deps.inbound, clock: deps.clock });
-  const miniProgram = deps.miniProgram;
-  if (miniProgram) void app.register(async (scope) => registerMiniProgramRoutes(scope, miniProgram));
-  return app;
+  if (deps.miniProgram) registerMiniProgramRoutes(app, deps.miniProgram);
 }
