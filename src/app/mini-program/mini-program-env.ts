@@ -1,7 +1,9 @@
 import type { DeadlinePolicy } from '../../config/config.ts';
 import type { TemplateSet } from '../../conversation/templates.ts';
 import type { FlowContext } from '../../conversation/flow-context.ts';
+import { StaleErrandError } from '../../db/errand-repository.ts';
 import type { Database } from '../../db/open-database.ts';
+import { AppError } from '../../errors.ts';
 import type { IdentityRow, PersonRow } from '../../db/people-repository.ts';
 import type { EffectEnv } from '../apply-effects.ts';
 import type { CalendarBook } from '../calendar-book.ts';
@@ -48,13 +50,20 @@ export interface WriteOutcome<T> {
 /** One transaction for a caller; notifications and deadline jobs are handed over after the commit. */
 export function writeFor<T>(mp: MiniProgramEnv, caller: Caller, now: number, fn: (scope: WriteScope) => WriteOutcome<T>): T {
   const touched = new Set<number>();
-  const outcome = mp.database.write(() => {
-    const directory = mp.directories.current();
-    const { catalog, matcher } = mp.catalogs.current();
-    const env: EffectEnv = { database: mp.database, directory, catalog, calendars: mp.calendars, templates: mp.templates, deadlines: mp.deadlines, newPersonId: mp.newPersonId, touched };
-    const ctx = buildFlowContext({ database: mp.database, directory, catalog, matcher, templates: mp.templates }, { now, identity: caller.identity, person: caller.person });
-    return fn({ env, ctx });
-  });
+  let outcome: WriteOutcome<T>;
+  try {
+    outcome = mp.database.write(() => {
+      const directory = mp.directories.current();
+      const { catalog, matcher } = mp.catalogs.current();
+      const env: EffectEnv = { database: mp.database, directory, catalog, calendars: mp.calendars, templates: mp.templates, deadlines: mp.deadlines, newPersonId: mp.newPersonId, touched };
+      const ctx = buildFlowContext({ database: mp.database, directory, catalog, matcher, templates: mp.templates }, { now, identity: caller.identity, person: caller.person });
+      return fn({ env, ctx });
+    });
+  } catch (error) {
+    // Another process moved the errand in between: nothing was written; the client may try again.
+    if (error instanceof StaleErrandError) throw new AppError('conflict', undefined, undefined, { cause: error });
+    throw error;
+  }
   const pending = outcome.pendingOutboxIds ?? [];
   if (pending.length) {
     mp.dispatch.enqueue(pending).catch((error: unknown) => mp.logger.warn({ err: error, outboxRows: pending.length }, 'outbox dispatch deferred (Redis unreachable?): the sweeper will deliver these'));

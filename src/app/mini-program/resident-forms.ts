@@ -65,6 +65,8 @@ export function registerResident(mp: MiniProgramEnv, caller: Caller, form: Regis
   const tags = [...new Set<string>([...form.situation, ...(form.livingAway ? ['migrant'] : [])])];
   const cleanName = textOf(name.set?.name);
   return writeFor(mp, caller, now, ({ env, ctx: writeCtx }) => {
+    // Checked again inside the transaction: two registrations racing each other make one person.
+    if (identityById(mp.database, caller.identity.id)?.personId) throw new AppError('already_registered');
     applyEffects(env, { identity: caller.identity, person: null, ctx: writeCtx, now }, [{ kind: 'register_person', name: cleanName, villageCode: form.villageCode, phone, tags }]);
     const personId = identityById(mp.database, caller.identity.id)?.personId;
     const person = personId ? personById(mp.database, personId) : undefined;

@@ -62,6 +62,15 @@ describe('registration', () => {
     expect(again.json()).toMatchObject({ error: 'already_registered' });
   });
 
+  it('makes one person of two registrations sent at the same time', async () => {
+    const twin = await mp.login('o-form-twice');
+    const before = count('people');
+    const form = { name: '何小梅', villageCode: 'qs-lw', phone: null };
+    const answers = await Promise.all([mp.call('POST', '/api/mp/registration', twin, form), mp.call('POST', '/api/mp/registration', twin, form)]);
+    expect(answers.map((r) => r.statusCode).sort()).toEqual([201, 409]);
+    expect(count('people')).toBe(before + 1);
+  });
+
   it('needs registration before a form', async () => {
     const fresh = await mp.login('o-form-unregistered');
     const r = await file(homestead(), newKey(), fresh);
