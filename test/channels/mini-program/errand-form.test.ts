@@ -160,6 +160,12 @@ describe('POST /api/mp/errands', () => {
     expect(other.statusCode).toBe(422);
     expect(other.json()).toMatchObject({ error: 'idempotency_conflict' });
     expect(count('errands')).toBe(before + 1);
+    // A retry sent before the first answer came back.
+    const raceKey = newKey();
+    const raced = await Promise.all([file(homestead(), raceKey), file(homestead(), raceKey)]);
+    expect(raced.map((r) => r.statusCode)).toEqual([201, 201]);
+    expect(raced[1]?.json()).toEqual(raced[0]?.json());
+    expect(count('errands')).toBe(before + 2);
     const noKey = await mp.call('POST', '/api/mp/errands', token, homestead());
     expect(noKey.statusCode).toBe(400);
     expect(noKey.json<{ message: string }>().message).toMatch(/Idempotency-Key/);
