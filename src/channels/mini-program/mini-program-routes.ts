@@ -62,9 +62,12 @@ export function registerMiniProgramRoutes(app: FastifyInstance, deps: MiniProgra
       body: s.loginBody,
       response: { 200: s.loginAnswer, 400: 'Invalid or already used code', 503: 'WeChat busy or unreachable; retry' },
     }),
-    async (request) => {
+    async (request, reply) => {
       const { code } = request.body as z.output<typeof s.loginBody>;
-      const wechat = await deps.exchange(code);
+      const wechat = await deps.exchange(code).catch((error: unknown) => {
+        setRetryAfter(reply, error);
+        throw error;
+      });
       const started = startSession(env, wechat, clock(), deps.sessionMs);
       return { token: started.token, expiresAt: new Date(started.expiresAt).toISOString(), ...me(started.caller) };
     },
@@ -201,8 +204,13 @@ export function registerMiniProgramRoutes(app: FastifyInstance, deps: MiniProgra
   );
 }
 
+/** WeChat busy: a couple of seconds is usually enough. */
+const WECHAT_BUSY_RETRY_SECONDS = 2;
+
 function setRetryAfter(reply: FastifyReply, error: unknown): void {
-  if (!isAppError(error) || error.code !== 'too_many_requests') return;
+  if (!isAppError(error)) return;
+  if (error.code === 'wechat_busy') reply.header('retry-after', String(WECHAT_BUSY_RETRY_SECONDS));
+  if (error.code !== 'too_many_requests') return;
   const seconds = (error.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
   if (seconds) reply.header('retry-after', String(seconds));
 }

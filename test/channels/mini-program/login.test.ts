@@ -52,6 +52,7 @@ describe('POST /api/mp/login', () => {
       const r = await mp.call('POST', '/api/mp/login', null, { code: mp.wechat.issueCode('o-openid-login-3') });
       expect(r.statusCode).toBe(503);
       expect(r.json()).toMatchObject({ error: 'wechat_busy' });
+      expect(r.headers['retry-after']).toBe('2');
     }
     const missing = await mp.call('POST', '/api/mp/login', null, {});
     expect(missing.statusCode).toBe(400);
