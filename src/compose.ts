@@ -250,6 +250,7 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
     outbox: queue,
     ...(config.officialAccount ? { officialAccount: officialAccountDeps(config.officialAccount) } : {}),
     ...(miniProgram ? { miniProgram } : {}),
+    trustProxy: config.trustProxy,
     health: [
       {
         name: 'database',

@@ -34,6 +34,13 @@ const encodingAesKey = z
 export const envSchema = z.object({
   HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   HTTP_PORT: port.default(3000),
+  HTTP_TRUST_PROXY: z
+    .string()
+    .default('false')
+    .refine(
+      (v) => v === 'false' || /^\d{1,2}$/.test(v) || v.split(',').every((t) => /^(?:loopback|linklocal|uniquelocal|[0-9a-fA-F:.]+(?:\/\d{1,3})?)$/.test(t.trim())),
+      'must be false, a number of proxy hops, or the proxies\' addresses (IPs or CIDRs, comma-separated; loopback, linklocal, uniquelocal)',
+    ),
   SQLITE_PATH: z.string().min(1).default('./data/daiban.db'),
   REDIS_URL: z
     .string()
@@ -144,6 +151,11 @@ export interface DeadlinePolicy {
 
 export interface Config {
   http: { host: string; port: number };
+  /**
+   * Which reverse proxies' X-Forwarded-For to believe (Fastify's trustProxy): the client's address
+   * then counts for per-address limits (the progress lookup). false: the connection's address.
+   */
+  trustProxy: false | number | string[];
   sqlitePath: string;
   /** Absent: the launcher finds a local Redis or starts a private one. */
   redisUrl: string | undefined;
@@ -202,6 +214,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
     ok: true,
     config: {
       http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
+      trustProxy: e.HTTP_TRUST_PROXY === 'false' ? false : /^\d+$/.test(e.HTTP_TRUST_PROXY) ? Number(e.HTTP_TRUST_PROXY) : e.HTTP_TRUST_PROXY.split(',').map((t) => t.trim()),
       sqlitePath: e.SQLITE_PATH,
       redisUrl: e.REDIS_URL,
       bullmqPrefix: e.BULLMQ_PREFIX,

@@ -42,7 +42,12 @@ export interface HttpDeps {
   /** The mini-program API (/api/mp/…); no routes without it. */
   miniProgram?: MiniProgramRouteDeps;
   clock: () => number;
+  /** Fastify's trustProxy (HTTP_TRUST_PROXY): whose X-Forwarded-For gives request.ip. */
+  trustProxy?: false | number | string[];
 }
+
+/** Believes the nearest `hops` proxies (what Fastify does for a number; its typings only take a function). */
+const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
 
 /** WeChat bodies are small; anything beyond this is refused with 413. */
 export const BODY_LIMIT = 64 * 1024;
@@ -53,6 +58,7 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
   const app: FastifyInstance = Fastify({
     loggerInstance: deps.logger,
     bodyLimit: BODY_LIMIT,
+    trustProxy: typeof deps.trustProxy === 'number' ? trustHops(deps.trustProxy) : (deps.trustProxy ?? false),
     logController: new LogController({ disableRequestLogging: quiet }),
   });
   installErrorHandler(app);

@@ -26,3 +26,16 @@ describe('the mini-program keys', () => {
     expect(problems({ WECHAT_MP_APPID: 'gh_123', WECHAT_MP_SECRET: 'short', WECHAT_MP_SESSION_DAYS: '0' })).toEqual(['WECHAT_MP_APPID', 'WECHAT_MP_SECRET', 'WECHAT_MP_SESSION_DAYS']);
   });
 });
+
+describe('HTTP_TRUST_PROXY', () => {
+  it('is off by default and takes hops or proxy addresses', () => {
+    const trust = (value?: string) => {
+      const r = loadConfig({ ...base, ...(value === undefined ? {} : { HTTP_TRUST_PROXY: value }) });
+      return r.ok ? r.config.trustProxy : r.problems;
+    };
+    expect(trust()).toBe(false);
+    expect(trust('1')).toBe(1);
+    expect(trust('127.0.0.1, 10.0.0.0/8,loopback')).toEqual(['127.0.0.1', '10.0.0.0/8', 'loopback']);
+    expect(trust('everyone')).toEqual([expect.stringMatching(/^HTTP_TRUST_PROXY: must be false, a number of proxy hops/)]);
+  });
+});

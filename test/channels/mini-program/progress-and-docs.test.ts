@@ -87,6 +87,25 @@ describe('GET /api/mp/progress', () => {
   });
 });
 
+describe('behind a trusted reverse proxy (HTTP_TRUST_PROXY)', () => {
+  it('limits the client’s address from X-Forwarded-For, not the proxy’s', async () => {
+    const proxied = await startMiniProgram({ HTTP_TRUST_PROXY: '127.0.0.1' });
+    try {
+      const token = await proxied.resident('o-proxy-1', { name: '何小梅', villageCode: 'qs-lw', phone: '13700005678' });
+      const version = (await proxied.call('GET', '/api/mp/entrustment?itemId=homestead-building-application', token)).json<{ entrustment: { version: string } }>().entrustment.version;
+      const filed = await proxied.call('POST', '/api/mp/errands', token, { itemId: 'homestead-building-application', entrustment: { confirmed: true, version } }, { 'idempotency-key': 'proxy-key-1' });
+      const url = `/api/mp/progress?receipt=${filed.json<{ receiptNo: string }>().receiptNo}&phoneLast4=5678`;
+      const via = (client: string) => proxied.app.daiban.server.inject({ method: 'GET', url, remoteAddress: '127.0.0.1', headers: { 'x-forwarded-for': client } });
+      for (let i = 0; i < 30; i++) expect((await via('203.0.113.1')).statusCode).toBe(200);
+      expect((await via('203.0.113.1')).statusCode).toBe(429);
+      // Another client behind the same proxy is not affected.
+      expect((await via('203.0.113.2')).statusCode).toBe(200);
+    } finally {
+      await proxied.close();
+    }
+  });
+});
+
 describe('/docs', () => {
   it('serves the OpenAPI document listing the mini-program routes with their schemas', async () => {
     const r = await mp.app.daiban.server.inject({ method: 'GET', url: '/docs/json' });
