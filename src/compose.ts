@@ -37,6 +37,8 @@ import type { OutboundChannel } from './channels/outbound-channel.ts';
 import { composeWeCom } from './channels/wecom/wecom-channels.ts';
 import { WECHATY_CHANNEL } from './channels/wechaty/message-conversion.ts';
 import { startWechatySession, type WechatySession, type WechatySessionDeps } from './channels/wechaty/wechaty-session.ts';
+import { createCodeExchange } from './channels/mini-program/jscode2session.ts';
+import { createProgressLimiter } from './channels/mini-program/progress-limiter.ts';
 
 /**
  * Builds a whole Daiban process from a validated config: database (migrated), catalogue (seeded on
@@ -210,15 +212,18 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
   let alertsNeedRebuild = true;
   const alertsBuiltKey = `${config.bullmqPrefix}:daiban:alerts-built`;
 
-  const inbound = createInboundHandler({
-    alerts: {
-      changed: (ids) => {
-        scheduler.schedule(ids).catch((error: unknown) => {
-          if (!alertsNeedRebuild) logger.warn({ err: error }, 'deadline alerts not scheduled (Redis unreachable?): the next sweep rebuilds them');
-          alertsNeedRebuild = true;
-        });
-      },
+  // Told after a commit which errands changed (chat, commands, mini-program forms).
+  const alerts = {
+    changed: (ids: ReadonlySet<number>) => {
+      scheduler.schedule(ids).catch((error: unknown) => {
+        if (!alertsNeedRebuild) logger.warn({ err: error }, 'deadline alerts not scheduled (Redis unreachable?): the next sweep rebuilds them');
+        alertsNeedRebuild = true;
+      });
     },
+  };
+  const newPersonId = () => `r-${randomUUID().slice(0, 12)}`;
+  const inbound = createInboundHandler({
+    alerts,
     database,
     directories,
     catalogs,
@@ -228,9 +233,19 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
     deadlines: config.deadlines,
     dispatch: queue,
     logger,
-    newPersonId: () => `r-${randomUUID().slice(0, 12)}`,
+    newPersonId,
     botName: config.botName,
   });
+  const mp = config.miniProgram;
+  const miniProgram = mp
+    ? {
+        env: { database, directories, catalogs, calendars, templates, deadlines: config.deadlines, dispatch: queue, alerts, logger, newPersonId },
+        exchange: createCodeExchange(mp),
+        sessionMs: mp.sessionMs,
+        limiter: createProgressLimiter(sharedRedis, config.bullmqPrefix),
+        clock,
+      }
+    : undefined;
 
   // Only the process holding the login can send through the personal account.
   const wechaty = config.wechaty && options.bot
@@ -259,6 +274,8 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
       ? { officialAccount: officialAccountEdge({ config: config.officialAccount, canSend: oaOut !== null, database, inbound, directories, templates, dispatch: queue, clock, logger }) }
       : {}),
     ...(wecom.callback ? { wecom: wecom.callback } : {}),
+    ...(miniProgram ? { miniProgram } : {}),
+    trustProxy: config.trustProxy,
     health: [
       {
         name: 'database',

@@ -34,6 +34,13 @@ const encodingAesKey = z
 export const envSchema = z.object({
   HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   HTTP_PORT: port.default(3000),
+  HTTP_TRUST_PROXY: z
+    .string()
+    .default('false')
+    .refine(
+      (v) => v === 'false' || /^\d{1,2}$/.test(v) || v.split(',').every((t) => /^(?:loopback|linklocal|uniquelocal|[0-9a-fA-F:.]+(?:\/\d{1,3})?)$/.test(t.trim())),
+      'must be false, a number of proxy hops, or the proxies\' addresses (IPs or CIDRs, comma-separated; loopback, linklocal, uniquelocal)',
+    ),
   SQLITE_PATH: z.string().min(1).default('./data/daiban.db'),
   REDIS_URL: z
     .string()
@@ -94,6 +101,15 @@ export const envSchema = z.object({
     .string()
     .regex(/^[0-9a-zA-Z]{16,64}$/, "must be the account's AppSecret (letters and digits)")
     .optional(),
+  WECHAT_MP_APPID: z
+    .string()
+    .regex(/^wx[0-9a-zA-Z]{10,30}$/, "must be the mini-program's AppID (wx…)")
+    .optional(),
+  WECHAT_MP_SECRET: z
+    .string()
+    .regex(/^[0-9a-zA-Z]{16,64}$/, "must be the mini-program's AppSecret (letters and digits)")
+    .optional(),
+  WECHAT_MP_SESSION_DAYS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be 1–90').max(90, 'must be 1–90').default(7),
   WECHAT_API_BASE: z
     .string()
     .regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, 'must be an http(s) URL like https://api.weixin.qq.com')
@@ -193,6 +209,8 @@ function crossKeyProblems(env: Record<string, string | undefined>): string[] {
   if (env.ROLE?.split(',').some((r) => r.trim() === 'bot') && !env.WECHATY_PUPPET)
     problems.push('WECHATY_PUPPET: is required when ROLE includes bot (the bot role runs the personal-WeChat session)');
   if (env.WECHATY_PUPPET_TOKEN && !env.WECHATY_PUPPET) problems.push('WECHATY_PUPPET: is required when WECHATY_PUPPET_TOKEN is set');
+  if (Boolean(env.WECHAT_MP_APPID) !== Boolean(env.WECHAT_MP_SECRET))
+    problems.push('WECHAT_MP_APPID, WECHAT_MP_SECRET: set both or neither (the mini-program API logs users in with jscode2session, which needs the AppID and its secret)');
   return problems;
 }
 
@@ -216,6 +234,11 @@ export interface DeadlinePolicy {
 
 export interface Config {
   http: { host: string; port: number };
+  /**
+   * Which reverse proxies' X-Forwarded-For to believe (Fastify's trustProxy): the client's address
+   * then counts for per-address limits (the progress lookup). false: the connection's address.
+   */
+  trustProxy: false | number | string[];
   sqlitePath: string;
   /** Absent: the launcher finds a local Redis or starts a private one. */
   redisUrl: string | undefined;
@@ -283,6 +306,11 @@ export interface Config {
    * out per day (Asia/Shanghai).
    */
   wechaty: { puppet: string; token: string | undefined; name: string; sendGapMs: number; jitterMs: number; dailyCap: number } | null;
+  /**
+   * The mini-program API (/api/mp/…); null unless WECHAT_MP_APPID and WECHAT_MP_SECRET are both set.
+   * `sessionMs`: how long one of our session tokens stays valid after login.
+   */
+  miniProgram: { appId: string; secret: string; apiBase: string; sessionMs: number } | null;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -302,6 +330,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
     ok: true,
     config: {
       http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
+      trustProxy: e.HTTP_TRUST_PROXY === 'false' ? false : /^\d+$/.test(e.HTTP_TRUST_PROXY) ? Number(e.HTTP_TRUST_PROXY) : e.HTTP_TRUST_PROXY.split(',').map((t) => t.trim()),
       sqlitePath: e.SQLITE_PATH,
       redisUrl: e.REDIS_URL,
       bullmqPrefix: e.BULLMQ_PREFIX,
@@ -379,6 +408,10 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
             dailyCap: e.WECHATY_DAILY_CAP,
           }
         : null,
+      miniProgram:
+        e.WECHAT_MP_APPID && e.WECHAT_MP_SECRET
+          ? { appId: e.WECHAT_MP_APPID, secret: e.WECHAT_MP_SECRET, apiBase: e.WECHAT_API_BASE, sessionMs: e.WECHAT_MP_SESSION_DAYS * 86_400_000 }
+          : null,
     },
   };
 }
@@ -402,6 +435,7 @@ export function redactConfig(config: Config): Record<string, unknown> {
     // A robot's webhook key lets anyone post in its group.
     wecomRobots: config.wecomRobots && { ...config.wecomRobots, robots: config.wecomRobots.robots.map((r) => ({ room: r.room, key: '[redacted]' })) },
     wechaty: config.wechaty && { ...config.wechaty, token: config.wechaty.token && '[redacted]' },
+    miniProgram: config.miniProgram && { ...config.miniProgram, secret: '[redacted]' },
     redisUrl: config.redisUrl?.replace(/\/\/([^@/]*)@/, '//[redacted]@'),
   };
 }

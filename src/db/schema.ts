@@ -15,3 +15,4 @@ export * from './schema/wechat-credits.ts';
 export * from './schema/errand-photos.ts';
 export * from './schema/official-account-sends.ts';
 export * from './schema/wechaty.ts';
+export * from './schema/mini-program.ts';

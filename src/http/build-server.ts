@@ -6,8 +6,10 @@ import type { InboundHandler } from '../app/inbound-handler.ts';
 import type { OfficialAccountDeps } from '../channels/official-account/webhook-routes.ts';
 import { registerOfficialAccountRoutes } from '../channels/official-account/webhook-routes.ts';
 import { registerWeComRoutes, type WeComCallbackDeps } from '../channels/wecom/callback-routes.ts';
+import { registerMiniProgramRoutes, type MiniProgramRouteDeps } from '../channels/mini-program/mini-program-routes.ts';
 import type { Database } from '../db/open-database.ts';
 import { createAdminGuard, createBrowserAdminGuard } from './admin-auth.ts';
+import { registerApiDocs } from './api-docs.ts';
 import { installErrorHandler } from './error-handler.ts';
 import { registerAdminRoutes } from './routes/admin-routes.ts';
 import { registerBindCodeRoutes } from './routes/bind-code-routes.ts';
@@ -41,8 +43,15 @@ export interface HttpDeps {
   officialAccount?: OfficialAccountDeps;
   /** The WeCom app's callback (GET/POST /wechat/wecom); no routes without it. */
   wecom?: Omit<WeComCallbackDeps, 'inbound' | 'clock'>;
+  /** The mini-program API (/api/mp/…); no routes without it. */
+  miniProgram?: MiniProgramRouteDeps;
   clock: () => number;
+  /** Fastify's trustProxy (HTTP_TRUST_PROXY): whose X-Forwarded-For gives request.ip. */
+  trustProxy?: false | number | string[];
 }
+
+/** Believes the nearest `hops` proxies (what Fastify does for a number; its typings only take a function). */
+const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
 
 /** WeChat bodies are small; anything beyond this is refused with 413. */
 export const BODY_LIMIT = 64 * 1024;
@@ -53,9 +62,17 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
   const app: FastifyInstance = Fastify({
     loggerInstance: deps.logger,
     bodyLimit: BODY_LIMIT,
+    trustProxy: typeof deps.trustProxy === 'number' ? trustHops(deps.trustProxy) : (deps.trustProxy ?? false),
     logController: new LogController({ disableRequestLogging: quiet }),
   });
   installErrorHandler(app);
+  // The OpenAPI document and swagger-ui at /docs: the routes load after it, so that it sees them.
+  registerApiDocs(app, { version: '1' });
+  void app.register(async (scope) => registerRoutes(scope, deps));
+  return app;
+}
+
+function registerRoutes(app: FastifyInstance, deps: HttpDeps): void {
   const requireAdmin = createAdminGuard(deps.adminToken);
   registerHealthRoutes(app, { checks: deps.health, queues: deps.queues ?? [], database: deps.database });
   if (deps.queues) registerQueueBoard(app, { queues: deps.queues, requireAdmin: createBrowserAdminGuard(deps.adminToken) });
@@ -68,5 +85,5 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
   registerSimulatorRoutes(app, { enabled: deps.simulatorEnabled, inbound: deps.inbound, database: deps.database, requireAdmin, clock: deps.clock, botName: deps.botName });
   if (deps.officialAccount) registerOfficialAccountRoutes(app, deps.officialAccount);
   if (deps.wecom) registerWeComRoutes(app, { ...deps.wecom, inbound: deps.inbound, clock: deps.clock });
-  return app;
+  if (deps.miniProgram) registerMiniProgramRoutes(app, deps.miniProgram);
 }
