@@ -3,6 +3,8 @@ import type { ChannelDriver } from '../support/channel-driver.ts';
 import { homesteadAnswers } from '../support/intake.ts';
 import { startOfficialAccountDriver } from '../support/official-account-driver.ts';
 import { startSimulatorDriver } from '../support/simulator-driver.ts';
+import { startWechatyDriver } from '../support/wechaty-driver.ts';
+import { startWeComDriver } from '../support/wecom-driver.ts';
 
 /**
  * One suite, every channel: each converts its messages to the one inbound shape at its edge, so the
@@ -13,6 +15,8 @@ import { startSimulatorDriver } from '../support/simulator-driver.ts';
 const channels: [string, () => Promise<ChannelDriver>][] = [
   ['simulator', startSimulatorDriver],
   ['official-account', startOfficialAccountDriver],
+  ['wechaty', () => startWechatyDriver()],
+  ['wecom', () => startWeComDriver()],
 ];
 
 describe.each(channels)('channel conformance: %s', (_name, start) => {
