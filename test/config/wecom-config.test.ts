@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig, parseRobotBindings, redactConfig } from '../../src/config/config.ts';
+import { parseRobotBindings } from '../../src/config/channel-config.ts';
+import { loadConfig, redactConfig } from '../../src/config/config.ts';
 
 const base = { ADMIN_TOKEN: 'a-very-long-admin-token' };
 const KEY = 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR';
