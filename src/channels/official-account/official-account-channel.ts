@@ -13,7 +13,7 @@ import { formatShanghaiDateTime } from '../../calendar/local-date.ts';
 import { PermanentDeliveryError, type DeliveryOutcome, type HandOver, type OutboundChannel, type OutboundMessage } from '../outbound-channel.ts';
 import type { AccessTokens } from './access-token.ts';
 import { postWithToken } from './authorised-call.ts';
-import { sendCustomerServiceText, splitMessage } from './customer-service-channel.ts';
+import { sendCustomerServiceText, splitMessage } from './customer-service-api.ts';
 import { errcodeAction } from './errcode-policy.ts';
 import { fieldData, specFor, type MessageTemplates, type NotificationFacts } from './message-templates.ts';
 import { WeChatApiError } from './wechat-api.ts';

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { PermanentDeliveryError, type OutboundChannel, type OutboundMessage } from '../outbound-channel.ts';
 import { createTokenCache, isTokenError, type AccessTokens } from '../official-account/access-token.ts';
-import { splitMessage } from '../official-account/customer-service-channel.ts';
+import { splitMessage } from '../official-account/customer-service-api.ts';
 import { getWeChatJson, postWeChatJson, WeChatApiError } from '../official-account/wechat-api.ts';
 import type { SlidingWindowLimit } from './sliding-window-limit.ts';
 

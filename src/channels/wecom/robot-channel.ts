@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PermanentDeliveryError, type OutboundChannel, type OutboundMessage } from '../outbound-channel.ts';
-import { splitMessage } from '../official-account/customer-service-channel.ts';
+import { splitMessage } from '../official-account/customer-service-api.ts';
 import { postWeChatJson, WeChatApiError } from '../official-account/wechat-api.ts';
 import type { SlidingWindowLimit } from './sliding-window-limit.ts';
 
