@@ -119,6 +119,15 @@ describe('POST /wechat/official-account (plain mode)', () => {
     expect(stored('oEvil0000006') + stored('oHuge0000007')).toBe(0);
   });
 
+  it('takes bytes that are not UTF-8 without a 5xx: they become replacement characters', async () => {
+    const xml = textPush('oBytes0000009', '@@', '24000000000000099');
+    const at = xml.indexOf('@@');
+    const body = Buffer.concat([Buffer.from(xml.slice(0, at)), Buffer.from([0xff, 0xfe, 0xe4, 0xbd]), Buffer.from(xml.slice(at + 2))]);
+    const r = await app.daiban.server.inject({ method: 'POST', url: `${URL_PATH}?${signed()}`, headers: { 'content-type': 'text/xml' }, payload: body });
+    expect(r.statusCode).toBe(200);
+    expect(readReply(r.body).xml.ToUserName).toBe('oBytes0000009');
+  });
+
   it('answers success to an event or message type it does not know, and a short answer to a video', async () => {
     const event =
       `<xml><ToUserName><![CDATA[gh_daiban]]></ToUserName><FromUserName><![CDATA[oEvent000008]]></FromUserName>` +
