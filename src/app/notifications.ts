@@ -1,7 +1,10 @@
 import type { NewOutboxMessage } from '../db/outbox-repository.ts';
 import type { RoomEntry, StaffMember } from './directory.ts';
 
-/** Addressing notifications: to rooms, or privately to staff on their first channel identity. */
+/**
+ * Addressing notifications: to rooms, or privately to staff on one channel identity — the first one
+ * on a real channel (a member bound on WeChat or WeCom hears there, not in the simulator), else the first.
+ */
 
 export function toRooms(rooms: readonly RoomEntry[], text: string, errandId: number | null, key: string): NewOutboxMessage[] {
   return rooms.map((room) => ({
@@ -17,7 +20,7 @@ export function toRooms(rooms: readonly RoomEntry[], text: string, errandId: num
 
 export function toStaff(staff: readonly StaffMember[], text: string, errandId: number | null, key: string): NewOutboxMessage[] {
   return staff.flatMap((person) => {
-    const identity = person.identities[0];
+    const identity = person.identities.find((i) => i.channel !== 'simulator') ?? person.identities[0];
     if (!identity) return [];
     return [
       {
