@@ -271,7 +271,7 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
     reports: { stored: (month) => storedMonthlyReport(digestEnv(), month), compute: computeMonth },
     outbox: queue,
     ...(config.officialAccount
-      ? { officialAccount: officialAccountEdge({ config: config.officialAccount, canSend: oaOut !== null, database, inbound, directories, templates, dispatch: queue, clock, logger }) }
+      ? { officialAccount: officialAccountEdge({ config: config.officialAccount, canSend: oaOut !== null, database, inbound, directories, templates, dispatch: queue, clock, logger, redis: { redis: sharedRedis, prefix: config.bullmqPrefix } }) }
       : {}),
     ...(wecom.callback ? { wecom: wecom.callback } : {}),
     ...(miniProgram ? { miniProgram } : {}),

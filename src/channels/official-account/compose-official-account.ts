@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { DirectoryCache } from '../../app/directory.ts';
 import { forgetChannelIdentity } from '../../app/forget-identity.ts';
 import type { InboundHandler } from '../../app/inbound-handler.ts';
@@ -24,13 +25,28 @@ export function officialAccountEdge(p: {
   dispatch: OutboxDispatch;
   clock: () => number;
   logger: Logger;
+  /** Shared by the web processes: which pushes were answered late (see OfficialAccountDeps.lateMarks). */
+  redis?: { redis: Redis; prefix: string };
 }): OfficialAccountDeps {
   const { config: oa, database, clock, logger } = p;
   const [current, previous] = oa.encodingAesKeys;
   // loadConfig requires the AppID whenever a key is set.
   const crypto = current && oa.appId ? createMessageCrypto({ appId: oa.appId, encodingAesKey: current, previousEncodingAesKey: previous }) : undefined;
   const menu = readMenuFile(oa.menuPath);
+  const shared = p.redis;
+  const lateKey = (messageId: string) => `${shared?.prefix ?? ''}:daiban:oa-late:${messageId}`;
   return {
+    ...(shared
+      ? {
+          lateMarks: {
+            mark: async (messageId: string) => {
+              // WeChat gives up on a push after three deliveries 5 s apart: five minutes is plenty.
+              await shared.redis.set(lateKey(messageId), '1', 'EX', 300).catch((error: unknown) => logger.warn({ err: error }, 'official account: late-reply mark not stored (Redis away?)'));
+            },
+            has: async (messageId: string) => (await shared.redis.exists(lateKey(messageId)).catch(() => 0)) === 1,
+          },
+        }
+      : {}),
     token: oa.token,
     crypto,
     clock,

@@ -4,8 +4,8 @@
  * reply; late, the webhook answers `success` at once and the texts go out through the
  * customer-service API when they are ready. A push answered that way — or still being handled — is
  * remembered for a while, so that WeChat's re-delivery of it gets `success` instead of a second copy.
- * (Per process: with several web processes a re-delivery that lands elsewhere is answered from the
- * inbox, which repeats the reply once at worst.)
+ * (This memory is per process; the webhook also marks late pushes in Redis, so that a re-delivery
+ * landing on another web process is answered `success` there too.)
  */
 
 export type BudgetOutcome = { kind: 'ready'; texts: string[] } | { kind: 'late' } | { kind: 'busy' };

@@ -42,6 +42,11 @@ export interface OfficialAccountDeps {
   forget(openId: string): void;
   /** The user accepted subscribe templates in a popup: one credit each. */
   grantCredits(openId: string, templateIds: string[]): void;
+  /**
+   * Pushes answered late, shared by every web process (Redis): WeChat's re-delivery of one of them
+   * that lands on another process finds the reply in the inbox, and must get `success`, not a copy.
+   */
+  lateMarks?: { mark(messageId: string): Promise<void>; has(messageId: string): Promise<boolean> };
 }
 
 const signedQuery = z.object({
@@ -109,17 +114,25 @@ export function registerOfficialAccountRoutes(app: FastifyInstance, deps: Offici
     }
     const { message } = action;
     const messageId = message.messageId ?? '';
+    let duplicate = false;
     const outcome = await budget.withinBudget(
       messageId,
-      async () => (await deps.respond(message)).replies.map((r) => r.text),
+      async () => {
+        const result = await deps.respond(message);
+        duplicate = result.duplicate;
+        return result.replies.map((r) => r.text);
+      },
       (texts) => deps.followUp(push.fromUser, texts, messageId),
       (error) => log.error({ err: error }, 'official account: a late reply could not be queued'),
     );
     if (outcome.kind === 'busy') return null;
     if (outcome.kind === 'late') {
       log.warn({ budgetMs: deps.replyBudgetMs }, 'official account: reply not ready within the budget; answered success, it follows by the customer-service API');
+      await deps.lateMarks?.mark(messageId);
       return null;
     }
+    // A re-delivery of a push another process answered late: its reply went by the customer-service API.
+    if (duplicate && deps.lateMarks && (await deps.lateMarks.has(messageId))) return null;
     const { text, rest } = fitPassiveReply(outcome.texts);
     // Only one passive reply is allowed: the rest follows by the customer-service API.
     if (rest) await deps.followUp(push.fromUser, [rest], messageId).catch((error: unknown) => log.error({ err: error }, 'official account: the rest of a long reply could not be queued'));

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { InboundMessage, InboundResult } from '../../../src/app/inbound-message.ts';
 import { officialAccountEdge } from '../../../src/channels/official-account/compose-official-account.ts';
 import { PASSIVE_REPLY_MAX_BYTES } from '../../../src/channels/official-account/passive-reply.ts';
@@ -34,7 +35,7 @@ afterAll(async () => {
   await fake?.close();
 });
 
-function webhookWith(respond: (message: InboundMessage) => Promise<InboundResult>) {
+function webhookWith(respond: (message: InboundMessage) => Promise<InboundResult>, shared?: { redis: Redis; prefix: string }) {
   const d = app.daiban;
   const edge = officialAccountEdge({
     config: app.config.officialAccount!,
@@ -46,6 +47,7 @@ function webhookWith(respond: (message: InboundMessage) => Promise<InboundResult
     dispatch: d.outbox,
     clock: () => app.clock.now,
     logger: pino({ level: 'silent' }),
+    ...(shared ? { redis: shared } : {}),
   });
   const server = Fastify();
   servers.push(server);
@@ -104,5 +106,29 @@ describe('the passive reply budget', () => {
     expect(all.join('\n')).not.toContain('个人信息说明');
     expect(all.join('\n').match(/第1条：/g)?.length ?? 0).toBeLessThanOrEqual(1);
     expect(`${first}${all.join('')}`.match(/第60条/g)).toHaveLength(1);
+  });
+
+  it('a re-delivery of a push answered late gets success on another web process too', async () => {
+    const redis = new Redis(inject('redisUrl'));
+    try {
+      const shared = { redis, prefix: `late${process.pid}x${Date.now().toString(36)}` };
+      const slow = webhookWith(async (message) => {
+        await sleep(BUDGET_MS * 2);
+        return app.daiban.inbound.handle(message);
+      }, shared);
+      const other = webhookWith(async (message) => app.daiban.inbound.handle(message), shared);
+      const unshared = webhookWith(async (message) => app.daiban.inbound.handle(message));
+      const openId = 'oLate2Proc000000000000001';
+      expect(await slow.text(openId, '你好', '26000000000000003')).toBe('');
+      await deliveredTo(openId, 1);
+      // The handling committed on the slow process; WeChat's next delivery reaches another one.
+      expect(await other.text(openId, '你好', '26000000000000003')).toBe('');
+      // Without the shared marks that process would have answered a second copy from the inbox.
+      expect(await unshared.text(openId, '你好', '26000000000000003')).toMatch(/个人信息说明/);
+      await app.settle();
+      expect(fake.delivered().filter((d) => d.touser === openId)).toHaveLength(1);
+    } finally {
+      redis.disconnect();
+    }
   });
 });
