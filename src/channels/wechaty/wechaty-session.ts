@@ -10,7 +10,7 @@ import type { Database } from '../../db/open-database.ts';
 import { notificationsSentSince } from '../../db/wechaty-repository.ts';
 import { createContactLinks } from './contact-links.ts';
 import { showLoginQr } from './login-qr.ts';
-import { alertAdminsOfLogout } from './logout-alert.ts';
+import { alertAdminsOfLogout, alertAdminsOfRelogin } from './logout-alert.ts';
 import { readMessage, toInboundMessage, WECHATY_CHANNEL } from './message-conversion.ts';
 import { reResolveLinks } from './re-resolution.ts';
 import { createSendThrottle } from './send-throttle.ts';
@@ -93,13 +93,14 @@ export async function startWechatySession(deps: WechatySessionDeps): Promise<Wec
   let loginAt = Number.POSITIVE_INFINITY;
   let logins = 0;
   let resolving: Promise<void> = Promise.resolve();
-  const reResolve = async () => {
+  const reResolve = async (): Promise<string[]> => {
     const contacts = (await bot.Contact.findAll()).map((c: Contact) => ({ id: c.id, name: c.name(), alias: () => c.alias() }));
     const rooms = await Promise.all((await bot.Room.findAll()).map(async (r: Room) => ({ id: r.id, topic: await r.topic() })));
     const outcome = await reResolveLinks(database, { contacts, rooms }, deps.clock());
     const lost = outcome.lost.map((l) => `${l.name} (${l.why})`);
     if (lost.length) logger.warn({ lost }, 'wechaty: some contacts or rooms were not found again after the login; they need new bind codes');
     logger.info({ kept: outcome.kept, moved: outcome.moved, lost: lost.length }, 'wechaty: contacts and rooms re-resolved after the login');
+    return lost;
   };
 
   bot.on('error', (error: Error) => logger.error({ err: error }, 'wechaty: error'));
@@ -108,7 +109,13 @@ export async function startWechatySession(deps: WechatySessionDeps): Promise<Wec
     loginAt = wallClock();
     logins++;
     logger.info({ account: user.name(), relogin: logins > 1 }, logins > 1 ? 'wechaty: logged in again' : 'wechaty: logged in');
-    resolving = reResolve().catch((error: unknown) => logger.error({ err: error }, 'wechaty: re-resolving contacts and rooms after the login failed'));
+    const again = logins > 1;
+    const account = user.name();
+    resolving = reResolve()
+      .then(async (lost) => {
+        if (again) await alertAdminsOfRelogin({ database, directories: deps.directories, templates, dispatch: deps.dispatch, logger }, { account, at: deps.clock(), lost });
+      })
+      .catch((error: unknown) => logger.error({ err: error }, 'wechaty: re-resolving contacts and rooms after the login failed'));
   });
   bot.on('logout', (user: Contact, reason?: string) => {
     void alertAdminsOfLogout(

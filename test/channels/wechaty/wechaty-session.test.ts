@@ -124,7 +124,7 @@ describe('the Wechaty channel', () => {
     await expect.poll(() => said).toEqual([expect.stringContaining('本群还没有绑定')]);
   });
 
-  it('alerts the admins at a logout, holds notifications while logged out, and finds people and rooms again after the re-login', async () => {
+  it('alerts the admins at a logout and at the re-login, holds notifications while logged out, and finds people and rooms again', async () => {
     const session = driver.app.daiban.wechaty!;
     await driver.puppet.logout();
     await expect.poll(() => session.loggedIn()).toBe(false);
@@ -153,6 +153,9 @@ describe('the Wechaty channel', () => {
     driver.mocker.login(driver.botContact);
     await expect.poll(() => session.loggedIn()).toBe(true);
     await session.resolved();
+    // The admins hear that the account is back.
+    const back = await driver.app.waitForOutbox({ to: 'admin-gao' }, 2);
+    expect(back[1]?.text).toContain('已重新登录');
 
     // The held notice reaches the group under its new id; the agent is still known there.
     await expect.poll(() => inRoom.join('\n'), { timeout: 15_000 }).toContain(receipt);
