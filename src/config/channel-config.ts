@@ -90,6 +90,7 @@ export const channelEnvShape = {
   WECHATY_SEND_GAP_MS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0).max(60_000, 'at most 60000 (a minute)').default(3000),
   WECHATY_SEND_JITTER_MS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0).max(60_000, 'at most 60000 (a minute)').default(2000),
   WECHATY_DAILY_CAP: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1).max(100_000).default(300),
+  WECHATY_FRIEND_CAP: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0).max(1_000).default(50),
 };
 
 type ChannelEnv = z.infer<z.ZodObject<typeof channelEnvShape>>;
@@ -182,7 +183,16 @@ export interface ChannelConfig {
    * account are spaced by `sendGapMs` plus up to `jitterMs`, and at most `dailyCap` notifications go
    * out per day (Asia/Shanghai).
    */
-  wechaty: { puppet: string; token: string | undefined; name: string; sendGapMs: number; jitterMs: number; dailyCap: number } | null;
+  wechaty: {
+    puppet: string;
+    token: string | undefined;
+    name: string;
+    sendGapMs: number;
+    jitterMs: number;
+    dailyCap: number;
+    /** Friend requests accepted per day (Asia/Shanghai); 0: none are accepted by the bot. */
+    friendCap: number;
+  } | null;
   /**
    * The mini-program API (/api/mp/…); null unless WECHAT_MP_APPID and WECHAT_MP_SECRET are both set.
    * `sessionMs`: how long one of our session tokens stays valid after login.
@@ -233,6 +243,7 @@ export function channelConfig(e: ChannelEnv): ChannelConfig {
           sendGapMs: e.WECHATY_SEND_GAP_MS,
           jitterMs: e.WECHATY_SEND_JITTER_MS,
           dailyCap: e.WECHATY_DAILY_CAP,
+          friendCap: e.WECHATY_FRIEND_CAP,
         }
       : null,
     miniProgram:

@@ -123,7 +123,7 @@ describe('loadConfig', () => {
   it('turns the Wechaty channel on only with a puppet, with pacing defaults, and redacts the puppet token', () => {
     expect(loadConfig({ ADMIN_TOKEN: token }).ok && loadConfig({ ADMIN_TOKEN: token })).toMatchObject({ config: { wechaty: null } });
     const on = loadConfig({ ADMIN_TOKEN: token, WECHATY_PUPPET: 'wechaty-puppet-service', WECHATY_PUPPET_TOKEN: 'puppet_service_token_123' });
-    expect(on.ok && on.config.wechaty).toEqual({ puppet: 'wechaty-puppet-service', token: 'puppet_service_token_123', name: 'daiban', sendGapMs: 3000, jitterMs: 2000, dailyCap: 300 });
+    expect(on.ok && on.config.wechaty).toEqual({ puppet: 'wechaty-puppet-service', token: 'puppet_service_token_123', name: 'daiban', sendGapMs: 3000, jitterMs: 2000, dailyCap: 300, friendCap: 50 });
     expect(on.ok && JSON.stringify(redactConfig(on.config))).not.toContain('puppet_service_token_123');
     const bad = loadConfig({ ADMIN_TOKEN: token, WECHATY_PUPPET: 'wechat4u', WECHATY_DAILY_CAP: '0', WECHATY_SEND_GAP_MS: 'soon' });
     expect(!bad.ok && bad.problems.map((p) => p.split(':')[0])).toEqual(['WECHATY_PUPPET', 'WECHATY_SEND_GAP_MS', 'WECHATY_DAILY_CAP']);

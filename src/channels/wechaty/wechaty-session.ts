@@ -1,4 +1,4 @@
-import type { Contact, Message, Room, Wechaty, WechatyOptions } from 'wechaty';
+import type { Contact, Friendship, Message, Room, Wechaty, WechatyOptions } from 'wechaty';
 import { parseBindCommand, redeemBindCode, renderBindResult } from '../../app/bind-codes.ts';
 import type { DirectoryCache } from '../../app/directory.ts';
 import type { InboundHandler } from '../../app/inbound-handler.ts';
@@ -9,6 +9,7 @@ import type { TemplateSet } from '../../conversation/templates.ts';
 import type { Database } from '../../db/open-database.ts';
 import { notificationsSentSince } from '../../db/wechaty-repository.ts';
 import { createContactLinks } from './contact-links.ts';
+import { createFriendQuota } from './friend-quota.ts';
 import { showLoginQr } from './login-qr.ts';
 import { alertAdminsOfLogout, alertAdminsOfRelogin } from './logout-alert.ts';
 import { readMessage, toInboundMessage, WECHATY_CHANNEL } from './message-conversion.ts';
@@ -166,6 +167,28 @@ export async function startWechatySession(deps: WechatySessionDeps): Promise<Wec
     if (result.duplicate) return logger.debug({ messageId: message.id }, 'wechaty: message handled before; not answered again');
     for (const r of result.replies) reply(r.text);
   };
+  // A resident must be the account's friend to chat privately: requests are accepted (up to the day's
+  // cap, paced like every action of the account) and the new friend is greeted as on a follow.
+  const friends = createFriendQuota(config.friendCap);
+  const onFriendship = async (friendship: Friendship) => {
+    if (friendship.type() !== types.Friendship.Receive) return;
+    const contact = friendship.contact();
+    if (!friends.take(wallClock())) return logger.warn({ contact: contact.name() }, "wechaty: a friend request waits: today's WECHATY_FRIEND_CAP is reached");
+    await sender.paced('reply', () => friendship.accept());
+    const senderKey = await links.contactKey({ id: contact.id, name: contact.name(), alias: () => contact.alias() });
+    logger.info({ sender: senderKey }, 'wechaty: friend request accepted');
+    const result = deps.inbound.handle({ channel: WECHATY_CHANNEL, senderId: senderKey, roomId: null, text: '', messageId: `friendship-${friendship.id}`, mentionsBot: false, receivedAt: deps.clock(), opened: { villageCode: null } });
+    for (const r of result.replies) {
+      const sent = sender
+        .paced('reply', () => contact.say(r.text))
+        .catch((error: unknown) => logger.warn({ err: error, sender: senderKey }, 'wechaty: the greeting could not be said'))
+        .finally(() => sending.delete(sent));
+      sending.add(sent);
+    }
+  };
+  bot.on('friendship', (friendship: Friendship) => {
+    intake = intake.then(() => onFriendship(friendship)).catch((error: unknown) => logger.error({ err: error }, 'wechaty: a friend request could not be handled'));
+  });
   bot.on('message', (message: Message) => {
     intake = intake.then(() => onMessage(message)).catch((error: unknown) => logger.error({ err: error, messageId: message.id }, 'wechaty: a message could not be handled'));
   });

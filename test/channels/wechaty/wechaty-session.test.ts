@@ -124,6 +124,24 @@ describe('the Wechaty channel', () => {
     await expect.poll(() => said).toEqual([expect.stringContaining('本群还没有绑定')]);
   });
 
+  it('accepts a friend request and greets the new friend with the privacy notice', async () => {
+    const stranger = driver.mocker.createContact({ id: 'wxid-stranger-1', name: '路人甲' });
+    const heard: string[] = [];
+    stranger.on('message', (m) => {
+      if (m.talker().id === BOT_ID) heard.push(m.text() ?? '');
+    });
+    const accepted: string[] = [];
+    // The mock puppet keeps no friend requests of its own: this one is a request received from the stranger.
+    const puppet = driver.puppet as unknown as { friendshipRawPayload(id: string): Promise<object>; friendshipAccept(id: string): Promise<void> };
+    puppet.friendshipRawPayload = async (id) => ({ id, contactId: stranger.id, hello: '我想办医保', timestamp: Date.now(), ticket: 'ticket-1', type: 2 });
+    puppet.friendshipAccept = async (id) => {
+      accepted.push(id);
+    };
+    driver.puppet.emit('friendship', { friendshipId: 'friend-request-1' });
+    await expect.poll(() => accepted).toEqual(['friend-request-1']);
+    await expect.poll(() => heard.join('\n')).toMatch(/个人信息说明/);
+  });
+
   it('alerts the admins at a logout and at the re-login, holds notifications while logged out, and finds people and rooms again', async () => {
     const session = driver.app.daiban.wechaty!;
     await driver.puppet.logout();
