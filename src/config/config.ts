@@ -110,6 +110,8 @@ export const envSchema = z.object({
     .regex(/^[0-9a-zA-Z]{16,64}$/, "must be the mini-program's AppSecret (letters and digits)")
     .optional(),
   WECHAT_MP_SESSION_DAYS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be 1–90').max(90, 'must be 1–90').default(7),
+  WECHAT_MP_TEMPLATES_PATH: z.string().min(1).optional(),
+  WECHAT_MP_STATE: z.enum(['developer', 'trial', 'formal'], { error: 'must be developer, trial or formal' }).default('formal'),
   WECHAT_API_BASE: z
     .string()
     .regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, 'must be an http(s) URL like https://api.weixin.qq.com')
@@ -211,6 +213,7 @@ function crossKeyProblems(env: Record<string, string | undefined>): string[] {
   if (env.WECHATY_PUPPET_TOKEN && !env.WECHATY_PUPPET) problems.push('WECHATY_PUPPET: is required when WECHATY_PUPPET_TOKEN is set');
   if (Boolean(env.WECHAT_MP_APPID) !== Boolean(env.WECHAT_MP_SECRET))
     problems.push('WECHAT_MP_APPID, WECHAT_MP_SECRET: set both or neither (the mini-program API logs users in with jscode2session, which needs the AppID and its secret)');
+  if (env.WECHAT_MP_TEMPLATES_PATH && !env.WECHAT_MP_APPID) problems.push('WECHAT_MP_APPID: is required when WECHAT_MP_TEMPLATES_PATH is set (subscribe messages go out with the mini-program\'s access token)');
   return problems;
 }
 
@@ -310,7 +313,16 @@ export interface Config {
    * The mini-program API (/api/mp/…); null unless WECHAT_MP_APPID and WECHAT_MP_SECRET are both set.
    * `sessionMs`: how long one of our session tokens stays valid after login.
    */
-  miniProgram: { appId: string; secret: string; apiBase: string; sessionMs: number } | null;
+  miniProgram: {
+    appId: string;
+    secret: string;
+    apiBase: string;
+    sessionMs: number;
+    /** The subscribe templates per notification kind (WECHAT_MP_TEMPLATES_PATH); null: every notification becomes the agent's task. */
+    templatesPath: string | null;
+    /** Which version of the mini-program a subscribe message opens (miniprogram_state). */
+    state: 'developer' | 'trial' | 'formal';
+  } | null;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -410,7 +422,14 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
         : null,
       miniProgram:
         e.WECHAT_MP_APPID && e.WECHAT_MP_SECRET
-          ? { appId: e.WECHAT_MP_APPID, secret: e.WECHAT_MP_SECRET, apiBase: e.WECHAT_API_BASE, sessionMs: e.WECHAT_MP_SESSION_DAYS * 86_400_000 }
+          ? {
+              appId: e.WECHAT_MP_APPID,
+              secret: e.WECHAT_MP_SECRET,
+              apiBase: e.WECHAT_API_BASE,
+              sessionMs: e.WECHAT_MP_SESSION_DAYS * 86_400_000,
+              templatesPath: e.WECHAT_MP_TEMPLATES_PATH ?? null,
+              state: e.WECHAT_MP_STATE,
+            }
           : null,
     },
   };
