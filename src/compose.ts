@@ -38,6 +38,7 @@ import { WECHATY_CHANNEL } from './channels/wechaty/message-conversion.ts';
 import { startWechatySession, type WechatySession, type WechatySessionDeps } from './channels/wechaty/wechaty-session.ts';
 import { createCodeExchange } from './channels/mini-program/jscode2session.ts';
 import { createProgressLimiter } from './channels/mini-program/progress-limiter.ts';
+import { createPhoneNumberLookup } from './channels/mini-program/phone-number.ts';
 
 /**
  * Builds a whole Daiban process from a validated config: database (migrated), catalogue (seeded on
@@ -237,6 +238,7 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
     ? {
         env: { database, directories, catalogs, calendars, templates, deadlines: config.deadlines, dispatch: queue, alerts, logger, newPersonId },
         exchange: createCodeExchange(mp),
+        phone: createPhoneNumberLookup({ tokens: mpTokens, apiBase: mp.apiBase, appId: mp.appId }),
         sessionMs: mp.sessionMs,
         limiter: createProgressLimiter(sharedRedis, config.bullmqPrefix),
         clock,
