@@ -15,7 +15,7 @@ import { until } from '../../support/official-account-follower.ts';
 
 const TEMPLATES = `
 subscribe_messages:
-  - kinds: [claimed, default]
+  - kinds: [claimed]
     template_id: MP_PROGRESS
     page: pages/errands/detail
     fields:
@@ -128,6 +128,19 @@ describe('the mini-program channel', () => {
     await mp.app.daiban.sweep();
     await new Promise((r) => setTimeout(r, 300));
     expect(agentTasks(id)).toHaveLength(1);
+  });
+
+  it('hands a notification of a kind no template serves to the village agent, spending no credit', async () => {
+    const { openid, receipt } = await residentWithErrand(1);
+    const errandId = db().sqlite.prepare<[string], { id: number }>('SELECT id FROM errands WHERE receipt_no = ?').get(receipt)!.id;
+    // The errand is still waiting for an agent (requested): only `claimed` and `general` have templates.
+    const [id] = db().write(() => insertOutbox(db(), [{ channel: 'mini-program', recipient: openid, room: null, text: '您的申请已登记', kind: 'notification', errandId }], mp.app.clock.now));
+    await mp.app.daiban.sweep();
+    await until(() => outboxById(db(), id!)?.status === 'sent', 'the notification to be handed over');
+    expect(outboxRouteOf(db(), id!)).toMatchObject({ route: 'agent_task', detail: 'subscribe: none configured for kind requested; agent_task: 1 message(s)' });
+    expect(sends(openid)).toEqual([]);
+    expect(credits(openid)).toBe(1);
+    expect(agentTasks(id!).map((t) => t.recipient)).toEqual(['agent-sun']);
   });
 
   it('on 43101 (the user refused) hands the notification to the agent and does not give the credit back', async () => {
