@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseWorkingHours, type WorkingHours } from '../calendar/working-hours.ts';
+import { miniProgramConfig, miniProgramEnv, miniProgramProblems, type MiniProgramConfig } from './mini-program-config.ts';
 
 /**
  * The one configuration of a Daiban process, built from flat environment keys.
@@ -101,17 +102,7 @@ export const envSchema = z.object({
     .string()
     .regex(/^[0-9a-zA-Z]{16,64}$/, "must be the account's AppSecret (letters and digits)")
     .optional(),
-  WECHAT_MP_APPID: z
-    .string()
-    .regex(/^wx[0-9a-zA-Z]{10,30}$/, "must be the mini-program's AppID (wx…)")
-    .optional(),
-  WECHAT_MP_SECRET: z
-    .string()
-    .regex(/^[0-9a-zA-Z]{16,64}$/, "must be the mini-program's AppSecret (letters and digits)")
-    .optional(),
-  WECHAT_MP_SESSION_DAYS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be 1–90').max(90, 'must be 1–90').default(7),
-  WECHAT_MP_TEMPLATES_PATH: z.string().min(1).optional(),
-  WECHAT_MP_STATE: z.enum(['developer', 'trial', 'formal'], { error: 'must be developer, trial or formal' }).default('formal'),
+  ...miniProgramEnv,
   WECHAT_API_BASE: z
     .string()
     .regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, 'must be an http(s) URL like https://api.weixin.qq.com')
@@ -211,9 +202,7 @@ function crossKeyProblems(env: Record<string, string | undefined>): string[] {
   if (env.ROLE?.split(',').some((r) => r.trim() === 'bot') && !env.WECHATY_PUPPET)
     problems.push('WECHATY_PUPPET: is required when ROLE includes bot (the bot role runs the personal-WeChat session)');
   if (env.WECHATY_PUPPET_TOKEN && !env.WECHATY_PUPPET) problems.push('WECHATY_PUPPET: is required when WECHATY_PUPPET_TOKEN is set');
-  if (Boolean(env.WECHAT_MP_APPID) !== Boolean(env.WECHAT_MP_SECRET))
-    problems.push('WECHAT_MP_APPID, WECHAT_MP_SECRET: set both or neither (the mini-program API logs users in with jscode2session, which needs the AppID and its secret)');
-  if (env.WECHAT_MP_TEMPLATES_PATH && !env.WECHAT_MP_APPID) problems.push('WECHAT_MP_APPID: is required when WECHAT_MP_TEMPLATES_PATH is set (subscribe messages go out with the mini-program\'s access token)');
+  problems.push(...miniProgramProblems(env));
   return problems;
 }
 
@@ -309,20 +298,7 @@ export interface Config {
    * out per day (Asia/Shanghai).
    */
   wechaty: { puppet: string; token: string | undefined; name: string; sendGapMs: number; jitterMs: number; dailyCap: number } | null;
-  /**
-   * The mini-program API (/api/mp/…); null unless WECHAT_MP_APPID and WECHAT_MP_SECRET are both set.
-   * `sessionMs`: how long one of our session tokens stays valid after login.
-   */
-  miniProgram: {
-    appId: string;
-    secret: string;
-    apiBase: string;
-    sessionMs: number;
-    /** The subscribe templates per notification kind (WECHAT_MP_TEMPLATES_PATH); null: every notification becomes the agent's task. */
-    templatesPath: string | null;
-    /** Which version of the mini-program a subscribe message opens (miniprogram_state). */
-    state: 'developer' | 'trial' | 'formal';
-  } | null;
+  miniProgram: MiniProgramConfig;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -420,17 +396,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
             dailyCap: e.WECHATY_DAILY_CAP,
           }
         : null,
-      miniProgram:
-        e.WECHAT_MP_APPID && e.WECHAT_MP_SECRET
-          ? {
-              appId: e.WECHAT_MP_APPID,
-              secret: e.WECHAT_MP_SECRET,
-              apiBase: e.WECHAT_API_BASE,
-              sessionMs: e.WECHAT_MP_SESSION_DAYS * 86_400_000,
-              templatesPath: e.WECHAT_MP_TEMPLATES_PATH ?? null,
-              state: e.WECHAT_MP_STATE,
-            }
-          : null,
+      miniProgram: miniProgramConfig(e, e.WECHAT_API_BASE),
     },
   };
 }
