@@ -7,7 +7,9 @@ import { linkByVerifiedPhone } from '../../app/mini-program/phone-link.ts';
 import { fileErrandFromForm, previewEntrustment, rateFromForm, registerResident } from '../../app/mini-program/resident-forms.ts';
 import { myErrand, myErrands, progressOf } from '../../app/mini-program/resident-reads.ts';
 import { callerOfToken, endSession, MINI_PROGRAM_CHANNEL, startSession, type AuthenticatedCaller } from '../../app/mini-program/sessions.ts';
+import { verifiedPhoneOf } from '../../db/mini-program-repository.ts';
 import type { PersonRow } from '../../db/people-repository.ts';
+import { maskPhone } from '../../domain/masking.ts';
 import { grantSubscribeCredits, subscribeCreditsOf } from '../../db/subscribe-credits-repository.ts';
 import { AppError, isAppError } from '../../errors.ts';
 import { zodRoute, type ZodRouteSpec } from '../../http/zod-route.ts';
@@ -55,7 +57,10 @@ export function registerMiniProgramRoutes(app: FastifyInstance, deps: MiniProgra
     return caller;
   };
   const personOut = (person: PersonRow | null) => (person ? personView(person, env.directories.current()) : null);
-  const me = (caller: Caller) => ({ registered: caller.person !== null, person: personOut(caller.person) });
+  const me = (caller: Caller) => {
+    const verified = caller.person ? null : verifiedPhoneOf(env.database, caller.identity.id);
+    return { registered: caller.person !== null, person: personOut(caller.person), verifiedPhone: verified ? maskPhone(verified) : null };
+  };
   const authed = (spec: Omit<ZodRouteSpec, 'tags' | 'security'>) => ({ ...zodRoute({ ...spec, tags: TAGS, security: SESSION }), onRequest: requireSession });
 
   app.post(
@@ -100,7 +105,7 @@ export function registerMiniProgramRoutes(app: FastifyInstance, deps: MiniProgra
     }),
     async (request, reply) => {
       const person = registerResident(env, callerOf(request), request.body as z.output<typeof s.registrationBody>, clock());
-      return reply.status(201).send({ registered: true, person: personOut(person) });
+      return reply.status(201).send({ registered: true, person: personOut(person), verifiedPhone: null });
     },
   );
 

@@ -29,7 +29,12 @@ const personOut = z.strictObject({
   priority: z.boolean().meta({ description: 'Elderly, disabled, left-behind or in a remote village: self-service is not suggested' }),
 });
 
-export const meAnswer = z.strictObject({ registered: z.boolean(), person: personOut.nullable() }).meta({ description: 'Who is logged in' });
+const verifiedPhone = z
+  .string()
+  .nullable()
+  .meta({ description: 'Masked, e.g. 137****8888: the phone WeChat verified (POST /api/mp/phone) that registration will use; null when none or once registered', example: '137****8888' });
+
+export const meAnswer = z.strictObject({ registered: z.boolean(), person: personOut.nullable(), verifiedPhone }).meta({ description: 'Who is logged in' });
 
 export const loginAnswer = z
   .strictObject({
@@ -37,6 +42,7 @@ export const loginAnswer = z
     expiresAt: z.string().meta({ description: 'ISO 8601' }),
     registered: z.boolean(),
     person: personOut.nullable(),
+    verifiedPhone,
   })
   .meta({ description: 'Logged in' });
 

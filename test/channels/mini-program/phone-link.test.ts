@@ -51,9 +51,10 @@ describe('POST /api/mp/phone', () => {
     expect(r.statusCode).toBe(200);
     expect(schemas.phoneAnswer.parse(r.json())).toEqual({ outcome: 'remembered', registered: false, maskedPhone: '137****8888' });
     expect(identityOf(openid)?.personId).toBeNull();
+    expect(schemas.meAnswer.parse((await mp.call('GET', '/api/mp/me', token)).json())).toEqual({ registered: false, person: null, verifiedPhone: '137****8888' });
     const registered = await mp.call('POST', '/api/mp/registration', token, { name: '何小梅', villageCode: 'qs-lw' });
     expect(registered.statusCode).toBe(201);
-    expect(registered.json()).toMatchObject({ registered: true, person: { name: '何小梅', phone: '13700008888' } });
+    expect(registered.json()).toMatchObject({ registered: true, person: { name: '何小梅', phone: '13700008888' }, verifiedPhone: null });
     expect(remembered(openid)).toBeUndefined();
   });
 
