@@ -31,14 +31,14 @@ import { runMorningDigest } from './app/morning-digest.ts';
 import { computeMonthlyReport, storedMonthlyReport } from './app/monthly-report.ts';
 import { createDigestJobs, type DigestJobs } from './jobs/digest-jobs.ts';
 import { officialAccountEdge } from './channels/official-account/compose-official-account.ts';
-import { buildOfficialAccountChannel } from './channels/official-account/official-account-outbound.ts';
-import { createAgentOutreach } from './app/agent-outreach.ts';
+import { composeWeChatOutbound } from './channels/wechat-outbound.ts';
 import type { OutboundChannel } from './channels/outbound-channel.ts';
 import { composeWeCom } from './channels/wecom/wecom-channels.ts';
 import { WECHATY_CHANNEL } from './channels/wechaty/message-conversion.ts';
 import { startWechatySession, type WechatySession, type WechatySessionDeps } from './channels/wechaty/wechaty-session.ts';
 import { createCodeExchange } from './channels/mini-program/jscode2session.ts';
 import { createProgressLimiter } from './channels/mini-program/progress-limiter.ts';
+import { createPhoneNumberLookup } from './channels/mini-program/phone-number.ts';
 
 /**
  * Builds a whole Daiban process from a validated config: database (migrated), catalogue (seeded on
@@ -147,12 +147,8 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
   const sharedRedis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1 });
   sharedRedis.on('error', () => undefined);
   const channels: OutboundChannel[] = [createSimulatorChannel(database, clock)];
-  const oaOut = config.officialAccountOutbound;
-  if (oaOut) {
-    const outreach = createAgentOutreach({ database, directory: () => directories.current(), templates });
-    const statusLabel = (status: string) => (templates.has(`status.${status}`) ? templates.render(`status.${status}`, {}) : null);
-    channels.push(buildOfficialAccountChannel({ config: oaOut, redis: sharedRedis, prefix: config.bullmqPrefix, database, logger, now: clock, statusLabel, outreach }));
-  }
+  const wechatOut = composeWeChatOutbound({ config, redis: sharedRedis, database, directories, templates, logger, now: clock });
+  channels.push(...wechatOut.channels);
   const wecom = composeWeCom({ config, redis: sharedRedis, database, directories, logger });
   channels.push(...wecom.channels);
   const queue = createOutboxQueues({
@@ -237,10 +233,12 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
     botName: config.botName,
   });
   const mp = config.miniProgram;
-  const miniProgram = mp
+  const mpTokens = wechatOut.miniProgramTokens;
+  const miniProgram = mp && mpTokens
     ? {
         env: { database, directories, catalogs, calendars, templates, deadlines: config.deadlines, dispatch: queue, alerts, logger, newPersonId },
         exchange: createCodeExchange(mp),
+        phone: createPhoneNumberLookup({ tokens: mpTokens, apiBase: mp.apiBase, appId: mp.appId }),
         sessionMs: mp.sessionMs,
         limiter: createProgressLimiter(sharedRedis, config.bullmqPrefix),
         clock,
@@ -271,7 +269,7 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
     reports: { stored: (month) => storedMonthlyReport(digestEnv(), month), compute: computeMonth },
     outbox: queue,
     ...(config.officialAccount
-      ? { officialAccount: officialAccountEdge({ config: config.officialAccount, canSend: oaOut !== null, database, inbound, directories, templates, dispatch: queue, clock, logger, redis: { redis: sharedRedis, prefix: config.bullmqPrefix } }) }
+      ? { officialAccount: officialAccountEdge({ config: config.officialAccount, canSend: config.officialAccountOutbound !== null, database, inbound, directories, templates, dispatch: queue, clock, logger, redis: { redis: sharedRedis, prefix: config.bullmqPrefix } }) }
       : {}),
     ...(wecom.callback ? { wecom: wecom.callback } : {}),
     ...(miniProgram ? { miniProgram } : {}),

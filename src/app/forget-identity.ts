@@ -21,6 +21,7 @@ export function forgetChannelIdentity(database: Database, channel: string, exter
     statement<[string, string]>(database, 'DELETE FROM subscribe_credits WHERE app = ? AND open_id = ?').run(channel, externalId);
     if (!identity) return false;
     statement<[number]>(database, 'DELETE FROM conversations WHERE identity_id = ?').run(identity.id);
+    statement<[number]>(database, 'DELETE FROM mini_program_phones WHERE identity_id = ?').run(identity.id);
     statement<[string, number, number]>(database, 'UPDATE channel_identities SET external_id = ?, person_id = NULL, last_seen_at = ? WHERE id = ?').run(standIn, now, identity.id);
     return true;
   });

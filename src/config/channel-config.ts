@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { miniProgramConfig, miniProgramEnv, miniProgramProblems, type MiniProgramConfig } from './mini-program-config.ts';
 
 /**
  * The configuration of the WeChat channels (Official Account, mini-program, WeCom, Wechaty): their
@@ -26,15 +27,7 @@ export const channelEnvShape = {
     .string()
     .regex(/^[0-9a-zA-Z]{16,64}$/, "must be the account's AppSecret (letters and digits)")
     .optional(),
-  WECHAT_MP_APPID: z
-    .string()
-    .regex(/^wx[0-9a-zA-Z]{10,30}$/, "must be the mini-program's AppID (wx…)")
-    .optional(),
-  WECHAT_MP_SECRET: z
-    .string()
-    .regex(/^[0-9a-zA-Z]{16,64}$/, "must be the mini-program's AppSecret (letters and digits)")
-    .optional(),
-  WECHAT_MP_SESSION_DAYS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be 1–90').max(90, 'must be 1–90').default(7),
+  ...miniProgramEnv,
   WECHAT_API_BASE: z
     .string()
     .regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, 'must be an http(s) URL like https://api.weixin.qq.com')
@@ -137,8 +130,7 @@ export function channelKeyProblems(env: Record<string, string | undefined>): str
   if (env.ROLE?.split(',').some((r) => r.trim() === 'bot') && !env.WECHATY_PUPPET)
     problems.push('WECHATY_PUPPET: is required when ROLE includes bot (the bot role runs the personal-WeChat session)');
   if (env.WECHATY_PUPPET_TOKEN && !env.WECHATY_PUPPET) problems.push('WECHATY_PUPPET: is required when WECHATY_PUPPET_TOKEN is set');
-  if (Boolean(env.WECHAT_MP_APPID) !== Boolean(env.WECHAT_MP_SECRET))
-    problems.push('WECHAT_MP_APPID, WECHAT_MP_SECRET: set both or neither (the mini-program API logs users in with jscode2session, which needs the AppID and its secret)');
+  problems.push(...miniProgramProblems(env));
   return problems;
 }
 
@@ -193,11 +185,7 @@ export interface ChannelConfig {
     /** Friend requests accepted per day (Asia/Shanghai); 0: none are accepted by the bot. */
     friendCap: number;
   } | null;
-  /**
-   * The mini-program API (/api/mp/…); null unless WECHAT_MP_APPID and WECHAT_MP_SECRET are both set.
-   * `sessionMs`: how long one of our session tokens stays valid after login.
-   */
-  miniProgram: { appId: string; secret: string; apiBase: string; sessionMs: number } | null;
+  miniProgram: MiniProgramConfig;
 }
 
 export function channelConfig(e: ChannelEnv): ChannelConfig {
@@ -246,10 +234,7 @@ export function channelConfig(e: ChannelEnv): ChannelConfig {
           friendCap: e.WECHATY_FRIEND_CAP,
         }
       : null,
-    miniProgram:
-      e.WECHAT_MP_APPID && e.WECHAT_MP_SECRET
-        ? { appId: e.WECHAT_MP_APPID, secret: e.WECHAT_MP_SECRET, apiBase: e.WECHAT_API_BASE, sessionMs: e.WECHAT_MP_SESSION_DAYS * 86_400_000 }
-        : null,
+    miniProgram: miniProgramConfig(e, e.WECHAT_API_BASE),
   };
 }
 

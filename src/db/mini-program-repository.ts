@@ -1,8 +1,9 @@
 import { and, eq, gt, lte } from 'drizzle-orm';
 import type { Database } from './open-database.ts';
-import { channelIdentities, miniProgramRequests, miniProgramSessions } from './schema.ts';
+import { channelIdentities, miniProgramPhones, miniProgramRequests, miniProgramSessions } from './schema.ts';
+import { statement } from './statement-cache.ts';
 
-/** The mini-program's sessions (by token hash) and its idempotent requests. */
+/** The mini-program's sessions (by token hash), its idempotent requests and verified phone numbers. */
 
 export type MiniProgramSessionRow = typeof miniProgramSessions.$inferSelect;
 
@@ -42,4 +43,34 @@ export function insertMiniProgramRequest(database: Database, row: typeof miniPro
 
 export function identityById(database: Database, id: number): typeof channelIdentities.$inferSelect | undefined {
   return database.db.select().from(channelIdentities).where(eq(channelIdentities.id, id)).get();
+}
+
+/**
+ * The people whose phone is this mainland number (roster phones are free text: spaces, hyphens and a
+ * +86 or 86 prefix are ignored).
+ */
+export function peopleWithPhone(database: Database, phone: string): string[] {
+  return statement<[string, string], { id: string }>(
+    database,
+    `SELECT id FROM people WHERE phone IS NOT NULL AND replace(replace(replace(phone, ' ', ''), '-', ''), '+', '') IN (?, '86' || ?) ORDER BY id`,
+  )
+    .all(phone, phone)
+    .map((r) => r.id);
+}
+
+/** Remembers the verified phone of a not yet registered identity (the latest one wins). */
+export function rememberVerifiedPhone(database: Database, identityId: number, phone: string, now: number): void {
+  database.db
+    .insert(miniProgramPhones)
+    .values({ identityId, phone, verifiedAt: now })
+    .onConflictDoUpdate({ target: miniProgramPhones.identityId, set: { phone, verifiedAt: now } })
+    .run();
+}
+
+export function verifiedPhoneOf(database: Database, identityId: number): string | null {
+  return database.db.select({ phone: miniProgramPhones.phone }).from(miniProgramPhones).where(eq(miniProgramPhones.identityId, identityId)).get()?.phone ?? null;
+}
+
+export function forgetVerifiedPhone(database: Database, identityId: number): void {
+  database.db.delete(miniProgramPhones).where(eq(miniProgramPhones.identityId, identityId)).run();
 }

@@ -1,6 +1,6 @@
 import type { Database } from './open-database.ts';
 import { statement } from './statement-cache.ts';
-import { returnSubscribeCredit, takeSubscribeCredit } from './subscribe-credits-repository.ts';
+import { returnSubscribeCredit, takeSubscribeCredit, type SubscribeApp } from './subscribe-credits-repository.ts';
 
 /**
  * The Official Account's per-message sending records (schema/official-account-sends.ts): claims on
@@ -97,12 +97,16 @@ export function markAllowanceRefused(database: Database, dedupeKey: string, allo
 
 export type CreditHold = { kind: 'held'; sent: boolean } | { kind: 'none' };
 
-/** Holds one subscribe credit of `templateId` for this message: the one held before, or a new one taken. */
-export function holdSubscribeCredit(database: Database, input: { openId: string; templateId: string; dedupeKey: string; now: number }): CreditHold {
+/**
+ * Holds one subscribe credit of `templateId` for this message: the one held before, or a new one
+ * taken from the user's credits in `app` (the Official Account's or the mini-program's: an outbox
+ * message goes through one channel, so its dedupe key names its hold alone).
+ */
+export function holdSubscribeCredit(database: Database, app: SubscribeApp, input: { openId: string; templateId: string; dedupeKey: string; now: number }): CreditHold {
   return database.write(() => {
     const own = ownRow(database, input.dedupeKey, 'subscribe');
     if (own && own.templateId === input.templateId) return { kind: 'held' as const, sent: own.partsSent > 0 };
-    if (!takeSubscribeCredit(database, { app: 'official-account', openId: input.openId, templateId: input.templateId }, input.now)) return { kind: 'none' as const };
+    if (!takeSubscribeCredit(database, { app, openId: input.openId, templateId: input.templateId }, input.now)) return { kind: 'none' as const };
     statement(
       database,
       `INSERT INTO official_account_sends (dedupe_key, route, open_id, template_id, parts, parts_sent, refused, at) VALUES (?, 'subscribe', ?, ?, 1, 0, 0, ?)
@@ -117,9 +121,9 @@ export function recordSubscribeSent(database: Database, dedupeKey: string): void
 }
 
 /** Drops the hold; `giveBack`: WeChat refused without using the credit, so the user keeps it. */
-export function releaseSubscribeCredit(database: Database, input: { openId: string; templateId: string; dedupeKey: string; now: number; giveBack: boolean }): void {
+export function releaseSubscribeCredit(database: Database, app: SubscribeApp, input: { openId: string; templateId: string; dedupeKey: string; now: number; giveBack: boolean }): void {
   database.write(() => {
     const removed = statement(database, "DELETE FROM official_account_sends WHERE dedupe_key = ? AND route = 'subscribe' AND parts_sent = 0").run(input.dedupeKey).changes;
-    if (removed === 1 && input.giveBack) returnSubscribeCredit(database, { app: 'official-account', openId: input.openId, templateId: input.templateId }, input.now);
+    if (removed === 1 && input.giveBack) returnSubscribeCredit(database, { app, openId: input.openId, templateId: input.templateId }, input.now);
   });
 }

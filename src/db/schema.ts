@@ -16,3 +16,4 @@ export * from './schema/errand-photos.ts';
 export * from './schema/official-account-sends.ts';
 export * from './schema/wechaty.ts';
 export * from './schema/mini-program.ts';
+export * from './schema/mini-program-phones.ts';

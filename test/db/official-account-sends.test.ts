@@ -68,16 +68,16 @@ describe('subscribe credits held per message', () => {
   const credits = () => subscribeCreditsOf(database, 'official-account', 'o-s')[0]?.credits ?? 0;
 
   it('takes one credit per message however often it is retried, and gives it back on release', () => {
-    expect(holdSubscribeCredit(database, key)).toEqual({ kind: 'none' });
+    expect(holdSubscribeCredit(database, 'official-account', key)).toEqual({ kind: 'none' });
     database.write(() => grantSubscribeCredits(database, { app: 'official-account', openId: 'o-s', templateId: 'SUB' }, 2, 1));
-    expect(holdSubscribeCredit(database, key)).toEqual({ kind: 'held', sent: false });
-    expect(holdSubscribeCredit(other, key)).toEqual({ kind: 'held', sent: false });
+    expect(holdSubscribeCredit(database, 'official-account', key)).toEqual({ kind: 'held', sent: false });
+    expect(holdSubscribeCredit(other, 'official-account', key)).toEqual({ kind: 'held', sent: false });
     expect(credits()).toBe(1);
-    releaseSubscribeCredit(database, { ...key, giveBack: true });
-    releaseSubscribeCredit(database, { ...key, giveBack: true });
+    releaseSubscribeCredit(database, 'official-account', { ...key, giveBack: true });
+    releaseSubscribeCredit(database, 'official-account', { ...key, giveBack: true });
     expect(credits()).toBe(2);
-    expect(holdSubscribeCredit(database, key)).toEqual({ kind: 'held', sent: false });
-    releaseSubscribeCredit(database, { ...key, giveBack: false });
+    expect(holdSubscribeCredit(database, 'official-account', key)).toEqual({ kind: 'held', sent: false });
+    releaseSubscribeCredit(database, 'official-account', { ...key, giveBack: false });
     expect(credits()).toBe(1);
   });
 });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import Fastify from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 
 /**
  * A local fake of WeChat's `GET /sns/jscode2session?appid&secret&js_code&grant_type=authorization_code`,
@@ -29,8 +29,10 @@ const ERRMSG: Record<number, string> = {
   45011: 'api minute-quota reach limit  mustslower  retry next minute',
 };
 
-export async function startFakeJsCode2Session(options: { appId: string; secret: string }): Promise<FakeJsCode2Session> {
-  const app = Fastify();
+export type JsCode2SessionFake = Omit<FakeJsCode2Session, 'url' | 'close'>;
+
+/** Adds the fake jscode2session route to a fake server (alone, or next to the rest of WeChat's API). */
+export function registerJsCode2Session(app: FastifyInstance, options: { appId: string; secret: string }): JsCode2SessionFake {
   const issued = new Map<string, { openId: string; unionId: string | undefined }>();
   const used = new Set<string>();
   const sessionKeys: string[] = [];
@@ -56,9 +58,7 @@ export async function startFakeJsCode2Session(options: { appId: string; secret: 
     return { openid: user.openId, session_key: sessionKey, ...(user.unionId ? { unionid: user.unionId } : {}) };
   });
 
-  const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
-    url,
     issueCode(openId, unionId) {
       const code = randomBytes(12).toString('hex');
       issued.set(code, { openId, unionId });
@@ -69,6 +69,12 @@ export async function startFakeJsCode2Session(options: { appId: string; secret: 
     failNext(errcode, times = 1) {
       for (let i = 0; i < times; i++) failures.push(errcode);
     },
-    close: () => app.close(),
   };
+}
+
+export async function startFakeJsCode2Session(options: { appId: string; secret: string }): Promise<FakeJsCode2Session> {
+  const app = Fastify();
+  const fake = registerJsCode2Session(app, options);
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  return { ...fake, url, close: () => app.close() };
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import Fastify from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 
 /**
  * A local fake of WeChat's API (https://api.weixin.qq.com) for tests and demos, speaking the real
@@ -13,6 +13,12 @@ import Fastify from 'fastify';
  *   (touser, client_msg_id) gets the first answer again and is not delivered twice (anti-replay);
  * - `POST /cgi-bin/message/subscribe/bizsend?access_token=…` {touser, template_id, page?,
  *   miniprogram?, data} → {errcode: 0, errmsg: 'ok'}.
+ * - `POST /cgi-bin/message/subscribe/send?access_token=…` (a mini-program's subscribe message) {touser,
+ *   template_id, page?, data, miniprogram_state?, lang?} → {errcode: 0, errmsg: 'ok'}; the same checks
+ *   as bizsend, and a `page` outside `pages` (when given) → 41030;
+ * - `POST /wxa/business/getuserphonenumber?access_token=…` {code} → {errcode: 0, phone_info:
+ *   {phoneNumber, purePhoneNumber, countryCode, watermark: {appid, timestamp}}} for a code issued by
+ *   `issuePhoneCode` (once; 40029 for any other).
  * Template and subscribe sends are checked as WeChat does against the templates the test registered
  * (`addTemplate`): an unknown template_id → 40037; a missing or unknown field, or a value over its
  * type's length (thing ≤ 20, phrase ≤ 5, name ≤ 10, character_string ≤ 32, …) → 47003.
@@ -22,7 +28,7 @@ import Fastify from 'fastify';
  * every token it issued.
  */
 
-export type FakeEndpoint = 'stable_token' | 'custom_send' | 'template_send' | 'subscribe_send' | 'menu_create';
+export type FakeEndpoint = 'stable_token' | 'custom_send' | 'template_send' | 'subscribe_send' | 'mp_subscribe_send' | 'phone_number' | 'menu_create';
 
 /** Field key → WeChat field type (thing, phrase, name, character_string, number, time, …). */
 export type FakeTemplateFields = Record<string, string>;
@@ -42,9 +48,14 @@ export interface FakeWeChatApi {
   delivered(): { touser: string; content: string; accessToken: string }[];
   /** The next `times` calls to `endpoint` answer this errcode (after letting `skip` calls through). */
   failNext(errcode: number, times?: number, endpoint?: FakeEndpoint, skip?: number): void;
-  /** Template (template/send) or subscribe (bizsend) messages WeChat accepted, in order. */
-  deliveredTemplates(endpoint: 'template_send' | 'subscribe_send'): { touser: string; templateId: string; data: Record<string, string> }[];
-  /** Registers a template the account has (its fields and their types), as added on the WeChat platform. */
+  /** Template (template/send), subscribe (bizsend) or mini-program subscribe (subscribe/send) messages WeChat accepted, in order. */
+  deliveredTemplates(endpoint: 'template_send' | 'subscribe_send' | 'mp_subscribe_send'): { touser: string; templateId: string; data: Record<string, string> }[];
+  /**
+   * A fresh getPhoneNumber code for a user with this verified number (countryCode 86 unless given);
+   * `appid`: the watermark's (default the fake's AppID).
+   */
+  issuePhoneCode(purePhoneNumber: string, options?: { countryCode?: string; appid?: string }): string;
+  /** Registers a template the account has (its fields and their types), as added on the WeChat platform; subscribe templates serve bizsend and subscribe/send. */
   addTemplate(endpoint: 'template_send' | 'subscribe_send', templateId: string, fields: FakeTemplateFields): void;
   /** Every token issued so far stops working (as when another party fetched a new one with the old API). */
   invalidateTokens(): void;
@@ -56,7 +67,9 @@ const ERRMSG: Record<number, string> = {
   40001: 'invalid credential, access_token is invalid or not latest',
   40003: 'invalid openid',
   40013: 'invalid appid',
+  40029: 'invalid code',
   40037: 'invalid template_id',
+  41030: 'invalid page',
   40164: 'invalid ip, not in whitelist',
   43019: 'require remove blacklist',
   43101: 'user refuse to accept the msg',
@@ -77,7 +90,16 @@ const ERRMSG: Record<number, string> = {
 /** The longest value WeChat takes per field type (characters). */
 const FIELD_LIMITS: Record<string, number> = { thing: 20, phrase: 5, name: 10, character_string: 32, number: 32, letter: 32, symbol: 5, amount: 10, phone_number: 17, car_number: 8 };
 
-export async function startFakeWeChatApi(options: { appId: string; secret: string; expiresIn?: number; tokenDelayMs?: number }): Promise<FakeWeChatApi> {
+export async function startFakeWeChatApi(options: {
+  appId: string;
+  secret: string;
+  expiresIn?: number;
+  tokenDelayMs?: number;
+  /** The mini-program's pages (subscribe/send answers 41030 for another page); absent: any page. */
+  pages?: string[];
+  /** More fake routes on the same server (e.g. jscode2session). */
+  extend?: (app: FastifyInstance) => void;
+}): Promise<FakeWeChatApi> {
   const app = Fastify({ logger: false });
   const requests: RecordedRequest[] = [];
   const failures: { endpoint: FakeEndpoint; errcode: number; left: number; skip: number }[] = [];
@@ -183,6 +205,42 @@ export async function startFakeWeChatApi(options: { appId: string; secret: strin
     return answer('subscribe_send', query, body, { errcode: 0, errmsg: 'ok' });
   });
 
+  app.post('/cgi-bin/message/subscribe/send', async (request) => {
+    const query = request.query as { access_token?: string };
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    if (!query.access_token || !valid.has(query.access_token)) return answer('mp_subscribe_send', query, body, error(40001));
+    const fail = injected('mp_subscribe_send');
+    if (fail) return answer('mp_subscribe_send', query, body, fail);
+    const text = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
+    if (body.miniprogram_state !== undefined && !['developer', 'trial', 'formal'].includes(text(body.miniprogram_state)))
+      return answer('mp_subscribe_send', query, body, { errcode: 47001, errmsg: 'data format error: miniprogram_state' });
+    if (body.lang !== undefined && !['zh_CN', 'en_US', 'zh_HK', 'zh_TW'].includes(text(body.lang))) return answer('mp_subscribe_send', query, body, { errcode: 47001, errmsg: 'data format error: lang' });
+    if (body.page !== undefined && options.pages && !options.pages.includes(text(body.page).split('?')[0]!)) return answer('mp_subscribe_send', query, body, error(41030));
+    const wrong = checkTemplateSend('subscribe_send', body);
+    if (wrong) return answer('mp_subscribe_send', query, body, wrong);
+    return answer('mp_subscribe_send', query, body, { errcode: 0, errmsg: 'ok' });
+  });
+
+  /** code → the verified number it stands for (one use). */
+  const phoneCodes = new Map<string, { purePhoneNumber: string; countryCode: string; appid: string }>();
+  app.post('/wxa/business/getuserphonenumber', async (request) => {
+    const query = request.query as { access_token?: string };
+    const body = (request.body ?? {}) as { code?: unknown };
+    if (!query.access_token || !valid.has(query.access_token)) return answer('phone_number', query, body, error(40001));
+    const fail = injected('phone_number');
+    if (fail) return answer('phone_number', query, body, fail);
+    const phone = typeof body.code === 'string' ? phoneCodes.get(body.code) : undefined;
+    if (!phone) return answer('phone_number', query, body, error(40029));
+    phoneCodes.delete(String(body.code));
+    const phoneNumber = phone.countryCode === '86' ? phone.purePhoneNumber : `+${phone.countryCode}-${phone.purePhoneNumber}`;
+    return answer('phone_number', query, body, {
+      errcode: 0,
+      errmsg: 'ok',
+      phone_info: { phoneNumber, purePhoneNumber: phone.purePhoneNumber, countryCode: phone.countryCode, watermark: { timestamp: Math.floor(Date.now() / 1000), appid: phone.appid } },
+    });
+  });
+
+  options.extend?.(app);
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     url: address,
@@ -199,6 +257,11 @@ export async function startFakeWeChatApi(options: { appId: string; secret: strin
           templateId: String(r.body.template_id),
           data: Object.fromEntries(Object.entries(r.body.data as Record<string, { value: string }>).map(([k, v]) => [k, v.value])),
         })),
+    issuePhoneCode(purePhoneNumber, issue = {}) {
+      const code = randomBytes(16).toString('hex');
+      phoneCodes.set(code, { purePhoneNumber, countryCode: issue.countryCode ?? '86', appid: issue.appid ?? options.appId });
+      return code;
+    },
     addTemplate(endpoint, templateId, fields) {
       templates[endpoint].set(templateId, fields);
     },

@@ -1,15 +1,22 @@
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import { startFakeJsCode2Session, type FakeJsCode2Session } from './fake-jscode2session.ts';
+import { registerJsCode2Session, type JsCode2SessionFake } from './fake-jscode2session.ts';
+import { startFakeWeChatApi, type FakeWeChatApi } from './fake-wechat-api.ts';
 import { startTestApp, type TestApp } from './test-app.ts';
 
-/** A whole Daiban with the mini-program API on, logging in through a fake jscode2session. */
+/**
+ * A whole Daiban with the mini-program API on, talking to a fake WeChat API for the mini-program's
+ * AppID: jscode2session (login), stable_token, subscribe/send and getuserphonenumber.
+ */
 
 export const MP_APPID = 'wxa1b2c3d4e5f60718';
 export const MP_SECRET = 'mpsecret0123456789abcdef01234567';
 
 export interface MiniProgramHarness {
   app: TestApp;
-  wechat: FakeJsCode2Session;
+  /** The fake jscode2session. */
+  wechat: JsCode2SessionFake;
+  /** The rest of the fake WeChat API (the mini-program's token, subscribe messages, phone numbers). */
+  api: FakeWeChatApi;
   /** Logs a user in (a fresh wx.login() code); returns our session token. */
   login(openId: string): Promise<string>;
   /** Logs in and registers a new resident; returns the token. */
@@ -18,9 +25,19 @@ export interface MiniProgramHarness {
   close(): Promise<void>;
 }
 
-export async function startMiniProgram(env: Record<string, string> = {}): Promise<MiniProgramHarness> {
-  const wechat = await startFakeJsCode2Session({ appId: MP_APPID, secret: MP_SECRET });
-  const app = await startTestApp({ env: { WECHAT_MP_APPID: MP_APPID, WECHAT_MP_SECRET: MP_SECRET, WECHAT_API_BASE: wechat.url, ...env } });
+export async function startMiniProgram(env: Record<string, string> = {}, options: { pages?: string[] } = {}): Promise<MiniProgramHarness> {
+  let registered: JsCode2SessionFake | undefined;
+  const api = await startFakeWeChatApi({
+    appId: MP_APPID,
+    secret: MP_SECRET,
+    ...(options.pages ? { pages: options.pages } : {}),
+    extend: (server) => {
+      registered = registerJsCode2Session(server, { appId: MP_APPID, secret: MP_SECRET });
+    },
+  });
+  if (!registered) throw new Error('jscode2session fake not registered');
+  const wechat = registered;
+  const app = await startTestApp({ env: { WECHAT_MP_APPID: MP_APPID, WECHAT_MP_SECRET: MP_SECRET, WECHAT_API_BASE: api.url, ...env } });
   const call: MiniProgramHarness['call'] = (method, url, token, payload, headers = {}) =>
     app.daiban.server.inject({
       method,
@@ -36,6 +53,7 @@ export async function startMiniProgram(env: Record<string, string> = {}): Promis
   return {
     app,
     wechat,
+    api,
     login,
     async resident(openId, form = {}) {
       const token = await login(openId);
@@ -46,7 +64,7 @@ export async function startMiniProgram(env: Record<string, string> = {}): Promis
     call,
     async close() {
       await app.close();
-      await wechat.close();
+      await api.close();
     },
   };
 }

@@ -9,7 +9,7 @@ import { isBadScore, type Beneficiary, type RatingReason } from '../../conversat
 import type { FlowContext } from '../../conversation/flow-context.ts';
 import { buildRenderVars, itemView } from '../../conversation/render-vars.ts';
 import { errandByReceipt, noticesOf } from '../../db/errand-queries.ts';
-import { findMiniProgramRequest, identityById, insertMiniProgramRequest } from '../../db/mini-program-repository.ts';
+import { findMiniProgramRequest, forgetVerifiedPhone, identityById, insertMiniProgramRequest, verifiedPhoneOf } from '../../db/mini-program-repository.ts';
 import { personById, type PersonRow } from '../../db/people-repository.ts';
 import { awaitingFixRating } from '../../db/rating-repository.ts';
 import type { PersonTag } from '../../domain/roles.ts';
@@ -42,6 +42,7 @@ function requirePerson(caller: Caller): PersonRow {
 export interface RegistrationForm {
   name: string;
   villageCode: string;
+  /** null: the phone WeChat verified for this user, if any (else none). */
   phone: string | null;
   situation: readonly PersonTag[];
   /** Working or living away from the village (在外务工): tagged as a migrant worker, as in the chat. */
@@ -54,7 +55,8 @@ export function registerResident(mp: MiniProgramEnv, caller: Caller, form: Regis
   const problems: string[] = [];
   const name = takeName.run({ text: form.name, data: {}, ctx });
   if (name.outcome !== 'ok') problems.push('name: 2–20 Chinese or Latin letters (the real name)');
-  let phone: string | null = null;
+  // A phone WeChat verified (POST /api/mp/phone) is used when the form gives none.
+  let phone: string | null = form.phone === null ? verifiedPhoneOf(mp.database, caller.identity.id) : null;
   if (form.phone !== null) {
     const taken = takePhone.run({ text: form.phone, data: {}, ctx });
     if (taken.outcome === 'ok' && typeof taken.set?.phone === 'string') phone = taken.set.phone;
@@ -68,6 +70,7 @@ export function registerResident(mp: MiniProgramEnv, caller: Caller, form: Regis
     // Checked again inside the transaction: two registrations racing each other make one person.
     if (identityById(mp.database, caller.identity.id)?.personId) throw new AppError('already_registered');
     applyEffects(env, { identity: caller.identity, person: null, ctx: writeCtx, now }, [{ kind: 'register_person', name: cleanName, villageCode: form.villageCode, phone, tags }]);
+    forgetVerifiedPhone(mp.database, caller.identity.id);
     const personId = identityById(mp.database, caller.identity.id)?.personId;
     const person = personId ? personById(mp.database, personId) : undefined;
     if (!person) throw new AppError('internal', 'registration left no person');

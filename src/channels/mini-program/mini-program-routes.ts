@@ -3,27 +3,34 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { personView } from '../../app/flow-context-builder.ts';
 import type { Caller, MiniProgramEnv } from '../../app/mini-program/mini-program-env.ts';
+import { linkByVerifiedPhone } from '../../app/mini-program/phone-link.ts';
 import { fileErrandFromForm, previewEntrustment, rateFromForm, registerResident } from '../../app/mini-program/resident-forms.ts';
 import { myErrand, myErrands, progressOf } from '../../app/mini-program/resident-reads.ts';
 import { callerOfToken, endSession, MINI_PROGRAM_CHANNEL, startSession, type AuthenticatedCaller } from '../../app/mini-program/sessions.ts';
+import { verifiedPhoneOf } from '../../db/mini-program-repository.ts';
 import type { PersonRow } from '../../db/people-repository.ts';
+import { maskPhone } from '../../domain/masking.ts';
 import { grantSubscribeCredits, subscribeCreditsOf } from '../../db/subscribe-credits-repository.ts';
 import { AppError, isAppError } from '../../errors.ts';
 import { zodRoute, type ZodRouteSpec } from '../../http/zod-route.ts';
 import type { CodeExchange } from './jscode2session.ts';
 import * as s from './mini-program-schemas.ts';
+import type { PhoneNumberLookup } from './phone-number.ts';
 import type { ProgressLimiter } from './progress-limiter.ts';
 
 /**
  * The mini-program API under /api/mp: log in with wx.login()'s code, register, file an errand from a
  * form (entrustment confirmed, one-time notice, receipt — the chat's rules), read one's own errands,
- * rate, record subscribe-message accepts, and the anonymous progress lookup. The use cases live in
+ * rate, record subscribe-message accepts, link to the person the county knows by WeChat's verified
+ * phone number, and the anonymous progress lookup. The use cases live in
  * src/app/mini-program; this file only translates HTTP.
  */
 
 export interface MiniProgramRouteDeps {
   env: MiniProgramEnv;
   exchange: CodeExchange;
+  /** WeChat's verified phone number of a getPhoneNumber code. */
+  phone: PhoneNumberLookup;
   sessionMs: number;
   limiter: ProgressLimiter;
   clock: () => number;
@@ -50,7 +57,10 @@ export function registerMiniProgramRoutes(app: FastifyInstance, deps: MiniProgra
     return caller;
   };
   const personOut = (person: PersonRow | null) => (person ? personView(person, env.directories.current()) : null);
-  const me = (caller: Caller) => ({ registered: caller.person !== null, person: personOut(caller.person) });
+  const me = (caller: Caller) => {
+    const verified = caller.person ? null : verifiedPhoneOf(env.database, caller.identity.id);
+    return { registered: caller.person !== null, person: personOut(caller.person), verifiedPhone: verified ? maskPhone(verified) : null };
+  };
   const authed = (spec: Omit<ZodRouteSpec, 'tags' | 'security'>) => ({ ...zodRoute({ ...spec, tags: TAGS, security: SESSION }), onRequest: requireSession });
 
   app.post(
@@ -95,7 +105,35 @@ export function registerMiniProgramRoutes(app: FastifyInstance, deps: MiniProgra
     }),
     async (request, reply) => {
       const person = registerResident(env, callerOf(request), request.body as z.output<typeof s.registrationBody>, clock());
-      return reply.status(201).send({ registered: true, person: personOut(person) });
+      return reply.status(201).send({ registered: true, person: personOut(person), verifiedPhone: null });
+    },
+  );
+
+  app.post(
+    '/api/mp/phone',
+    authed({
+      summary: 'Link to the person the county already knows, by the phone number WeChat verified',
+      description:
+        'Send the code of <button open-type="getPhoneNumber">. When exactly one person (registered by chat, or in the roster) has that number, this user becomes that person: GET /api/mp/errands then lists their errands. When nobody has it, the number is remembered and POST /api/mp/registration uses it (no need to ask). When several people share it, nobody can tell which one: 409, the village agent links the user. 400 for an invalid or used code, 503 when WeChat is busy (retry).',
+      body: s.phoneBody,
+      response: {
+        200: s.phoneAnswer,
+        400: 'Invalid or already used code',
+        403: 'Not a mainland number, or WeChat\'s answer was not for this mini-program',
+        409: 'Already registered, or several people have this phone number',
+        503: 'WeChat busy or unreachable; retry',
+      },
+    }),
+    async (request, reply) => {
+      const caller = callerOf(request);
+      if (caller.person) throw new AppError('already_registered', 'This WeChat user is already registered; the phone number is not needed.');
+      const { code } = request.body as z.output<typeof s.phoneBody>;
+      const verified = await deps.phone(code).catch((error: unknown) => {
+        setRetryAfter(reply, error);
+        throw error;
+      });
+      const link = linkByVerifiedPhone(env, caller, verified, clock());
+      return link.outcome === 'linked' ? { outcome: 'linked', registered: true, person: link.person } : { outcome: 'remembered', registered: false, maskedPhone: link.maskedPhone };
     },
   );
 

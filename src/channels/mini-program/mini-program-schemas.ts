@@ -29,7 +29,12 @@ const personOut = z.strictObject({
   priority: z.boolean().meta({ description: 'Elderly, disabled, left-behind or in a remote village: self-service is not suggested' }),
 });
 
-export const meAnswer = z.strictObject({ registered: z.boolean(), person: personOut.nullable() }).meta({ description: 'Who is logged in' });
+const verifiedPhone = z
+  .string()
+  .nullable()
+  .meta({ description: 'Masked, e.g. 137****8888: the phone WeChat verified (POST /api/mp/phone) that registration will use; null when none or once registered', example: '137****8888' });
+
+export const meAnswer = z.strictObject({ registered: z.boolean(), person: personOut.nullable(), verifiedPhone }).meta({ description: 'Who is logged in' });
 
 export const loginAnswer = z
   .strictObject({
@@ -37,15 +42,25 @@ export const loginAnswer = z
     expiresAt: z.string().meta({ description: 'ISO 8601' }),
     registered: z.boolean(),
     person: personOut.nullable(),
+    verifiedPhone,
   })
   .meta({ description: 'Logged in' });
 
 export const registrationBody = z.strictObject({
   name: z.string().max(40).meta({ description: 'Real name, 2–20 letters', example: '刘芳' }),
   villageCode: z.string().trim().min(1).max(40).meta({ description: 'A code from GET /api/mp/villages' }),
-  phone: z.string().max(20).nullable().default(null).meta({ description: 'Mainland mobile number; null to leave none (progress lookup needs one)' }),
+  phone: z
+    .string()
+    .max(20)
+    .nullable()
+    .default(null)
+    .meta({ description: 'Mainland mobile number; null (or absent) to use the number WeChat verified through POST /api/mp/phone, or to leave none (progress lookup needs one)' }),
   situation: z.array(z.enum(personTags)).max(personTags.length).default([]).meta({ description: 'Priority groups the resident belongs to' }),
   livingAway: z.boolean().default(false).meta({ description: 'Working or living away from the village (在外务工)' }),
+});
+
+export const phoneBody = z.strictObject({
+  code: z.string().trim().min(1, 'the code of the getPhoneNumber button').max(128).meta({ description: 'The code from <button open-type="getPhoneNumber"> (bindgetphonenumber: e.detail.code)' }),
 });
 
 const forWhom = z.enum(['self', 'family']).default('self');
@@ -166,3 +181,18 @@ export const progressAnswer = z.strictObject({
   deadline: z.strictObject({ label: z.string(), dueDate: z.string(), overdue: z.boolean() }).nullable(),
   timeline: z.array(z.strictObject({ date: z.string(), event: z.string(), text: z.string() })),
 });
+
+export const phoneAnswer = z
+  .discriminatedUnion('outcome', [
+    z.strictObject({
+      outcome: z.literal('linked').meta({ description: 'Exactly one person has this phone: the user is now that person (their errands filed by chat included)' }),
+      registered: z.literal(true),
+      person: z.strictObject({ maskedName: z.string().meta({ example: '刘*' }), villageName: z.string().nullable() }),
+    }),
+    z.strictObject({
+      outcome: z.literal('remembered').meta({ description: 'Nobody has this phone yet: registration uses it (send phone null or leave it out)' }),
+      registered: z.literal(false),
+      maskedPhone: z.string().meta({ example: '139****0013' }),
+    }),
+  ])
+  .meta({ description: 'What the verified phone number did' });

@@ -3,7 +3,8 @@ import type { Redis } from 'ioredis';
 import { postWeChatJson, WeChatApiError } from './wechat-api.ts';
 
 /**
- * The Official Account's access token, shared by every process through Redis. Tokens come from
+ * The access token of an Official Account or a mini-program (the same stable_token endpoint, a
+ * cache of its own), shared by every process through Redis. Tokens come from
  * `stable_token` (force_refresh=false: the same token while it is valid, so a refetch never knocks
  * out a token another process still uses) and are cached with a TTL `expires_in − 300` s. One
  * process refreshes at a time (a Redis lock, SET NX PX); the others wait a little and re-read.
@@ -23,8 +24,10 @@ export interface AccessTokens {
 
 export interface AccessTokenOptions {
   redis: Redis;
-  /** The BullMQ prefix: keys live under `<prefix>:daiban:wechat-oa:`. */
+  /** The BullMQ prefix: keys live under `<prefix>:daiban:<app>:`. */
   prefix: string;
+  /** Whose token: the Official Account's (`wechat-oa`, the default) or the mini-program's (`wechat-mp`), each cached apart. */
+  app?: 'wechat-oa' | 'wechat-mp';
   appId: string;
   secret: string;
   apiBase: string;
@@ -44,7 +47,7 @@ const cacheMs = (expiresIn: number) => Math.max(60, expiresIn - 300) * 1000;
 export function createAccessTokens(options: AccessTokenOptions): AccessTokens {
   return createTokenCache({
     redis: options.redis,
-    key: `${options.prefix}:daiban:wechat-oa:${options.appId}`,
+    key: `${options.prefix}:daiban:${options.app ?? 'wechat-oa'}:${options.appId}`,
     fetchToken: () => fetchStableToken(options),
     ...(options.lockMs === undefined ? {} : { lockMs: options.lockMs }),
     ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),

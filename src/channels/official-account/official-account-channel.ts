@@ -1,6 +1,5 @@
 import type { Logger } from '../../app/ports.ts';
 import type { Database } from '../../db/open-database.ts';
-import { errandFacts } from '../../db/notification-facts-query.ts';
 import {
   claimCustomerService,
   holdSubscribeCredit,
@@ -9,13 +8,14 @@ import {
   recordSubscribeSent,
   releaseSubscribeCredit,
 } from '../../db/official-account-sends-repository.ts';
-import { formatShanghaiDateTime } from '../../calendar/local-date.ts';
-import { PermanentDeliveryError, type DeliveryOutcome, type HandOver, type OutboundChannel, type OutboundMessage } from '../outbound-channel.ts';
+import { PermanentDeliveryError, type DeliveryOutcome, type OutboundChannel, type OutboundMessage } from '../outbound-channel.ts';
 import type { AccessTokens } from './access-token.ts';
 import { postWithToken } from './authorised-call.ts';
 import { sendCustomerServiceText, splitMessage } from './customer-service-api.ts';
+import { handToAgent, stepAfterFailure, type Outreach, type Step } from './delivery-steps.ts';
 import { errcodeAction } from './errcode-policy.ts';
 import { fieldData, specFor, type MessageTemplates, type NotificationFacts } from './message-templates.ts';
+import { notificationFacts } from './notification-facts.ts';
 import { WeChatApiError } from './wechat-api.ts';
 
 /**
@@ -32,8 +32,6 @@ import { WeChatApiError } from './wechat-api.ts';
  * logged loudly. The route that delivered is reported to the worker, which records it with the mark.
  */
 
-export type ChannelHandOver = { kind: 'tasks'; handOver: HandOver[] } | { kind: 'none'; reason: string };
-
 export interface OfficialAccountChannelOptions {
   database: Database;
   tokens: AccessTokens;
@@ -45,38 +43,17 @@ export interface OfficialAccountChannelOptions {
   /** The resident-facing text of an errand status (for the `status` field source). */
   statusLabel: (status: string) => string | null;
   /** The last resort: tasks for the village agent, or why there are none. */
-  outreach: (request: { channel: string; externalId: string; text: string; errandId: number | null; dedupeKey: string }) => ChannelHandOver;
+  outreach: Outreach;
   logger: Logger;
   now: () => number;
 }
-
-/** WeChat's time and date fields show "2026年12月1日 09:00" / "2026年12月4日". */
-const chineseDate = (date: string) => {
-  const [y, m, d] = date.split('-');
-  return `${y}年${Number(m)}月${Number(d)}日`;
-};
-const chineseDateTime = (dateTime: string) => `${chineseDate(dateTime.slice(0, 10))} ${dateTime.slice(11, 16)}`;
-
-type Step = { kind: 'delivered'; detail: string } | { kind: 'next'; note: string } | { kind: 'unreachable'; note: string };
 
 export function createOfficialAccountChannel(options: OfficialAccountChannelOptions): OutboundChannel {
   const { database, logger } = options;
   const api = { tokens: options.tokens, apiBase: options.apiBase, timeoutMs: options.timeoutMs };
   const allowance = options.customerServiceAllowance ?? 5;
 
-  /** Turns a send's failure into the next step, or throws (retry, or dead letter for a configuration error). */
-  function afterFailure(route: string, error: unknown, message: OutboundMessage): Step {
-    if (!(error instanceof WeChatApiError)) throw error;
-    const { action, meaning } = errcodeAction(error.errcode);
-    const note = `${route}: errcode ${error.errcode} (${meaning})`;
-    if (action === 'next_route') return { kind: 'next', note };
-    if (action === 'unreachable') return { kind: 'unreachable', note };
-    if (action === 'configuration') {
-      logger.error({ outboxId: message.outboxId, route, errcode: error.errcode, errmsg: error.errmsg }, `official account: configuration error (errcode ${error.errcode}: ${meaning}); fix the account or the templates file`);
-      throw new PermanentDeliveryError(`official-account: configuration error on ${route}: WeChat errcode ${error.errcode} (${meaning}): ${error.errmsg}`, { cause: error });
-    }
-    throw new Error(`official-account: ${note}: ${error.errmsg}; will retry`, { cause: error });
-  }
+  const afterFailure = (route: string, error: unknown, message: OutboundMessage): Step => stepAfterFailure({ channel: 'official-account', route, error, message, logger });
 
   async function customerService(message: OutboundMessage, openId: string): Promise<Step> {
     const parts = splitMessage(message.text);
@@ -96,20 +73,7 @@ export function createOfficialAccountChannel(options: OfficialAccountChannelOpti
     return { kind: 'delivered', detail: parts.length > 1 ? `customer_service: ok (${parts.length} parts)` : 'customer_service: ok' };
   }
 
-  function factsOf(message: OutboundMessage): NotificationFacts {
-    const errand = message.errandId ? errandFacts(database, message.errandId) : undefined;
-    return {
-      text: message.text,
-      kind: errand?.status ?? 'general',
-      itemName: errand?.itemName ?? null,
-      status: errand?.status ?? null,
-      statusLabel: errand ? options.statusLabel(errand.status) : null,
-      receiptNo: errand?.receiptNo ?? null,
-      dueDate: errand?.dueDate ? chineseDate(errand.dueDate) : null,
-      villageName: errand?.villageName ?? null,
-      now: chineseDateTime(formatShanghaiDateTime(options.now())),
-    };
-  }
+  const factsOf = (message: OutboundMessage): NotificationFacts => notificationFacts(database, message, options.statusLabel, options.now());
 
   async function templateMessage(message: OutboundMessage, openId: string, facts: NotificationFacts): Promise<Step> {
     const spec = specFor(options.templates.template_messages, facts.kind);
@@ -134,7 +98,7 @@ export function createOfficialAccountChannel(options: OfficialAccountChannelOpti
     const spec = specFor(options.templates.subscribe_messages, facts.kind);
     if (!spec) return { kind: 'next', note: `subscribe: none configured for kind ${facts.kind}` };
     const key = { openId, templateId: spec.template_id, dedupeKey: message.dedupeKey, now: options.now() };
-    const hold = holdSubscribeCredit(database, key);
+    const hold = holdSubscribeCredit(database, 'official-account', key);
     if (hold.kind === 'none') return { kind: 'next', note: `subscribe: no credit for ${spec.template_id}` };
     if (hold.sent) return { kind: 'delivered', detail: `subscribe: ok (${spec.template_id}, sent before a restart)` };
     const body = {
@@ -149,7 +113,7 @@ export function createOfficialAccountChannel(options: OfficialAccountChannelOpti
     } catch (error) {
       // A send to retry keeps its credit; a refusal gives it back, unless WeChat says there was none (43101).
       const retry = !(error instanceof WeChatApiError) || errcodeAction(error.errcode).action === 'retry';
-      if (!retry) releaseSubscribeCredit(database, { ...key, giveBack: error.errcode !== 43101 });
+      if (!retry) releaseSubscribeCredit(database, 'official-account', { ...key, giveBack: error.errcode !== 43101 });
       return afterFailure('subscribe', error, message);
     }
     recordSubscribeSent(database, message.dedupeKey);
@@ -180,13 +144,7 @@ export function createOfficialAccountChannel(options: OfficialAccountChannelOpti
         }
       }
 
-      const tasks = options.outreach({ channel: 'official-account', externalId: openId, text: message.text, errandId: message.errandId ?? null, dedupeKey: message.dedupeKey });
-      if (tasks.kind === 'tasks' && tasks.handOver.length > 0) {
-        logger.info({ outboxId: message.outboxId, tried }, 'official account: follower not reachable on WeChat; handed to the village agent');
-        return { route: 'agent_task', detail: [...tried, `agent_task: ${tasks.handOver.length} message(s)`].join('; '), handOver: tasks.handOver };
-      }
-      const reason = tasks.kind === 'none' ? tasks.reason : 'no agent to ask';
-      throw new PermanentDeliveryError(`official-account: no route reached the follower: ${[...tried, `agent_task: ${reason}`].join('; ')}`);
+      return handToAgent({ userWord: 'follower', channel: 'official-account', outreach: options.outreach, message, externalId: openId, tried, logger });
     },
   };
 }

@@ -10,7 +10,8 @@ import { outbox } from './messaging.ts';
  *   any worker sends only the rest; `refused` is set when WeChat answered 45015/45047 (our count
  *   was behind WeChat's): the claim then counts the whole allowance until the follower writes again.
  * - route `subscribe`: a subscribe-message credit held for this message (`templateId`), so that a
- *   retry does not take a second one; `partsSent` 1 once WeChat took it.
+ *   retry does not take a second one; `partsSent` 1 once WeChat took it. The mini-program's sender
+ *   keeps its holds here too (an outbox message goes through one channel: its key is its own).
  *
  * Rows older than a week are pruned as the follower's next messages go out.
  */
@@ -32,7 +33,7 @@ export const officialAccountSends = sqliteTable(
 /**
  * How a delivered outbox message reached its recipient when the channel had several ways
  * (the Official Account: customer_service, template, subscribe, or agent_task — handed to the
- * village agent to phone or visit), with what was tried before. Written in the transaction that
+ * village agent to phone or visit; the mini-program: subscribe or agent_task), with what was tried before. Written in the transaction that
  * marks the message sent.
  */
 export const outboxRoutes = sqliteTable('outbox_routes', {

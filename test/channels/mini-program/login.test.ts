@@ -31,7 +31,7 @@ describe('POST /api/mp/login', () => {
 
     const me = await mp.call('GET', '/api/mp/me', body.token);
     expect(me.statusCode).toBe(200);
-    expect(me.json()).toEqual({ registered: false, person: null });
+    expect(me.json()).toEqual({ registered: false, person: null, verifiedPhone: null });
     expect(me.body).not.toContain(key);
   });
 

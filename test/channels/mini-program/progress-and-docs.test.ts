@@ -125,6 +125,7 @@ describe('/docs', () => {
         'POST /api/mp/errands/{receiptNo}/rating',
         'GET /api/mp/subscriptions',
         'POST /api/mp/subscriptions',
+        'POST /api/mp/phone',
         'GET /api/mp/progress',
         'GET /api/errands/{receiptNo}',
         'PUT /api/admin/roster',
@@ -142,7 +143,7 @@ describe('/docs', () => {
     expect(form?.security).toEqual([{ miniProgramSession: [] }]);
     expect(doc.paths['/api/mp/progress']?.get?.parameters?.map((p) => p.name)).toEqual(expect.arrayContaining(['receipt', 'phoneLast4']));
     const login = doc.paths['/api/mp/login']?.post as unknown as { responses: Record<string, { content: Record<string, { schema: { properties: Record<string, unknown> } }> }> };
-    expect(Object.keys(login.responses['200']?.content['application/json']?.schema.properties ?? {})).toEqual(['token', 'expiresAt', 'registered', 'person']);
+    expect(Object.keys(login.responses['200']?.content['application/json']?.schema.properties ?? {})).toEqual(['token', 'expiresAt', 'registered', 'person', 'verifiedPhone']);
     expect(login.responses['400']?.content['application/json']?.schema.properties).toHaveProperty('error');
   });
 

@@ -1,0 +1,85 @@
+import type { Logger } from '../../app/ports.ts';
+import { MINI_PROGRAM_CHANNEL } from '../../app/mini-program/sessions.ts';
+import type { Database } from '../../db/open-database.ts';
+import { holdSubscribeCredit, recordSubscribeSent, releaseSubscribeCredit } from '../../db/official-account-sends-repository.ts';
+import type { AccessTokens } from '../official-account/access-token.ts';
+import { postWithToken } from '../official-account/authorised-call.ts';
+import { handToAgent, stepAfterFailure, type Outreach, type Step } from '../official-account/delivery-steps.ts';
+import { errcodeAction } from '../official-account/errcode-policy.ts';
+import { fieldData, specFor, type SubscribeMessageSpec } from '../official-account/message-templates.ts';
+import { notificationFacts } from '../official-account/notification-facts.ts';
+import { WeChatApiError } from '../official-account/wechat-api.ts';
+import { PermanentDeliveryError, type DeliveryOutcome, type OutboundChannel, type OutboundMessage } from '../outbound-channel.ts';
+
+/**
+ * The 'mini-program' channel: a notification to a mini-program user (OpenID of the mini-program)
+ * goes the first way that works —
+ *   1. a subscribe message (`/cgi-bin/message/subscribe/send`, the mini-program's own access token),
+ *      if a template is configured for the notification's kind and the user holds a credit for it
+ *      (one accept of wx.requestSubscribeMessage = one send);
+ *   2. a task for the village agent to phone or visit (handed to the agent's channel).
+ * One credit per message, however often the job is retried (held per outbox message); a refusal
+ * gives it back unless WeChat says there was none (43101). Errcodes (errcode-policy.ts): busy or over
+ * a rate → retry later; 40001/40014/42001 → a fresh token, once; 43101/40003 → the agent task;
+ * 40037/47003/41030 and other configuration errors → dead letter naming the code.
+ */
+
+export interface MiniProgramChannelOptions {
+  database: Database;
+  tokens: AccessTokens;
+  apiBase: string;
+  timeoutMs?: number;
+  /** The subscribe templates per notification kind (the `subscribe_messages` of the templates file). */
+  subscribeMessages: readonly SubscribeMessageSpec[];
+  /** miniprogram_state: which version of the mini-program the message opens. */
+  state: 'developer' | 'trial' | 'formal';
+  statusLabel: (status: string) => string | null;
+  outreach: Outreach;
+  logger: Logger;
+  now: () => number;
+}
+
+export function createMiniProgramChannel(options: MiniProgramChannelOptions): OutboundChannel {
+  const { database, logger } = options;
+  const api = { tokens: options.tokens, apiBase: options.apiBase, timeoutMs: options.timeoutMs };
+
+  async function subscribeMessage(message: OutboundMessage, openId: string): Promise<Step> {
+    const facts = notificationFacts(database, message, options.statusLabel, options.now());
+    const spec = specFor(options.subscribeMessages, facts.kind);
+    if (!spec) return { kind: 'next', note: `subscribe: none configured for kind ${facts.kind}` };
+    const key = { openId, templateId: spec.template_id, dedupeKey: message.dedupeKey, now: options.now() };
+    const hold = holdSubscribeCredit(database, MINI_PROGRAM_CHANNEL, key);
+    if (hold.kind === 'none') return { kind: 'next', note: `subscribe: no credit for ${spec.template_id}` };
+    if (hold.sent) return { kind: 'delivered', detail: `subscribe: ok (${spec.template_id}, sent before a restart)` };
+    const body = {
+      touser: openId,
+      template_id: spec.template_id,
+      ...(spec.page ? { page: spec.page } : {}),
+      data: fieldData(spec.fields, facts),
+      miniprogram_state: options.state,
+      lang: 'zh_CN',
+    };
+    try {
+      await postWithToken({ ...api, path: '/cgi-bin/message/subscribe/send', body });
+    } catch (error) {
+      // A send to retry keeps its credit; a refusal gives it back, unless WeChat says there was none (43101).
+      const retry = !(error instanceof WeChatApiError) || errcodeAction(error.errcode).action === 'retry';
+      if (!retry) releaseSubscribeCredit(database, MINI_PROGRAM_CHANNEL, { ...key, giveBack: error.errcode !== 43101 });
+      return stepAfterFailure({ channel: MINI_PROGRAM_CHANNEL, route: 'subscribe', error, message, logger });
+    }
+    recordSubscribeSent(database, message.dedupeKey);
+    return { kind: 'delivered', detail: `subscribe: ok (${spec.template_id})` };
+  }
+
+  return {
+    name: MINI_PROGRAM_CHANNEL,
+    async send(message): Promise<DeliveryOutcome> {
+      if (message.room !== null) throw new PermanentDeliveryError('mini-program: group chats cannot be reached through the mini-program');
+      const openId = message.recipient;
+      if (!openId) throw new PermanentDeliveryError('mini-program: the message has no recipient OpenID');
+      const step = await subscribeMessage(message, openId);
+      if (step.kind === 'delivered') return { route: 'subscribe', detail: step.detail };
+      return handToAgent({ userWord: 'user', channel: MINI_PROGRAM_CHANNEL, outreach: options.outreach, message, externalId: openId, tried: [step.note], logger });
+    },
+  };
+}
