@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { createPartSender } from '../part-sender.ts';
 import { PermanentDeliveryError, type OutboundChannel, type OutboundMessage } from '../outbound-channel.ts';
 import { createTokenCache, isTokenError, type AccessTokens } from '../official-account/access-token.ts';
 import { splitMessage } from '../official-account/customer-service-api.ts';
@@ -89,7 +90,7 @@ export interface AppMessageChannel extends OutboundChannel {
 
 export function createAppMessageChannel(options: AppMessageChannelOptions): AppMessageChannel {
   const { tokens } = options;
-  const partsSent = new Map<string, number>();
+  const partSender = createPartSender();
 
   async function post(token: string, touser: string, content: string): Promise<void> {
     const url = `${options.apiBase}/cgi-bin/message/send?access_token=${encodeURIComponent(token)}`;
@@ -121,21 +122,15 @@ export function createAppMessageChannel(options: AppMessageChannelOptions): AppM
     },
     async send(message: OutboundMessage) {
       if (message.room !== null) throw new PermanentDeliveryError('wecom: the app sends to members; rooms are reached through their group robot (wecom-robot)');
-      if (!message.recipient) throw new PermanentDeliveryError('wecom: the message has no recipient UserID');
+      const recipient = message.recipient;
+      if (!recipient) throw new PermanentDeliveryError('wecom: the message has no recipient UserID');
       const parts = splitMessage(message.text, APP_MESSAGE_MAX_BYTES);
       try {
-        for (let i = partsSent.get(message.dedupeKey) ?? 0; i < parts.length; i++) {
-          await sendPart(message.recipient, parts[i]!);
-          if (i + 1 < parts.length) {
-            if (partsSent.size >= 1000) partsSent.delete(partsSent.keys().next().value!);
-            partsSent.set(message.dedupeKey, i + 1);
-          }
-        }
-        partsSent.delete(message.dedupeKey);
+        await partSender.send(message.dedupeKey, parts, (part) => sendPart(recipient, part));
       } catch (error) {
         const refusal = error instanceof WeChatApiError ? REFUSALS.get(error.errcode) : undefined;
         if (error instanceof WeChatApiError && refusal !== undefined) {
-          partsSent.delete(message.dedupeKey);
+          partSender.forget(message.dedupeKey);
           throw new PermanentDeliveryError(`wecom: WeCom errcode ${error.errcode} (${refusal}): ${error.errmsg}`, { cause: error });
         }
         throw error;

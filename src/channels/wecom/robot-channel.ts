@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { createPartSender } from '../part-sender.ts';
 import { PermanentDeliveryError, type OutboundChannel, type OutboundMessage } from '../outbound-channel.ts';
 import { splitMessage } from '../official-account/customer-service-api.ts';
 import { postWeChatJson, WeChatApiError } from '../official-account/wechat-api.ts';
@@ -52,7 +53,7 @@ const robotId = (key: string) => createHash('sha256').update(key).digest('hex').
 export function createRobotChannel(options: RobotChannelOptions): RobotChannel {
   const keys = new Map(options.robots.map((r) => [r.room, r.key]));
   /** dedupeKey → how many parts the robot took (only while a split message is not fully sent). */
-  const partsSent = new Map<string, number>();
+  const partSender = createPartSender();
 
   const keyOf = (room: string | null): string => {
     if (room === null) throw new PermanentDeliveryError('wecom-robot: a group robot posts only in its room; this message has no room');
@@ -80,18 +81,11 @@ export function createRobotChannel(options: RobotChannelOptions): RobotChannel {
       const parts = splitMessage(message.text, ROBOT_MAX_BYTES);
       const mentioned = options.mentions?.(message) ?? [];
       try {
-        for (let i = partsSent.get(message.dedupeKey) ?? 0; i < parts.length; i++) {
-          await post(key, parts[i]!, i === 0 ? mentioned : []);
-          if (i + 1 < parts.length) {
-            if (partsSent.size >= 1000) partsSent.delete(partsSent.keys().next().value!);
-            partsSent.set(message.dedupeKey, i + 1);
-          }
-        }
-        partsSent.delete(message.dedupeKey);
+        await partSender.send(message.dedupeKey, parts, (part, i) => post(key, part, i === 0 ? mentioned : []));
       } catch (error) {
         const refusal = error instanceof WeChatApiError ? REFUSALS.get(error.errcode) : undefined;
         if (error instanceof WeChatApiError && refusal !== undefined) {
-          partsSent.delete(message.dedupeKey);
+          partSender.forget(message.dedupeKey);
           throw new PermanentDeliveryError(`wecom-robot: WeCom errcode ${error.errcode} (${refusal}) for room ${message.room ?? ''}: ${error.errmsg}`, { cause: error });
         }
         throw error;
