@@ -1,7 +1,9 @@
-import { expect } from 'vitest';
-import { computeSignature } from '../../src/channels/official-account/signature.ts';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { insertOutbox } from '../../src/db/outbox-repository.ts';
-import type { TestApp } from './test-app.ts';
+import { startFakeWeChatApi, type FakeTemplateFields, type FakeWeChatApi } from './fake-wechat-api.ts';
+import { createOaClient } from './oa-client.ts';
+import { startTestApp, type TestApp } from './test-app.ts';
 
 /** Driving an Official Account follower in an integration test: their messages over the webhook, notifications to them. */
 
@@ -9,19 +11,9 @@ export const OA_TOKEN = 'oaTestToken42';
 export const OA_APPID = 'wx49f0ab532d5d035a';
 export const OA_SECRET = 'fakeSecret0123456789abcdef012345';
 
-let messages = 0;
-
 /** The follower writes to the account (a signed webhook push at the test clock's time). */
 export async function followerWrites(app: TestApp, openid: string, content: string): Promise<void> {
-  const at = String(Math.floor(app.clock.now / 1000));
-  const nonce = String(300000 + ++messages);
-  const msgId = String(26000000000000000n + BigInt(process.pid) * 1000n + BigInt(messages));
-  const query = new URLSearchParams({ signature: computeSignature(OA_TOKEN, at, nonce), timestamp: at, nonce }).toString();
-  const body =
-    `<xml><ToUserName><![CDATA[gh_daiban]]></ToUserName><FromUserName><![CDATA[${openid}]]></FromUserName>` +
-    `<CreateTime>${at}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${content}]]></Content><MsgId>${msgId}</MsgId></xml>`;
-  const r = await app.daiban.server.inject({ method: 'POST', url: `/wechat/official-account?${query}`, headers: { 'content-type': 'text/xml' }, payload: body });
-  expect(r.statusCode).toBe(200);
+  await createOaClient(app.daiban.server, OA_TOKEN, () => app.clock.now).text(openid, content);
 }
 
 /** Binds the follower's OpenID to a roster person (as registration does); a new identity has never written (last seen at 0). */
@@ -46,4 +38,24 @@ export async function until(condition: () => boolean, what: string): Promise<voi
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+/**
+ * A whole Daiban whose Official Account sends through the fake WeChat API, with a templates file
+ * (WECHAT_OA_TEMPLATES_PATH) and the templates the fake knows (endpoint, template id, field types).
+ */
+export async function startOfficialAccountApp(
+  name: string,
+  templatesYaml: string,
+  known: readonly ['template_send' | 'subscribe_send', string, FakeTemplateFields][],
+): Promise<{ fake: FakeWeChatApi; app: TestApp }> {
+  const fake = await startFakeWeChatApi({ appId: OA_APPID, secret: OA_SECRET });
+  for (const [endpoint, id, fields] of known) fake.addTemplate(endpoint, id, fields);
+  const dir = join(process.cwd(), '.tmp', `${name}-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'wechat-templates.yaml'), templatesYaml);
+  const app = await startTestApp({
+    env: { WECHAT_OA_TOKEN: OA_TOKEN, WECHAT_OA_APPID: OA_APPID, WECHAT_OA_SECRET: OA_SECRET, WECHAT_API_BASE: fake.url, WECHAT_OA_TEMPLATES_PATH: join(dir, 'wechat-templates.yaml') },
+  });
+  return { fake, app };
 }

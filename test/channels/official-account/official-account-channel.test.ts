@@ -1,11 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outboxById, outboxRouteOf } from '../../../src/db/outbox-repository.ts';
-import { startFakeWeChatApi, type FakeWeChatApi } from '../../support/fake-wechat-api.ts';
-import { bindFollower, followerWrites, notifyFollower, OA_APPID, OA_SECRET, OA_TOKEN, until } from '../../support/official-account-follower.ts';
+import type { FakeWeChatApi } from '../../support/fake-wechat-api.ts';
+import { bindFollower, followerWrites, notifyFollower, startOfficialAccountApp, until } from '../../support/official-account-follower.ts';
 import { fileErrandByChat, homesteadAnswers } from '../../support/intake.ts';
-import { auth, startTestApp, type TestApp } from '../../support/test-app.ts';
+import { auth, type TestApp } from '../../support/test-app.ts';
 
 /**
  * The Official Account channel's routes, end to end against the fake WeChat API: customer-service
@@ -35,15 +33,10 @@ template_messages:
 let fake: FakeWeChatApi;
 let app: TestApp;
 beforeAll(async () => {
-  fake = await startFakeWeChatApi({ appId: OA_APPID, secret: OA_SECRET });
-  fake.addTemplate('template_send', 'TPL_PROGRESS', { thing1: 'thing', time2: 'time', phrase3: 'phrase' });
-  fake.addTemplate('template_send', 'TPL_STRUCTURED', { thing1: 'thing', phrase2: 'phrase', character_string3: 'character_string', time4: 'time', thing5: 'thing' });
-  const dir = join(process.cwd(), '.tmp', `oa-templates-${process.pid}`);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'wechat-templates.yaml'), TEMPLATES);
-  app = await startTestApp({
-    env: { WECHAT_OA_TOKEN: OA_TOKEN, WECHAT_OA_APPID: OA_APPID, WECHAT_OA_SECRET: OA_SECRET, WECHAT_API_BASE: fake.url, WECHAT_OA_TEMPLATES_PATH: join(dir, 'wechat-templates.yaml') },
-  });
+  ({ fake, app } = await startOfficialAccountApp('oa-templates', TEMPLATES, [
+    ['template_send', 'TPL_PROGRESS', { thing1: 'thing', time2: 'time', phrase3: 'phrase' }],
+    ['template_send', 'TPL_STRUCTURED', { thing1: 'thing', phrase2: 'phrase', character_string3: 'character_string', time4: 'time', thing5: 'thing' }],
+  ]));
 });
 afterAll(async () => {
   await app?.close();

@@ -1,14 +1,12 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOfficialAccountChannel } from '../../../src/channels/official-account/official-account-channel.ts';
 import { createAgentOutreach } from '../../../src/app/agent-outreach.ts';
 import { markOutboxSentVia, outboxById, outboxRouteOf } from '../../../src/db/outbox-repository.ts';
 import { grantSubscribeCredits, subscribeCreditsOf } from '../../../src/db/subscribe-credits-repository.ts';
 import { NO_MESSAGE_TEMPLATES } from '../../../src/channels/official-account/message-templates.ts';
-import { startFakeWeChatApi, type FakeWeChatApi } from '../../support/fake-wechat-api.ts';
-import { bindFollower, notifyFollower, OA_APPID, OA_SECRET, OA_TOKEN, until } from '../../support/official-account-follower.ts';
-import { startTestApp, type TestApp } from '../../support/test-app.ts';
+import type { FakeWeChatApi } from '../../support/fake-wechat-api.ts';
+import { bindFollower, notifyFollower, startOfficialAccountApp, until } from '../../support/official-account-follower.ts';
+import type { TestApp } from '../../support/test-app.ts';
 
 /**
  * The routes after the customer-service allowance when no template message is configured: a subscribe
@@ -28,14 +26,7 @@ subscribe_messages:
 let fake: FakeWeChatApi;
 let app: TestApp;
 beforeAll(async () => {
-  fake = await startFakeWeChatApi({ appId: OA_APPID, secret: OA_SECRET });
-  fake.addTemplate('subscribe_send', 'SUB_NOTICE', { thing1: 'thing', thing2: 'thing' });
-  const dir = join(process.cwd(), '.tmp', `oa-subscribe-${process.pid}`);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'wechat-templates.yaml'), TEMPLATES);
-  app = await startTestApp({
-    env: { WECHAT_OA_TOKEN: OA_TOKEN, WECHAT_OA_APPID: OA_APPID, WECHAT_OA_SECRET: OA_SECRET, WECHAT_API_BASE: fake.url, WECHAT_OA_TEMPLATES_PATH: join(dir, 'wechat-templates.yaml') },
-  });
+  ({ fake, app } = await startOfficialAccountApp('oa-subscribe', TEMPLATES, [['subscribe_send', 'SUB_NOTICE', { thing1: 'thing', thing2: 'thing' }]]));
 });
 afterAll(async () => {
   await app?.close();
