@@ -37,8 +37,9 @@ export function pushAction(push: OfficialAccountPush, receivedAt: number, menu: 
     channel: OFFICIAL_ACCOUNT_CHANNEL,
     senderId: push.fromUser,
     roomId: null,
-    // WeChat's retries of one push carry the same MsgId, or for events the same sender and time.
-    messageId: push.msgId ?? `${push.fromUser}${push.createTime}`,
+    // WeChat's retries of one push carry the same MsgId, or for events the same sender and time; the
+    // event's name keeps two different events of one second apart (a follow, then a menu click).
+    messageId: push.msgId ?? `${push.fromUser}${push.createTime}${push.event ?? ''}`,
     mentionsBot: false,
     receivedAt,
   };

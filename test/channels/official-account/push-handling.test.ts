@@ -38,8 +38,9 @@ describe('what each Official Account push means', () => {
     expect(messageOf(event('subscribe')).opened).toEqual({ villageCode: null });
     expect(messageOf(event('subscribe', '<EventKey><![CDATA[qrscene_village-qs-sq]]></EventKey><Ticket><![CDATA[t1]]></Ticket>')).opened).toEqual({ villageCode: 'qs-sq' });
     expect(messageOf(event('SCAN', '<EventKey><![CDATA[village-qs-lw]]></EventKey>')).opened).toEqual({ villageCode: 'qs-lw' });
-    // Events have no MsgId: sender + CreateTime keys the de-duplication.
-    expect(messageOf(event('subscribe')).messageId).toBe('oKind00011764550800');
+    // Events have no MsgId: sender + CreateTime (+ the event, so a follow and a click of one second differ) key the de-duplication.
+    expect(messageOf(event('subscribe')).messageId).toBe('oKind00011764550800subscribe');
+    expect(messageOf(event('CLICK', '<EventKey><![CDATA[MENU_MY_ERRANDS]]></EventKey>')).messageId).toBe('oKind00011764550800click');
     expect(villageOfScene('qrscene_something-else')).toBeNull();
     expect(villageOfScene('village-a b')).toBeNull();
   });
