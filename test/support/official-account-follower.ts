@@ -32,14 +32,6 @@ export function notifyFollower(app: TestApp, openid: string, text: string, erran
   return id!;
 }
 
-export async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if (condition()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 /**
  * A whole Daiban whose Official Account sends through the fake WeChat API, with a templates file
  * (WECHAT_OA_TEMPLATES_PATH) and the templates the fake knows (endpoint, template id, field types).

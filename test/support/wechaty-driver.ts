@@ -2,6 +2,7 @@ import { mock, PuppetMock } from 'wechaty-puppet-mock';
 import type { Message } from 'wechaty';
 import type { ChannelDriver } from './channel-driver.ts';
 import { auth, startTestApp, type TestApp } from './test-app.ts';
+import { until } from './until.ts';
 
 /**
  * The Wechaty channel driven through wechaty-puppet-mock against a whole Daiban (ROLE bot in the same
@@ -39,13 +40,6 @@ export interface WechatyDriver extends ChannelDriver {
   settle(): Promise<void>;
 }
 
-async function until(check: () => boolean, what: string, ms = 10_000): Promise<void> {
-  for (const start = Date.now(); !check(); ) {
-    if (Date.now() - start > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 export async function startWechatyDriver(options: { env?: Record<string, string> } = {}): Promise<WechatyDriver> {
   const mocker = new mock.Mocker();
   const puppet = new PuppetMock({ mocker });
@@ -58,7 +52,7 @@ export async function startWechatyDriver(options: { env?: Record<string, string>
   if (!session) throw new Error('the wechaty session did not start');
   const botContact = mocker.createContact({ id: BOT_ID, name: app.config.botName });
   mocker.login(botContact);
-  await until(() => session.loggedIn(), 'the mock login');
+  await until(() => session.loggedIn(), 'the mock login', 10_000, 20);
   await session.resolved();
 
   // Every message the bot receives from someone else: counted, so a send can wait until it is handled.
@@ -92,7 +86,7 @@ export async function startWechatyDriver(options: { env?: Record<string, string>
   };
 
   const settle = async () => {
-    await until(() => received >= sent, 'the bot to receive every message');
+    await until(() => received >= sent, 'the bot to receive every message', 10_000, 20);
     await session.idle();
   };
   const send = async (from: ContactMock, text: string, to?: RoomMock, mentions: ContactMock[] = []) => {
@@ -159,7 +153,7 @@ export async function startWechatyDriver(options: { env?: Record<string, string>
     },
     async notificationsTo(person, atLeast) {
       const inbox = inboxOf(contact(person).id);
-      await until(() => inbox.texts.length - inbox.consumed >= atLeast, `${atLeast} notification(s) to ${person}`);
+      await until(() => inbox.texts.length - inbox.consumed >= atLeast, `${atLeast} notification(s) to ${person}`, 10_000, 20);
       return inbox.texts.slice(inbox.consumed);
     },
     async close() {

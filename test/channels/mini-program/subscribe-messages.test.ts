@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { insertOutbox, outboxById, outboxRouteOf } from '../../../src/db/outbox-repository.ts';
 import { subscribeCreditsOf } from '../../../src/db/subscribe-credits-repository.ts';
 import { MP_APPID, startMiniProgram, type MiniProgramHarness } from '../../support/mini-program.ts';
-import { until } from '../../support/official-account-follower.ts';
+import { until } from '../../support/until.ts';
 
 /**
  * Notifications to mini-program users: a subscribe message (subscribe/send, the mini-program's own

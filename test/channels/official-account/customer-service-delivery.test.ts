@@ -3,6 +3,7 @@ import { computeSignature } from '../../../src/channels/official-account/signatu
 import { insertOutbox, outboxById } from '../../../src/db/outbox-repository.ts';
 import { startFakeWeChatApi, type FakeWeChatApi } from '../../support/fake-wechat-api.ts';
 import { startTestApp, type TestApp } from '../../support/test-app.ts';
+import { until } from '../../support/until.ts';
 
 /** End to end: a follower talks to the bot over the webhook; a later notification reaches them through the (fake) customer-service API. */
 
@@ -39,14 +40,6 @@ function notify(openid: string, text: string): number {
   return id!;
 }
 
-async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (condition()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 describe('Official Account notifications through the customer-service API', () => {
   it('delivers a notification to a follower who talked to the bot, exactly once, and marks it sent', async () => {
     const openid = 'oFollower0000000000000001';
@@ -57,7 +50,7 @@ describe('Official Account notifications through the customer-service API', () =
     const text = '【代办】您的申请已由村代办员接单，我们会尽快为您办理。';
     const id = notify(openid, text);
     await app.daiban.sweep();
-    await until(() => outboxById(app.daiban.database, id)?.status === 'sent', 'the notification to be marked sent');
+    await until(() => outboxById(app.daiban.database, id)?.status === 'sent', 'the notification to be marked sent', 10_000);
     // Give a duplicate (a second sweep, a second job) the chance to show up.
     await app.daiban.sweep();
     await new Promise((r) => setTimeout(r, 300));
@@ -72,7 +65,7 @@ describe('Official Account notifications through the customer-service API', () =
     const before = fake.requests.filter((r) => r.endpoint === 'custom_send').length;
     const id = notify(openid, '【代办】您的材料已办结。');
     await app.daiban.sweep();
-    await until(() => outboxById(app.daiban.database, id)?.status === 'dead', 'the notification to become a dead letter');
+    await until(() => outboxById(app.daiban.database, id)?.status === 'dead', 'the notification to become a dead letter', 10_000);
     const row = outboxById(app.daiban.database, id)!;
     expect(row.lastError).toMatch(/errcode 45015/);
     expect(row.lastError).toMatch(/template: none configured.*subscribe: none configured.*agent_task: the follower is not registered/);

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outboxById, outboxRouteOf } from '../../../src/db/outbox-repository.ts';
 import type { FakeWeChatApi } from '../../support/fake-wechat-api.ts';
-import { bindFollower, followerWrites, notifyFollower, startOfficialAccountApp, until } from '../../support/official-account-follower.ts';
+import { bindFollower, followerWrites, notifyFollower, startOfficialAccountApp } from '../../support/official-account-follower.ts';
+import { until } from '../../support/until.ts';
 import { fileErrandByChat, homesteadAnswers } from '../../support/intake.ts';
 import { auth, type TestApp } from '../../support/test-app.ts';
 

@@ -5,7 +5,8 @@ import { markOutboxSentVia, outboxById, outboxRouteOf } from '../../../src/db/ou
 import { grantSubscribeCredits, subscribeCreditsOf } from '../../../src/db/subscribe-credits-repository.ts';
 import { NO_MESSAGE_TEMPLATES } from '../../../src/channels/official-account/message-templates.ts';
 import type { FakeWeChatApi } from '../../support/fake-wechat-api.ts';
-import { bindFollower, notifyFollower, startOfficialAccountApp, until } from '../../support/official-account-follower.ts';
+import { bindFollower, notifyFollower, startOfficialAccountApp } from '../../support/official-account-follower.ts';
+import { until } from '../../support/until.ts';
 import type { TestApp } from '../../support/test-app.ts';
 
 /**

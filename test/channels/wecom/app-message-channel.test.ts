@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertOutbox, outboxById } from '../../../src/db/outbox-repository.ts';
 import { startWeComDriver, type WeComDriver } from '../../support/wecom-driver.ts';
+import { until } from '../../support/until.ts';
 
 /** Messages to WeCom members through the app message API (fake), with the app's access token. */
 
@@ -18,13 +19,6 @@ function notify(userId: string, text: string): number {
   const db = driver.app.daiban.database;
   const [id] = db.write(() => insertOutbox(db, [{ channel: 'wecom', recipient: userId, room: null, text, kind: 'notification' }], driver.app.clock.now));
   return id!;
-}
-async function until(condition: () => boolean, what: string, ms = 15_000): Promise<void> {
-  for (const end = Date.now() + ms; Date.now() < end; ) {
-    if (condition()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 const row = (id: number) => outboxById(driver.app.daiban.database, id);
 const delivered = (userId: string) => driver.fake.appMessages().filter((m) => m.touser === userId);

@@ -5,6 +5,7 @@ import { insertOutbox, outboxById } from '../../../src/db/outbox-repository.ts';
 import { fileErrandByChat, homesteadAnswers } from '../../support/intake.ts';
 import { auth } from '../../support/test-app.ts';
 import { startWeComDriver, userIdOf, type WeComDriver } from '../../support/wecom-driver.ts';
+import { until } from '../../support/until.ts';
 
 /** Group robots posting in agents' and centre rooms, against the fake WeCom API (which enforces 20 a minute per robot). */
 
@@ -43,13 +44,6 @@ function notify(room: string, text: string): number {
   const db = driver.app.daiban.database;
   const [id] = db.write(() => insertOutbox(db, [{ channel: 'wecom-robot', recipient: null, room, text, kind: 'notification' }], driver.app.clock.now));
   return id!;
-}
-async function until(condition: () => boolean, what: string, ms = 15_000): Promise<void> {
-  for (const end = Date.now() + ms; Date.now() < end; ) {
-    if (condition()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 const status = (id: number) => outboxById(driver.app.daiban.database, id);
 
