@@ -3,6 +3,7 @@ import type { ConversationEngine, Input } from '../conversation/engine.ts';
 import type { TemplateSet } from '../conversation/templates.ts';
 import { findInbox, loadConversation, recordInbox, saveConversation } from '../db/conversation-repository.ts';
 import type { Database } from '../db/open-database.ts';
+import { createGroupCommit } from '../db/group-commit.ts';
 import { insertOutbox } from '../db/outbox-repository.ts';
 import { personById, touchIdentity } from '../db/people-repository.ts';
 import { StaleErrandError } from '../db/errand-repository.ts';
@@ -21,8 +22,9 @@ import { keepResidentPhoto } from './resident-photos.ts';
 
 /**
  * Handles one inbound message: de-duplication, the conversation step, the effects, the conversation
- * state, the reply and the notifications, all in one SQLite transaction; only after the commit is
- * the outbox dispatcher told. The whole path is synchronous up to the commit, so the messages of one
+ * state, the reply and the notifications, all in one SQLite transaction (a savepoint of it when the
+ * message is committed together with others by `submit`); only after the commit is the outbox
+ * dispatcher told. The whole path is synchronous up to the commit, so the messages of one
  * conversation are handled strictly in order within a process; across processes the conversation's
  * revision check makes a second writer retry instead of overwriting.
  */
@@ -45,7 +47,13 @@ export interface InboundDeps {
 }
 
 export interface InboundHandler {
+  /** Handles one message in a transaction of its own. */
   handle(message: InboundMessage): InboundResult;
+  /**
+   * The same, committed together with the other messages that arrived in this turn of the event
+   * loop (group commit: far fewer pages written per message under load). For the channels' edges.
+   */
+  submit(message: InboundMessage): Promise<InboundResult>;
 }
 
 class ConversationConflict extends Error {
@@ -91,7 +99,7 @@ export function createInboundHandler(deps: InboundDeps): InboundHandler {
 
   /**
    * Rows of replies the channel sends later, written by the current turn: the worker is told after
-   * the commit. `handle` is synchronous up to then, so no other message's turn can interleave.
+   * the commit. A turn is synchronous, so no other message's turn can interleave.
    */
   let laterReplies: number[] = [];
   const respond = (message: InboundMessage, texts: string[], identityId: number | null, now: number, remember: boolean): OutboundReply[] => {
@@ -182,34 +190,49 @@ export function createInboundHandler(deps: InboundDeps): InboundHandler {
       return { result: { replies: respond(message, [text], identity.id, message.receivedAt, remember), duplicate: false }, pending: [] };
     });
 
-  return {
-    handle(message) {
-      let turn: Turn | null = null;
-      for (let attempt = 1; !turn; attempt++) {
-        try {
-          turn = message.roomId ? roomTurn(message) : privateTurn(message);
-        } catch (error) {
-          // The failed attempt's transaction rolled back its rows.
-          laterReplies = [];
-          const concurrent = error instanceof ConversationConflict || error instanceof StaleErrandError;
-          if (concurrent && attempt < MAX_ATTEMPTS) continue;
-          if (isAppError(error) && error.code === 'unknown_room') throw error;
-          if (isAppError(error) && error.code !== 'internal') {
-            deps.logger.info({ code: error.code, reason: error.message, channel: message.channel }, 'message refused');
-            turn = failedTurn(message, error);
-          } else {
-            deps.logger.error({ err: error, channel: message.channel, sender: message.senderId }, 'message handling failed');
-            turn = failedTurn(message, concurrent ? new AppError('conflict') : new AppError('internal', undefined, undefined, { cause: error }));
-          }
+  /** The message's turn, with its retries and its refusal; runs inside a write transaction or opens its own. */
+  const turnFor = (message: InboundMessage): Turn => {
+    laterReplies = [];
+    let turn: Turn | null = null;
+    for (let attempt = 1; !turn; attempt++) {
+      try {
+        turn = message.roomId ? roomTurn(message) : privateTurn(message);
+      } catch (error) {
+        // The failed attempt's transaction (or savepoint) rolled back its rows.
+        laterReplies = [];
+        const concurrent = error instanceof ConversationConflict || error instanceof StaleErrandError;
+        if (concurrent && attempt < MAX_ATTEMPTS) continue;
+        if (isAppError(error) && error.code === 'unknown_room') throw error;
+        if (isAppError(error) && error.code !== 'internal') {
+          deps.logger.info({ code: error.code, reason: error.message, channel: message.channel }, 'message refused');
+          turn = failedTurn(message, error);
+        } else {
+          deps.logger.error({ err: error, channel: message.channel, sender: message.senderId }, 'message handling failed');
+          turn = failedTurn(message, concurrent ? new AppError('conflict') : new AppError('internal', undefined, undefined, { cause: error }));
         }
       }
-      const pending = [...laterReplies, ...turn.pending];
-      laterReplies = [];
-      if (pending.length) {
-        deps.dispatch.enqueue(pending).catch((error: unknown) => deferred.note(error, pending.length));
-      }
-      if (turn.touched?.size) deps.alerts?.changed(turn.touched);
+    }
+    const pending = [...laterReplies, ...turn.pending];
+    laterReplies = [];
+    return { ...turn, pending };
+  };
+
+  /** After the commit: the outbox worker hears of the new rows and the deadline scheduler of the changed errands (one call each for a batch). */
+  const afterCommit = (turns: readonly Turn[]) => {
+    const pending = turns.flatMap((t) => t.pending);
+    if (pending.length) deps.dispatch.enqueue(pending).catch((error: unknown) => deferred.note(error, pending.length));
+    const touched = new Set(turns.flatMap((t) => [...(t.touched ?? [])]));
+    if (touched.size) deps.alerts?.changed(touched);
+  };
+
+  const grouped = createGroupCommit(database, turnFor, afterCommit, { onAfterError: (error) => deps.logger.error({ err: error }, 'after-commit step of a batch failed') });
+
+  return {
+    handle(message) {
+      const turn = turnFor(message);
+      afterCommit([turn]);
       return turn.result;
     },
+    submit: async (message) => (await grouped(message)).result,
   };
 }

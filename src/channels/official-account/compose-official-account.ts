@@ -52,7 +52,7 @@ export function officialAccountEdge(p: {
     clock,
     menu: menu.says,
     replyBudgetMs: oa.replyBudgetMs,
-    respond: async (message) => p.inbound.handle(message),
+    respond: (message) => p.inbound.submit(message),
     render: (template) => p.templates.render(template, { county: p.directories.current().county }),
     async followUp(openId, texts, messageId) {
       if (!p.canSend) {

@@ -163,7 +163,7 @@ export async function startWechatySession(deps: WechatySessionDeps): Promise<Wec
       logger.info({ outcome: result.kind, room: roomKey, sender: senderKey }, 'wechaty: bind code');
       return reply(renderBindResult(templates, result, { botName: deps.botName }));
     }
-    const result = deps.inbound.handle(toInboundMessage(received, { sender: senderKey, room: roomKey }, deps.clock()));
+    const result = await deps.inbound.submit(toInboundMessage(received, { sender: senderKey, room: roomKey }, deps.clock()));
     if (result.duplicate) return logger.debug({ messageId: message.id }, 'wechaty: message handled before; not answered again');
     for (const r of result.replies) reply(r.text);
   };
@@ -177,7 +177,7 @@ export async function startWechatySession(deps: WechatySessionDeps): Promise<Wec
     await sender.paced('reply', () => friendship.accept());
     const senderKey = await links.contactKey({ id: contact.id, name: contact.name(), alias: () => contact.alias() });
     logger.info({ sender: senderKey }, 'wechaty: friend request accepted');
-    const result = deps.inbound.handle({ channel: WECHATY_CHANNEL, senderId: senderKey, roomId: null, text: '', messageId: `friendship-${friendship.id}`, mentionsBot: false, receivedAt: deps.clock(), opened: { villageCode: null } });
+    const result = await deps.inbound.submit({ channel: WECHATY_CHANNEL, senderId: senderKey, roomId: null, text: '', messageId: `friendship-${friendship.id}`, mentionsBot: false, receivedAt: deps.clock(), opened: { villageCode: null } });
     for (const r of result.replies) {
       const sent = sender
         .paced('reply', () => contact.say(r.text))

@@ -100,7 +100,7 @@ export function registerWeComRoutes(app: FastifyInstance, deps: WeComCallbackDep
         request.log.info({ msgType: callback.msgType, event: callback.event }, 'wecom: callback kind not handled; answered empty');
         return done();
       }
-      deps.inbound.handle(toInboundMessage(callback, deps.clock()));
+      await deps.inbound.submit(toInboundMessage(callback, deps.clock()));
       return done();
     });
   });

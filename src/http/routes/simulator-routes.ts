@@ -45,7 +45,7 @@ export function registerSimulatorRoutes(
 
   app.post('/api/simulator/messages', { preHandler: [enabled, deps.requireAdmin] }, async (request) => {
     const body = parseInput(messageBody, request.body);
-    const result = deps.inbound.handle({
+    const result = await deps.inbound.submit({
       channel: SIMULATOR_CHANNEL,
       senderId: body.from,
       roomId: body.room,
