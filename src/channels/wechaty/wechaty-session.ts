@@ -1,4 +1,4 @@
-import type { Contact, Friendship, Message, Room, Wechaty, WechatyOptions } from 'wechaty';
+import type { Contact, Friendship, Message, Room, RoomInvitation, Wechaty, WechatyOptions } from 'wechaty';
 import { parseBindCommand, redeemBindCode, renderBindResult } from '../../app/bind-codes.ts';
 import type { DirectoryCache } from '../../app/directory.ts';
 import type { InboundHandler } from '../../app/inbound-handler.ts';
@@ -14,6 +14,7 @@ import { showLoginQr } from './login-qr.ts';
 import { alertAdminsOfLogout, alertAdminsOfRelogin } from './logout-alert.ts';
 import { readMessage, toInboundMessage, WECHATY_CHANNEL } from './message-conversion.ts';
 import { reResolveLinks } from './re-resolution.ts';
+import { answerRoomInvitation } from './room-invitations.ts';
 import { createSendThrottle } from './send-throttle.ts';
 import { createPacedSender, createWechatyChannel, type WechatyChannel } from './wechaty-channel.ts';
 
@@ -21,7 +22,8 @@ import { createPacedSender, createWechatyChannel, type WechatyChannel } from './
  * The personal-WeChat session: builds the Wechaty bot (wechaty is imported here, only when the
  * channel is enabled, since it loads gRPC), shows the login QR code, re-resolves contacts and rooms
  * after every login, alerts the admins at a logout, turns each message into the one inbound shape
- * (or a bind code) and says the replies, paced like every send of the account.
+ * (or a bind code) and says the replies, paced like every send of the account; accepts friend
+ * requests (up to a daily cap) and group invitations from staff (room-invitations.ts).
  */
 
 export interface WechatySession {
@@ -188,6 +190,10 @@ export async function startWechatySession(deps: WechatySessionDeps): Promise<Wec
   };
   bot.on('friendship', (friendship: Friendship) => {
     intake = intake.then(() => onFriendship(friendship)).catch((error: unknown) => logger.error({ err: error }, 'wechaty: a friend request could not be handled'));
+  });
+  bot.on('room-invite', (invitation: RoomInvitation) => {
+    const answering = { directories: deps.directories, links, sender, templates, logger, botName: deps.botName };
+    intake = intake.then(() => answerRoomInvitation(answering, invitation).then(() => undefined)).catch((error: unknown) => logger.error({ err: error }, 'wechaty: a group invitation could not be answered'));
   });
   bot.on('message', (message: Message) => {
     intake = intake.then(() => onMessage(message)).catch((error: unknown) => logger.error({ err: error, messageId: message.id }, 'wechaty: a message could not be handled'));

@@ -142,6 +142,27 @@ describe('the Wechaty channel', () => {
     await expect.poll(() => heard.join('\n')).toMatch(/个人信息说明/);
   });
 
+  it("joins a group when bound staff invite it, tells the inviter to bind it, and leaves anyone else's invitation unanswered", async () => {
+    const li = driver.contact('agent-li');
+    const stranger = driver.mocker.createContact({ id: 'wxid-stranger-2', name: '路人乙' });
+    const invitation = (id: string, inviterId: string, topic: string) => ({ id, inviterId, topic, avatar: '', invitation: '', memberCount: 3, memberIdList: [], timestamp: Date.now(), receiverId: BOT_ID });
+    const invitations: Record<string, object> = { 'invite-stranger': invitation('invite-stranger', stranger.id, '卖保险群'), 'invite-li': invitation('invite-li', li.id, '石桥村代办二群') };
+    const accepted: string[] = [];
+    // The mock puppet keeps no invitations of its own: these two were received by the account.
+    const puppet = driver.puppet as unknown as { roomInvitationRawPayload(id: string): Promise<object>; roomInvitationAccept(id: string): Promise<void> };
+    puppet.roomInvitationRawPayload = async (id) => invitations[id] ?? {};
+    puppet.roomInvitationAccept = async (id) => {
+      accepted.push(id);
+    };
+    const heardBefore = driver.heard(li).length;
+    driver.puppet.emit('room-invite', { roomInvitationId: 'invite-stranger' });
+    driver.puppet.emit('room-invite', { roomInvitationId: 'invite-li' });
+    await expect.poll(() => accepted).toEqual(['invite-li']);
+    await expect.poll(() => driver.heard(li).slice(heardBefore).join('\n')).toMatch(/已进群“石桥村代办二群”.*绑定 码/);
+    await driver.app.daiban.wechaty!.idle();
+    expect(accepted).toEqual(['invite-li']);
+  });
+
   it('alerts the admins at a logout and at the re-login, holds notifications while logged out, and finds people and rooms again', async () => {
     const session = driver.app.daiban.wechaty!;
     await driver.puppet.logout();
