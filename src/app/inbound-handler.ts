@@ -5,7 +5,7 @@ import { findInbox, loadConversation, recordInbox, saveConversation } from '../d
 import type { Database } from '../db/open-database.ts';
 import { createGroupCommit } from '../db/group-commit.ts';
 import { insertOutbox } from '../db/outbox-repository.ts';
-import { personById, touchIdentity } from '../db/people-repository.ts';
+import { personById, touchIdentity, type UserAction } from '../db/people-repository.ts';
 import { StaleErrandError } from '../db/errand-repository.ts';
 import { AppError, errorCatalog, isAppError } from '../errors.ts';
 import { parseCommand, type ParseResult } from '../commands/command-grammar.ts';
@@ -61,6 +61,9 @@ class ConversationConflict extends Error {
 }
 
 const MAX_ATTEMPTS = 3;
+
+/** A follow, a scan or a menu click is an event; everything else the person wrote. */
+const actionOf = (message: InboundMessage): UserAction => (message.opened || message.menuClick ? 'event' : 'message');
 
 interface Turn {
   result: InboundResult;
@@ -118,7 +121,7 @@ export function createInboundHandler(deps: InboundDeps): InboundHandler {
   /** A staff member's command, in a room or privately; the reply goes back where it was said. */
   const commandTurn = (message: InboundMessage, parsed: Exclude<ParseResult, { kind: 'none' }>, directory: Directory): Turn => {
     const now = message.receivedAt;
-    const identity = touchIdentity(database, message.channel, message.senderId, now);
+    const identity = touchIdentity(database, message.channel, message.senderId, now, actionOf(message));
     const actor = directory.staffByIdentity(message.channel, message.senderId);
     if (!actor) return { result: { replies: respond(message, [templates.render('cmd.not_member', {})], identity.id, now, true), duplicate: false }, pending: [] };
     const { catalog, matcher } = deps.catalogs.current();
@@ -140,7 +143,7 @@ export function createInboundHandler(deps: InboundDeps): InboundHandler {
       if (!directory.room(message.channel, message.roomId ?? '')) throw new AppError('unknown_room', `room ${message.roomId ?? ''} is not in the roster`);
       const parsed = parseCommand(message.text, deps.botName);
       if (parsed.kind !== 'none') return commandTurn(message, parsed, directory);
-      const identity = touchIdentity(database, message.channel, message.senderId, message.receivedAt);
+      const identity = touchIdentity(database, message.channel, message.senderId, message.receivedAt, actionOf(message));
       // In a room the bot speaks only when spoken to.
       const texts = message.mentionsBot ? [templates.render('room.hint', { county: directory.county, botName: deps.botName })] : [];
       return { result: { replies: respond(message, texts, identity.id, message.receivedAt, true), duplicate: false }, pending: [] };
@@ -157,7 +160,7 @@ export function createInboundHandler(deps: InboundDeps): InboundHandler {
         const parsed = parseCommand(message.text, deps.botName);
         if (parsed.kind !== 'none') return commandTurn(message, parsed, staffDirectory);
       }
-      const identity = touchIdentity(database, message.channel, message.senderId, now);
+      const identity = touchIdentity(database, message.channel, message.senderId, now, actionOf(message));
       const person = identity.personId ? (personById(database, identity.personId) ?? null) : null;
       const directory = deps.directories.current();
       if (message.photo) {
@@ -182,7 +185,7 @@ export function createInboundHandler(deps: InboundDeps): InboundHandler {
   /** An expected refusal or an unexpected failure: the conversation stays where it was; the person is told. */
   const failedTurn = (message: InboundMessage, error: AppError): Turn =>
     database.write(() => {
-      const identity = touchIdentity(database, message.channel, message.senderId, message.receivedAt);
+      const identity = touchIdentity(database, message.channel, message.senderId, message.receivedAt, actionOf(message));
       const template = errorCatalog[error.code].template ?? 'errors.internal';
       const text = templates.render(template, { county: deps.directories.current().county });
       // A refusal is final for this message; after a failure of ours a re-delivery may try again.

@@ -13,6 +13,11 @@ export interface InboundMessage {
   receivedAt: number;
   /** Opened the conversation without words: followed the account or scanned a code (a village's code names the village). */
   opened?: { villageCode: string | null };
+  /**
+   * The words of a menu button the person clicked (the Official Account's CLICK event): handled like
+   * typed words, but counted as an event, not a message (see UserAction).
+   */
+  menuClick?: boolean;
   /** A photo instead of words (private chats), by the channel's media id: kept on the sender's open errand. */
   photo?: { mediaId: string; url: string | null };
   /**

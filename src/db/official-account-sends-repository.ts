@@ -7,15 +7,17 @@ import { returnSubscribeCredit, takeSubscribeCredit, type SubscribeApp } from '.
  * a follower's customer-service allowance and subscribe-message credits held for a message. Every
  * function here runs in one write transaction, so several worker processes agree.
  *
- * The allowance window starts at the follower's last message: `channel_identities.last_seen_at` of
- * the 'official-account' identity. That value is refreshed at most every 10 minutes, so it may be up
- * to 10 minutes older than the real last message: the window we assume then ends earlier and counts
- * sends WeChat has already forgotten — both on the safe side. (Only messages touch the identity;
- * events such as follow or menu clicks, which WeChat allows only 3 messages in 1 minute after, do not.)
+ * The allowance: 5 sends within 48 h of the follower's last written message
+ * (`channel_identities.last_message_at`, refreshed at most every 10 minutes, so up to 10 minutes
+ * older than the real one: the window we assume then ends earlier and counts sends WeChat has
+ * already forgotten — both on the safe side); failing that, 3 sends within 1 minute of their last
+ * follow, scan or menu click (`last_event_at`, exact).
  */
 
 export const CUSTOMER_SERVICE_WINDOW_MS = 48 * 3_600_000;
 export const CUSTOMER_SERVICE_ALLOWANCE = 5;
+export const EVENT_WINDOW_MS = 60_000;
+export const EVENT_ALLOWANCE = 3;
 const KEEP_ROWS_MS = 7 * 24 * 3_600_000;
 
 export type AllowanceClaim =
@@ -37,15 +39,19 @@ const ownRow = (database: Database, dedupeKey: string, route: 'customer_service'
     'SELECT parts, parts_sent AS partsSent, refused, at, template_id AS templateId FROM official_account_sends WHERE dedupe_key = ? AND route = ?',
   ).get(dedupeKey, route);
 
-/** When the follower last wrote to the account (null: never, or unknown to us). */
-export function lastUserMessageAt(database: Database, openId: string): number | null {
-  const row = statement<[string], { at: number }>(database, "SELECT last_seen_at AS at FROM channel_identities WHERE channel = 'official-account' AND external_id = ?").get(openId);
-  return row?.at ?? null;
+/** When the follower last wrote to the account, and last followed, scanned or clicked (null: never, or unknown to us). */
+export function lastUserActions(database: Database, openId: string): { messageAt: number | null; eventAt: number | null } {
+  const row = statement<[string], { messageAt: number | null; eventAt: number | null }>(
+    database,
+    "SELECT last_message_at AS messageAt, last_event_at AS eventAt FROM channel_identities WHERE channel = 'official-account' AND external_id = ?",
+  ).get(openId);
+  return row ?? { messageAt: null, eventAt: null };
 }
 
 /**
- * Claims `parts` customer-service sends for a message, if the follower's allowance has room: within
- * 48 h of their last message, and at most 5 sends since it (this message's own earlier claim reused).
+ * Claims `parts` customer-service sends for a message, if the follower's allowance has room: at most
+ * `allowance` (5) sends within 48 h of their last message, or else at most 3 within a minute of their
+ * last follow, scan or menu click (this message's own earlier claim reused).
  */
 export function claimCustomerService(
   database: Database,
@@ -58,17 +64,26 @@ export function claimCustomerService(
     if (own && own.partsSent >= own.parts && !own.refused) return { kind: 'done' as const };
     if (allowance === 0) return { kind: 'no_window' as const, reason: 'customer-service messages are turned off (WECHAT_OA_CS_ALLOWANCE=0)' };
     if (own?.refused) return { kind: 'no_window' as const, reason: 'WeChat refused this message outside the allowance before' };
-    const since = lastUserMessageAt(database, input.openId);
-    if (since === null) return { kind: 'no_window' as const, reason: 'the follower never wrote to the account' };
-    if (input.now >= since + windowMs) return { kind: 'no_window' as const, reason: 'the follower last wrote more than 48 hours ago' };
-    if (input.parts > allowance) return { kind: 'no_window' as const, reason: `the text needs ${input.parts} messages, more than the allowance` };
-    statement(database, "DELETE FROM official_account_sends WHERE open_id = ? AND at < ?").run(input.openId, input.now - KEEP_ROWS_MS);
-    const used =
+    const { messageAt, eventAt } = lastUserActions(database, input.openId);
+    const windows = [
+      ...(messageAt !== null && input.now < messageAt + windowMs ? [{ since: messageAt, allowance, after: 'the follower last wrote' }] : []),
+      ...(eventAt !== null && input.now < eventAt + EVENT_WINDOW_MS ? [{ since: eventAt, allowance: Math.min(allowance, EVENT_ALLOWANCE), after: 'the follow, scan or click' }] : []),
+    ];
+    if (!windows.length) {
+      const reason = messageAt === null ? 'the follower never wrote to the account (and did not follow, scan or click within the last minute)' : 'the follower last wrote more than 48 hours ago';
+      return { kind: 'no_window' as const, reason };
+    }
+    statement(database, 'DELETE FROM official_account_sends WHERE open_id = ? AND at < ?').run(input.openId, input.now - KEEP_ROWS_MS);
+    const usedSince = (since: number) =>
       statement<[string, number, string], { n: number | null }>(
         database,
         "SELECT sum(parts) AS n FROM official_account_sends WHERE open_id = ? AND route = 'customer_service' AND at >= ? AND dedupe_key <> ?",
       ).get(input.openId, since, input.dedupeKey)?.n ?? 0;
-    if (used + input.parts > allowance) return { kind: 'no_window' as const, reason: `${used} of ${allowance} customer-service messages used since the follower last wrote` };
+    const counted = windows.map((w) => ({ ...w, used: usedSince(w.since) }));
+    if (!counted.some((w) => w.used + input.parts <= w.allowance)) {
+      const reason = counted.map((w) => (input.parts > w.allowance ? `the text needs ${input.parts} messages, more than the ${w.allowance} allowed after ${w.after}` : `${w.used} of ${w.allowance} customer-service messages used since ${w.after}`)).join('; ');
+      return { kind: 'no_window' as const, reason };
+    }
     statement(
       database,
       `INSERT INTO official_account_sends (dedupe_key, route, open_id, template_id, parts, parts_sent, refused, at) VALUES (?, 'customer_service', ?, NULL, ?, 0, 0, ?)

@@ -9,20 +9,34 @@ export type IdentityRow = typeof channelIdentities.$inferSelect;
 export type PersonRow = typeof people.$inferSelect;
 export type RoleRow = typeof personRoles.$inferSelect;
 
-/** lastSeenAt is refreshed at most this often, to spare a page write on every message. */
+/** lastSeenAt and lastMessageAt are refreshed at most this often, to spare a page write on every message. */
 const LAST_SEEN_RESOLUTION_MS = 10 * 60_000;
-const IDENTITY_COLUMNS = 'id, channel, external_id AS externalId, person_id AS personId, created_at AS createdAt, last_seen_at AS lastSeenAt';
+const IDENTITY_COLUMNS =
+  'id, channel, external_id AS externalId, person_id AS personId, created_at AS createdAt, last_seen_at AS lastSeenAt, last_message_at AS lastMessageAt, last_event_at AS lastEventAt';
 
-/** The identity of a channel user, created on first contact; lastSeenAt refreshed. (Hot path: plain SQL.) */
-export function touchIdentity(database: Database, channel: string, externalId: string, now: number): IdentityRow {
+/**
+ * What the user did: wrote (`message`), or acted without writing (`event`: a follow, a scan, a menu
+ * click). The Official Account allows customer-service messages for 48 hours after the one, and 3
+ * within a minute after the other.
+ */
+export type UserAction = 'message' | 'event';
+
+/**
+ * The identity of a channel user, created on first contact; lastSeenAt and the time of this kind of
+ * action refreshed (an event's time exactly: its window is one minute). (Hot path: plain SQL.)
+ */
+export function touchIdentity(database: Database, channel: string, externalId: string, now: number, action: UserAction = 'message'): IdentityRow {
   const found = statement<[string, string], IdentityRow>(database, `SELECT ${IDENTITY_COLUMNS} FROM channel_identities WHERE channel = ? AND external_id = ?`).get(channel, externalId);
-  if (found && now - found.lastSeenAt < LAST_SEEN_RESOLUTION_MS) return found;
-  return statement<[string, string, number, number], IdentityRow>(
+  if (found && action === 'message' && found.lastMessageAt !== null && now - found.lastMessageAt < LAST_SEEN_RESOLUTION_MS && now - found.lastSeenAt < LAST_SEEN_RESOLUTION_MS) return found;
+  const message = action === 'message' ? now : null;
+  const event = action === 'event' ? now : null;
+  return statement<[string, string, number, number, number | null, number | null], IdentityRow>(
     database,
-    `INSERT INTO channel_identities (channel, external_id, person_id, created_at, last_seen_at) VALUES (?, ?, NULL, ?, ?)
-     ON CONFLICT (channel, external_id) DO UPDATE SET last_seen_at = excluded.last_seen_at
+    `INSERT INTO channel_identities (channel, external_id, person_id, created_at, last_seen_at, last_message_at, last_event_at) VALUES (?, ?, NULL, ?, ?, ?, ?)
+     ON CONFLICT (channel, external_id) DO UPDATE SET last_seen_at = excluded.last_seen_at,
+       last_message_at = coalesce(excluded.last_message_at, last_message_at), last_event_at = coalesce(excluded.last_event_at, last_event_at)
      RETURNING ${IDENTITY_COLUMNS}`,
-  ).get(channel, externalId, now, now) as IdentityRow;
+  ).get(channel, externalId, now, now, message, event) as IdentityRow;
 }
 
 interface PersonSqlRow extends Omit<PersonRow, 'tags' | 'publicProfile'> {

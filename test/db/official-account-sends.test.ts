@@ -61,6 +61,23 @@ describe('customer-service allowance', () => {
     wrote('o-c', 11 * 60_000);
     expect(claimCustomerService(database, { openId: 'o-c', dedupeKey: 'c-2', parts: 1, now: 12 * 60_000 }).kind).toBe('claimed');
   });
+
+  it('after only a follow, scan or menu click allows 3 sends within that minute, and none after it', () => {
+    const acted = (openId: string, at: number) => database.write(() => touchIdentity(database, 'official-account', openId, at, 'event'));
+    const identity = acted('o-e', 0);
+    expect(identity).toMatchObject({ lastEventAt: 0, lastMessageAt: null });
+    const claims = [1, 2, 3, 4].map((n) => claimCustomerService(n % 2 ? database : other, { openId: 'o-e', dedupeKey: `e-${n}`, parts: 1, now: n * 10_000 }));
+    expect(claims.map((c) => c.kind)).toEqual(['claimed', 'claimed', 'claimed', 'no_window']);
+    expect(claims[3]).toMatchObject({ reason: '3 of 3 customer-service messages used since the follow, scan or click' });
+    expect(claimCustomerService(database, { openId: 'o-e', dedupeKey: 'e-5', parts: 1, now: 60_000 })).toMatchObject({ kind: 'no_window', reason: expect.stringContaining('never wrote') as string });
+    // A click a while later opens a new minute; a written message then opens the 48-hour allowance.
+    acted('o-e', 5 * 60_000);
+    expect(claimCustomerService(database, { openId: 'o-e', dedupeKey: 'e-6', parts: 2, now: 5 * 60_000 + 1 }).kind).toBe('claimed');
+    expect(claimCustomerService(database, { openId: 'o-e', dedupeKey: 'e-7', parts: 2, now: 5 * 60_000 + 2 }).kind).toBe('no_window');
+    expect(wrote('o-e', 5 * 60_000 + 3)).toMatchObject({ lastMessageAt: 5 * 60_000 + 3, lastEventAt: 5 * 60_000 });
+    expect(claimCustomerService(database, { openId: 'o-e', dedupeKey: 'e-7', parts: 2, now: 10 * HOUR }).kind).toBe('claimed');
+    expect(claimCustomerService(database, { openId: 'o-e', dedupeKey: 'e-8', parts: 4, now: 10 * HOUR }).kind).toBe('no_window');
+  });
 });
 
 describe('subscribe credits held per message', () => {

@@ -16,7 +16,7 @@ export async function followerWrites(app: TestApp, openid: string, content: stri
   await createOaClient(app.daiban.server, OA_TOKEN, () => app.clock.now).text(openid, content);
 }
 
-/** Binds the follower's OpenID to a roster person (as registration does); a new identity has never written (last seen at 0). */
+/** Binds the follower's OpenID to a roster person (as registration does); a new identity has never written (no last_message_at). */
 export function bindFollower(app: TestApp, openid: string, personId: string): void {
   app.daiban.database.sqlite
     .prepare(

@@ -22,7 +22,8 @@ import { WeChatApiError } from './wechat-api.ts';
  * The Official Account's 'official-account' channel: a notification to a follower goes the first way
  * that works —
  *   1. a customer-service message, while the follower's allowance lasts (5 within 48 h of their last
- *      message, tracked in SQLite: outside it the API is not called);
+ *      message, or 3 within a minute of a follow, scan or menu click; tracked in SQLite: outside it
+ *      the API is not called);
  *   2. a template message, if one is configured for the notification's kind (`client_msg_id` = the
  *      outbox dedupe key, so WeChat drops a repeat);
  *   3. a subscribe message (bizsend), if the follower holds a credit for a configured template;

@@ -67,7 +67,7 @@ function eventAction(push: OfficialAccountPush, base: Omit<InboundMessage, 'text
       return { kind: 'message', message: { ...base, text: '', opened: { villageCode: villageOfScene(push.eventKey) } } };
     case 'click': {
       const says = menu.get(push.eventKey ?? '');
-      return says === undefined ? { kind: 'ignore', note: `menu key ${push.eventKey ?? ''} is not in the menu file` } : { kind: 'message', message: { ...base, text: says } };
+      return says === undefined ? { kind: 'ignore', note: `menu key ${push.eventKey ?? ''} is not in the menu file` } : { kind: 'message', message: { ...base, text: says, menuClick: true } };
     }
     case 'unsubscribe':
       return { kind: 'forget', openId: push.fromUser };

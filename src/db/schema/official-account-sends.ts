@@ -5,7 +5,8 @@ import { outbox } from './messaging.ts';
  * What the Official Account sender did for each outbox message, shared by every worker process:
  *
  * - route `customer_service`: the message's claim on the follower's customer-service allowance (5
- *   messages within 48 h after the follower's last message). `parts` is what the claim counts (a
+ *   messages within 48 h after the follower's last message, or 3 within a minute of a follow, scan
+ *   or menu click). `parts` is what the claim counts (a
  *   long text goes out in several sends); `partsSent` how many of them WeChat took, so that a retry on
  *   any worker sends only the rest; `refused` is set when WeChat answered 45015/45047 (our count
  *   was behind WeChat's): the claim then counts the whole allowance until the follower writes again.

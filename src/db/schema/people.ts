@@ -58,6 +58,13 @@ export const channelIdentities = sqliteTable(
     personId: text('person_id').references(() => people.id),
     createdAt: integer('created_at').notNull(),
     lastSeenAt: integer('last_seen_at').notNull(),
+    /**
+     * When the user last wrote (text, voice, a photo, a location): the Official Account's 48-hour
+     * customer-service window. Refreshed at most every 10 minutes, like lastSeenAt (so never later than the truth).
+     */
+    lastMessageAt: integer('last_message_at'),
+    /** When the user last acted without writing (a follow, a scan, a menu click): WeChat then allows 3 messages within 1 minute. */
+    lastEventAt: integer('last_event_at'),
   },
   (t) => [uniqueIndex('channel_identities_external_uq').on(t.channel, t.externalId), index('channel_identities_person_idx').on(t.personId)],
 );

@@ -66,6 +66,20 @@ describe('Official Account pushes of every kind', () => {
     expect(unclear.reply).toMatch(/没听清/);
   });
 
+  it('a follow and a menu click count as events, typed words as a message (their customer-service allowances differ)', async () => {
+    const open = 'oActions00000000000000001';
+    const times = () => row<{ message: number | null; event: number | null }>("SELECT last_message_at AS message, last_event_at AS event FROM channel_identities WHERE channel = 'official-account' AND external_id = ?", open);
+    await oa.event(open, 'subscribe', '');
+    const followedAt = app.clock.now;
+    expect(times()).toEqual({ message: null, event: followedAt });
+    app.clock.now += 60_000;
+    await oa.event(open, 'CLICK', '<EventKey><![CDATA[MENU_MY_ERRANDS]]></EventKey>');
+    expect(times()).toEqual({ message: null, event: app.clock.now });
+    app.clock.now += 60_000;
+    await oa.text(open, '你好');
+    expect(times()).toEqual({ message: app.clock.now, event: followedAt + 60_000 });
+  });
+
   it('a photo is kept on the open errand by media id and the agent is told; without an errand nothing is kept', async () => {
     const open = 'oScene0000000000000000001';
     const image = (mediaId: string) => oa.push(open, 'image', `<PicUrl><![CDATA[http://mmbiz.qpic.cn/${mediaId}]]></PicUrl><MediaId><![CDATA[${mediaId}]]></MediaId>`);

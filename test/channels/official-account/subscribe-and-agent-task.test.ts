@@ -104,7 +104,7 @@ describe('Official Account routes: subscribe messages, then the village agent', 
     const id = notifyFollower(app, openid, '【代办】请带户口本到社区办理。');
     await delivered([id]);
     expect(route(id)?.detail).toBe(
-      'customer_service: skipped (the follower last wrote more than 48 hours ago); template: none configured for kind general; subscribe: no credit for SUB_NOTICE; agent_task: 1 message(s)',
+      'customer_service: skipped (the follower never wrote to the account (and did not follow, scan or click within the last minute)); template: none configured for kind general; subscribe: no credit for SUB_NOTICE; agent_task: 1 message(s)',
     );
     const [task] = agentTasks(id);
     expect(task?.recipient).toBe('agent-sun');
