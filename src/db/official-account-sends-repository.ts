@@ -1,6 +1,6 @@
 import type { Database } from './open-database.ts';
 import { statement } from './statement-cache.ts';
-import { returnSubscribeCredit, takeSubscribeCredit, type SubscribeApp } from './subscribe-credits-repository.ts';
+import { clearSubscribeCredits, returnSubscribeCredit, takeSubscribeCredit, type SubscribeApp } from './subscribe-credits-repository.ts';
 
 /**
  * The Official Account's per-message sending records (schema/official-account-sends.ts): claims on
@@ -135,10 +135,16 @@ export function recordSubscribeSent(database: Database, dedupeKey: string): void
   database.write(() => statement(database, "UPDATE official_account_sends SET parts_sent = 1 WHERE dedupe_key = ? AND route = 'subscribe'").run(dedupeKey));
 }
 
-/** Drops the hold; `giveBack`: WeChat refused without using the credit, so the user keeps it. */
-export function releaseSubscribeCredit(database: Database, app: SubscribeApp, input: { openId: string; templateId: string; dedupeKey: string; now: number; giveBack: boolean }): void {
+/** Drops the hold. `unused`: WeChat refused without using the credit, so the user keeps it; `no_subscription` (43101): the user has none left for the template. */
+export function releaseSubscribeCredit(
+  database: Database,
+  app: SubscribeApp,
+  input: { openId: string; templateId: string; dedupeKey: string; now: number; refusal: 'unused' | 'no_subscription' },
+): void {
+  const key = { app, openId: input.openId, templateId: input.templateId };
   database.write(() => {
     const removed = statement(database, "DELETE FROM official_account_sends WHERE dedupe_key = ? AND route = 'subscribe' AND parts_sent = 0").run(input.dedupeKey).changes;
-    if (removed === 1 && input.giveBack) returnSubscribeCredit(database, { app, openId: input.openId, templateId: input.templateId }, input.now);
+    if (input.refusal === 'no_subscription') clearSubscribeCredits(database, key, input.now);
+    else if (removed === 1) returnSubscribeCredit(database, key, input.now);
   });
 }

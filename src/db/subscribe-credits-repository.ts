@@ -37,6 +37,16 @@ export function returnSubscribeCredit(database: Database, key: CreditKey, now: n
   grantSubscribeCredits(database, key, 1, now);
 }
 
+/** WeChat says the user holds no subscription for the template (43101): the credits we counted are wrong; none are left. */
+export function clearSubscribeCredits(database: Database, key: CreditKey, now: number): void {
+  statement<[number, string, string, string]>(database, 'UPDATE subscribe_credits SET credits = 0, updated_at = ? WHERE app = ? AND open_id = ? AND template_id = ? AND credits > 0').run(
+    now,
+    key.app,
+    key.openId,
+    key.templateId,
+  );
+}
+
 /** A user's credits per template (templates with none left included). */
 export function subscribeCreditsOf(database: Database, app: SubscribeApp, openId: string): { templateId: string; credits: number }[] {
   return statement<[string, string], { templateId: string; credits: number }>(

@@ -84,17 +84,19 @@ describe('subscribe credits held per message', () => {
   const key = { openId: 'o-s', templateId: 'SUB', dedupeKey: 's-1', now: 5 };
   const credits = () => subscribeCreditsOf(database, 'official-account', 'o-s')[0]?.credits ?? 0;
 
-  it('takes one credit per message however often it is retried, and gives it back on release', () => {
+  it('takes one credit per message however often it is retried, gives it back on release, and clears all on 43101', () => {
     expect(holdSubscribeCredit(database, 'official-account', key)).toEqual({ kind: 'none' });
     database.write(() => grantSubscribeCredits(database, { app: 'official-account', openId: 'o-s', templateId: 'SUB' }, 2, 1));
     expect(holdSubscribeCredit(database, 'official-account', key)).toEqual({ kind: 'held', sent: false });
     expect(holdSubscribeCredit(other, 'official-account', key)).toEqual({ kind: 'held', sent: false });
     expect(credits()).toBe(1);
-    releaseSubscribeCredit(database, 'official-account', { ...key, giveBack: true });
-    releaseSubscribeCredit(database, 'official-account', { ...key, giveBack: true });
+    releaseSubscribeCredit(database, 'official-account', { ...key, refusal: 'unused' });
+    releaseSubscribeCredit(database, 'official-account', { ...key, refusal: 'unused' });
     expect(credits()).toBe(2);
     expect(holdSubscribeCredit(database, 'official-account', key)).toEqual({ kind: 'held', sent: false });
-    releaseSubscribeCredit(database, 'official-account', { ...key, giveBack: false });
     expect(credits()).toBe(1);
+    // WeChat: no subscription for this template after all (43101): the credit left is not real either.
+    releaseSubscribeCredit(database, 'official-account', { ...key, refusal: 'no_subscription' });
+    expect(credits()).toBe(0);
   });
 });

@@ -62,9 +62,9 @@ export function createMiniProgramChannel(options: MiniProgramChannelOptions): Ou
     try {
       await postWithToken({ ...api, path: '/cgi-bin/message/subscribe/send', body });
     } catch (error) {
-      // A send to retry keeps its credit; a refusal gives it back, unless WeChat says there was none (43101).
+      // A send to retry keeps its credit; a refusal gives it back, unless WeChat says there is no subscription (43101): then none is left.
       const retry = !(error instanceof WeChatApiError) || errcodeAction(error.errcode).action === 'retry';
-      if (!retry) releaseSubscribeCredit(database, MINI_PROGRAM_CHANNEL, { ...key, giveBack: error.errcode !== 43101 });
+      if (!retry) releaseSubscribeCredit(database, MINI_PROGRAM_CHANNEL, { ...key, refusal: error.errcode === 43101 ? 'no_subscription' : 'unused' });
       return stepAfterFailure({ channel: MINI_PROGRAM_CHANNEL, route: 'subscribe', error, message, logger });
     }
     recordSubscribeSent(database, message.dedupeKey);

@@ -112,9 +112,9 @@ export function createOfficialAccountChannel(options: OfficialAccountChannelOpti
     try {
       await postWithToken({ ...api, path: '/cgi-bin/message/subscribe/bizsend', body });
     } catch (error) {
-      // A send to retry keeps its credit; a refusal gives it back, unless WeChat says there was none (43101).
+      // A send to retry keeps its credit; a refusal gives it back, unless WeChat says there is no subscription (43101): then none is left.
       const retry = !(error instanceof WeChatApiError) || errcodeAction(error.errcode).action === 'retry';
-      if (!retry) releaseSubscribeCredit(database, 'official-account', { ...key, giveBack: error.errcode !== 43101 });
+      if (!retry) releaseSubscribeCredit(database, 'official-account', { ...key, refusal: error.errcode === 43101 ? 'no_subscription' : 'unused' });
       return afterFailure('subscribe', error, message);
     }
     recordSubscribeSent(database, message.dedupeKey);

@@ -143,8 +143,8 @@ describe('the mini-program channel', () => {
     expect(agentTasks(id!).map((t) => t.recipient)).toEqual(['agent-sun']);
   });
 
-  it('on 43101 (the user refused) hands the notification to the agent and does not give the credit back', async () => {
-    const { openid, receipt } = await residentWithErrand(1);
+  it('on 43101 (the user refused) hands the notification to the agent and clears the credits we counted', async () => {
+    const { openid, receipt } = await residentWithErrand(2);
     mp.api.failNext(43101, 1, 'mp_subscribe_send');
     const id = await claimed(openid, receipt);
     expect(outboxRouteOf(db(), id)).toMatchObject({ route: 'agent_task', detail: expect.stringContaining('subscribe: errcode 43101') as string });
