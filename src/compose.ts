@@ -8,6 +8,9 @@ import { createCalendarBook } from './app/calendar-book.ts';
 import { createCatalogCache, type CatalogCache } from './app/catalog-cache.ts';
 import { createDirectoryCache, type DirectoryCache } from './app/directory.ts';
 import { createInboundHandler, type InboundHandler } from './app/inbound-handler.ts';
+import { createPhotoLibrary } from './app/photo-library.ts';
+import { createMediaDownload } from './channels/official-account/media-download.ts';
+import { createPhotoFiles } from './storage/photo-files.ts';
 import { loadHolidaySchedules } from './calendar/holiday-data.ts';
 import { shanghaiDate, yearOf } from './calendar/local-date.ts';
 import { readCatalogFile } from './catalog/catalog-file.ts';
@@ -232,6 +235,10 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
     newPersonId,
     botName: config.botName,
   });
+  const oaTokens = wechatOut.officialAccountTokens;
+  const oaApiBase = config.officialAccountOutbound?.apiBase;
+  const photoFiles = createPhotoFiles(config.photosDir);
+  const photos = createPhotoLibrary({ database, files: photoFiles, download: oaTokens && oaApiBase ? createMediaDownload({ tokens: oaTokens, apiBase: oaApiBase }) : null, clock, logger });
   const mp = config.miniProgram;
   const mpTokens = wechatOut.miniProgramTokens;
   const miniProgram = mp && mpTokens
@@ -247,7 +254,7 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
 
   // Only the process holding the login can send through the personal account.
   const wechaty = config.wechaty && options.bot
-    ? await startWechatySession({ config: config.wechaty, botName: config.botName, database, directories, templates, inbound, dispatch: queue, logger, clock, ...(options.wechatyPuppet ? { puppet: options.wechatyPuppet } : {}) })
+    ? await startWechatySession({ config: config.wechaty, botName: config.botName, database, directories, templates, inbound, dispatch: queue, logger, clock, photos: photoFiles, ...(options.wechatyPuppet ? { puppet: options.wechatyPuppet } : {}) })
     : null;
   if (wechaty) workers.push(createOutboxWorker({ connection, prefix: config.bullmqPrefix, database, channel: wechaty.channel, limits, logger, now: clock, lockMs: config.jobLockMs, concurrency: 1 }));
   if (workers.length) logger.info({ channels: workers.map((w) => w.name) }, 'outbox workers started');
@@ -273,6 +280,7 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
       : {}),
     ...(wecom.callback ? { wecom: wecom.callback } : {}),
     ...(miniProgram ? { miniProgram } : {}),
+    photos,
     trustProxy: config.trustProxy,
     health: [
       {
@@ -295,6 +303,8 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
   });
 
   const sweep = async () => {
+    // Workers also fetch the Official Account photos WeChat keeps only three days.
+    if (runWorkers) void photos.fetchWaiting().catch((error: unknown) => logger.warn({ err: error }, 'photo fetch failed; will try again'));
     try {
       return await sweepOutbox(database, queue, clock());
     } catch (error) {

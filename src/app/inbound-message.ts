@@ -19,7 +19,7 @@ export interface InboundMessage {
    */
   menuClick?: boolean;
   /** A photo instead of words (private chats), by the channel's media id: kept on the sender's open errand. */
-  photo?: { mediaId: string; url: string | null };
+  photo?: { mediaId: string; url: string | null; /** Already kept as a file in the photo store (personal WeChat). */ file?: string };
   /**
    * The channel cannot carry the answer in its response (WeCom: the callback is answered empty and
    * the bot writes back through the app message API): the replies wait in the outbox and the

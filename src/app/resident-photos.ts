@@ -22,14 +22,14 @@ export interface PhotoOutcome {
 
 export function keepResidentPhoto(
   env: { database: Database; directory: Directory; templates: TemplateSet },
-  p: { identity: IdentityRow; person: PersonRow | null; channel: string; mediaId: string; url: string | null; now: number },
+  p: { identity: IdentityRow; person: PersonRow | null; channel: string; mediaId: string; url: string | null; file?: string; now: number },
 ): PhotoOutcome {
   const { database, templates } = env;
   const county = env.directory.county;
   if (!p.person) return { reply: templates.render('photo.unregistered', { county }), notices: [] };
   const open = errandsOfRequester(database, p.person.id, 50).find((e) => isOpenForResident(e.errand.status as ErrandStatus));
   if (!open) return { reply: templates.render('photo.no_errand', { county }), notices: [] };
-  const photoId = insertPhoto(database, { errandId: open.errand.id, channel: p.channel, mediaId: p.mediaId, url: p.url, identityId: p.identity.id, at: p.now });
+  const photoId = insertPhoto(database, { errandId: open.errand.id, channel: p.channel, mediaId: p.mediaId, url: p.url, file: p.file ?? null, identityId: p.identity.id, at: p.now });
   const parties = errandParties(database, env.directory, open.errand, open.itemName);
   const notices = errandNotifier(database, env.directory, templates, parties, `photo-${photoId}`).agents('photo.to_agent');
   return { reply: templates.render('photo.kept', { receiptNo: open.errand.receiptNo, itemName: open.itemName }), notices };

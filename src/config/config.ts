@@ -1,3 +1,4 @@
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { parseWorkingHours, type WorkingHours } from '../calendar/working-hours.ts';
 import { channelConfig, channelEnvShape, channelKeyProblems, redactChannelConfig, type ChannelConfig } from './channel-config.ts';
@@ -38,6 +39,8 @@ export const envSchema = z.object({
       'must be false, a number of proxy hops, or the proxies\' addresses (IPs or CIDRs, comma-separated; loopback, linklocal, uniquelocal)',
     ),
   SQLITE_PATH: z.string().min(1).default('./data/daiban.db'),
+  /** Where photos residents send are kept as files (default: photos/ beside the SQLite file). */
+  PHOTOS_DIR: z.string().min(1).optional(),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\/\S+$/, 'must look like redis://host:port')
@@ -119,6 +122,8 @@ export interface Config extends ChannelConfig {
    */
   trustProxy: false | number | string[];
   sqlitePath: string;
+  /** Photos residents send, kept as files (see storage/photo-files.ts). */
+  photosDir: string;
   /** Absent: the launcher finds a local Redis or starts a private one. */
   redisUrl: string | undefined;
   bullmqPrefix: string;
@@ -165,6 +170,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
       trustProxy: e.HTTP_TRUST_PROXY === 'false' ? false : /^\d+$/.test(e.HTTP_TRUST_PROXY) ? Number(e.HTTP_TRUST_PROXY) : e.HTTP_TRUST_PROXY.split(',').map((t) => t.trim()),
       sqlitePath: e.SQLITE_PATH,
+      photosDir: e.PHOTOS_DIR ?? join(e.SQLITE_PATH === ':memory:' ? './data' : dirname(e.SQLITE_PATH), 'photos'),
       redisUrl: e.REDIS_URL,
       bullmqPrefix: e.BULLMQ_PREFIX,
       adminToken: e.ADMIN_TOKEN,

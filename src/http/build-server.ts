@@ -16,6 +16,7 @@ import { registerBindCodeRoutes } from './routes/bind-code-routes.ts';
 import { registerCatalogRoutes } from './routes/catalog-routes.ts';
 import { registerDeadLetterRoutes, type Redelivery } from './routes/dead-letter-routes.ts';
 import { registerErrandRoutes } from './routes/errand-routes.ts';
+import type { PhotoLibrary } from '../app/photo-library.ts';
 import { registerHealthRoutes, type HealthCheck } from './routes/health-routes.ts';
 import { registerQueueBoard } from './routes/queue-board.ts';
 import { registerReportRoutes, type MonthlyReports } from './routes/report-routes.ts';
@@ -45,6 +46,8 @@ export interface HttpDeps {
   wecom?: Omit<WeComCallbackDeps, 'inbound' | 'clock'>;
   /** The mini-program API (/api/mp/…); no routes without it. */
   miniProgram?: MiniProgramRouteDeps;
+  /** The photos residents sent, shown with their errand (GET /api/errands/<receiptNo>/photos…); no routes without it. */
+  photos?: PhotoLibrary;
   clock: () => number;
   /** Fastify's trustProxy (HTTP_TRUST_PROXY): whose X-Forwarded-For gives request.ip. */
   trustProxy?: false | number | string[];
@@ -80,7 +83,7 @@ function registerRoutes(app: FastifyInstance, deps: HttpDeps): void {
   registerAdminRoutes(app, { database: deps.database, directories: deps.directories, requireAdmin, clock: deps.clock });
   registerBindCodeRoutes(app, { database: deps.database, directories: deps.directories, requireAdmin, clock: deps.clock });
   if (deps.outbox) registerDeadLetterRoutes(app, { database: deps.database, requireAdmin, outbox: deps.outbox });
-  registerErrandRoutes(app, { database: deps.database, directories: deps.directories, requireAdmin });
+  registerErrandRoutes(app, { database: deps.database, directories: deps.directories, requireAdmin, ...(deps.photos ? { photos: deps.photos } : {}) });
   if (deps.reports) registerReportRoutes(app, { reports: deps.reports, requireAdmin, clock: deps.clock });
   registerSimulatorRoutes(app, { enabled: deps.simulatorEnabled, inbound: deps.inbound, database: deps.database, requireAdmin, clock: deps.clock, botName: deps.botName });
   if (deps.officialAccount) registerOfficialAccountRoutes(app, deps.officialAccount);

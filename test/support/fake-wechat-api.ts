@@ -24,11 +24,13 @@ import Fastify, { type FastifyInstance } from 'fastify';
  * type's length (thing ≤ 20, phrase ≤ 5, name ≤ 10, character_string ≤ 32, …) → 47003.
  * - `POST /cgi-bin/menu/create?access_token=…` {button: [...]} → {errcode: 0}, checking the menu's
  *   shape as WeChat does (40016 too many buttons, 40017 bad type, 40018 name too long, 40019 key too long).
+ * - `GET /cgi-bin/media/get?access_token=…&media_id=…` → the bytes of a temporary media file the test
+ *   added (`addMedia`), with its content type; {errcode: 40007} for any other media id.
  * It records every request, can answer a chosen errcode for the next N calls, and can invalidate
  * every token it issued.
  */
 
-export type FakeEndpoint = 'stable_token' | 'custom_send' | 'template_send' | 'subscribe_send' | 'mp_subscribe_send' | 'phone_number' | 'menu_create';
+export type FakeEndpoint = 'stable_token' | 'custom_send' | 'template_send' | 'subscribe_send' | 'mp_subscribe_send' | 'phone_number' | 'menu_create' | 'media_get';
 
 /** Field key → WeChat field type (thing, phrase, name, character_string, number, time, …). */
 export type FakeTemplateFields = Record<string, string>;
@@ -55,6 +57,8 @@ export interface FakeWeChatApi {
    * `appid`: the watermark's (default the fake's AppID).
    */
   issuePhoneCode(purePhoneNumber: string, options?: { countryCode?: string; appid?: string }): string;
+  /** A temporary media file WeChat holds (a picture a follower sent), served by media/get. */
+  addMedia(mediaId: string, bytes: Uint8Array, contentType: string): void;
   /** Registers a template the account has (its fields and their types), as added on the WeChat platform; subscribe templates serve bizsend and subscribe/send. */
   addTemplate(endpoint: 'template_send' | 'subscribe_send', templateId: string, fields: FakeTemplateFields): void;
   /** Every token issued so far stops working (as when another party fetched a new one with the old API). */
@@ -73,6 +77,7 @@ const ERRMSG: Record<number, string> = {
   40164: 'invalid ip, not in whitelist',
   43019: 'require remove blacklist',
   43101: 'user refuse to accept the msg',
+  40007: 'invalid media_id',
   45011: 'api minute-quota reach limit',
   47003: 'argument invalid!',
   48001: 'api unauthorized',
@@ -240,6 +245,18 @@ export async function startFakeWeChatApi(options: {
     });
   });
 
+  const media = new Map<string, { bytes: Uint8Array; contentType: string }>();
+  app.get('/cgi-bin/media/get', async (request, reply) => {
+    const query = request.query as { access_token?: string; media_id?: string };
+    if (!query.access_token || !valid.has(query.access_token)) return answer('media_get', query, {}, error(40001));
+    const fail = injected('media_get');
+    if (fail) return answer('media_get', query, {}, fail);
+    const file = media.get(query.media_id ?? '');
+    if (!file) return answer('media_get', query, {}, error(40007));
+    answer('media_get', query, {}, { errcode: 0, bytes: file.bytes.length });
+    return reply.type(file.contentType).header('content-disposition', `attachment; filename="${query.media_id ?? ''}.jpg"`).send(Buffer.from(file.bytes));
+  });
+
   options.extend?.(app);
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
@@ -261,6 +278,9 @@ export async function startFakeWeChatApi(options: {
       const code = randomBytes(16).toString('hex');
       phoneCodes.set(code, { purePhoneNumber, countryCode: issue.countryCode ?? '86', appid: issue.appid ?? options.appId });
       return code;
+    },
+    addMedia(mediaId, bytes, contentType) {
+      media.set(mediaId, { bytes, contentType });
     },
     addTemplate(endpoint, templateId, fields) {
       templates[endpoint].set(templateId, fields);

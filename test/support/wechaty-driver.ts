@@ -1,3 +1,4 @@
+import type { FileBox } from 'file-box';
 import { mock, PuppetMock } from 'wechaty-puppet-mock';
 import type { Message } from 'wechaty';
 import type { ChannelDriver } from './channel-driver.ts';
@@ -33,7 +34,7 @@ export interface WechatyDriver extends ChannelDriver {
   /** Issues a bind code through the admin API. */
   issueCode(body: object): Promise<string>;
   /** Sends a private message and waits until the bot has handled it; resolves with what came back. */
-  send(from: ContactMock, text: string, to?: RoomMock, mentions?: ContactMock[]): Promise<string[]>;
+  send(from: ContactMock, text: string | FileBox, to?: RoomMock, mentions?: ContactMock[]): Promise<string[]>;
   /** Everything the bot has said to a contact or in a room so far. */
   heard(target: ContactMock | RoomMock): string[];
   /** Waits until the bot has handled every message sent so far and said its replies. */
@@ -89,7 +90,7 @@ export async function startWechatyDriver(options: { env?: Record<string, string>
     await until(() => received >= sent, 'the bot to receive every message', 10_000, 20);
     await session.idle();
   };
-  const send = async (from: ContactMock, text: string, to?: RoomMock, mentions: ContactMock[] = []) => {
+  const send = async (from: ContactMock, text: string | FileBox, to?: RoomMock, mentions: ContactMock[] = []) => {
     const inbox = inboxOf((to ?? from).id);
     const mark = inbox.texts.length;
     sent++;

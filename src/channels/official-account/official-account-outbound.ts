@@ -1,16 +1,15 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from '../../app/ports.ts';
 import type { Database } from '../../db/open-database.ts';
 import type { OutboundChannel } from '../outbound-channel.ts';
-import { createAccessTokens } from './access-token.ts';
+import type { AccessTokens } from './access-token.ts';
 import { readMessageTemplates, NO_MESSAGE_TEMPLATES } from './message-templates.ts';
 import { createOfficialAccountChannel, type OfficialAccountChannelOptions } from './official-account-channel.ts';
 
-/** Builds the 'official-account' channel from its config: the shared token, the templates file (checked now), the route chain. */
+/** Builds the 'official-account' channel from its config: the templates file (checked now) and the route chain, with the shared token. */
 export function buildOfficialAccountChannel(input: {
   config: { appId: string; secret: string; apiBase: string; templatesPath: string | null; customerServiceAllowance: number };
-  redis: Redis;
-  prefix: string;
+  /** The account's access token (shared with the media download). */
+  tokens: AccessTokens;
   database: Database;
   logger: Logger;
   now: () => number;
@@ -19,7 +18,7 @@ export function buildOfficialAccountChannel(input: {
 }): OutboundChannel {
   const { config } = input;
   const templates = config.templatesPath ? readMessageTemplates(config.templatesPath) : NO_MESSAGE_TEMPLATES;
-  const tokens = createAccessTokens({ redis: input.redis, prefix: input.prefix, appId: config.appId, secret: config.secret, apiBase: config.apiBase });
+  const { tokens } = input;
   return createOfficialAccountChannel({
     database: input.database,
     tokens,

@@ -8,6 +8,7 @@ import type { Config } from '../../config/config.ts';
 import type { TemplateSet } from '../../conversation/templates.ts';
 import type { Database } from '../../db/open-database.ts';
 import { notificationsSentSince } from '../../db/wechaty-repository.ts';
+import type { PhotoFiles, SavedPhoto } from '../../storage/photo-files.ts';
 import { createContactLinks } from './contact-links.ts';
 import { createFriendQuota } from './friend-quota.ts';
 import { showLoginQr } from './login-qr.ts';
@@ -56,6 +57,8 @@ export interface WechatySessionDeps {
   sleep?: (ms: number) => Promise<void>;
   /** Where the QR code is drawn (the console). */
   print?: (text: string) => void;
+  /** Where pictures residents send are kept (without it they are answered as unreadable). */
+  photos?: PhotoFiles;
 }
 
 /** Message ids remembered against re-deliveries within a session (the inbox dedupes across restarts). */
@@ -131,16 +134,25 @@ export async function startWechatySession(deps: WechatySessionDeps): Promise<Wec
   /** Messages are read one after another (so a conversation is handled in order); replies go out paced, in that order. */
   let intake: Promise<void> = Promise.resolve();
   let sending = new Set<Promise<unknown>>();
+  /** The picture of a message, kept in the photo store. */
+  const keepPicture = async (message: Message): Promise<SavedPhoto> => {
+    if (!deps.photos) return { ok: false, reason: 'no photo store' };
+    try {
+      return deps.photos.save(await (await message.toFileBox()).toBuffer());
+    } catch (error) {
+      return { ok: false, reason: error instanceof Error ? error.message : String(error) };
+    }
+  };
   const onMessage = async (message: Message) => {
     if (seen.has(message.id)) return logger.debug({ messageId: message.id }, 'wechaty: repeated message id ignored');
     seen.add(message.id);
     if (seen.size > SEEN_IDS) seen.delete(seen.values().next().value as string);
     await resolving;
-    const received = await readMessage(message, { textType: types.Message.Text, loginAt, wallNow: wallClock() });
+    const received = await readMessage(message, { textType: types.Message.Text, imageType: types.Message.Image, loginAt, wallNow: wallClock() });
     if (received.kind === 'ignored') return logger.debug({ messageId: message.id, reason: received.reason }, 'wechaty: message ignored');
     const talker = message.talker();
     const room = message.room();
-    const code = parseBindCommand(received.text);
+    const code = received.kind === 'photo' ? null : parseBindCommand(received.text);
     const sayBack = (text: string, keys: { room: string | null; sender: string | null }) => {
       const sent = sender
         .paced('reply', () => (room ? room.say(text, talker) : talker.say(text)))
@@ -165,7 +177,16 @@ export async function startWechatySession(deps: WechatySessionDeps): Promise<Wec
       logger.info({ outcome: result.kind, room: roomKey, sender: senderKey }, 'wechaty: bind code');
       return reply(renderBindResult(templates, result, { botName: deps.botName }));
     }
-    const result = await deps.inbound.submit(toInboundMessage(received, { sender: senderKey, room: roomKey }, deps.clock()));
+    let photoFile: string | undefined;
+    if (received.kind === 'photo') {
+      const kept = await keepPicture(message);
+      if (!kept.ok) {
+        logger.warn({ messageId: message.id, reason: kept.reason }, 'wechaty: a picture could not be kept');
+        return reply(templates.render('photo.unreadable', { county: deps.directories.current().county }));
+      }
+      photoFile = kept.file;
+    }
+    const result = await deps.inbound.submit(toInboundMessage(received, { sender: senderKey, room: roomKey, ...(photoFile ? { photoFile } : {}) }, deps.clock()));
     if (result.duplicate) return logger.debug({ messageId: message.id }, 'wechaty: message handled before; not answered again');
     for (const r of result.replies) reply(r.text);
   };

@@ -1,11 +1,13 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { errands } from './errands.ts';
 import { channelIdentities } from './people.ts';
 
 /**
  * Photos a resident sent in chat (a material, a certificate, a form), kept on their current errand
- * by the channel's media id: the agent fetches them with it (WeChat keeps temporary media for three
- * days) or opens the picture URL.
+ * by the channel's media id, and as a file of our own (`file`, in PHOTOS_DIR) once fetched: WeChat
+ * keeps an Official Account's temporary media for three days only, so a worker fetches them soon
+ * (`fetchAttempts`, `fetchError`); a personal-WeChat picture is saved as it arrives.
  */
 export const errandPhotos = sqliteTable(
   'errand_photos',
@@ -19,6 +21,10 @@ export const errandPhotos = sqliteTable(
     url: text('url'),
     identityId: integer('identity_id').references(() => channelIdentities.id),
     receivedAt: integer('received_at').notNull(),
+    /** The picture's file name in the photo store; null until it is fetched. */
+    file: text('file'),
+    fetchAttempts: integer('fetch_attempts').notNull().default(0),
+    fetchError: text('fetch_error'),
   },
-  (t) => [index('errand_photos_errand_idx').on(t.errandId)],
+  (t) => [index('errand_photos_errand_idx').on(t.errandId), index('errand_photos_unfetched_idx').on(t.receivedAt).where(sql`file IS NULL`)],
 );

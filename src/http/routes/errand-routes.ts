@@ -2,14 +2,21 @@ import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
 import { z } from 'zod';
 import type { DirectoryCache } from '../../app/directory.ts';
 import { errandList, errandReport } from '../../app/errand-report.ts';
+import type { PhotoLibrary } from '../../app/photo-library.ts';
 import type { Database } from '../../db/open-database.ts';
 import { errandStatuses } from '../../domain/errand-lifecycle.ts';
 import { parseReceiptNo } from '../../domain/receipt-number.ts';
 import { AppError } from '../../errors.ts';
 import { parseInput } from '../validation.ts';
 
-/** GET /api/errands/<receiptNo> and GET /api/errands?status=&village= (admin). */
-export function registerErrandRoutes(app: FastifyInstance, deps: { database: Database; directories: DirectoryCache; requireAdmin: preHandlerAsyncHookHandler }): void {
+/**
+ * GET /api/errands/<receiptNo> (with the photos the resident sent), GET /api/errands?status=&village=
+ * and GET /api/errands/<receiptNo>/photos/<id> (the picture itself) — admin.
+ */
+export function registerErrandRoutes(
+  app: FastifyInstance,
+  deps: { database: Database; directories: DirectoryCache; requireAdmin: preHandlerAsyncHookHandler; photos?: PhotoLibrary },
+): void {
   const listQuery = z.object({
     status: z.enum(errandStatuses).optional(),
     village: z.string().trim().min(1).max(40).optional(),
@@ -27,6 +34,18 @@ export function registerErrandRoutes(app: FastifyInstance, deps: { database: Dat
     if (!receiptNo) throw new AppError('invalid_request', `not a receipt number: ${request.params.receiptNo}`);
     const report = errandReport(deps.database, deps.directories.current(), receiptNo);
     if (!report) throw new AppError('errand_not_found', `no errand ${receiptNo}`);
-    return report;
+    const photos = (deps.photos?.list(receiptNo) ?? []).map((p) => ({ ...p, href: `/api/errands/${receiptNo}/photos/${p.id}` }));
+    return { ...report, photos };
+  });
+
+  const photoParams = z.object({ receiptNo: z.string(), photoId: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) });
+  app.get('/api/errands/:receiptNo/photos/:photoId', { preHandler: deps.requireAdmin }, async (request, reply) => {
+    const params = parseInput(photoParams, request.params);
+    const receiptNo = parseReceiptNo(params.receiptNo);
+    if (!receiptNo) throw new AppError('invalid_request', `not a receipt number: ${params.receiptNo}`);
+    const content = deps.photos ? await deps.photos.content(receiptNo, params.photoId) : null;
+    if (!content) throw new AppError('not_found', `errand ${receiptNo} has no photo ${params.photoId}`);
+    if (content.kind === 'missing') throw new AppError('not_found', `photo ${params.photoId} cannot be shown: ${content.reason}`);
+    return reply.type(content.type).header('cache-control', 'private, max-age=86400').header('x-content-type-options', 'nosniff').send(content.bytes);
   });
 }

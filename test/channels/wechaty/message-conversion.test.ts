@@ -34,6 +34,25 @@ describe('reading a Wechaty message', () => {
     expect(await readMessage(message(over), context)).toEqual({ kind: 'ignored', reason });
   });
 
+  it('takes a picture sent privately as a photo with its file, and ignores one sent in a group or a stale one', async () => {
+    const withImages = { ...context, imageType: 6 };
+    const photo = await readMessage(message({ type: 6, text: '' }), withImages);
+    expect(photo).toMatchObject({ kind: 'photo', messageId: 'm-1' });
+    if (photo.kind === 'ignored') throw new Error('unexpected');
+    expect(toInboundMessage(photo, { sender: 'wxc-1', room: null, photoFile: `${'a'.repeat(64)}.png` }, 42)).toEqual({
+      channel: 'wechaty',
+      senderId: 'wxc-1',
+      roomId: null,
+      text: '',
+      messageId: 'm-1',
+      mentionsBot: false,
+      receivedAt: 42,
+      photo: { mediaId: `${'a'.repeat(64)}.png`, url: null, file: `${'a'.repeat(64)}.png` },
+    });
+    expect(await readMessage(message({ type: 6, room: true }), withImages)).toEqual({ kind: 'ignored', reason: 'not_text' });
+    expect(await readMessage(message({ type: 6, at: NOW - 3 * 60_000 }), withImages)).toEqual({ kind: 'ignored', reason: 'too_old' });
+  });
+
   it('takes a private text as it is, and a room text without the @mention of the bot', async () => {
     const privately = await readMessage(message({ text: ' 宅基地建房 ' }), context);
     expect(privately).toMatchObject({ kind: 'private', messageId: 'm-1', text: '宅基地建房' });

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FileBox } from 'file-box';
 import { types } from 'wechaty';
 import { BOT_ID, startWechatyDriver, type WechatyDriver } from '../../support/wechaty-driver.ts';
 import { fileErrandByChat, homesteadAnswers } from '../../support/intake.ts';
@@ -60,6 +61,24 @@ describe('the Wechaty channel', () => {
     // A command by word alone (no @mention) works in the group too.
     const listing = await driver.sayInRoom!('sq-agents@chatroom', 'agent-li', '待办', false);
     expect(listing.join('\n')).toContain(receipt!);
+  });
+
+  it('keeps a picture a resident sends privately on their open errand, as a file an admin can open', async () => {
+    const chunhua = driver.contact('刘春花');
+    const receipt = /DB\d{9,}/.exec(driver.heard(chunhua).join('\n'))?.[0];
+    expect(receipt).toBeDefined();
+    const png = Buffer.from('89504e470d0a1a0a0000000d494844520000000100000001', 'hex');
+    const [answer] = await driver.send(chunhua, FileBox.fromBase64(png.toString('base64'), 'hukou.png'));
+    expect(answer).toContain(receipt!);
+    const errand = await driver.app.daiban.server.inject({ method: 'GET', url: `/api/errands/${receipt!}`, headers: auth });
+    const photos = errand.json<{ photos: { channel: string; stored: boolean; href: string }[] }>().photos;
+    expect(photos).toMatchObject([{ channel: 'wechaty', stored: true }]);
+    const shown = await driver.app.daiban.server.inject({ method: 'GET', url: photos[0]!.href, headers: auth });
+    expect(shown.headers['content-type']).toBe('image/png');
+    expect(shown.rawPayload.equals(png)).toBe(true);
+    // Something that only calls itself a picture is not kept.
+    const [refused] = await driver.send(chunhua, FileBox.fromBase64(Buffer.from('not a picture').toString('base64'), 'fake.png'));
+    expect(refused).toMatch(/看不了/);
   });
 
   it("ignores the bot's own messages, messages from before the login or older than two minutes, and repeated ids", async () => {

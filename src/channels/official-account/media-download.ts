@@ -1,0 +1,56 @@
+import { isTokenError, type AccessTokens } from './access-token.ts';
+import { DEFAULT_API_TIMEOUT_MS, WeChatApiError } from './wechat-api.ts';
+
+/**
+ * Downloads an Official Account temporary media file (`GET /cgi-bin/media/get`): the picture a
+ * follower sent, kept by WeChat for three days. WeChat answers the bytes, or JSON with an errcode
+ * (40007: no such media, or expired). A rejected token is dropped and the call made once more.
+ */
+
+export const TEMPORARY_MEDIA_LIFETIME_MS = 3 * 24 * 3_600_000;
+/** No picture a resident sends is this large; a bigger answer is refused while it is being read. */
+const MAX_MEDIA_BYTES = 10 * 1024 * 1024;
+const PATH = '/cgi-bin/media/get';
+
+export type MediaDownload = (mediaId: string) => Promise<Uint8Array>;
+
+export function createMediaDownload(input: { tokens: AccessTokens; apiBase: string; timeoutMs?: number }): MediaDownload {
+  const once = async (token: string, mediaId: string): Promise<Uint8Array> => {
+    const url = `${input.apiBase}${PATH}?access_token=${encodeURIComponent(token)}&media_id=${encodeURIComponent(mediaId)}`;
+    let answer: Response;
+    try {
+      answer = await fetch(url, { signal: AbortSignal.timeout(input.timeoutMs ?? DEFAULT_API_TIMEOUT_MS * 4) });
+    } catch (error) {
+      throw new Error(`WeChat ${PATH} unreachable: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+    const type = answer.headers.get('content-type') ?? '';
+    const declared = Number(answer.headers.get('content-length') ?? 0);
+    if (declared > MAX_MEDIA_BYTES) {
+      await answer.body?.cancel();
+      throw new Error(`WeChat ${PATH} answered ${declared} bytes, more than a photo may have`);
+    }
+    const bytes = new Uint8Array(await answer.arrayBuffer());
+    if (bytes.length > MAX_MEDIA_BYTES) throw new Error(`WeChat ${PATH} answered more than ${MAX_MEDIA_BYTES} bytes`);
+    if (/json|text\/plain/.test(type) || bytes[0] === 0x7b) {
+      let record: { errcode?: unknown; errmsg?: unknown };
+      try {
+        record = JSON.parse(Buffer.from(bytes).toString('utf8')) as typeof record;
+      } catch (error) {
+        throw new Error(`WeChat ${PATH} answered HTTP ${answer.status} with unreadable JSON`, { cause: error });
+      }
+      throw new WeChatApiError(Number(record.errcode ?? -1), typeof record.errmsg === 'string' ? record.errmsg : '', PATH);
+    }
+    if (!answer.ok) throw new Error(`WeChat ${PATH} answered HTTP ${answer.status}`);
+    return bytes;
+  };
+  return async (mediaId) => {
+    const token = await input.tokens.get();
+    try {
+      return await once(token, mediaId);
+    } catch (error) {
+      if (!isTokenError(error)) throw error;
+      await input.tokens.invalidate(token);
+      return once(await input.tokens.get(), mediaId);
+    }
+  };
+}
