@@ -8,8 +8,7 @@ import { createCalendarBook } from './app/calendar-book.ts';
 import { createCatalogCache, type CatalogCache } from './app/catalog-cache.ts';
 import { createDirectoryCache, type DirectoryCache } from './app/directory.ts';
 import { createInboundHandler, type InboundHandler } from './app/inbound-handler.ts';
-import { createPhotoLibrary } from './app/photo-library.ts';
-import { createMediaDownload } from './channels/official-account/media-download.ts';
+import { createFollowerChores } from './channels/official-account/follower-chores.ts';
 import { createPhotoFiles } from './storage/photo-files.ts';
 import { loadHolidaySchedules } from './calendar/holiday-data.ts';
 import { shanghaiDate, yearOf } from './calendar/local-date.ts';
@@ -238,7 +237,7 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
   const oaTokens = wechatOut.officialAccountTokens;
   const oaApiBase = config.officialAccountOutbound?.apiBase;
   const photoFiles = createPhotoFiles(config.photosDir);
-  const photos = createPhotoLibrary({ database, files: photoFiles, download: oaTokens && oaApiBase ? createMediaDownload({ tokens: oaTokens, apiBase: oaApiBase }) : null, clock, logger });
+  const followers = createFollowerChores({ database, files: photoFiles, api: oaTokens && oaApiBase ? { tokens: oaTokens, apiBase: oaApiBase } : null, withMiniProgram: config.miniProgram !== null, clock, logger });
   const mp = config.miniProgram;
   const mpTokens = wechatOut.miniProgramTokens;
   const miniProgram = mp && mpTokens
@@ -280,7 +279,7 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
       : {}),
     ...(wecom.callback ? { wecom: wecom.callback } : {}),
     ...(miniProgram ? { miniProgram } : {}),
-    photos,
+    photos: followers.photos,
     trustProxy: config.trustProxy,
     health: [
       {
@@ -303,8 +302,8 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
   });
 
   const sweep = async () => {
-    // Workers also fetch the Official Account photos WeChat keeps only three days.
-    if (runWorkers) void photos.fetchWaiting().catch((error: unknown) => logger.warn({ err: error }, 'photo fetch failed; will try again'));
+    // Workers also fetch followers' photos and UnionIDs (follower-chores.ts).
+    if (runWorkers) void followers.run();
     try {
       return await sweepOutbox(database, queue, clock());
     } catch (error) {

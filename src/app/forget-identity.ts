@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Database } from '../db/open-database.ts';
 import { statement } from '../db/statement-cache.ts';
+import { dropConversation } from '../db/conversation-repository.ts';
 
 /**
  * A user left the channel (unfollowed the Official Account): the platform's rules ask us to delete
@@ -20,7 +21,7 @@ export function forgetChannelIdentity(database: Database, channel: string, exter
     ).run(standIn, channel, externalId);
     statement<[string, string]>(database, 'DELETE FROM subscribe_credits WHERE app = ? AND open_id = ?').run(channel, externalId);
     if (!identity) return false;
-    statement<[number]>(database, 'DELETE FROM conversations WHERE identity_id = ?').run(identity.id);
+    dropConversation(database, identity.id);
     statement<[number]>(database, 'DELETE FROM mini_program_phones WHERE identity_id = ?').run(identity.id);
     statement<[string, number, number]>(database, 'UPDATE channel_identities SET external_id = ?, person_id = NULL, last_seen_at = ? WHERE id = ?').run(standIn, now, identity.id);
     return true;

@@ -61,3 +61,8 @@ export function recordInbox(database: Database, e: { channel: string; messageId:
     JSON.stringify(e.response),
   );
 }
+
+/** Drops an identity's conversation: its next message starts afresh (after the identity was linked to a person, or forgotten). */
+export function dropConversation(database: Database, identityId: number): void {
+  statement<[number]>(database, 'DELETE FROM conversations WHERE identity_id = ?').run(identityId);
+}

@@ -12,7 +12,7 @@ export type RoleRow = typeof personRoles.$inferSelect;
 /** lastSeenAt and lastMessageAt are refreshed at most this often, to spare a page write on every message. */
 const LAST_SEEN_RESOLUTION_MS = 10 * 60_000;
 const IDENTITY_COLUMNS =
-  'id, channel, external_id AS externalId, person_id AS personId, created_at AS createdAt, last_seen_at AS lastSeenAt, last_message_at AS lastMessageAt, last_event_at AS lastEventAt';
+  'id, channel, external_id AS externalId, person_id AS personId, created_at AS createdAt, last_seen_at AS lastSeenAt, last_message_at AS lastMessageAt, last_event_at AS lastEventAt, union_id AS unionId, union_checked_at AS unionCheckedAt';
 
 /**
  * What the user did: wrote (`message`), or acted without writing (`event`: a follow, a scan, a menu
@@ -86,4 +86,23 @@ export function identityOn(database: Database, personId: string, channel: string
     .where(and(eq(channelIdentities.personId, personId), eq(channelIdentities.channel, channel)))
     .orderBy(asc(channelIdentities.id))
     .get();
+}
+
+/** Records WeChat's UnionID of an identity (null: WeChat has none for it) and when it was asked. */
+export function recordUnionId(database: Database, identityId: number, unionId: string | null, now: number): void {
+  statement(database, 'UPDATE channel_identities SET union_id = coalesce(?, union_id), union_checked_at = ? WHERE id = ?').run(unionId, now, identityId);
+}
+
+/** The identities that share a UnionID, with their person. */
+export function identitiesWithUnionId(database: Database, unionId: string): { id: number; personId: string | null }[] {
+  return statement<[string], { id: number; personId: string | null }>(database, 'SELECT id, person_id AS personId FROM channel_identities WHERE union_id = ? ORDER BY id').all(unionId);
+}
+
+/** Official Account followers whose UnionID was never asked for, or asked for long ago without one. */
+export function followersWithoutUnionId(database: Database, q: { channel: string; askedBefore: number; limit: number }): { id: number; openId: string }[] {
+  return statement<[string, number, number], { id: number; openId: string }>(
+    database,
+    `SELECT id, external_id AS openId FROM channel_identities
+     WHERE channel = ? AND union_id IS NULL AND (union_checked_at IS NULL OR union_checked_at < ?) ORDER BY id LIMIT ?`,
+  ).all(q.channel, q.askedBefore, q.limit);
 }

@@ -26,11 +26,13 @@ import Fastify, { type FastifyInstance } from 'fastify';
  *   shape as WeChat does (40016 too many buttons, 40017 bad type, 40018 name too long, 40019 key too long).
  * - `GET /cgi-bin/media/get?access_token=…&media_id=…` → the bytes of a temporary media file the test
  *   added (`addMedia`), with its content type; {errcode: 40007} for any other media id.
+ * - `GET /cgi-bin/user/info?access_token=…&openid=…&lang=zh_CN` → {subscribe: 1, openid, unionid?} for a
+ *   follower the test added (`addFollower`); 40003 for any other OpenID.
  * It records every request, can answer a chosen errcode for the next N calls, and can invalidate
  * every token it issued.
  */
 
-export type FakeEndpoint = 'stable_token' | 'custom_send' | 'template_send' | 'subscribe_send' | 'mp_subscribe_send' | 'phone_number' | 'menu_create' | 'media_get';
+export type FakeEndpoint = 'stable_token' | 'custom_send' | 'template_send' | 'subscribe_send' | 'mp_subscribe_send' | 'phone_number' | 'menu_create' | 'media_get' | 'user_info';
 
 /** Field key → WeChat field type (thing, phrase, name, character_string, number, time, …). */
 export type FakeTemplateFields = Record<string, string>;
@@ -57,6 +59,8 @@ export interface FakeWeChatApi {
    * `appid`: the watermark's (default the fake's AppID).
    */
   issuePhoneCode(purePhoneNumber: string, options?: { countryCode?: string; appid?: string }): string;
+  /** A follower of the account, with the UnionID user/info gives (none: the account is not bound to an open platform). */
+  addFollower(openId: string, unionId?: string): void;
   /** A temporary media file WeChat holds (a picture a follower sent), served by media/get. */
   addMedia(mediaId: string, bytes: Uint8Array, contentType: string): void;
   /** Registers a template the account has (its fields and their types), as added on the WeChat platform; subscribe templates serve bizsend and subscribe/send. */
@@ -104,6 +108,8 @@ export async function startFakeWeChatApi(options: {
   pages?: string[];
   /** More fake routes on the same server (e.g. jscode2session). */
   extend?: (app: FastifyInstance) => void;
+  /** Other apps served by the same API base (the Official Account beside a mini-program): their AppIDs and secrets. */
+  otherApps?: { appId: string; secret: string }[];
 }): Promise<FakeWeChatApi> {
   const app = Fastify({ logger: false });
   const requests: RecordedRequest[] = [];
@@ -133,8 +139,10 @@ export async function startFakeWeChatApi(options: {
     const fail = injected('stable_token');
     if (fail) return answer('stable_token', request.query, body, fail);
     if (body.grant_type !== 'client_credential') return answer('stable_token', request.query, body, { errcode: 40002, errmsg: 'invalid grant_type' });
-    if (body.appid !== options.appId) return answer('stable_token', request.query, body, error(40013));
-    if (body.secret !== options.secret) return answer('stable_token', request.query, body, error(40125));
+    const apps = [{ appId: options.appId, secret: options.secret }, ...(options.otherApps ?? [])];
+    const known = apps.find((a) => a.appId === body.appid);
+    if (!known) return answer('stable_token', request.query, body, error(40013));
+    if (body.secret !== known.secret) return answer('stable_token', request.query, body, error(40125));
     if (body.force_refresh === true || current === null || !valid.has(current)) {
       current = `fake-token-${randomBytes(12).toString('hex')}`;
       valid.add(current);
@@ -245,6 +253,17 @@ export async function startFakeWeChatApi(options: {
     });
   });
 
+  const followers = new Map<string, string | undefined>();
+  app.get('/cgi-bin/user/info', async (request) => {
+    const query = request.query as { access_token?: string; openid?: string };
+    if (!query.access_token || !valid.has(query.access_token)) return answer('user_info', query, {}, error(40001));
+    const fail = injected('user_info');
+    if (fail) return answer('user_info', query, {}, fail);
+    if (!followers.has(query.openid ?? '')) return answer('user_info', query, {}, error(40003));
+    const unionId = followers.get(query.openid ?? '');
+    return answer('user_info', query, {}, { subscribe: 1, openid: query.openid, language: 'zh_CN', ...(unionId ? { unionid: unionId } : {}) });
+  });
+
   const media = new Map<string, { bytes: Uint8Array; contentType: string }>();
   app.get('/cgi-bin/media/get', async (request, reply) => {
     const query = request.query as { access_token?: string; media_id?: string };
@@ -278,6 +297,9 @@ export async function startFakeWeChatApi(options: {
       const code = randomBytes(16).toString('hex');
       phoneCodes.set(code, { purePhoneNumber, countryCode: issue.countryCode ?? '86', appid: issue.appid ?? options.appId });
       return code;
+    },
+    addFollower(openId, unionId) {
+      followers.set(openId, unionId);
     },
     addMedia(mediaId, bytes, contentType) {
       media.set(mediaId, { bytes, contentType });

@@ -17,20 +17,21 @@ export interface MiniProgramHarness {
   wechat: JsCode2SessionFake;
   /** The rest of the fake WeChat API (the mini-program's token, subscribe messages, phone numbers). */
   api: FakeWeChatApi;
-  /** Logs a user in (a fresh wx.login() code); returns our session token. */
-  login(openId: string): Promise<string>;
+  /** Logs a user in (a fresh wx.login() code, with the UnionID WeChat gives, if any); returns our session token. */
+  login(openId: string, unionId?: string): Promise<string>;
   /** Logs in and registers a new resident; returns the token. */
   resident(openId: string, form?: Record<string, unknown>): Promise<string>;
   call(method: InjectOptions['method'], url: string, token: string | null, payload?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
 
-export async function startMiniProgram(env: Record<string, string> = {}, options: { pages?: string[] } = {}): Promise<MiniProgramHarness> {
+export async function startMiniProgram(env: Record<string, string> = {}, options: { pages?: string[]; otherApps?: { appId: string; secret: string }[] } = {}): Promise<MiniProgramHarness> {
   let registered: JsCode2SessionFake | undefined;
   const api = await startFakeWeChatApi({
     appId: MP_APPID,
     secret: MP_SECRET,
     ...(options.pages ? { pages: options.pages } : {}),
+    ...(options.otherApps ? { otherApps: options.otherApps } : {}),
     extend: (server) => {
       registered = registerJsCode2Session(server, { appId: MP_APPID, secret: MP_SECRET });
     },
@@ -45,8 +46,8 @@ export async function startMiniProgram(env: Record<string, string> = {}, options
       headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
       ...(payload !== undefined ? { payload: payload as object } : {}),
     });
-  const login = async (openId: string) => {
-    const r = await call('POST', '/api/mp/login', null, { code: wechat.issueCode(openId) });
+  const login = async (openId: string, unionId?: string) => {
+    const r = await call('POST', '/api/mp/login', null, { code: wechat.issueCode(openId, unionId) });
     if (r.statusCode !== 200) throw new Error(`login ${r.statusCode}: ${r.body}`);
     return r.json<{ token: string }>().token;
   };

@@ -125,7 +125,7 @@ export function runFilingCommand(env: CommandEnv, turn: CommandTurn, command: Fi
 
 /** What a signed paper form says: the same entrustment text, rendered for this resident and item. */
 function paperEntrustment(env: CommandEnv, turn: CommandTurn, resident: PersonRow, item: CatalogItem) {
-  const identity = { id: 0, channel: 'paper', externalId: resident.id, personId: resident.id, createdAt: turn.now, lastSeenAt: turn.now, lastMessageAt: null, lastEventAt: null };
+  const identity = { id: 0, channel: 'paper', externalId: resident.id, personId: resident.id, createdAt: turn.now, lastSeenAt: turn.now, lastMessageAt: null, lastEventAt: null, unionId: null, unionCheckedAt: null };
   const ctx = buildFlowContext({ database: env.database, directory: env.directory, catalog: env.catalog, matcher: env.matcher, templates: env.templates }, { now: turn.now, identity, person: resident });
   const text = env.templates.render('entrustment.text', buildRenderVars({ itemId: item.id, forWhom: 'self', beneficiaryName: null, relation: null }, ctx, shanghaiDate(turn.now)));
   return { text, version: env.templates.version('entrustment.text'), paper: true };

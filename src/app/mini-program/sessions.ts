@@ -8,6 +8,7 @@ import {
   purgeExpiredMiniProgramSessions,
 } from '../../db/mini-program-repository.ts';
 import { personById, touchIdentity } from '../../db/people-repository.ts';
+import { joinByUnionId } from '../union-links.ts';
 import type { Caller, MiniProgramEnv } from './mini-program-env.ts';
 
 /**
@@ -31,7 +32,11 @@ export function startSession(mp: MiniProgramEnv, wechat: CodeSession, now: numbe
   const expiresAt = now + lifetimeMs;
   const caller = mp.database.write(() => {
     purgeExpiredMiniProgramSessions(mp.database, now);
-    const identity = touchIdentity(mp.database, MINI_PROGRAM_CHANNEL, wechat.openId, now);
+    const touched = touchIdentity(mp.database, MINI_PROGRAM_CHANNEL, wechat.openId, now);
+    // The same WeChat user on the Official Account (one UnionID): the same person here.
+    const joined = wechat.unionId ? joinByUnionId(mp.database, touched.id, wechat.unionId, now) : null;
+    if (joined?.outcome === 'conflict') mp.logger.warn({ identity: touched.id, people: joined.people }, 'mini-program login: one WeChat user is two people in our records; not merged');
+    const identity = joined?.outcome === 'linked' ? (identityById(mp.database, touched.id) ?? touched) : touched;
     insertMiniProgramSession(mp.database, {
       tokenHash: hashToken(token),
       identityId: identity.id,

@@ -1,4 +1,5 @@
-import { isTokenError, type AccessTokens } from './access-token.ts';
+import type { AccessTokens } from './access-token.ts';
+import { withToken } from './authorised-call.ts';
 import { DEFAULT_API_TIMEOUT_MS, WeChatApiError } from './wechat-api.ts';
 
 /**
@@ -43,14 +44,5 @@ export function createMediaDownload(input: { tokens: AccessTokens; apiBase: stri
     if (!answer.ok) throw new Error(`WeChat ${PATH} answered HTTP ${answer.status}`);
     return bytes;
   };
-  return async (mediaId) => {
-    const token = await input.tokens.get();
-    try {
-      return await once(token, mediaId);
-    } catch (error) {
-      if (!isTokenError(error)) throw error;
-      await input.tokens.invalidate(token);
-      return once(await input.tokens.get(), mediaId);
-    }
-  };
+  return (mediaId) => withToken(input.tokens, (token) => once(token, mediaId));
 }

@@ -65,8 +65,19 @@ export const channelIdentities = sqliteTable(
     lastMessageAt: integer('last_message_at'),
     /** When the user last acted without writing (a follow, a scan, a menu click): WeChat then allows 3 messages within 1 minute. */
     lastEventAt: integer('last_event_at'),
+    /**
+     * WeChat's UnionID (the same for one person across the Official Account and the mini-program of
+     * one open-platform account): identities sharing it belong to one person.
+     */
+    unionId: text('union_id'),
+    /** When the Official Account was last asked for the follower's UnionID (user/info); null: not yet. */
+    unionCheckedAt: integer('union_checked_at'),
   },
-  (t) => [uniqueIndex('channel_identities_external_uq').on(t.channel, t.externalId), index('channel_identities_person_idx').on(t.personId)],
+  (t) => [
+    uniqueIndex('channel_identities_external_uq').on(t.channel, t.externalId),
+    index('channel_identities_person_idx').on(t.personId),
+    index('channel_identities_union_idx').on(t.unionId).where(sql`union_id IS NOT NULL`),
+  ],
 );
 
 /** Group chats bound to a village's agents or to a township centre. */
