@@ -3,7 +3,7 @@ import { errandsOfRequester } from '../db/errand-queries.ts';
 import type { Database } from '../db/open-database.ts';
 import type { NewOutboxMessage } from '../db/outbox-repository.ts';
 import type { IdentityRow, PersonRow } from '../db/people-repository.ts';
-import { insertPhoto } from '../db/photo-repository.ts';
+import { insertHeldPhoto, insertPhoto } from '../db/photo-repository.ts';
 import { isOpenForResident, type ErrandStatus } from '../domain/errand-lifecycle.ts';
 import type { Directory } from './directory.ts';
 import { errandNotifier, errandParties } from './errand-parties.ts';
@@ -11,8 +11,9 @@ import { errandNotifier, errandParties } from './errand-parties.ts';
 /**
  * A photo a resident sent instead of words (a material, a certificate): kept on their newest open
  * errand by the channel's media id, and the errand's agent (or the village's agents while nobody
- * holds it) is told privately. Without an open errand, or before registering, the resident is told
- * what to do instead; nothing is kept.
+ * holds it) is told privately. Without an open errand it is held for the next errand they file
+ * (three days; file-errand.ts attaches it). Before registering, the resident is told to register
+ * first; nothing is kept.
  */
 
 export interface PhotoOutcome {
@@ -28,7 +29,11 @@ export function keepResidentPhoto(
   const county = env.directory.county;
   if (!p.person) return { reply: templates.render('photo.unregistered', { county }), notices: [] };
   const open = errandsOfRequester(database, p.person.id, 50).find((e) => isOpenForResident(e.errand.status as ErrandStatus));
-  if (!open) return { reply: templates.render('photo.no_errand', { county }), notices: [] };
+  if (!open) {
+    // Sent before saying what it is for: held for the next errand they file.
+    insertHeldPhoto(database, { personId: p.person.id, channel: p.channel, mediaId: p.mediaId, url: p.url, file: p.file ?? null, identityId: p.identity.id, at: p.now });
+    return { reply: templates.render('photo.held', { county }), notices: [] };
+  }
   const photoId = insertPhoto(database, { errandId: open.errand.id, channel: p.channel, mediaId: p.mediaId, url: p.url, file: p.file ?? null, identityId: p.identity.id, at: p.now });
   const parties = errandParties(database, env.directory, open.errand, open.itemName);
   const notices = errandNotifier(database, env.directory, templates, parties, `photo-${photoId}`).agents('photo.to_agent');

@@ -56,3 +56,25 @@ export function recordPhotoFetchFailure(database: Database, id: number, error: s
     ),
   );
 }
+
+/** How long a photo sent without an open errand waits for the errand (WeChat keeps the media as long). */
+export const HOLD_PHOTOS_MS = 3 * 24 * 3_600_000;
+
+export function insertHeldPhoto(database: Database, p: { personId: string; channel: string; mediaId: string; url: string | null; file?: string | null; identityId: number; at: number }): number {
+  const row = statement<[string, string, string, string | null, string | null, number, number], { id: number }>(
+    database,
+    'INSERT INTO held_photos (person_id, channel, media_id, url, file, identity_id, received_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id',
+  ).get(p.personId, p.channel, p.mediaId, p.url, p.file ?? null, p.identityId, p.at);
+  return row?.id ?? 0;
+}
+
+/** Moves a person's held photos received since `since` onto an errand (older ones are dropped); returns how many were moved. */
+export function attachHeldPhotos(database: Database, personId: string, errandId: number, since: number): number {
+  const moved = statement<[number, string, number]>(
+    database,
+    `INSERT INTO errand_photos (errand_id, channel, media_id, url, file, identity_id, received_at)
+     SELECT ?, channel, media_id, url, file, identity_id, received_at FROM held_photos WHERE person_id = ? AND received_at >= ? ORDER BY id`,
+  ).run(errandId, personId, since).changes;
+  statement<[string]>(database, 'DELETE FROM held_photos WHERE person_id = ?').run(personId);
+  return moved;
+}

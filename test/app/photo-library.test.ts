@@ -98,3 +98,24 @@ describe('the photo library', () => {
     expect(none.lib.list('DB000000000')).toBeNull();
   });
 });
+
+describe('photos sent before the errand', () => {
+  const photoFrom = (senderId: string, mediaId: string) =>
+    app.daiban.inbound.handle({ channel: 'simulator', senderId, roomId: null, text: '', messageId: `held-${mediaId}`, mentionsBot: false, receivedAt: app.clock.now, photo: { mediaId, url: null } });
+
+  it('are held three days and go with the next errand the resident files; older ones are dropped', async () => {
+    expect(photoFrom('wang-xiaojun', 'm-stale').replies[0]?.text).toMatch(/先替您留着/);
+    app.clock.now += 3 * DAY + 3_600_000;
+    photoFrom('wang-xiaojun', 'm-fresh');
+    const filed = await fileErrandByChat(app, 'wang-xiaojun', '宅基地建房', homesteadAnswers);
+    const id = app.daiban.database.sqlite.prepare<[string], { id: number }>('SELECT id FROM errands WHERE receipt_no = ?').get(filed)!.id;
+    const kept = app.daiban.database.sqlite.prepare<[number], { mediaId: string }>('SELECT media_id AS mediaId FROM errand_photos WHERE errand_id = ?').all(id);
+    expect(kept.map((k) => k.mediaId)).toEqual(['m-fresh']);
+    expect(app.daiban.database.sqlite.prepare("SELECT count(*) AS n FROM held_photos WHERE person_id = 'wang'").get()).toEqual({ n: 0 });
+  });
+
+  it('are not held for someone who has not registered', () => {
+    expect(photoFrom('stranger-9', 'm-anon').replies[0]?.text).toMatch(/登记/);
+    expect(app.daiban.database.sqlite.prepare('SELECT count(*) AS n FROM held_photos').get()).toEqual({ n: 0 });
+  });
+});

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { errands } from './errands.ts';
-import { channelIdentities } from './people.ts';
+import { channelIdentities, people } from './people.ts';
 
 /**
  * Photos a resident sent in chat (a material, a certificate, a form), kept on their current errand
@@ -27,4 +27,26 @@ export const errandPhotos = sqliteTable(
     fetchError: text('fetch_error'),
   },
   (t) => [index('errand_photos_errand_idx').on(t.errandId), index('errand_photos_unfetched_idx').on(t.receivedAt).where(sql`file IS NULL`)],
+);
+
+/**
+ * Photos a registered resident sent while no errand of theirs was open (people often send the
+ * picture first and say what it is for afterwards): held for three days, then moved onto the next
+ * errand they file (any channel), or dropped.
+ */
+export const heldPhotos = sqliteTable(
+  'held_photos',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    personId: text('person_id')
+      .notNull()
+      .references(() => people.id),
+    channel: text('channel').notNull(),
+    mediaId: text('media_id').notNull(),
+    url: text('url'),
+    file: text('file'),
+    identityId: integer('identity_id').references(() => channelIdentities.id),
+    receivedAt: integer('received_at').notNull(),
+  },
+  (t) => [index('held_photos_person_idx').on(t.personId, t.receivedAt)],
 );

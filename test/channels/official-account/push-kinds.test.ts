@@ -80,10 +80,10 @@ describe('Official Account pushes of every kind', () => {
     expect(times()).toEqual({ message: app.clock.now, event: followedAt + 60_000 });
   });
 
-  it('a photo is kept on the open errand by media id and the agent is told; without an errand nothing is kept', async () => {
+  it('a photo is kept on the open errand by media id and the agent is told; one sent before the errand goes with it', async () => {
     const open = 'oScene0000000000000000001';
     const image = (mediaId: string) => oa.push(open, 'image', `<PicUrl><![CDATA[http://mmbiz.qpic.cn/${mediaId}]]></PicUrl><MediaId><![CDATA[${mediaId}]]></MediaId>`);
-    expect((await image('media-before')).reply).toMatch(/没有正在办的事/);
+    expect((await image('media-before')).reply).toMatch(/先替您留着/);
 
     let last = await oa.text(open, '宅基地建房');
     for (const answer of homesteadAnswers) last = await oa.text(open, answer);
@@ -92,10 +92,14 @@ describe('Official Account pushes of every kind', () => {
     const kept = await image('media-id-photo-1');
     expect(kept.reply).toContain(receipt);
     const errand = row<{ id: number }>('SELECT id FROM errands WHERE receipt_no = ?', receipt);
-    expect(photosOf(app.daiban.database, errand!.id)).toMatchObject([{ mediaId: 'media-id-photo-1', url: 'http://mmbiz.qpic.cn/media-id-photo-1', channel: 'official-account' }]);
-    // The village's agent hears of it privately, with the name masked.
-    const toAgent = await app.waitForOutbox({ to: 'agent-li' }, 1);
-    expect(toAgent.map((m) => m.text).join('\n')).toMatch(new RegExp(`【照片】赵\\*+.*${receipt}`));
+    expect(photosOf(app.daiban.database, errand!.id)).toMatchObject([
+      { mediaId: 'media-before', channel: 'official-account' },
+      { mediaId: 'media-id-photo-1', url: 'http://mmbiz.qpic.cn/media-id-photo-1', channel: 'official-account' },
+    ]);
+    // The village's agent hears of both privately: with the new errand, then the photo with the name masked.
+    const toAgent = (await app.waitForOutbox({ to: 'agent-li' }, 2)).map((m) => m.text).join('\n');
+    expect(toAgent).toMatch(new RegExp(`【新代办】${receipt}[\\s\\S]*先发来了1张照片`));
+    expect(toAgent).toMatch(new RegExp(`【照片】赵\\*+.*${receipt}`));
   });
 
   it('a subscribe popup grants one credit per accepted template', async () => {
