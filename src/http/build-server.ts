@@ -20,6 +20,7 @@ import type { PhotoLibrary } from '../app/photo-library.ts';
 import { registerHealthRoutes, type HealthCheck } from './routes/health-routes.ts';
 import { registerQueueBoard } from './routes/queue-board.ts';
 import { registerReportRoutes, type MonthlyReports } from './routes/report-routes.ts';
+import { registerDeliveryRoutes } from './routes/delivery-routes.ts';
 import { registerSimulatorRoutes } from './routes/simulator-routes.ts';
 
 /** Builds the HTTP server without listening (tests use inject(); main.ts listens). */
@@ -85,6 +86,7 @@ function registerRoutes(app: FastifyInstance, deps: HttpDeps): void {
   if (deps.outbox) registerDeadLetterRoutes(app, { database: deps.database, requireAdmin, outbox: deps.outbox });
   registerErrandRoutes(app, { database: deps.database, directories: deps.directories, requireAdmin, ...(deps.photos ? { photos: deps.photos } : {}) });
   if (deps.reports) registerReportRoutes(app, { reports: deps.reports, requireAdmin, clock: deps.clock });
+  registerDeliveryRoutes(app, { database: deps.database, directories: deps.directories, requireAdmin, clock: deps.clock });
   registerSimulatorRoutes(app, { enabled: deps.simulatorEnabled, inbound: deps.inbound, database: deps.database, requireAdmin, clock: deps.clock, botName: deps.botName });
   if (deps.officialAccount) registerOfficialAccountRoutes(app, deps.officialAccount);
   if (deps.wecom) registerWeComRoutes(app, { ...deps.wecom, inbound: deps.inbound, clock: deps.clock });
