@@ -42,6 +42,8 @@ export function createMediaDownload(input: { tokens: AccessTokens; apiBase: stri
       throw new WeChatApiError(Number(record.errcode ?? -1), typeof record.errmsg === 'string' ? record.errmsg : '', PATH);
     }
     if (!answer.ok) throw new Error(`WeChat ${PATH} answered HTTP ${answer.status}`);
+    // An error page from a proxy on the way is worth another try; a picture is what WeChat sends.
+    if (type && !type.startsWith('image/') && type !== 'application/octet-stream') throw new Error(`WeChat ${PATH} answered ${type}, not a picture`);
     return bytes;
   };
   return (mediaId) => withToken(input.tokens, (token) => once(token, mediaId));

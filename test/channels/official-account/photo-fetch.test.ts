@@ -90,6 +90,16 @@ describe('Official Account photos', () => {
     expect(fake.requests.filter((r) => r.endpoint === 'stable_token').length).toBe(tokensBefore + 1);
   });
 
+  it('takes an error page on the way for a passing failure, and stores the photo once WeChat sends it', async () => {
+    fake.addMedia('media-material-4', Buffer.from('<html><body>502 Bad Gateway</body></html>'), 'text/html');
+    await sendPhoto('media-material-4');
+    const attempts = () => app.daiban.database.sqlite.prepare<[string], { n: number }>('SELECT fetch_attempts AS n FROM errand_photos WHERE media_id = ?').get('media-material-4')?.n ?? 0;
+    await expect.poll(attempts, { timeout: 10_000 }).toBeGreaterThan(0);
+    expect((await listed())[3]).toMatchObject({ stored: false, problem: null });
+    fake.addMedia('media-material-4', JPEG, 'image/jpeg');
+    await expect.poll(async () => (await listed())[3]?.stored, { timeout: 10_000 }).toBe(true);
+  });
+
   it('answers 404 for a photo the errand does not have, and 400 for a malformed address', async () => {
     expect((await app.daiban.server.inject({ method: 'GET', url: `/api/errands/${receipt}/photos/999999`, headers: auth })).statusCode).toBe(404);
     expect((await app.daiban.server.inject({ method: 'GET', url: `/api/errands/${receipt}/photos/abc`, headers: auth })).statusCode).toBe(400);
