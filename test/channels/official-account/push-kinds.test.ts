@@ -117,7 +117,14 @@ describe('Official Account pushes of every kind', () => {
     const person = personOf(open)!;
     const count = (sql: string) => row<{ n: number }>(sql, open)?.n ?? -1;
     expect(count("SELECT count(*) AS n FROM outbox WHERE recipient = ?")).toBeGreaterThan(0);
+    // What else names the follower: a UnionID WeChat gave, a customer-service claim.
+    app.daiban.database.sqlite.prepare("UPDATE channel_identities SET union_id = 'union-zhao' WHERE external_id = ?").run(open);
+    app.daiban.database.sqlite
+      .prepare("INSERT INTO official_account_sends (dedupe_key, route, open_id, parts, parts_sent, refused, at) VALUES ('k-zhao', 'customer_service', ?, 1, 1, 0, 0)")
+      .run(open);
     expect(await oa.event(open, 'unsubscribe')).toBe('');
+    expect(count('SELECT count(*) AS n FROM official_account_sends WHERE open_id = ?')).toBe(0);
+    expect(row<{ n: number }>("SELECT count(*) AS n FROM channel_identities WHERE union_id = 'union-zhao' OR (external_id LIKE 'gone-%' AND union_checked_at IS NULL)")?.n).toBe(0);
     expect(count("SELECT count(*) AS n FROM channel_identities WHERE external_id = ?")).toBe(0);
     expect(count('SELECT count(*) AS n FROM outbox WHERE recipient = ?')).toBe(0);
     expect(count('SELECT count(*) AS n FROM subscribe_credits WHERE open_id = ?')).toBe(0);
