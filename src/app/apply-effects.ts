@@ -7,12 +7,10 @@ import { insertComplaint } from '../db/complaint-repository.ts';
 import { errandByReceipt } from '../db/errand-queries.ts';
 import { insertOutbox } from '../db/outbox-repository.ts';
 import { createResident, linkIdentity, personById, type IdentityRow, type PersonRow } from '../db/people-repository.ts';
-import { maskName } from '../domain/masking.ts';
 import { AppError } from '../errors.ts';
 import { fileErrand, type ErrandEnv } from './file-errand.ts';
-import { moveErrand } from './move-errand.ts';
-import { confirmEntrustment, declineEntrustment, rateErrand } from './resident-decisions.ts';
-import { toRooms, toStaff } from './notifications.ts';
+import { confirmEntrustment, declineEntrustment, rateErrand, withdrawErrand } from './resident-decisions.ts';
+import { toStaff } from './notifications.ts';
 
 /**
  * Applies what a conversation step asked for, inside the message's transaction. Returns the values
@@ -79,14 +77,8 @@ export function applyEffects(env: EffectEnv, turn: EffectTurn, effects: readonly
       }
       case 'withdraw_errand': {
         const requester = requirePerson();
-        const mine = turn.ctx.myErrands.find((e) => e.id === effect.errandId);
-        if (!mine) throw new AppError('errand_not_found');
-        const moved = moveErrand(env, { errandId: effect.errandId, event: 'withdraw', actor: { personId: requester.id, role: 'resident' }, reason: null, now: turn.now });
-        const village = directory.village(moved.before.villageCode);
-        const text = templates.render('notify.withdrawn_room', { receiptNo: moved.before.receiptNo, itemName: mine.itemName, maskedName: maskName(requester.name) });
-        const key = `errand-${effect.errandId}-withdrawn`;
-        const agents = moved.before.agentId ? directory.staff('agent', {}).filter((a) => a.id === moved.before.agentId) : directory.staff('agent', { village: moved.before.villageCode });
-        pending.push(...insertOutbox(database, [...toRooms(village ? directory.agentRooms(village.code) : [], text, effect.errandId, key), ...toStaff(agents, text, effect.errandId, key)], turn.now));
+        if (!turn.ctx.myErrands.some((e) => e.id === effect.errandId)) throw new AppError('errand_not_found');
+        pending.push(...withdrawErrand(env, requester, effect.errandId, turn.now));
         break;
       }
       case 'contact_agent': {

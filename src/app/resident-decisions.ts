@@ -2,6 +2,7 @@ import { shanghaiDate, endOfShanghaiDay } from '../calendar/local-date.ts';
 import type { FlowData } from '../conversation/conversation-state.ts';
 import { isBadScore, type Effect } from '../conversation/effects.ts';
 import type { FlowContext } from '../conversation/flow-context.ts';
+import type { TemplateSet } from '../conversation/templates.ts';
 import { buildRenderVars } from '../conversation/render-vars.ts';
 import { appendEvent, findErrandById, insertEntrustment, updateErrandStatus, type ErrandRow } from '../db/errand-repository.ts';
 import { insertOutbox } from '../db/outbox-repository.ts';
@@ -12,11 +13,14 @@ import { AppError } from '../errors.ts';
 import { errandNotifier, errandParties } from './errand-parties.ts';
 import type { ErrandEnv } from './file-errand.ts';
 import { moveErrand } from './move-errand.ts';
+import { toRooms, toStaff } from './notifications.ts';
+import { maskName } from '../domain/masking.ts';
 
 /**
- * What a resident decides about an errand in chat: a rating (and, for a bad one, a re-do or a
- * rectification case), and confirming or declining an entrustment an agent filed for them.
- * Runs inside the message's transaction; returns the outbox ids waiting for delivery.
+ * What a resident decides about an errand, in chat or in the mini-program: a rating (and, for a bad
+ * one, a re-do or a rectification case), confirming or declining an entrustment an agent filed for
+ * them, and withdrawing a request. Runs inside the caller's transaction; returns the outbox ids
+ * waiting for delivery.
  */
 
 type RateEffect = Extract<Effect, { kind: 'rate_errand' }>;
@@ -73,6 +77,18 @@ export function rateErrand(env: ErrandEnv, person: PersonRow, effect: RateEffect
   );
 }
 
+/** What the entrustment text of an errand filed for the resident is rendered with. */
+export function entrustmentVarsOf(errand: ErrandRow, ctx: FlowContext, now: number): ReturnType<typeof buildRenderVars> {
+  const b = errand.beneficiary;
+  const data: FlowData = { itemId: errand.itemId, forWhom: b.kind, beneficiaryName: b.name ?? null, relation: b.relation ?? null };
+  return buildRenderVars(data, ctx, shanghaiDate(now));
+}
+
+/** The entrustment text of an errand filed for the resident, as they are asked to confirm it. */
+export function entrustmentTextOf(templates: TemplateSet, errand: ErrandRow, ctx: FlowContext, now: number): string {
+  return templates.render('entrustment.text', entrustmentVarsOf(errand, ctx, now));
+}
+
 export function confirmEntrustment(env: ErrandEnv, person: PersonRow, ctx: FlowContext, errandId: number, privacyConsent: boolean | null, now: number): number[] {
   const { database, directory, templates } = env;
   const errand = ownErrand(env, person, errandId);
@@ -80,13 +96,12 @@ export function confirmEntrustment(env: ErrandEnv, person: PersonRow, ctx: FlowC
   const item = env.catalog.get(errand.itemId);
   if (item?.privacySensitive && privacyConsent !== true) throw new AppError('not_allowed', 'privacy-sensitive item without consent');
   const b = errand.beneficiary;
-  const data: FlowData = { itemId: errand.itemId, forWhom: b.kind, beneficiaryName: b.name ?? null, relation: b.relation ?? null };
   insertEntrustment(database, {
     errandId: errand.id,
     confirmedBy: person.id,
     beneficiary: b,
     textVersion: templates.version('entrustment.text'),
-    text: templates.render('entrustment.text', buildRenderVars(data, ctx, shanghaiDate(now))),
+    text: entrustmentTextOf(templates, errand, ctx, now),
     privacyConsent,
     channel: ctx.identity.channel,
     at: now,
@@ -113,4 +128,16 @@ export function declineEntrustment(env: ErrandEnv, person: PersonRow, errandId: 
   const moved = moveErrand(env, { errandId: errand.id, event: 'withdraw', actor: { personId: person.id, role: 'resident' }, reason, now });
   const parties = errandParties(database, directory, moved.after, env.catalog.get(errand.itemId)?.name ?? errand.itemId);
   return insertOutbox(database, errandNotifier(database, directory, templates, parties, 'declined').agents('notify.agent_declined'), now);
+}
+
+/** The resident withdraws a request (when the lifecycle allows it): the agent holding it, or the village's agents, and the agents' room are told. */
+export function withdrawErrand(env: ErrandEnv, person: PersonRow, errandId: number, now: number): number[] {
+  const { database, directory, templates } = env;
+  const errand = ownErrand(env, person, errandId);
+  const moved = moveErrand(env, { errandId: errand.id, event: 'withdraw', actor: { personId: person.id, role: 'resident' }, reason: null, now });
+  const itemName = env.catalog.get(errand.itemId)?.name ?? errand.itemId;
+  const text = templates.render('notify.withdrawn_room', { receiptNo: moved.before.receiptNo, itemName, maskedName: maskName(person.name) });
+  const key = `errand-${errand.id}-withdrawn`;
+  const agents = moved.before.agentId ? directory.staff('agent', {}).filter((a) => a.id === moved.before.agentId) : directory.staff('agent', { village: moved.before.villageCode });
+  return insertOutbox(database, [...toRooms(directory.agentRooms(moved.before.villageCode), text, errand.id, key), ...toStaff(agents, text, errand.id, key)], now);
 }

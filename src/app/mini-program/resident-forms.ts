@@ -32,7 +32,7 @@ function invalid(problems: string[]): never {
   throw new AppError('invalid_request', problems.join('; '), { problems });
 }
 
-function requirePerson(caller: Caller): PersonRow {
+export function requirePerson(caller: Caller): PersonRow {
   if (!caller.person) throw new AppError('not_registered', 'Register first: POST /api/mp/registration with your name, village and phone.');
   return caller.person;
 }

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { personView } from '../../app/flow-context-builder.ts';
 import type { Caller, MiniProgramEnv } from '../../app/mini-program/mini-program-env.ts';
+import { decideEntrustment, entrustmentOfErrand, withdrawFromForm } from '../../app/mini-program/errand-decisions.ts';
 import { linkByVerifiedPhone } from '../../app/mini-program/phone-link.ts';
 import { fileErrandFromForm, previewEntrustment, rateFromForm, registerResident } from '../../app/mini-program/resident-forms.ts';
 import { myErrand, myErrands, progressOf } from '../../app/mini-program/resident-reads.ts';
@@ -190,6 +191,40 @@ export function registerMiniProgramRoutes(app: FastifyInstance, deps: MiniProgra
       response: { 200: s.ratingAnswer, 400: 'Score out of range, or a bad review without a reason', 403: 'Not waiting for a rating', 404: 'Not one of my errands' },
     }),
     async (request) => rateFromForm(env, callerOf(request), (request.params as z.output<typeof s.receiptParams>).receiptNo, request.body as z.output<typeof s.ratingBody>, clock()),
+  );
+
+  const receiptOf = (request: FastifyRequest) => (request.params as z.output<typeof s.receiptParams>).receiptNo;
+  app.post(
+    '/api/mp/errands/:receiptNo/withdrawal',
+    authed({
+      summary: 'Withdraw one of my requests',
+      description: 'While the lifecycle allows it (before the materials are delivered to the centre); the agent and the agents’ group are told.',
+      params: s.receiptParams,
+      response: { 200: s.withdrawalAnswer, 403: 'Too late to withdraw', 404: 'Not one of my errands' },
+    }),
+    async (request) => withdrawFromForm(env, callerOf(request), receiptOf(request), clock()),
+  );
+
+  app.get(
+    '/api/mp/errands/:receiptNo/entrustment',
+    authed({
+      summary: 'The entrustment of an errand filed for me (by my village agent), to read before confirming it',
+      params: s.receiptParams,
+      response: { 200: s.errandEntrustmentAnswer, 404: 'Not one of my errands' },
+    }),
+    async (request) => entrustmentOfErrand(env, callerOf(request), receiptOf(request), clock()),
+  );
+
+  app.post(
+    '/api/mp/errands/:receiptNo/entrustment',
+    authed({
+      summary: 'Confirm or decline the entrustment of an errand filed for me',
+      description: 'Confirm with the version shown (and the separate consent for privacy-sensitive items); declining withdraws the errand. Only while the entrustment is pending.',
+      params: s.receiptParams,
+      body: s.entrustmentDecisionBody,
+      response: { 200: s.entrustmentDecisionAnswer, 400: 'Another version of the text', 403: 'Decided already, or consent missing', 404: 'Not one of my errands' },
+    }),
+    async (request) => decideEntrustment(env, callerOf(request), receiptOf(request), request.body as z.output<typeof s.entrustmentDecisionBody>, clock()),
   );
 
   app.get('/api/mp/subscriptions', authed({ summary: 'My subscribe-message credits per template', response: { 200: s.creditsAnswer } }), async (request) => ({

@@ -97,6 +97,15 @@ export const ratingBody = z.strictObject({
   reason: z.string().max(300).optional(),
 });
 
+export const entrustmentDecisionBody = z.discriminatedUnion('decision', [
+  z.strictObject({
+    decision: z.literal('confirm'),
+    version: z.string().min(1).max(64).meta({ description: 'The version GET /api/mp/errands/{receiptNo}/entrustment showed' }),
+    privacyConsent: z.boolean().optional().meta({ description: 'The separate consent, required for privacy-sensitive items' }),
+  }),
+  z.strictObject({ decision: z.literal('decline') }),
+]);
+
 /** wx.requestSubscribeMessage's answer carries `errMsg` next to the template ids. */
 function withoutErrMsg(value: unknown): unknown {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
@@ -169,6 +178,14 @@ export const previewAnswer = z.strictObject({
 });
 
 export const ratingAnswer = z.strictObject({ receiptNo: z.string(), round: z.enum(['first', 'rectification']), status: z.string() });
+export const withdrawalAnswer = z.strictObject({ receiptNo: z.string(), status: z.string() });
+export const errandEntrustmentAnswer = z.strictObject({
+  pending: z.boolean(),
+  text: z.string(),
+  version: z.string(),
+  privacyConsent: z.strictObject({ required: z.boolean(), text: z.string().nullable() }),
+});
+export const entrustmentDecisionAnswer = z.strictObject({ receiptNo: z.string(), status: z.string(), entrustment: z.string() });
 
 export const progressAnswer = z.strictObject({
   receiptNo: z.string(),

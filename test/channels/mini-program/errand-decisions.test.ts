@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as schemas from '../../../src/channels/mini-program/mini-program-schemas.ts';
+import { startMiniProgram, type MiniProgramHarness } from '../../support/mini-program.ts';
+
+/**
+ * A resident's decisions from the mini-program, as in the chat: withdrawing a request, and
+ * confirming or declining the entrustment of an errand the village agent filed for them.
+ */
+
+let mp: MiniProgramHarness;
+let token: string;
+let stranger: string;
+beforeAll(async () => {
+  mp = await startMiniProgram();
+  token = await mp.resident('oMpDecisions000000000001', { name: '何小梅', villageCode: 'qs-lw', phone: '13700001234' });
+  stranger = await mp.resident('oMpDecisions000000000002', { name: '钱二', villageCode: 'qs-lw', phone: '13700005555' });
+});
+afterAll(async () => {
+  await mp?.close();
+});
+
+const roomTexts = async () => (await mp.app.outbox({ room: 'lw-agents@chatroom' })).map((m) => m.text).join('\n');
+
+/** The village agent files an errand for 何小梅 by command; answers its receipt number. */
+async function filedByAgent(item: string): Promise<string> {
+  const [reply] = await mp.app.say('agent-sun', `代办 何小梅 ${item}`);
+  const receipt = /DB\d{9,}/.exec(reply ?? '')?.[0];
+  if (!receipt) throw new Error(`not filed: ${reply ?? '(no reply)'}`);
+  return receipt;
+}
+
+describe('mini-program decisions', () => {
+  it('withdraws a request, tells the agents, and refuses a second withdrawal and other people', async () => {
+    const version = (await mp.call('GET', '/api/mp/entrustment?itemId=homestead-building-application', token)).json<{ entrustment: { version: string } }>().entrustment.version;
+    const filed = await mp.call('POST', '/api/mp/errands', token, { itemId: 'homestead-building-application', entrustment: { confirmed: true, version } }, { 'idempotency-key': 'mp-withdraw-1' });
+    const receipt = filed.json<{ receiptNo: string }>().receiptNo;
+    expect((await mp.call('POST', `/api/mp/errands/${receipt}/withdrawal`, stranger)).statusCode).toBe(404);
+    const withdrawn = await mp.call('POST', `/api/mp/errands/${receipt}/withdrawal`, token);
+    expect(withdrawn.statusCode).toBe(200);
+    expect(schemas.withdrawalAnswer.parse(withdrawn.json())).toEqual({ receiptNo: receipt, status: 'withdrawn' });
+    expect((await mp.call('GET', `/api/mp/errands/${receipt}`, token)).json()).toMatchObject({ status: 'withdrawn' });
+    await mp.app.settle();
+    expect(await roomTexts()).toContain(`【已撤回】${receipt}`);
+    expect((await mp.call('POST', `/api/mp/errands/${receipt}/withdrawal`, token)).statusCode).toBe(403);
+  });
+
+  it('shows the entrustment of an errand the agent filed, and confirms it with the version shown and the separate consent', async () => {
+    const receipt = await filedByAgent('社保卡补办');
+    const shown = await mp.call('GET', `/api/mp/errands/${receipt}/entrustment`, token);
+    expect(shown.statusCode).toBe(200);
+    const entrustment = schemas.errandEntrustmentAnswer.parse(shown.json());
+    expect(entrustment).toMatchObject({ pending: true, privacyConsent: { required: true } });
+    expect(entrustment.text).toContain('何小梅');
+    const decide = (body: object, as = token) => mp.call('POST', `/api/mp/errands/${receipt}/entrustment`, as, body);
+    expect((await decide({ decision: 'confirm', version: 'old-version', privacyConsent: true })).statusCode).toBe(400);
+    expect((await decide({ decision: 'confirm', version: entrustment.version })).statusCode).toBe(403);
+    expect((await decide({ decision: 'maybe' })).statusCode).toBe(400);
+    expect((await decide({ decision: 'confirm', version: entrustment.version, privacyConsent: true }, stranger)).statusCode).toBe(404);
+    const confirmed = await decide({ decision: 'confirm', version: entrustment.version, privacyConsent: true });
+    expect(confirmed.statusCode).toBe(200);
+    expect(schemas.entrustmentDecisionAnswer.parse(confirmed.json())).toEqual({ receiptNo: receipt, status: 'claimed', entrustment: 'confirmed' });
+    await mp.app.settle();
+    const agent = await mp.app.outbox({ to: 'agent-sun' });
+    expect(agent.map((m) => m.text).join('\n')).toContain(`${receipt} 社会保障卡申领/补换：何小梅已在微信确认委托`);
+    expect((await mp.call('GET', `/api/mp/errands/${receipt}/entrustment`, token)).json()).toMatchObject({ pending: false });
+    expect((await decide({ decision: 'decline' })).statusCode).toBe(403);
+  });
+
+  it('declining the entrustment withdraws the errand', async () => {
+    const receipt = await filedByAgent('高龄津贴');
+    const declined = await mp.call('POST', `/api/mp/errands/${receipt}/entrustment`, token, { decision: 'decline' });
+    expect(declined.statusCode).toBe(200);
+    expect(declined.json()).toEqual({ receiptNo: receipt, status: 'withdrawn', entrustment: 'declined' });
+  });
+});
