@@ -1,15 +1,18 @@
 import { errandByReceipt } from '../../db/errand-queries.ts';
 import type { ErrandRow } from '../../db/errand-repository.ts';
 import type { PersonRow } from '../../db/people-repository.ts';
+import type { ComplaintType } from '../../conversation/effects.ts';
 import { AppError } from '../../errors.ts';
+import { applyEffects } from '../apply-effects.ts';
 import { confirmEntrustment, declineEntrustment, entrustmentVarsOf, withdrawErrand } from '../resident-decisions.ts';
 import { contextFor, writeFor, type Caller, type MiniProgramEnv } from './mini-program-env.ts';
 import { requirePerson } from './resident-forms.ts';
 
 /**
- * What a resident decides about an errand from the mini-program, as in the chat and through the same
- * use cases (resident-decisions.ts): withdraw a request, and confirm or decline the entrustment of
- * an errand the village agent filed for them (on paper or by command), after reading its text.
+ * What a resident decides from the mini-program, as in the chat and through the same use cases
+ * (resident-decisions.ts, the chat's effects): withdraw a request; confirm or decline the
+ * entrustment of an errand the village agent filed for them, after reading its text; complain; ask
+ * the village agent to get in touch.
  */
 
 function ownErrand(mp: MiniProgramEnv, person: PersonRow, receiptNo: string): ErrandRow {
@@ -62,5 +65,33 @@ export function decideEntrustment(mp: MiniProgramEnv, caller: Caller, receiptNo:
       form.decision === 'confirm' ? confirmEntrustment(env, person, ctx, errand.id, form.privacyConsent ?? null, now) : declineEntrustment(env, person, errand.id, now);
     const after = errandByReceipt(mp.database, receiptNo)?.errand ?? errand;
     return { value: { receiptNo, status: after.status, entrustment: form.decision === 'decline' ? 'declined' : after.entrustmentStatus }, pendingOutboxIds };
+  });
+}
+
+export interface ComplaintForm {
+  type: ComplaintType;
+  text: string;
+  /** One of the resident's errands the complaint is about, if any. */
+  receiptNo?: string | undefined;
+}
+
+/** A complaint (投诉), as in the chat: recorded with its time limit, and the supervisors told. */
+export function complainFromForm(mp: MiniProgramEnv, caller: Caller, form: ComplaintForm, now: number): { complaintId: number; dueDate: string; hotline: string } {
+  const person = requirePerson(caller);
+  if (form.receiptNo) ownErrand(mp, person, form.receiptNo);
+  return writeFor(mp, caller, now, ({ env, ctx }) => {
+    const applied = applyEffects(env, { identity: caller.identity, person, ctx, now }, [{ kind: 'record_complaint', type: form.type, text: form.text.trim(), receiptNo: form.receiptNo ?? null }]);
+    const { complaintId, complaintDue } = applied.results;
+    if (typeof complaintId !== 'number' || typeof complaintDue !== 'string') throw new AppError('internal', 'the complaint was not recorded');
+    return { value: { complaintId, dueDate: complaintDue, hotline: env.directory.county.hotline }, pendingOutboxIds: applied.pendingOutboxIds };
+  });
+}
+
+/** Asks the village agent to get in touch (找代办员), with an optional message: the agents of the resident's village are told privately. */
+export function contactAgentFromForm(mp: MiniProgramEnv, caller: Caller, message: string | null, now: number): { told: number } {
+  const person = requirePerson(caller);
+  return writeFor(mp, caller, now, ({ env, ctx }) => {
+    const applied = applyEffects(env, { identity: caller.identity, person, ctx, now }, [{ kind: 'contact_agent', message: message?.trim() || null }]);
+    return { value: { told: applied.pendingOutboxIds.length }, pendingOutboxIds: applied.pendingOutboxIds };
   });
 }

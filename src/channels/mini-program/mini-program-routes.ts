@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { personView } from '../../app/flow-context-builder.ts';
 import type { Caller, MiniProgramEnv } from '../../app/mini-program/mini-program-env.ts';
-import { decideEntrustment, entrustmentOfErrand, withdrawFromForm } from '../../app/mini-program/errand-decisions.ts';
+import { complainFromForm, contactAgentFromForm, decideEntrustment, entrustmentOfErrand, withdrawFromForm } from '../../app/mini-program/errand-decisions.ts';
 import { linkByVerifiedPhone } from '../../app/mini-program/phone-link.ts';
 import { fileErrandFromForm, previewEntrustment, rateFromForm, registerResident } from '../../app/mini-program/resident-forms.ts';
 import { myErrand, myErrands, progressOf } from '../../app/mini-program/resident-reads.ts';
@@ -225,6 +225,27 @@ export function registerMiniProgramRoutes(app: FastifyInstance, deps: MiniProgra
       response: { 200: s.entrustmentDecisionAnswer, 400: 'Another version of the text', 403: 'Decided already, or consent missing', 404: 'Not one of my errands' },
     }),
     async (request) => decideEntrustment(env, callerOf(request), receiptOf(request), request.body as z.output<typeof s.entrustmentDecisionBody>, clock()),
+  );
+
+  app.post(
+    '/api/mp/complaints',
+    authed({
+      summary: 'Complain (投诉): shirking, added materials, overdue, a fee asked, other',
+      description: 'Recorded with its time limit, and the supervisors told at once, as in the chat; answers the county hotline too.',
+      body: s.complaintBody,
+      response: { 201: s.complaintAnswer, 400: 'Type or text missing', 404: 'The receipt number is not one of my errands' },
+    }),
+    async (request, reply) => reply.status(201).send(complainFromForm(env, callerOf(request), request.body as z.output<typeof s.complaintBody>, clock())),
+  );
+
+  app.post(
+    '/api/mp/agent-contact',
+    authed({
+      summary: 'Ask my village agent to get in touch (找代办员)',
+      body: s.contactAgentBody,
+      response: { 200: s.contactAgentAnswer },
+    }),
+    async (request) => contactAgentFromForm(env, callerOf(request), (request.body as z.output<typeof s.contactAgentBody>).message ?? null, clock()),
   );
 
   app.get('/api/mp/subscriptions', authed({ summary: 'My subscribe-message credits per template', response: { 200: s.creditsAnswer } }), async (request) => ({

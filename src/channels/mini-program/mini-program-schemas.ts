@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ratingReasons } from '../../conversation/effects.ts';
+import { complaintTypes, ratingReasons } from '../../conversation/effects.ts';
 import { parseReceiptNo } from '../../domain/receipt-number.ts';
 import { personTags } from '../../domain/roles.ts';
 
@@ -106,6 +106,13 @@ export const entrustmentDecisionBody = z.discriminatedUnion('decision', [
   z.strictObject({ decision: z.literal('decline') }),
 ]);
 
+export const complaintBody = z.strictObject({
+  type: z.enum(complaintTypes).meta({ description: 'shirking 推诿 · added_obligation 增加材料 · overdue 超时 · extra_fee 收费 · other 其他' }),
+  text: z.string().trim().min(2).max(500),
+  receiptNo: receiptNo.optional().meta({ description: 'One of my errands it is about' }),
+});
+export const contactAgentBody = z.strictObject({ message: z.string().max(300).optional() });
+
 /** wx.requestSubscribeMessage's answer carries `errMsg` next to the template ids. */
 function withoutErrMsg(value: unknown): unknown {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
@@ -179,6 +186,8 @@ export const previewAnswer = z.strictObject({
 
 export const ratingAnswer = z.strictObject({ receiptNo: z.string(), round: z.enum(['first', 'rectification']), status: z.string() });
 export const withdrawalAnswer = z.strictObject({ receiptNo: z.string(), status: z.string() });
+export const complaintAnswer = z.strictObject({ complaintId: z.number().int(), dueDate: z.string(), hotline: z.string() });
+export const contactAgentAnswer = z.strictObject({ told: z.number().int() });
 export const errandEntrustmentAnswer = z.strictObject({
   pending: z.boolean(),
   text: z.string(),

@@ -72,4 +72,35 @@ describe('mini-program decisions', () => {
     expect(declined.statusCode).toBe(200);
     expect(declined.json()).toEqual({ receiptNo: receipt, status: 'withdrawn', entrustment: 'declined' });
   });
+
+  it('records a complaint with its time limit and tells the supervisor, as the chat does', async () => {
+    const receipt = await filedByAgent('宅基地建房');
+    const r = await mp.call('POST', '/api/mp/complaints', token, { type: 'extra_fee', text: '代办员要我交50元跑腿费', receiptNo: receipt });
+    expect(r.statusCode).toBe(201);
+    const answer = schemas.complaintAnswer.parse(r.json());
+    expect(answer.dueDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(answer.hotline).toBe('0838-1234567');
+    const row = mp.app.daiban.database.sqlite.prepare<[number], { type: string; text: string; errandId: number | null }>('SELECT type, text, errand_id AS errandId FROM complaints WHERE id = ?').get(answer.complaintId);
+    expect(row).toMatchObject({ type: 'extra_fee', text: '代办员要我交50元跑腿费' });
+    expect(row?.errandId).not.toBeNull();
+    await mp.app.settle();
+    const supervisor = (await mp.app.outbox({ to: 'supervisor-zhou' })).map((m) => m.text).join('\n');
+    expect(supervisor).toContain('【投诉】');
+    expect(supervisor).toContain('跑腿费');
+    // Someone else's errand, a missing text, an unknown type: refused, nothing recorded.
+    const before = mp.app.daiban.database.sqlite.prepare('SELECT count(*) AS n FROM complaints').get();
+    expect((await mp.call('POST', '/api/mp/complaints', stranger, { type: 'other', text: '看看别人的事', receiptNo: receipt })).statusCode).toBe(404);
+    expect((await mp.call('POST', '/api/mp/complaints', token, { type: 'other', text: '' })).statusCode).toBe(400);
+    expect((await mp.call('POST', '/api/mp/complaints', token, { type: 'bribe', text: '不知道' })).statusCode).toBe(400);
+    expect(mp.app.daiban.database.sqlite.prepare('SELECT count(*) AS n FROM complaints').get()).toEqual(before);
+  });
+
+  it('asks the village agent to get in touch', async () => {
+    const r = await mp.call('POST', '/api/mp/agent-contact', token, { message: '我在外地，想问问社保卡的事' });
+    expect(r.statusCode).toBe(200);
+    expect(r.json<{ told: number }>().told).toBeGreaterThan(0);
+    await mp.app.settle();
+    const agent = (await mp.app.outbox({ to: 'agent-sun' })).map((m) => m.text).join('\n');
+    expect(agent).toContain('我在外地，想问问社保卡的事');
+  });
 });
