@@ -11,7 +11,8 @@ import type { Database } from './open-database.ts';
  * - `after` runs once per batch with the outputs of the items that succeeded, only after the commit
  *   (it tells queues about rows that must be visible to other processes first).
  * - When the batch itself cannot be committed (BEGIN or COMMIT failed, everything rolled back), each
- *   item is run again alone in a transaction of its own, so one item's trouble cannot sink the others.
+ *   item is run again alone in a transaction of its own, so one item's trouble cannot sink the others
+ *   — unless the write lock could not be had (SQLITE_BUSY): then every item is refused with it.
  * - `run` must be synchronous: nothing else may use the connection while a batch holds it.
  */
 
@@ -68,7 +69,12 @@ export function createGroupCommit<I, O>(database: Database, run: (input: I) => O
     let outcomes: Outcome<O>[];
     try {
       outcomes = database.write(() => batch.map((w) => attempt(w.input)));
-    } catch {
+    } catch (error) {
+      // Another process held the write lock past the busy timeout: alone, each would wait as long again.
+      if ((error as { code?: unknown }).code === 'SQLITE_BUSY') {
+        for (const w of batch) w.reject(error);
+        return;
+      }
       // Nothing of the batch was stored: each item alone, in its own transaction.
       for (const w of batch) settle([w], [attempt(w.input)]);
       return;

@@ -145,4 +145,33 @@ describe('group commit', () => {
     expect(sizes).toEqual([2, 1]);
     expect(committed(other)).toEqual(['first', 'second', 'late']);
   });
+
+  it('refuses the whole batch at once when another process holds the write lock past the busy timeout', async () => {
+    const { database, other, insert } = fresh();
+    database.sqlite.pragma('busy_timeout = 50');
+    let runs = 0;
+    let transactions = 0;
+    const counted: Database = { ...database, write: (fn) => (transactions++, database.write(fn)) };
+    const submit = createGroupCommit(
+      counted,
+      (v: string) => {
+        runs++;
+        return insert(v);
+      },
+      () => undefined,
+      { onAfterError: noAfterError },
+    );
+    const holder = new BetterSqlite3(other.name);
+    holder.prepare('BEGIN IMMEDIATE').run();
+    const refused = await Promise.allSettled(['m', 'n', 'o'].map((v) => submit(v)));
+    expect(refused.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(refused[0]?.status === 'rejected' && (refused[0].reason as { code?: string }).code).toBe('SQLITE_BUSY');
+    // One wait for the lock, not one more per item.
+    expect(transactions).toBe(1);
+    expect(runs).toBe(0);
+    holder.prepare('ROLLBACK').run();
+    holder.close();
+    expect(await submit('p')).toBe(1);
+    expect(committed(other)).toEqual(['p']);
+  });
 });
