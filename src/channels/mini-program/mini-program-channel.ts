@@ -1,14 +1,10 @@
 import type { Logger } from '../../app/ports.ts';
 import { MINI_PROGRAM_CHANNEL } from '../../app/mini-program/sessions.ts';
 import type { Database } from '../../db/open-database.ts';
-import { holdSubscribeCredit, recordSubscribeSent, releaseSubscribeCredit } from '../../db/official-account-sends-repository.ts';
 import type { AccessTokens } from '../official-account/access-token.ts';
-import { postWithToken } from '../official-account/authorised-call.ts';
-import { handToAgent, stepAfterFailure, type Outreach, type Step } from '../official-account/delivery-steps.ts';
-import { errcodeAction } from '../official-account/errcode-policy.ts';
+import { handToAgent, sendSubscribeMessage, type Outreach, type Step } from '../official-account/delivery-steps.ts';
 import { fieldData, specFor, type SubscribeMessageSpec } from '../official-account/message-templates.ts';
 import { notificationFacts } from '../official-account/notification-facts.ts';
-import { WeChatApiError } from '../official-account/wechat-api.ts';
 import { PermanentDeliveryError, type DeliveryOutcome, type OutboundChannel, type OutboundMessage } from '../outbound-channel.ts';
 
 /**
@@ -47,10 +43,6 @@ export function createMiniProgramChannel(options: MiniProgramChannelOptions): Ou
     const facts = notificationFacts(database, message, options.statusLabel, options.now());
     const spec = specFor(options.subscribeMessages, facts.kind);
     if (!spec) return { kind: 'next', note: `subscribe: none configured for kind ${facts.kind}` };
-    const key = { openId, templateId: spec.template_id, dedupeKey: message.dedupeKey, now: options.now() };
-    const hold = holdSubscribeCredit(database, MINI_PROGRAM_CHANNEL, key);
-    if (hold.kind === 'none') return { kind: 'next', note: `subscribe: no credit for ${spec.template_id}` };
-    if (hold.sent) return { kind: 'delivered', detail: `subscribe: ok (${spec.template_id}, sent before a restart)` };
     const body = {
       touser: openId,
       template_id: spec.template_id,
@@ -59,16 +51,7 @@ export function createMiniProgramChannel(options: MiniProgramChannelOptions): Ou
       miniprogram_state: options.state,
       lang: 'zh_CN',
     };
-    try {
-      await postWithToken({ ...api, path: '/cgi-bin/message/subscribe/send', body });
-    } catch (error) {
-      // A send to retry keeps its credit; a refusal gives it back, unless WeChat says there is no subscription (43101): then none is left.
-      const retry = !(error instanceof WeChatApiError) || errcodeAction(error.errcode).action === 'retry';
-      if (!retry) releaseSubscribeCredit(database, MINI_PROGRAM_CHANNEL, { ...key, refusal: error.errcode === 43101 ? 'no_subscription' : 'unused' });
-      return stepAfterFailure({ channel: MINI_PROGRAM_CHANNEL, route: 'subscribe', error, message, logger });
-    }
-    recordSubscribeSent(database, message.dedupeKey);
-    return { kind: 'delivered', detail: `subscribe: ok (${spec.template_id})` };
+    return sendSubscribeMessage({ database, app: MINI_PROGRAM_CHANNEL, api, path: '/cgi-bin/message/subscribe/send', message, openId, templateId: spec.template_id, body, now: options.now(), logger });
   }
 
   return {

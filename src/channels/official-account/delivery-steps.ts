@@ -1,12 +1,18 @@
 import type { Logger } from '../../app/ports.ts';
+import type { Database } from '../../db/open-database.ts';
+import { holdSubscribeCredit, recordSubscribeSent, releaseSubscribeCredit } from '../../db/official-account-sends-repository.ts';
+import type { SubscribeApp } from '../../db/subscribe-credits-repository.ts';
+import type { AccessTokens } from './access-token.ts';
+import { postWithToken } from './authorised-call.ts';
 import { PermanentDeliveryError, type DeliveryOutcome, type HandOver, type OutboundMessage } from '../outbound-channel.ts';
 import { errcodeAction } from './errcode-policy.ts';
 import { WeChatApiError } from './wechat-api.ts';
 
 /**
  * The steps shared by WeChat's senders with several routes (the Official Account, the mini-program):
- * what a failed send means for the message (errcode-policy.ts), and the last resort — a task for the
- * village agent to phone or visit, handed to the agent's channel.
+ * what a failed send means for the message (errcode-policy.ts), a subscribe message under one held
+ * credit, and the last resort — a task for the village agent to phone or visit, handed to the
+ * agent's channel.
  */
 
 export type Step = { kind: 'delivered'; detail: string } | { kind: 'next'; note: string } | { kind: 'unreachable'; note: string };
@@ -31,6 +37,40 @@ export function stepAfterFailure(input: { channel: string; route: string; error:
     throw new PermanentDeliveryError(`${channel}: configuration error on ${route}: WeChat errcode ${error.errcode} (${meaning}): ${error.errmsg}`, { cause: error });
   }
   throw new Error(`${channel}: ${note}: ${error.errmsg}; will retry`, { cause: error });
+}
+
+/**
+ * Sends a subscribe message (`body` for `path`: the Official Account's bizsend or the mini-program's
+ * subscribe/send) under one credit of the user's, held for this outbox message however often the job
+ * is retried. A send to retry keeps the credit; a refusal gives it back, unless WeChat says there is
+ * no subscription (43101): then none is left.
+ */
+export async function sendSubscribeMessage(input: {
+  database: Database;
+  app: SubscribeApp;
+  api: { tokens: AccessTokens; apiBase: string; timeoutMs?: number | undefined };
+  path: string;
+  message: OutboundMessage;
+  openId: string;
+  templateId: string;
+  body: Record<string, unknown>;
+  now: number;
+  logger: Logger;
+}): Promise<Step> {
+  const { database, app, message, templateId } = input;
+  const key = { openId: input.openId, templateId, dedupeKey: message.dedupeKey, now: input.now };
+  const hold = holdSubscribeCredit(database, app, key);
+  if (hold.kind === 'none') return { kind: 'next', note: `subscribe: no credit for ${templateId}` };
+  if (hold.sent) return { kind: 'delivered', detail: `subscribe: ok (${templateId}, sent before a restart)` };
+  try {
+    await postWithToken({ ...input.api, path: input.path, body: input.body });
+  } catch (error) {
+    const retry = !(error instanceof WeChatApiError) || errcodeAction(error.errcode).action === 'retry';
+    if (!retry) releaseSubscribeCredit(database, app, { ...key, refusal: error.errcode === 43101 ? 'no_subscription' : 'unused' });
+    return stepAfterFailure({ channel: app, route: 'subscribe', error, message, logger: input.logger });
+  }
+  recordSubscribeSent(database, message.dedupeKey);
+  return { kind: 'delivered', detail: `subscribe: ok (${templateId})` };
 }
 
 /** The last resort: the village agent's tasks (route `agent_task`), or a dead letter saying why there are none. */

@@ -1,18 +1,11 @@
 import type { Logger } from '../../app/ports.ts';
 import type { Database } from '../../db/open-database.ts';
-import {
-  claimCustomerService,
-  holdSubscribeCredit,
-  markAllowanceRefused,
-  recordCustomerServicePart,
-  recordSubscribeSent,
-  releaseSubscribeCredit,
-} from '../../db/official-account-sends-repository.ts';
+import { claimCustomerService, markAllowanceRefused, recordCustomerServicePart } from '../../db/official-account-sends-repository.ts';
 import { PermanentDeliveryError, type DeliveryOutcome, type OutboundChannel, type OutboundMessage } from '../outbound-channel.ts';
 import type { AccessTokens } from './access-token.ts';
 import { postWithToken } from './authorised-call.ts';
 import { sendCustomerServiceText, splitMessage } from './customer-service-api.ts';
-import { handToAgent, stepAfterFailure, type Outreach, type Step } from './delivery-steps.ts';
+import { handToAgent, sendSubscribeMessage, stepAfterFailure, type Outreach, type Step } from './delivery-steps.ts';
 import { errcodeAction } from './errcode-policy.ts';
 import { fieldData, specFor, type MessageTemplates, type NotificationFacts } from './message-templates.ts';
 import { notificationFacts } from './notification-facts.ts';
@@ -98,10 +91,6 @@ export function createOfficialAccountChannel(options: OfficialAccountChannelOpti
   async function subscribeMessage(message: OutboundMessage, openId: string, facts: NotificationFacts): Promise<Step> {
     const spec = specFor(options.templates.subscribe_messages, facts.kind);
     if (!spec) return { kind: 'next', note: `subscribe: none configured for kind ${facts.kind}` };
-    const key = { openId, templateId: spec.template_id, dedupeKey: message.dedupeKey, now: options.now() };
-    const hold = holdSubscribeCredit(database, 'official-account', key);
-    if (hold.kind === 'none') return { kind: 'next', note: `subscribe: no credit for ${spec.template_id}` };
-    if (hold.sent) return { kind: 'delivered', detail: `subscribe: ok (${spec.template_id}, sent before a restart)` };
     const body = {
       touser: openId,
       template_id: spec.template_id,
@@ -109,16 +98,7 @@ export function createOfficialAccountChannel(options: OfficialAccountChannelOpti
       ...(spec.miniprogram ? { miniprogram: spec.miniprogram } : {}),
       data: fieldData(spec.fields, facts),
     };
-    try {
-      await postWithToken({ ...api, path: '/cgi-bin/message/subscribe/bizsend', body });
-    } catch (error) {
-      // A send to retry keeps its credit; a refusal gives it back, unless WeChat says there is no subscription (43101): then none is left.
-      const retry = !(error instanceof WeChatApiError) || errcodeAction(error.errcode).action === 'retry';
-      if (!retry) releaseSubscribeCredit(database, 'official-account', { ...key, refusal: error.errcode === 43101 ? 'no_subscription' : 'unused' });
-      return afterFailure('subscribe', error, message);
-    }
-    recordSubscribeSent(database, message.dedupeKey);
-    return { kind: 'delivered', detail: `subscribe: ok (${spec.template_id})` };
+    return sendSubscribeMessage({ database, app: 'official-account', api, path: '/cgi-bin/message/subscribe/bizsend', message, openId, templateId: spec.template_id, body, now: options.now(), logger });
   }
 
   return {
