@@ -76,9 +76,7 @@ export function applyEffects(env: EffectEnv, turn: EffectTurn, effects: readonly
         break;
       }
       case 'withdraw_errand': {
-        const requester = requirePerson();
-        if (!turn.ctx.myErrands.some((e) => e.id === effect.errandId)) throw new AppError('errand_not_found');
-        pending.push(...withdrawErrand(env, requester, effect.errandId, turn.now));
+        pending.push(...withdrawErrand(env, requirePerson(), effect.errandId, turn.now));
         break;
       }
       case 'contact_agent': {

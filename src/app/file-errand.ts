@@ -6,7 +6,7 @@ import type { TemplateSet } from '../conversation/templates.ts';
 import { appendEvent, insertEntrustment, insertErrand, insertNotice, nextReceiptSequence, saveDeadlines } from '../db/errand-repository.ts';
 import type { Database } from '../db/open-database.ts';
 import { insertOutbox } from '../db/outbox-repository.ts';
-import { attachHeldPhotos, HOLD_PHOTOS_MS } from '../db/photo-repository.ts';
+import { attachHeldPhotos, MEDIA_LIFETIME_MS } from '../db/photo-repository.ts';
 import type { PersonRow } from '../db/people-repository.ts';
 import { planDeadlines } from '../domain/deadline-clock.ts';
 import { transition, type Direction } from '../domain/errand-lifecycle.ts';
@@ -139,7 +139,7 @@ export function fileErrand(env: ErrandEnv, input: FileErrandInput): FiledErrand 
   const claimBy = plan.started.find((d) => d.kind === 'claim')?.dueDate ?? today;
 
   // Photos the resident sent before saying what they were for go with the errand.
-  const photos = direction === 'village_to_centre' ? attachHeldPhotos(database, requester.id, errand.id, now - HOLD_PHOTOS_MS) : 0;
+  const photos = direction === 'village_to_centre' ? attachHeldPhotos(database, requester.id, errand.id, now - MEDIA_LIFETIME_MS) : 0;
   const villageName = village.name;
   const roomText = templates.render('notify.new_request_room', { receiptNo, itemName: item.name, villageName, maskedName: maskName(requester.name), claimBy });
   const agentText = templates.render('notify.new_request_agent', {

@@ -1,6 +1,6 @@
 import { errandByReceipt } from '../db/errand-queries.ts';
 import type { Database } from '../db/open-database.ts';
-import { photoOfErrand, photosOf, photosToFetch, recordPhotoFetchFailure, recordPhotoFile, type PhotoRow } from '../db/photo-repository.ts';
+import { MEDIA_LIFETIME_MS, photoOfErrand, photosOf, photosToFetch, recordPhotoFetchFailure, recordPhotoFile, type PhotoRow } from '../db/photo-repository.ts';
 import type { PhotoFiles } from '../storage/photo-files.ts';
 import type { Logger } from './ports.ts';
 
@@ -12,7 +12,6 @@ import type { Logger } from './ports.ts';
  */
 
 export const OFFICIAL_ACCOUNT_MEDIA_CHANNEL = 'official-account';
-const MEDIA_LIFETIME_MS = 3 * 24 * 3_600_000;
 const MAX_FETCH_ATTEMPTS = 5;
 /** WeChat: invalid or expired media id. */
 const NO_SUCH_MEDIA = 40007;

@@ -3,6 +3,12 @@ import { statement } from './statement-cache.ts';
 
 /** Photos kept on errands (schema/errand-photos.ts). */
 
+/**
+ * How long WeChat keeps an Official Account's temporary media: the photos are fetched within it, and
+ * a photo sent without an open errand waits as long for the errand.
+ */
+export const MEDIA_LIFETIME_MS = 3 * 24 * 3_600_000;
+
 export interface PhotoRow {
   id: number;
   errandId: number;
@@ -57,8 +63,6 @@ export function recordPhotoFetchFailure(database: Database, id: number, error: s
   );
 }
 
-/** How long a photo sent without an open errand waits for the errand (WeChat keeps the media as long). */
-export const HOLD_PHOTOS_MS = 3 * 24 * 3_600_000;
 
 export function insertHeldPhoto(database: Database, p: { personId: string; channel: string; mediaId: string; url: string | null; file?: string | null; identityId: number; at: number }): number {
   const row = statement<[string, string, string, string | null, string | null, number, number], { id: number }>(

@@ -1,4 +1,5 @@
 import type { AccessTokens } from './access-token.ts';
+import { MAX_PHOTO_BYTES } from '../../storage/photo-files.ts';
 import { withToken } from './authorised-call.ts';
 import { DEFAULT_API_TIMEOUT_MS, WeChatApiError } from './wechat-api.ts';
 
@@ -8,9 +9,8 @@ import { DEFAULT_API_TIMEOUT_MS, WeChatApiError } from './wechat-api.ts';
  * (40007: no such media, or expired). A rejected token is dropped and the call made once more.
  */
 
-export const TEMPORARY_MEDIA_LIFETIME_MS = 3 * 24 * 3_600_000;
-/** No picture a resident sends is this large; a bigger answer is refused while it is being read. */
-const MAX_MEDIA_BYTES = 10 * 1024 * 1024;
+/** No picture the photo store keeps is larger; a bigger answer is refused while it is being read. */
+const MAX_MEDIA_BYTES = MAX_PHOTO_BYTES;
 const PATH = '/cgi-bin/media/get';
 
 export type MediaDownload = (mediaId: string) => Promise<Uint8Array>;
