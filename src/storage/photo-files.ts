@@ -18,8 +18,33 @@ const TYPES = [
   { ext: 'png', type: 'image/png', is: (b: Uint8Array) => b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47 },
   { ext: 'gif', type: 'image/gif', is: (b: Uint8Array) => ascii(b, 0, 4) === 'GIF8' },
   { ext: 'webp', type: 'image/webp', is: (b: Uint8Array) => ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 12) === 'WEBP' },
-  { ext: 'bmp', type: 'image/bmp', is: (b: Uint8Array) => ascii(b, 0, 2) === 'BM' },
+  { ext: 'bmp', type: 'image/bmp', is: (b: Uint8Array) => isBmp(b) },
 ] as const;
+
+/** The DIB header sizes Windows and OS/2 bitmaps use (BITMAPCOREHEADER … BITMAPV5HEADER). */
+const DIB_HEADER_SIZES = new Set([12, 16, 40, 52, 56, 64, 108, 124]);
+const BMP_BITS = new Set([1, 2, 4, 8, 16, 24, 32]);
+
+/**
+ * A real BMP header, not just "BM": the file size it states matches the bytes, the pixel data starts
+ * inside the file after the headers, a known DIB header size, one colour plane, a known bit depth and
+ * a non-zero size.
+ */
+export function isBmp(b: Uint8Array): boolean {
+  if (b.length < 26 || ascii(b, 0, 2) !== 'BM') return false;
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const fileSize = view.getUint32(2, true);
+  const pixelOffset = view.getUint32(10, true);
+  const dibSize = view.getUint32(14, true);
+  if (fileSize !== b.length || !DIB_HEADER_SIZES.has(dibSize) || pixelOffset < 14 + dibSize || pixelOffset >= b.length) return false;
+  if (dibSize === 12) {
+    const [width, height, planes, bits] = [view.getUint16(18, true), view.getUint16(20, true), view.getUint16(22, true), view.getUint16(24, true)];
+    return width > 0 && height > 0 && planes === 1 && BMP_BITS.has(bits);
+  }
+  if (b.length < 30) return false;
+  const [width, height, planes, bits] = [view.getInt32(18, true), view.getInt32(22, true), view.getUint16(26, true), view.getUint16(28, true)];
+  return width > 0 && height !== 0 && planes === 1 && BMP_BITS.has(bits);
+}
 
 const FILE_NAME = /^[0-9a-f]{64}\.(jpg|png|gif|webp|bmp)$/;
 

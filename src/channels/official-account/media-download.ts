@@ -30,8 +30,9 @@ export function createMediaDownload(input: { tokens: AccessTokens; apiBase: stri
       await answer.body?.cancel();
       throw new Error(`WeChat ${PATH} answered ${declared} bytes, more than a photo may have`);
     }
-    const bytes = new Uint8Array(await answer.arrayBuffer());
-    if (bytes.length > MAX_MEDIA_BYTES) throw new Error(`WeChat ${PATH} answered more than ${MAX_MEDIA_BYTES} bytes`);
+    // Read as it comes, and stop past the limit: a huge answer must not be held in memory whole.
+    const bytes = await readAtMost(answer, MAX_MEDIA_BYTES);
+    if (!bytes) throw new Error(`WeChat ${PATH} answered more than ${MAX_MEDIA_BYTES} bytes`);
     if (/json|text\/plain/.test(type) || bytes[0] === 0x7b) {
       let record: { errcode?: unknown; errmsg?: unknown };
       try {
@@ -47,4 +48,23 @@ export function createMediaDownload(input: { tokens: AccessTokens; apiBase: stri
     return bytes;
   };
   return (mediaId) => withToken(input.tokens, (token) => once(token, mediaId));
+}
+
+/** The body, or null as soon as it passes `max` bytes (the rest is not read). */
+export async function readAtMost(answer: Response, max: number): Promise<Uint8Array | null> {
+  if (!answer.body) return new Uint8Array(0);
+  const reader = (answer.body as ReadableStream<Uint8Array>).getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > max) {
+      await reader.cancel().catch(() => undefined);
+      return null;
+    }
+    chunks.push(value);
+  }
+  return new Uint8Array(Buffer.concat(chunks, total));
 }
