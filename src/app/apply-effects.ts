@@ -49,7 +49,7 @@ export function applyEffects(env: EffectEnv, turn: EffectTurn, effects: readonly
         if (person) break;
         if (!directory.village(effect.villageCode)) throw new AppError('no_village', `unknown village ${effect.villageCode}`);
         const id = env.newPersonId();
-        createResident(database, { id, name: effect.name, phone: effect.phone, villageCode: effect.villageCode, tags: effect.tags, now: turn.now });
+        createResident(database, { id, name: effect.name, phone: effect.phone, villageCode: effect.villageCode, tags: effect.tags, phoneVerified: effect.phoneVerified === true, now: turn.now });
         linkIdentity(database, turn.identity.id, id);
         person = personById(database, id) ?? null;
         break;

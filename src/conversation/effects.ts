@@ -10,7 +10,7 @@ export const complaintTypes = ['shirking', 'added_obligation', 'overdue', 'extra
 export type ComplaintType = (typeof complaintTypes)[number];
 
 export type Effect =
-  | { kind: 'register_person'; name: string; villageCode: string; phone: string | null; tags: string[] }
+  | { kind: 'register_person'; name: string; villageCode: string; phone: string | null; tags: string[]; phoneVerified?: boolean }
   | { kind: 'create_errand'; itemId: string; beneficiary: Beneficiary; privacyConsent: boolean | null }
   | { kind: 'withdraw_errand'; errandId: number }
   | { kind: 'contact_agent'; message: string | null }

@@ -1,6 +1,7 @@
 import { and, eq, gt, lte } from 'drizzle-orm';
 import type { Database } from './open-database.ts';
 import { channelIdentities, miniProgramPhones, miniProgramRequests, miniProgramSessions } from './schema.ts';
+import { TRUSTED_PHONE } from './people-repository.ts';
 import { statement } from './statement-cache.ts';
 
 /** The mini-program's sessions (by token hash), its idempotent requests and verified phone numbers. */
@@ -50,9 +51,10 @@ export function identityById(database: Database, id: number): typeof channelIden
  * +86 or 86 prefix are ignored).
  */
 export function peopleWithPhone(database: Database, phone: string): string[] {
+  // Only phones the county can vouch for: a number someone typed about themselves is a claim, not an owner.
   return statement<[string, string], { id: string }>(
     database,
-    `SELECT id FROM people WHERE phone IS NOT NULL AND replace(replace(replace(phone, ' ', ''), '-', ''), '+', '') IN (?, '86' || ?) ORDER BY id`,
+    `SELECT id FROM people WHERE phone IS NOT NULL AND ${TRUSTED_PHONE} AND replace(replace(replace(phone, ' ', ''), '-', ''), '+', '') IN (?, '86' || ?) ORDER BY id`,
   )
     .all(phone, phone)
     .map((r) => r.id);

@@ -59,13 +59,20 @@ export function rolesOf(database: Database, personId: string): RoleRow[] {
   return database.db.select().from(personRoles).where(eq(personRoles.personId, personId)).orderBy(asc(personRoles.id)).all();
 }
 
+/**
+ * SQL: the person's phone is one the county can vouch for — loaded with the roster, entered by staff,
+ * or verified by WeChat. A phone someone typed about themselves (registering by chat or in the
+ * mini-program) is only a claim: it is found only where no vouched-for person has it.
+ */
+export const TRUSTED_PHONE = "(source <> 'chat' OR phone_verified_at IS NOT NULL)";
+
 export function createResident(
   database: Database,
-  p: { id: string; name: string; phone: string | null; villageCode: string; tags: string[]; source?: 'chat' | 'agent' | 'centre'; now: number },
+  p: { id: string; name: string; phone: string | null; villageCode: string; tags: string[]; source?: 'chat' | 'agent' | 'centre'; phoneVerified?: boolean; now: number },
 ): void {
   database.db
     .insert(people)
-    .values({ id: p.id, name: p.name, phone: p.phone, villageCode: p.villageCode, tags: p.tags, source: p.source ?? 'chat', createdAt: p.now, updatedAt: p.now })
+    .values({ id: p.id, name: p.name, phone: p.phone, villageCode: p.villageCode, tags: p.tags, source: p.source ?? 'chat', phoneVerifiedAt: p.phone && p.phoneVerified ? p.now : null, createdAt: p.now, updatedAt: p.now })
     .run();
   database.db.insert(personRoles).values({ personId: p.id, role: 'resident', villageCode: p.villageCode, townshipCode: null }).run();
 }

@@ -56,7 +56,8 @@ export function registerResident(mp: MiniProgramEnv, caller: Caller, form: Regis
   const name = takeName.run({ text: form.name, data: {}, ctx });
   if (name.outcome !== 'ok') problems.push('name: 2–20 Chinese or Latin letters (the real name)');
   // A phone WeChat verified (POST /api/mp/phone) is used when the form gives none.
-  let phone: string | null = form.phone === null ? verifiedPhoneOf(mp.database, caller.identity.id) : null;
+  const verified = verifiedPhoneOf(mp.database, caller.identity.id);
+  let phone: string | null = form.phone === null ? verified : null;
   if (form.phone !== null) {
     const taken = takePhone.run({ text: form.phone, data: {}, ctx });
     if (taken.outcome === 'ok' && typeof taken.set?.phone === 'string') phone = taken.set.phone;
@@ -69,7 +70,9 @@ export function registerResident(mp: MiniProgramEnv, caller: Caller, form: Regis
   return writeFor(mp, caller, now, ({ env, ctx: writeCtx }) => {
     // Checked again inside the transaction: two registrations racing each other make one person.
     if (identityById(mp.database, caller.identity.id)?.personId) throw new AppError('already_registered');
-    applyEffects(env, { identity: caller.identity, person: null, ctx: writeCtx, now }, [{ kind: 'register_person', name: cleanName, villageCode: form.villageCode, phone, tags }]);
+    // A typed phone is only a claim (it never shadows a roster person) unless WeChat verified it for this user.
+    const phoneVerified = phone !== null && phone === verified;
+    applyEffects(env, { identity: caller.identity, person: null, ctx: writeCtx, now }, [{ kind: 'register_person', name: cleanName, villageCode: form.villageCode, phone, tags, phoneVerified }]);
     forgetVerifiedPhone(mp.database, caller.identity.id);
     const personId = identityById(mp.database, caller.identity.id)?.personId;
     const person = personId ? personById(mp.database, personId) : undefined;

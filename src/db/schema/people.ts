@@ -22,6 +22,11 @@ export const people = sqliteTable(
     publicProfile: text('public_profile', { mode: 'json' }).$type<PublicProfile>(),
     /** roster: loaded by an admin; chat: registered themselves; agent/centre: entered by staff for someone who came or phoned. */
     source: text('source', { enum: ['roster', 'chat', 'agent', 'centre'] }).notNull(),
+    /**
+     * When WeChat verified the phone as this person's (getPhoneNumber). A phone a person typed when
+     * registering themselves (source chat) is only a claim until then: it never shadows a roster person.
+     */
+    phoneVerifiedAt: integer('phone_verified_at'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },

@@ -1,0 +1,1 @@
+ALTER TABLE `people` ADD `phone_verified_at` integer;
