@@ -6,6 +6,7 @@ import { identitiesOf, personById, type PersonRow } from '../db/people-repositor
 import { maskName } from '../domain/masking.ts';
 import type { Directory, StaffMember, TownshipEntry, VillageEntry } from './directory.ts';
 import { toRooms, toStaff } from './notifications.ts';
+import { roomVars } from './room-privacy.ts';
 
 /**
  * Everyone an errand concerns — its resident, its agent, its village's agent room, its township's
@@ -65,6 +66,7 @@ export interface Notifier {
 export function errandNotifier(database: Database, directory: Directory, templates: TemplateSet, parties: ErrandParties, tag: string): Notifier {
   const key = `errand-${parties.errand.id}-v${parties.errand.version}-${tag}`;
   const render = (template: string, vars: Record<string, unknown> = {}) => templates.render(template, { ...parties.vars, ...vars });
+  const renderForRoom = (template: string, vars: Record<string, unknown> = {}) => templates.render(template, roomVars({ ...parties.vars, ...vars }));
   return {
     resident(template, vars) {
       const resident = parties.resident;
@@ -84,8 +86,8 @@ export function errandNotifier(database: Database, directory: Directory, templat
         },
       ];
     },
-    agentRoom: (template, vars) => toRooms(directory.agentRooms(parties.errand.villageCode), render(template, vars), parties.errand.id, `${key}-${template}`),
-    centreRoom: (template, vars) => toRooms(directory.centreRooms(parties.errand.townshipCode), render(template, vars), parties.errand.id, `${key}-${template}`),
+    agentRoom: (template, vars) => toRooms(directory.agentRooms(parties.errand.villageCode), renderForRoom(template, vars), parties.errand.id, `${key}-${template}`),
+    centreRoom: (template, vars) => toRooms(directory.centreRooms(parties.errand.townshipCode), renderForRoom(template, vars), parties.errand.id, `${key}-${template}`),
     agents(template, vars) {
       const people = parties.agent ? [parties.agent] : directory.staff('agent', { village: parties.errand.villageCode });
       return toStaff(people, render(template, vars), parties.errand.id, `${key}-${template}`);

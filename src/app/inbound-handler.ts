@@ -5,6 +5,8 @@ import { findInbox, loadConversation, recordInbox, saveConversation } from '../d
 import type { Database } from '../db/open-database.ts';
 import { createGroupCommit } from '../db/group-commit.ts';
 import { insertOutbox } from '../db/outbox-repository.ts';
+import { namesOnErrands } from '../db/errand-queries.ts';
+import { maskNamesIn } from '../domain/masking.ts';
 import { personById, touchIdentity, type UserAction } from '../db/people-repository.ts';
 import { StaleErrandError } from '../db/errand-repository.ts';
 import { AppError, errorCatalog, isAppError } from '../errors.ts';
@@ -129,10 +131,14 @@ export function createInboundHandler(deps: InboundDeps): InboundHandler {
     const env = { database, directory, catalog, matcher, calendars: deps.calendars, templates, deadlines: deps.deadlines, engine: deps.engine, newPersonId: deps.newPersonId, botName: deps.botName, touched };
     const room = message.roomId ? (directory.room(message.channel, message.roomId) ?? null) : null;
     const result = runCommand(env, { actor, channel: message.channel, room, now }, parsed);
+    // The last guard of group privacy for replies (insertOutbox guards notices): no full name of anyone
+    // on the errands the command concerned is said in a group.
+    const names = message.roomId ? namesOnErrands(database, [...new Set([...touched, ...result.outbox.flatMap((m) => (m.errandId ? [m.errandId] : []))])]) : [];
+    const replies = result.replies.filter(Boolean).map((text) => (message.roomId ? maskNamesIn(text, names) : text));
     const pending = insertOutbox(database, result.outbox, now);
     const name = parsed.kind === 'command' ? parsed.command.name : parsed.name;
     deps.logger.info({ command: name, actor: actor.id, channel: message.channel, room: message.roomId }, 'command');
-    return { result: { replies: respond(message, result.replies.filter(Boolean), identity.id, now, true), duplicate: false }, pending, touched };
+    return { result: { replies: respond(message, replies, identity.id, now, true), duplicate: false }, pending, touched };
   };
 
   const roomTurn = (message: InboundMessage): Turn =>

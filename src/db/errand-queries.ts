@@ -2,6 +2,7 @@ import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { DeadlineKind } from '../domain/errand-lifecycle.ts';
 import type { ErrandRow, StoredDeadline } from './errand-repository.ts';
 import type { Database } from './open-database.ts';
+import { statement } from './statement-cache.ts';
 import { catalogItems, entrustments, errandDeadlines, errandEvents, errands, oneTimeNotices } from './schema.ts';
 
 /** Reading errands: a resident's list, one errand's history and clocks, the admin's lists. */
@@ -74,4 +75,17 @@ export function listErrands(database: Database, filter: { status?: string; villa
     .limit(filter.limit)
     .offset(filter.offset)
     .all();
+}
+
+/** The full names on these errands: each requester's and each family beneficiary's (for masking group texts). */
+export function namesOnErrands(database: Database, errandIds: readonly number[]): string[] {
+  if (errandIds.length === 0) return [];
+  const rows = statement<number[], { name: string; beneficiary: string | null }>(
+    database,
+    `SELECT p.name AS name, e.beneficiary AS beneficiary FROM errands e JOIN people p ON p.id = e.requester_id WHERE e.id IN (${errandIds.map(() => '?').join(', ')})`,
+  ).all(...errandIds);
+  return rows.flatMap((r) => {
+    const beneficiary = r.beneficiary ? (JSON.parse(r.beneficiary) as { name?: string | null }) : null;
+    return beneficiary?.name ? [r.name, beneficiary.name] : [r.name];
+  });
 }

@@ -16,6 +16,8 @@ export interface ListScope {
   townships: readonly string[];
   /** Supervisors see the whole county. */
   everywhere: boolean;
+  /** Only these villages, whatever the rest says (a command given in a group: the group's villages). */
+  within?: readonly string[];
 }
 
 export interface ListedErrand {
@@ -38,6 +40,12 @@ const UNCLAIMED = "('requested', 'dispatched')";
 const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ') || 'NULL';
 
 function scopeSql(scope: ListScope, alias: string, forOverdue: boolean): { sql: string; params: unknown[] } {
+  const base = speakerScopeSql(scope, alias, forOverdue);
+  if (!scope.within) return base;
+  return { sql: `(${base.sql} AND ${alias}.village_code IN (${marks(scope.within.length)}))`, params: [...base.params, ...scope.within] };
+}
+
+function speakerScopeSql(scope: ListScope, alias: string, forOverdue: boolean): { sql: string; params: unknown[] } {
   if (scope.everywhere) return { sql: forOverdue ? '1 = 1' : `${alias}.status NOT IN ${CLOSED}`, params: [] };
   const parts: string[] = [];
   const params: unknown[] = [];

@@ -1,4 +1,6 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lt } from 'drizzle-orm';
+import { maskNamesIn } from '../domain/masking.ts';
+import { namesOnErrands } from './errand-queries.ts';
 import type { Database } from './open-database.ts';
 import { statement } from './statement-cache.ts';
 import { outbox } from './schema.ts';
@@ -35,7 +37,9 @@ export function insertOutbox(database: Database, messages: readonly NewOutboxMes
   const ids: number[] = [];
   for (const m of messages) {
     const sent = m.kind === 'reply' && m.later !== true;
-    const row = insert.get(m.channel, m.recipient, m.room, m.text, m.kind, m.errandId ?? null, m.dedupeKey ?? null, sent ? 'sent' : 'pending', sent ? 1 : 0, now, sent ? now : null, sent ? 1 : 0);
+    // A group never reads a full name on the errand, whatever template wrote the notice.
+    const text = m.room && m.errandId ? maskNamesIn(m.text, namesOnErrands(database, [m.errandId])) : m.text;
+    const row = insert.get(m.channel, m.recipient, m.room, text, m.kind, m.errandId ?? null, m.dedupeKey ?? null, sent ? 'sent' : 'pending', sent ? 1 : 0, now, sent ? now : null, sent ? 1 : 0);
     if (row) ids.push(row.id);
   }
   return ids;

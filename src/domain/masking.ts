@@ -16,3 +16,11 @@ export function maskPhone(phone: string): string {
   if (digits.length < 7) return '****';
   return `${digits.slice(0, 3)}****${digits.slice(-4)}`;
 }
+
+/** Masks every occurrence of these full names (longest first, so 欧阳小花 is not left half-masked by 欧阳). */
+export function maskNamesIn(text: string, names: readonly string[]): string {
+  const distinct = [...new Set(names.map((n) => n.trim()).filter((n) => [...n].length >= 2))].sort((a, b) => b.length - a.length);
+  let out = text;
+  for (const name of distinct) out = out.split(name).join(maskName(name));
+  return out;
+}

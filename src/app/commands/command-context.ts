@@ -3,6 +3,7 @@ import type { ConversationEngine } from '../../conversation/engine.ts';
 import type { NewOutboxMessage } from '../../db/outbox-repository.ts';
 import type { RoomEntry, StaffMember } from '../directory.ts';
 import type { ErrandEnv } from '../file-errand.ts';
+import type { RoomScope } from './room-scope.ts';
 
 /** What a chat command runs with, and what it gives back. */
 
@@ -18,6 +19,8 @@ export interface CommandTurn {
   channel: string;
   /** The room the command was given in, or null in a private chat. */
   room: RoomEntry | null;
+  /** In a group: what the group covers (set by runCommand; the actor's grants are narrowed to it). */
+  scope?: RoomScope;
   now: number;
 }
 

@@ -13,6 +13,8 @@ import { toStaff } from '../notifications.ts';
 import { inviteResident } from '../resident-invitations.ts';
 import { reply, toSpeaker, type CommandEnv, type CommandResult, type CommandTurn } from './command-context.ts';
 import { resolveDue } from './due-date.ts';
+import { errandInRoom, roomName } from './room-scope.ts';
+import { roomVars } from '../room-privacy.ts';
 import { noticeItems } from './return-notice.ts';
 
 /**
@@ -67,6 +69,8 @@ interface Ctx {
   role: PersonRole;
   parties: ErrandParties;
   say(key: string, vars?: Record<string, unknown>): string;
+  /** The same, unmasked: for what goes to the speaker privately. */
+  sayPrivately(key: string, vars?: Record<string, unknown>): string;
   notifier(tag: string): Notifier;
   move(event: ErrandEvent, options?: { reason?: string | null; patch?: Parameters<typeof moveErrand>[1]['patch']; days?: Parameters<typeof moveErrand>[1]['days']; data?: Record<string, unknown> }): Moved;
 }
@@ -79,6 +83,8 @@ export function runErrandCommand(env: CommandEnv, turn: CommandTurn, command: Er
 
   const auth = authoriseCommand({ personId: turn.actor.id, grants: turn.actor.grants }, command.name, errand);
   if (!auth.ok) return reply(refusalText(env, command, auth.refusal, say));
+  // A supervisor (or centre staff) in a group reaches only the group's own errands.
+  if (turn.scope && turn.room && !errandInRoom(turn.scope, errand)) return reply(say('room_other_errand', { roomName: roomName(directory, turn.room) }));
 
   const itemName = env.catalog.get(errand.itemId)?.name ?? errand.itemId;
   const parties = errandParties(database, directory, errand, itemName);
@@ -96,7 +102,9 @@ export function runErrandCommand(env: CommandEnv, turn: CommandTurn, command: Er
     errand,
     role: auth.role,
     parties,
-    say: (key, vars = {}) => say(key, { ...parties.vars, ...vars }),
+    // Everyone in a group reads the answer: there the names are masked and no phone is shown.
+    say: (key, vars = {}) => say(key, turn.room ? roomVars({ ...parties.vars, ...vars }) : { ...parties.vars, ...vars }),
+    sayPrivately: (key, vars = {}) => say(key, { ...parties.vars, ...vars }),
     notifier: (tag) => errandNotifier(database, directory, templates, parties, tag),
     move: (ev, options = {}) => moveErrand(env, { errandId: errand.id, event: ev, actor: { personId: turn.actor.id, role: auth.role }, now: turn.now, ...options }),
   };
@@ -143,7 +151,7 @@ function detailsFor(ctx: Ctx, errand: ErrandRow): string {
   const { env } = ctx;
   const item = env.catalog.get(errand.itemId);
   const materials = (item?.materials ?? []).map((m) => `${m.name}${m.when ? `（${m.when}）` : ''} ×${m.count}`);
-  return ctx.say('details', {
+  return ctx.sayPrivately('details', {
     forWhom: ctx.parties.vars.forWhom ?? env.templates.render('errand_view.for_self', {}),
     entrustment: env.templates.render(`entrustment_status.${errand.entrustmentStatus}`, {}),
     statusText: env.templates.render(`status.${errand.status}`, {}),

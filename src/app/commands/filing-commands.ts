@@ -8,6 +8,7 @@ import { buildRenderVars } from '../../conversation/render-vars.ts';
 import { findErrandById } from '../../db/errand-repository.ts';
 import { createResident, identitiesOf, personById, type PersonRow } from '../../db/people-repository.ts';
 import { compactText } from '../../text/normalise.ts';
+import { maskName } from '../../domain/masking.ts';
 import { findVillages } from '../../conversation/actions/registration-actions.ts';
 import { errandNotifier, errandParties } from '../errand-parties.ts';
 import { fileErrand } from '../file-errand.ts';
@@ -48,7 +49,8 @@ export function runFilingCommand(env: CommandEnv, turn: CommandTurn, command: Fi
   let villageCode: string;
   if (command.name === 'dispatch') {
     const township = auth.grant.townshipCode;
-    const inTownship = env.directory.villages.filter((v) => env.directory.village(v.code)?.townshipCode === township);
+    // In a group, only the group's villages.
+    const inTownship = env.directory.villages.filter((v) => env.directory.village(v.code)?.townshipCode === township && (!turn.scope || turn.scope.villages.includes(v.code)));
     const found = findVillages(command.village, inTownship);
     const village = found.length === 1 ? found[0] : inTownship.find((v) => v.code === command.village);
     if (!village) return reply(say('no_such_village', { name: command.village, names: inTownship.map((v) => v.name).join('、') }));
@@ -119,7 +121,8 @@ export function runFilingCommand(env: CommandEnv, turn: CommandTurn, command: Fi
       }),
     );
   }
-  const vars = { receiptNo: filed.receiptNo, itemName: item.name, residentName: resident.name, villageName, pendingConfirm, paper };
+  // Everyone in a group reads the answer: the name masked there (a phone must not turn into a name).
+  const vars = { receiptNo: filed.receiptNo, itemName: item.name, residentName: turn.room ? maskName(resident.name) : resident.name, villageName, pendingConfirm, paper };
   return { replies: [say(command.name === 'file' ? 'filed' : 'collected', vars)], outbox };
 }
 

@@ -28,6 +28,8 @@ export function runListingCommand(env: CommandEnv, turn: CommandTurn, command: L
     villages: grants.filter((g) => g.role === 'agent').flatMap((g) => (g.villageCode ? [g.villageCode] : [])),
     townships: grants.filter((g) => g.role === 'centre_staff').flatMap((g) => (g.townshipCode ? [g.townshipCode] : [])),
     everywhere: grants.some((g) => g.role === 'supervisor' || g.role === 'admin'),
+    // In a group, only the group's villages, whoever asks.
+    ...(turn.scope ? { within: turn.scope.villages } : {}),
   };
 
   if (command.name === 'stats') {
@@ -35,7 +37,8 @@ export function runListingCommand(env: CommandEnv, turn: CommandTurn, command: L
     const thisMonth = `${today.slice(0, 7)}-01`;
     const from = command.month === 'this' ? thisMonth : `${addDays(thisMonth, -1).slice(0, 7)}-01`;
     const to = command.month === 'this' ? today : addDays(thisMonth, -1);
-    const villages = scope.everywhere ? directory.villages.map((v) => v.code) : directory.villages.filter((v) => scope.townships.includes(directory.village(v.code)?.townshipCode ?? '')).map((v) => v.code);
+    const inScope = scope.everywhere ? directory.villages.map((v) => v.code) : directory.villages.filter((v) => scope.townships.includes(directory.village(v.code)?.townshipCode ?? '')).map((v) => v.code);
+    const villages = scope.within ? inScope.filter((code) => scope.within?.includes(code)) : inScope;
     const calendar = env.calendars.forTownship(null);
     const rows = villageStats(env.database, { villages, from, to, now: turn.now, workingDays: (a: LocalDate, b: LocalDate) => calendar.countWorkingDays(a, b).count });
     const delivery = new Map(villageDeliveryStats(env.database, { villages, from, to }).map((d) => [d.villageCode, d]));
@@ -57,7 +60,7 @@ export function runListingCommand(env: CommandEnv, turn: CommandTurn, command: L
           escalations: delivery.get(r.villageCode)?.escalations ?? 0,
           deadLetters: delivery.get(r.villageCode)?.deadLetters ?? 0,
         })),
-        countyDeadLetters: scope.everywhere ? deadLettersBetween(env.database, { from, to }) : undefined,
+        countyDeadLetters: scope.everywhere && !scope.within ? deadLettersBetween(env.database, { from, to }) : undefined,
       }),
     );
   }

@@ -5,6 +5,7 @@ import { reply, type CommandEnv, type CommandResult, type CommandTurn } from './
 import { runErrandCommand, type ErrandCommand } from './errand-commands.ts';
 import { runFilingCommand } from './filing-commands.ts';
 import { runListingCommand } from './listing-commands.ts';
+import { grantsInRoom, roomName, roomScope } from './room-scope.ts';
 
 /** Runs a parsed chat command for a staff member: 帮助, a wrong form explained, or the command itself. */
 export function runCommand(env: CommandEnv, turn: CommandTurn, parsed: Exclude<ParseResult, { kind: 'none' }>): CommandResult {
@@ -15,6 +16,15 @@ export function runCommand(env: CommandEnv, turn: CommandTurn, parsed: Exclude<P
     return reply(templates.render('cmd.malformed', { problem, form: spec.form, example: spec.example }));
   }
   const command = parsed.command;
+  if (turn.room && command.name !== 'help') {
+    // In a group the command acts only within the group's village or township.
+    const scope = roomScope(env.directory, turn.room);
+    const grants = grantsInRoom(turn.actor.grants, scope);
+    const roles = commandSpec(command.name).roles;
+    const mayHere = grants.some((g) => roles.includes(g.role));
+    if (!mayHere && turn.actor.grants.some((g) => roles.includes(g.role))) return reply(templates.render('cmd.room_out_of_scope', { roomName: roomName(env.directory, turn.room) }));
+    turn = { ...turn, actor: { ...turn.actor, grants }, scope };
+  }
   switch (command.name) {
     case 'help': {
       const roles = [...new Set(turn.actor.grants.map((g) => g.role))].filter((r): r is PersonRole => r !== 'resident');
@@ -33,3 +43,4 @@ export function runCommand(env: CommandEnv, turn: CommandTurn, parsed: Exclude<P
       return runErrandCommand(env, turn, command satisfies ErrandCommand);
   }
 }
+

@@ -53,7 +53,9 @@ describe('claiming', () => {
     racer.roles = [{ role: 'agent', village: 'qs-bh' }];
     racer.village = 'qs-bh';
     expect((await app.daiban.server.inject({ method: 'PUT', url: '/api/admin/roster', headers: auth, payload: moved })).statusCode).toBe(200);
-    expect(await command('racer-3', `接单 ${receipt}`)).toBe(`${receipt} 不是您村的代办，请由柳湾社区的代办员办理。`);
+    // In the old village's group the command is declined; privately the bot says whose errand it is.
+    expect(await command('racer-3', `接单 ${receipt}`)).toBe('这是柳湾社区的群，这条命令在这里不能用。请在您自己的群里发，或私聊我发。');
+    expect(await command('racer-3', `接单 ${receipt}`, null)).toBe(`${receipt} 不是您村的代办，请由柳湾社区的代办员办理。`);
     const gone = structuredClone(moved);
     (gone.people.find((p) => p.id === 'racer-3') as { roles: unknown[] }).roles = [];
     await app.daiban.server.inject({ method: 'PUT', url: '/api/admin/roster', headers: auth, payload: gone });
