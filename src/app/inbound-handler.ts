@@ -5,6 +5,7 @@ import { findInbox, loadConversation, recordInbox, saveConversation } from '../d
 import type { Database } from '../db/open-database.ts';
 import { createGroupCommit } from '../db/group-commit.ts';
 import { insertOutbox } from '../db/outbox-repository.ts';
+import { claimOneUseKey } from '../db/signed-request-repository.ts';
 import { namesOnErrands } from '../db/errand-queries.ts';
 import { maskNamesIn } from '../domain/masking.ts';
 import { personById, touchIdentity, type UserAction } from '../db/people-repository.ts';
@@ -141,8 +142,14 @@ export function createInboundHandler(deps: InboundDeps): InboundHandler {
     return { result: { replies: respond(message, replies, identity.id, now, true), duplicate: false }, pending, touched };
   };
 
+  /** A signed key reused with another body: refused before anything is read or written. */
+  const refuseReusedSignature = (message: InboundMessage) => {
+    if (message.oneUse && claimOneUseKey(database, message.oneUse, message.receivedAt) === 'replay') throw new AppError('invalid_signature', 'This signature was already used for another message.');
+  };
+
   const roomTurn = (message: InboundMessage): Turn =>
     database.write(() => {
+      refuseReusedSignature(message);
       const again = replay(message);
       if (again) return again;
       const directory = deps.directories.current();
@@ -157,6 +164,7 @@ export function createInboundHandler(deps: InboundDeps): InboundHandler {
 
   const privateTurn = (message: InboundMessage): Turn =>
     database.write(() => {
+      refuseReusedSignature(message);
       const again = replay(message);
       if (again) return again;
       const now = message.receivedAt;
@@ -211,7 +219,8 @@ export function createInboundHandler(deps: InboundDeps): InboundHandler {
         laterReplies = [];
         const concurrent = error instanceof ConversationConflict || error instanceof StaleErrandError;
         if (concurrent && attempt < MAX_ATTEMPTS) continue;
-        if (isAppError(error) && error.code === 'unknown_room') throw error;
+        // Refusals of the request itself, not of what it says: the edge answers them (no reply is written).
+        if (isAppError(error) && (error.code === 'unknown_room' || error.code === 'invalid_signature')) throw error;
         if (isAppError(error) && error.code !== 'internal') {
           deps.logger.info({ code: error.code, reason: error.message, channel: message.channel }, 'message refused');
           turn = failedTurn(message, error);

@@ -26,6 +26,12 @@ export interface InboundMessage {
    * worker sends them, like notifications.
    */
   replyLater?: boolean;
+  /**
+   * The request's signature does not cover its body (the Official Account's plain mode): its key may
+   * serve this body only. The turn claims it in its own transaction; another body under a used key is
+   * refused (AppError invalid_signature, thrown to the edge), the same body is a re-delivery.
+   */
+  oneUse?: { key: string; digest: string; expiresAt: number };
 }
 
 /** A message the bot answers with at once. */

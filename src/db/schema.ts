@@ -17,3 +17,4 @@ export * from './schema/official-account-sends.ts';
 export * from './schema/wechaty.ts';
 export * from './schema/mini-program.ts';
 export * from './schema/mini-program-phones.ts';
+export * from './schema/signed-requests.ts';

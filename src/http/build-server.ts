@@ -11,6 +11,7 @@ import type { Database } from '../db/open-database.ts';
 import { createAdminGuard, createBrowserAdminGuard } from './admin-auth.ts';
 import { registerApiDocs } from './api-docs.ts';
 import { installErrorHandler } from './error-handler.ts';
+import { serializeRequest } from './request-log.ts';
 import { registerAdminRoutes } from './routes/admin-routes.ts';
 import { registerBindCodeRoutes } from './routes/bind-code-routes.ts';
 import { registerCatalogRoutes } from './routes/catalog-routes.ts';
@@ -64,7 +65,9 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
   // Request start/end lines only at debug level: at info they would double the log volume of every chat message.
   const quiet = deps.logger.level !== 'debug' && deps.logger.level !== 'trace';
   const app: FastifyInstance = Fastify({
-    loggerInstance: deps.logger,
+    // Request lines never carry a query string's values (signed WeChat URLs, phone digits): the
+    // logger's own request serializer wins over fastify's.
+    loggerInstance: deps.logger.child({}, { serializers: { req: serializeRequest } }),
     bodyLimit: BODY_LIMIT,
     trustProxy: typeof deps.trustProxy === 'number' ? trustHops(deps.trustProxy) : (deps.trustProxy ?? false),
     logController: new LogController({ disableRequestLogging: quiet }),

@@ -23,6 +23,8 @@ export interface LoadPlan {
   /** The body of a virtual user's next request (with its own path when the path changes), or null when it has nothing more to send. */
   body(vu: number, step: number): string | { path: string; body: string } | null;
   check(status: number, text: string, vu: number, step: number): boolean;
+  /** Told when the measured period starts and ends (e.g. to read the server's CPU time). */
+  onMeasure?(phase: 'start' | 'end'): void;
 }
 
 export const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
@@ -57,9 +59,11 @@ export async function drive(plan: LoadPlan): Promise<LoadResult> {
   const running = Array.from({ length: plan.concurrency }, (_, i) => vu(i));
   await new Promise((r) => setTimeout(r, plan.warmupSeconds * 1000));
   measuring = true;
+  plan.onMeasure?.('start');
   const t0 = performance.now();
   await Promise.race([new Promise((r) => setTimeout(r, plan.seconds * 1000)), Promise.all(running)]);
   measuring = false;
+  plan.onMeasure?.('end');
   const seconds = (performance.now() - t0) / 1000;
   stop = true;
   await Promise.all(running);

@@ -29,7 +29,7 @@ export function createOaClient(server: FastifyInstance, token: string, now: () =
     const timestamp = String(Math.floor(now() / 1000));
     // Events are keyed by sender + CreateTime: each push of this client gets its own.
     const at = String(Math.floor(now() / 1000) + counter);
-    const nonce = String(300000 + counter);
+    const nonce = `${300000 + counter}${Math.floor(Math.random() * 1e6)}`;
     const query = new URLSearchParams({ signature: computeSignature(token, timestamp, nonce), timestamp, nonce });
     const id = msgId === undefined ? `${Date.now()}${String(counter).padStart(4, '0')}` : msgId;
     const body =

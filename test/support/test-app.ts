@@ -35,7 +35,7 @@ export interface TestApp {
 let counter = 0;
 
 export async function startTestApp(
-  options: { env?: Record<string, string>; roster?: boolean; redisUrl?: string; worker?: boolean; bot?: boolean; wechatyPuppet?: ComposeOptions['wechatyPuppet'] } = {},
+  options: { env?: Record<string, string>; roster?: boolean; redisUrl?: string; worker?: boolean; bot?: boolean; wechatyPuppet?: ComposeOptions['wechatyPuppet']; logger?: ComposeOptions['logger'] } = {},
 ): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'daiban-test-'));
   const prefix = `t${process.pid}x${++counter}x${Date.now().toString(36)}`;
@@ -53,7 +53,7 @@ export async function startTestApp(
   const daiban = await composeDaiban({
     config,
     redisUrl: options.redisUrl ?? inject('redisUrl'),
-    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    logger: options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     clock: () => clock.now,
     worker: options.worker ?? true,
     bot: options.bot ?? false,

@@ -7,6 +7,7 @@ import type { Config } from '../../config/config.ts';
 import type { TemplateSet } from '../../conversation/templates.ts';
 import type { Database } from '../../db/open-database.ts';
 import { insertOutbox } from '../../db/outbox-repository.ts';
+import { claimOneUseKey } from '../../db/signed-request-repository.ts';
 import { grantSubscribeCredits } from '../../db/subscribe-credits-repository.ts';
 import { readMenuFile } from './custom-menu.ts';
 import { createMessageCrypto } from './message-crypto.ts';
@@ -72,6 +73,7 @@ export function officialAccountEdge(p: {
       // Redis away: the rows wait for the outbox sweeper.
       await p.dispatch.enqueue(ids).catch((error: unknown) => logger.warn({ err: error }, 'official account: follow-up deferred to the outbox sweeper'));
     },
+    claimOneUse: (key) => database.write(() => claimOneUseKey(database, key, clock())),
     forget: (openId) => void forgetChannelIdentity(database, OFFICIAL_ACCOUNT_CHANNEL, openId, clock()),
     grantCredits(openId, templateIds) {
       database.write(() => {

@@ -2,11 +2,12 @@ import { randomBytes, randomInt } from 'node:crypto';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { InboundMessage, InboundResult } from '../../app/inbound-message.ts';
-import { AppError } from '../../errors.ts';
+import { AppError, isAppError } from '../../errors.ts';
 import { pushAction } from './push-handling.ts';
 import { createReplyBudget } from './reply-budget.ts';
 import { computeMsgSignature, type MessageCrypto } from './message-crypto.ts';
 import { fitPassiveReply, renderEncryptedReply, renderTextReply } from './passive-reply.ts';
+import { oneUseKeyOf, type OneUseKey } from './one-use-key.ts';
 import { checkMsgSignature, checkSignature, type SignatureCheck } from './signature.ts';
 import { parseEncryptedEnvelope, parsePush, type OfficialAccountPush } from './xml-message.ts';
 
@@ -47,6 +48,12 @@ export interface OfficialAccountDeps {
    * that lands on another process finds the reply in the inbox, and must get `success`, not a copy.
    */
   lateMarks?: { mark(messageId: string): Promise<void>; has(messageId: string): Promise<boolean> };
+  /**
+   * Claims a plain-mode request's one-use key for a push that is not a message (an unfollow, a
+   * subscribe popup): 'replay' when the key came before with another body. Messages carry the key
+   * to the inbound handler, which claims it in the message's own transaction.
+   */
+  claimOneUse(key: OneUseKey): 'fresh' | 'redelivery' | 'replay';
 }
 
 const signedQuery = z.object({
@@ -89,22 +96,33 @@ export function registerOfficialAccountRoutes(app: FastifyInstance, deps: Offici
     return d.message;
   };
 
+  const replayed = (log: FastifyBaseLogger) => {
+    log.warn({ kind: 'signature' }, 'official account: a used signature came back with another body; refused');
+    return new AppError('invalid_signature', 'This signature was already used for another message.');
+  };
+  /** A push that changes something without being a message: its key is claimed on its own. */
+  const claimFor = (oneUse: OneUseKey | null, log: FastifyBaseLogger) => {
+    if (oneUse && deps.claimOneUse(oneUse) === 'replay') throw replayed(log);
+  };
+
   const budget = createReplyBudget(deps.replyBudgetMs);
   const textReply = (push: OfficialAccountPush, content: string) =>
     renderTextReply({ toUser: push.fromUser, fromUser: push.toUser, createTime: Math.floor(deps.clock() / 1000), content });
 
   /** The passive reply's XML for a push, or null for `success`. */
-  const answer = async (push: OfficialAccountPush, log: FastifyBaseLogger): Promise<string | null> => {
+  const answer = async (push: OfficialAccountPush, log: FastifyBaseLogger, oneUse: OneUseKey | null = null): Promise<string | null> => {
     const action = pushAction(push, deps.clock(), deps.menu);
     switch (action.kind) {
       case 'ignore':
         log.info({ msgType: push.msgType, event: push.event }, `official account: ${action.note}; answered success`);
         return null;
       case 'forget':
+        claimFor(oneUse, log);
         deps.forget(action.openId);
         log.info('official account: a follower left; their channel identity is anonymised');
         return null;
       case 'credits':
+        claimFor(oneUse, log);
         deps.grantCredits(action.openId, action.templateIds);
         return null;
       case 'say':
@@ -112,7 +130,7 @@ export function registerOfficialAccountRoutes(app: FastifyInstance, deps: Offici
       case 'message':
         break;
     }
-    const { message } = action;
+    const message = oneUse ? { ...action.message, oneUse } : action.message;
     const messageId = message.messageId ?? '';
     let duplicate = false;
     const outcome = await budget.withinBudget(
@@ -173,7 +191,11 @@ export function registerOfficialAccountRoutes(app: FastifyInstance, deps: Offici
       if (!encrypted) {
         checkPlain(q, request.log);
         if (typeof request.body !== 'string') throw new AppError('invalid_request', 'Send the push as text/xml.');
-        const answered = await answer(readPush(request.body), request.log);
+        // Plain mode: the signature does not cover the body, so it may serve this body only.
+        const answered = await answer(readPush(request.body), request.log, oneUseKeyOf(q, request.body)).catch((error: unknown) => {
+          if (isAppError(error) && error.code === 'invalid_signature') throw replayed(request.log);
+          throw error;
+        });
         return answered === null ? success() : xml(answered);
       }
       if (q.encrypt_type !== 'aes' || !deps.crypto) {
