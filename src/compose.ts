@@ -281,6 +281,7 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
     ...(miniProgram ? { miniProgram } : {}),
     photos: followers.photos,
     trustProxy: config.trustProxy,
+    limits: config.httpLimits,
     health: [
       {
         name: 'database',

@@ -22,7 +22,6 @@ export const errorCatalog = {
   phone_unverified: { status: 403, retryable: false, template: null, message: "WeChat's phone number answer was not for this mini-program; the number was not used." },
   invalid_signature: { status: 403, retryable: false, template: null, message: 'The WeChat signature is missing or wrong.' },
   not_found: { status: 404, retryable: false, template: null, message: 'Not found.' },
-  simulator_disabled: { status: 404, retryable: false, template: null, message: 'The simulator is disabled (SIMULATOR_ENABLED=false).' },
   unknown_room: { status: 404, retryable: false, template: null, message: 'This room is not in the roster.' },
   payload_too_large: { status: 413, retryable: false, template: null, message: 'The request body is too large.' },
   unsupported_media_type: { status: 415, retryable: false, template: null, message: 'Send JSON with Content-Type: application/json.' },

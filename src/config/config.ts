@@ -38,6 +38,10 @@ export const envSchema = z.object({
       (v) => v === 'false' || /^\d{1,2}$/.test(v) || v.split(',').every((t) => /^(?:loopback|linklocal|uniquelocal|[0-9a-fA-F:.]+(?:\/\d{1,3})?)$/.test(t.trim())),
       'must be false, a number of proxy hops, or the proxies\' addresses (IPs or CIDRs, comma-separated; loopback, linklocal, uniquelocal)',
     ),
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+  HTTP_CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(5_000),
+  HTTP_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(0).max(1_000_000).default(256),
   SQLITE_PATH: z.string().min(1).default('./data/daiban.db'),
   /** Where photos residents send are kept as files (default: photos/ beside the SQLite file). */
   PHOTOS_DIR: z.string().min(1).optional(),
@@ -114,6 +118,17 @@ export interface DeadlinePolicy {
   ratingReminderDays: number;
 }
 
+export interface HttpLimits {
+  /** The whole request (headers and body) must arrive within this. */
+  requestTimeoutMs: number;
+  /** A connection that sends nothing for this long is closed. */
+  connectionTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveTimeoutMs: number;
+  /** Open connections from one address (0: no limit): behind a proxy, the proxy's own connections count. */
+  maxConnectionsPerIp: number;
+}
+
 export interface Config extends ChannelConfig {
   http: { host: string; port: number };
   /**
@@ -121,6 +136,8 @@ export interface Config extends ChannelConfig {
    * then counts for per-address limits (the progress lookup). false: the connection's address.
    */
   trustProxy: false | number | string[];
+  /** How long a connection may take and hold the server (see http/connection-limits.ts). */
+  httpLimits: HttpLimits;
   sqlitePath: string;
   /** Photos residents send, kept as files (see storage/photo-files.ts). */
   photosDir: string;
@@ -169,6 +186,12 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
     config: {
       http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
       trustProxy: e.HTTP_TRUST_PROXY === 'false' ? false : /^\d+$/.test(e.HTTP_TRUST_PROXY) ? Number(e.HTTP_TRUST_PROXY) : e.HTTP_TRUST_PROXY.split(',').map((t) => t.trim()),
+      httpLimits: {
+        requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+        connectionTimeoutMs: e.HTTP_CONNECTION_TIMEOUT_MS,
+        keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+        maxConnectionsPerIp: e.HTTP_MAX_CONNECTIONS_PER_IP,
+      },
       sqlitePath: e.SQLITE_PATH,
       photosDir: e.PHOTOS_DIR ?? join(e.SQLITE_PATH === ':memory:' ? './data' : dirname(e.SQLITE_PATH), 'photos'),
       redisUrl: e.REDIS_URL,

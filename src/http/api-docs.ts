@@ -13,7 +13,7 @@ const ADMIN = [{ adminToken: [] }];
 
 /** Routes that do not describe themselves: "METHOD url" → tag, summary, admin token needed. */
 const described: Record<string, [tag: string, summary: string, admin: boolean]> = {
-  'GET /healthz': ['public', 'Health: database, Redis, queue and outbox counts', false],
+  'GET /healthz': ['public', 'Health: the status for anyone; with the admin token also the database, Redis, queue and outbox counts', false],
   'GET /api/catalog/match': ['public', 'Catalogue items matching words (?q=), best first', false],
   'GET /api/catalog/items': ['public', 'The catalogue: every item’s service guide', false],
   'GET /api/catalog/items/:id': ['public', 'One item’s service guide (materials, fee, time limit…)', false],

@@ -10,6 +10,8 @@ import { registerMiniProgramRoutes, type MiniProgramRouteDeps } from '../channel
 import type { Database } from '../db/open-database.ts';
 import { createAdminGuard, createBrowserAdminGuard } from './admin-auth.ts';
 import { registerApiDocs } from './api-docs.ts';
+import type { HttpLimits } from '../config/config.ts';
+import { DEFAULT_HTTP_LIMITS, limitConnectionsPerAddress, serverTimeouts } from './connection-limits.ts';
 import { installErrorHandler } from './error-handler.ts';
 import { serializeRequest } from './request-log.ts';
 import { registerAdminRoutes } from './routes/admin-routes.ts';
@@ -53,6 +55,8 @@ export interface HttpDeps {
   clock: () => number;
   /** Fastify's trustProxy (HTTP_TRUST_PROXY): whose X-Forwarded-For gives request.ip. */
   trustProxy?: false | number | string[];
+  /** Timeouts and connections per address (default DEFAULT_HTTP_LIMITS). */
+  limits?: HttpLimits;
 }
 
 /** Believes the nearest `hops` proxies (what Fastify does for a number; its typings only take a function). */
@@ -64,13 +68,25 @@ export const BODY_LIMIT = 64 * 1024;
 export function buildServer(deps: HttpDeps): FastifyInstance {
   // Request start/end lines only at debug level: at info they would double the log volume of every chat message.
   const quiet = deps.logger.level !== 'debug' && deps.logger.level !== 'trace';
+  const limits = deps.limits ?? DEFAULT_HTTP_LIMITS;
   const app: FastifyInstance = Fastify({
     // Request lines never carry a query string's values (signed WeChat URLs, phone digits): the
     // logger's own request serializer wins over fastify's.
     loggerInstance: deps.logger.child({}, { serializers: { req: serializeRequest } }),
+    ...serverTimeouts(limits),
     bodyLimit: BODY_LIMIT,
     trustProxy: typeof deps.trustProxy === 'number' ? trustHops(deps.trustProxy) : (deps.trustProxy ?? false),
     logController: new LogController({ disableRequestLogging: quiet }),
+  });
+  let refused = 0;
+  let warnedAt = 0;
+  limitConnectionsPerAddress(app.server, limits.maxConnectionsPerIp, (address) => {
+    // A flood refuses thousands: say so once a minute with the count.
+    refused += 1;
+    if (Date.now() - warnedAt < 60_000) return;
+    deps.logger.warn({ address, refused, max: limits.maxConnectionsPerIp }, 'connections refused: too many open from one address');
+    warnedAt = Date.now();
+    refused = 0;
   });
   installErrorHandler(app);
   // The OpenAPI document and swagger-ui at /docs: the routes load after it, so that it sees them.
@@ -81,7 +97,7 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
 
 function registerRoutes(app: FastifyInstance, deps: HttpDeps): void {
   const requireAdmin = createAdminGuard(deps.adminToken);
-  registerHealthRoutes(app, { checks: deps.health, queues: deps.queues ?? [], database: deps.database });
+  registerHealthRoutes(app, { checks: deps.health, queues: deps.queues ?? [], database: deps.database, adminToken: deps.adminToken });
   if (deps.queues) registerQueueBoard(app, { queues: deps.queues, requireAdmin: createBrowserAdminGuard(deps.adminToken) });
   registerCatalogRoutes(app, { database: deps.database, catalogs: deps.catalogs, requireAdmin, clock: deps.clock });
   registerAdminRoutes(app, { database: deps.database, directories: deps.directories, requireAdmin, clock: deps.clock });
@@ -90,7 +106,7 @@ function registerRoutes(app: FastifyInstance, deps: HttpDeps): void {
   registerErrandRoutes(app, { database: deps.database, directories: deps.directories, requireAdmin, ...(deps.photos ? { photos: deps.photos } : {}) });
   if (deps.reports) registerReportRoutes(app, { reports: deps.reports, requireAdmin, clock: deps.clock });
   registerDeliveryRoutes(app, { database: deps.database, directories: deps.directories, requireAdmin, clock: deps.clock });
-  registerSimulatorRoutes(app, { enabled: deps.simulatorEnabled, inbound: deps.inbound, database: deps.database, requireAdmin, clock: deps.clock, botName: deps.botName });
+  if (deps.simulatorEnabled) registerSimulatorRoutes(app, { inbound: deps.inbound, database: deps.database, requireAdmin, clock: deps.clock, botName: deps.botName });
   if (deps.officialAccount) registerOfficialAccountRoutes(app, deps.officialAccount);
   if (deps.wecom) registerWeComRoutes(app, { ...deps.wecom, inbound: deps.inbound, clock: deps.clock });
   if (deps.miniProgram) registerMiniProgramRoutes(app, deps.miniProgram);

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { insertOutbox, markOutboxFailed } from '../../src/db/outbox-repository.ts';
-import { startTestApp, START, type TestApp } from '../support/test-app.ts';
+import { auth, startTestApp, START, type TestApp } from '../support/test-app.ts';
 
 const apps: TestApp[] = [];
 afterAll(async () => {
@@ -21,7 +21,7 @@ describe('GET /healthz', () => {
   it('is 200 when the database and Redis answer, with every queue’s counts and the outbox’s backlog', async () => {
     const app = await startTestApp({ roster: false, worker: false });
     apps.push(app);
-    const r = await app.daiban.server.inject({ method: 'GET', url: '/healthz' });
+    const r = await app.daiban.server.inject({ method: 'GET', url: '/healthz', headers: auth });
     expect(r.statusCode).toBe(200);
     const health = r.json<Health>();
     expect(health).toMatchObject({ status: 'ok', checks: { database: { ok: true }, redis: { ok: true } }, outbox: { ok: true, pending: 0, dead: 0 } });
@@ -46,7 +46,7 @@ describe('GET /healthz', () => {
     database.write(() => markOutboxFailed(database, ids[0]!, 'refused', 6, true));
     await app.daiban.alerts.scheduler.queue.add('alert', { errandId: 1, version: 1, deadlineId: 1, dueAt: START, step: 'e1', at: START }, { jobId: 'alert-health-check', delay: 3_600_000 });
 
-    const health = (await app.daiban.server.inject({ method: 'GET', url: '/healthz' })).json<Health>();
+    const health = (await app.daiban.server.inject({ method: 'GET', url: '/healthz', headers: auth })).json<Health>();
     expect(health.status).toBe('ok');
     expect(health.outbox).toEqual({ ok: true, pending: 2, dead: 1 });
     expect(health.queues[outboxQueueOf(health)]).toEqual({ ...idle, waiting: 3 });
@@ -57,7 +57,7 @@ describe('GET /healthz', () => {
     const app = await startTestApp({ roster: false, worker: false, redisUrl: 'redis://127.0.0.1:1' });
     apps.push(app);
     const started = Date.now();
-    const r = await app.daiban.server.inject({ method: 'GET', url: '/healthz' });
+    const r = await app.daiban.server.inject({ method: 'GET', url: '/healthz', headers: auth });
     expect(Date.now() - started).toBeLessThan(3000);
     // The bot keeps taking messages without Redis: a load balancer must not take it out of service.
     expect(r.statusCode).toBe(200);
@@ -78,7 +78,7 @@ describe('GET /healthz', () => {
       return realPrepare(source);
     });
     try {
-      const r = await app.daiban.server.inject({ method: 'GET', url: '/healthz' });
+      const r = await app.daiban.server.inject({ method: 'GET', url: '/healthz', headers: auth });
       expect(r.statusCode).toBe(503);
       expect(r.json<Health>()).toMatchObject({ status: 'unavailable', checks: { database: { ok: false, error: 'database disk image is malformed' }, redis: { ok: true } } });
     } finally {

@@ -106,17 +106,3 @@ describe('GET /api/simulator/outbox', () => {
     }
   });
 });
-
-describe('with SIMULATOR_ENABLED=false', () => {
-  it('answers both endpoints with 404', async () => {
-    const off = await startTestApp({ env: { SIMULATOR_ENABLED: 'false' }, roster: false, worker: false });
-    try {
-      const a = await off.daiban.server.inject({ method: 'POST', url: '/api/simulator/messages', headers: auth, payload: { from: 'x', room: null, text: 'hi' } });
-      const b = await off.daiban.server.inject({ method: 'GET', url: '/api/simulator/outbox?to=x', headers: auth });
-      expect([a.statusCode, b.statusCode]).toEqual([404, 404]);
-      expect(a.json()).toMatchObject({ error: 'simulator_disabled' });
-    } finally {
-      await off.close();
-    }
-  });
-});

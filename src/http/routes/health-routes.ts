@@ -2,9 +2,11 @@ import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../../db/open-database.ts';
 import { outboxBacklog } from '../../db/outbox-repository.ts';
+import { carriesAdminToken } from '../admin-auth.ts';
 
 /**
- * GET /healthz: 200 "ok" when every part answers; 200 "degraded" when only a part the bot can live
+ * GET /healthz: anyone gets the status alone; with the admin token (Bearer) the parts, queues and
+ * outbox too (they tell an outsider too much: error texts, volumes). 200 "ok" when every part answers; 200 "degraded" when only a part the bot can live
  * without is down (Redis: messages are still taken and answered, notifications wait in the outbox),
  * so a load balancer keeps sending traffic; 503 "unavailable" when the database is down. With each
  * part's state; and
@@ -57,8 +59,8 @@ function readBacklog(database: Database): Reading<{ pending: number; dead: numbe
   }
 }
 
-export function registerHealthRoutes(app: FastifyInstance, deps: { checks: readonly HealthCheck[]; queues: readonly Queue[]; database: Database }): void {
-  app.get('/healthz', async (_request, reply) => {
+export function registerHealthRoutes(app: FastifyInstance, deps: { checks: readonly HealthCheck[]; queues: readonly Queue[]; database: Database; adminToken: string }): void {
+  app.get('/healthz', async (request, reply) => {
     const [results, counts] = await Promise.all([
       Promise.all(
         deps.checks.map(async (c) => {
@@ -76,7 +78,9 @@ export function registerHealthRoutes(app: FastifyInstance, deps: { checks: reado
     const status = down.length === 0 ? 'ok' : down.some(([, , essential]) => essential) ? 'unavailable' : 'degraded';
     const report: Record<string, { ok: boolean; error?: string }> = {};
     for (const [name, r] of results) report[name] = r;
-    return reply.status(status === 'unavailable' ? 503 : 200).send({
+    reply.status(status === 'unavailable' ? 503 : 200).header('cache-control', 'no-store');
+    if (!carriesAdminToken(request.headers.authorization, deps.adminToken, { basic: false })) return reply.send({ status });
+    return reply.send({
       status,
       checks: report,
       queues: Object.fromEntries(counts),

@@ -3,7 +3,6 @@ import { z } from 'zod';
 import type { InboundHandler } from '../../app/inbound-handler.ts';
 import type { Database } from '../../db/open-database.ts';
 import { sentMessages } from '../../db/outbox-repository.ts';
-import { AppError } from '../../errors.ts';
 import { parseInput } from '../validation.ts';
 
 /**
@@ -36,14 +35,11 @@ const outboxQuery = z
 
 export function registerSimulatorRoutes(
   app: FastifyInstance,
-  deps: { enabled: boolean; inbound: InboundHandler; database: Database; requireAdmin: preHandlerAsyncHookHandler; clock: () => number; botName: string },
+  deps: { inbound: InboundHandler; database: Database; requireAdmin: preHandlerAsyncHookHandler; clock: () => number; botName: string },
 ): void {
-  const enabled: preHandlerAsyncHookHandler = async () => {
-    if (!deps.enabled) throw new AppError('simulator_disabled');
-  };
   const mention = `@${deps.botName}`;
 
-  app.post('/api/simulator/messages', { preHandler: [enabled, deps.requireAdmin] }, async (request) => {
+  app.post('/api/simulator/messages', { preHandler: deps.requireAdmin }, async (request) => {
     const body = parseInput(messageBody, request.body);
     const result = await deps.inbound.submit({
       channel: SIMULATOR_CHANNEL,
@@ -57,7 +53,7 @@ export function registerSimulatorRoutes(
     return { replies: result.replies };
   });
 
-  app.get('/api/simulator/outbox', { preHandler: [enabled, deps.requireAdmin] }, async (request) => {
+  app.get('/api/simulator/outbox', { preHandler: deps.requireAdmin }, async (request) => {
     const q = parseInput(outboxQuery, request.query);
     const rows = sentMessages(deps.database, {
       channel: SIMULATOR_CHANNEL,
