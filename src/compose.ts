@@ -40,6 +40,7 @@ import { WECHATY_CHANNEL } from './channels/wechaty/message-conversion.ts';
 import { startWechatySession, type WechatySession, type WechatySessionDeps } from './channels/wechaty/wechaty-session.ts';
 import { createCodeExchange } from './channels/mini-program/jscode2session.ts';
 import { createProgressLimiter } from './channels/mini-program/progress-limiter.ts';
+import { createTrackingCodes } from './app/tracking-codes.ts';
 import { createPhoneNumberLookup } from './channels/mini-program/phone-number.ts';
 
 /**
@@ -242,7 +243,7 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
   const mpTokens = wechatOut.miniProgramTokens;
   const miniProgram = mp && mpTokens
     ? {
-        env: { database, directories, catalogs, calendars, templates, deadlines: config.deadlines, dispatch: queue, alerts, logger, newPersonId },
+        env: { database, directories, catalogs, calendars, templates, deadlines: config.deadlines, dispatch: queue, alerts, logger, newPersonId, trackingCodes: createTrackingCodes(config.trackingSecret) },
         exchange: createCodeExchange(mp),
         phone: createPhoneNumberLookup({ tokens: mpTokens, apiBase: mp.apiBase, appId: mp.appId }),
         sessionMs: mp.sessionMs,

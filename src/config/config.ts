@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { parseWorkingHours, type WorkingHours } from '../calendar/working-hours.ts';
@@ -28,6 +29,9 @@ function parseClockTime(text: string): number | null {
   return Number(m[1]) * 60 + Number(m[2]);
 }
 
+/** The tracking-code key when PUBLIC_LINK_SECRET is unset: derived from the admin token (changing that token changes every code). */
+const derivedTrackingSecret = (adminToken: string) => createHmac('sha256', adminToken).update('daiban public tracking links').digest('hex');
+
 export const envSchema = z.object({
   HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   HTTP_PORT: port.default(3000),
@@ -54,6 +58,7 @@ export const envSchema = z.object({
     .regex(/^[a-z0-9_-]{1,40}$/, 'lower-case letters, digits, - and _ only')
     .default('daiban'),
   ADMIN_TOKEN: z.string({ error: 'is required' }).min(16, 'must be at least 16 characters'),
+  PUBLIC_LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SIMULATOR_ENABLED: booleanFlag.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CATALOG_PATH: z.string().min(1).default('./data/catalog.yaml'),
@@ -145,6 +150,8 @@ export interface Config extends ChannelConfig {
   redisUrl: string | undefined;
   bullmqPrefix: string;
   adminToken: string;
+  /** Signs the tracking codes of receipts (PUBLIC_LINK_SECRET, else derived from the admin token). */
+  trackingSecret: string;
   simulatorEnabled: boolean;
   logLevel: z.infer<typeof envSchema.shape.LOG_LEVEL>;
   catalogPath: string;
@@ -197,6 +204,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       redisUrl: e.REDIS_URL,
       bullmqPrefix: e.BULLMQ_PREFIX,
       adminToken: e.ADMIN_TOKEN,
+      trackingSecret: e.PUBLIC_LINK_SECRET ?? derivedTrackingSecret(e.ADMIN_TOKEN),
       simulatorEnabled: e.SIMULATOR_ENABLED,
       logLevel: e.LOG_LEVEL,
       catalogPath: e.CATALOG_PATH,
@@ -237,6 +245,7 @@ export function redactConfig(config: Config): Record<string, unknown> {
   return {
     ...config,
     adminToken: '[redacted]',
+    trackingSecret: '[redacted]',
     ...redactChannelConfig(config),
     redisUrl: config.redisUrl?.replace(/\/\/([^@/]*)@/, '//[redacted]@'),
   };

@@ -11,6 +11,7 @@ import type { CatalogCache } from '../catalog-cache.ts';
 import type { DirectoryCache } from '../directory.ts';
 import { buildFlowContext } from '../flow-context-builder.ts';
 import type { Logger, OutboxDispatch } from '../ports.ts';
+import type { TrackingCodes } from '../tracking-codes.ts';
 
 /**
  * What the mini-program's use cases need: the same pieces the chat's inbound handler gets, so that a
@@ -29,6 +30,8 @@ export interface MiniProgramEnv {
   alerts?: { changed(errandIds: ReadonlySet<number>): void };
   logger: Logger;
   newPersonId: () => string;
+  /** Signed codes that open a receipt's progress without the phone. */
+  trackingCodes: TrackingCodes;
 }
 
 /** The caller of a mini-program request: its channel identity and, once registered, its person. */

@@ -37,7 +37,7 @@ function views(mp: MiniProgramEnv, rows: readonly ErrandSummaryRow[], now: numbe
   });
 }
 
-function summary(view: ReturnType<typeof views>[number]['view']) {
+function summary(mp: MiniProgramEnv, view: ReturnType<typeof views>[number]['view']) {
   return {
     receiptNo: view.receiptNo,
     itemId: view.itemId,
@@ -52,12 +52,13 @@ function summary(view: ReturnType<typeof views>[number]['view']) {
     ratable: view.ratable,
     withdrawable: view.withdrawable,
     entrustmentPending: view.entrustmentPending,
+    trackingCode: mp.trackingCodes.of(view.receiptNo),
   };
 }
 
 export function myErrands(mp: MiniProgramEnv, caller: Caller, now: number) {
   if (!caller.person) return [];
-  return views(mp, errandsOfRequester(mp.database, caller.person.id, MY_ERRANDS_LIMIT), now).map((v) => summary(v.view));
+  return views(mp, errandsOfRequester(mp.database, caller.person.id, MY_ERRANDS_LIMIT), now).map((v) => summary(mp, v.view));
 }
 
 /** One of the caller's errands with its timeline, entrustments and one-time notices; anyone else's is not found. */
@@ -68,7 +69,7 @@ export function myErrand(mp: MiniProgramEnv, caller: Caller, receiptNo: string, 
   if (!view) throw new AppError('errand_not_found');
   const t = (key: string, vars: Record<string, unknown> = {}) => mp.templates.render(key, vars);
   return {
-    ...summary(view),
+    ...summary(mp, view),
     timeline: events.map((e) => ({ at: new Date(e.at).toISOString(), event: e.type, text: t('errand_view.event_line', { text: t(`event.${e.type}`), reason: e.reason }) })),
     entrustments: entrustmentsOf(mp.database, found.errand.id).map((e) => ({ at: new Date(e.confirmedAt).toISOString(), textVersion: e.textVersion, text: e.text, privacyConsent: e.privacyConsent, channel: e.channel })),
     notices: noticesOf(mp.database, found.errand.id).map((n) => ({ version: n.version, kind: n.kind, items: n.items, issuedAt: new Date(n.issuedAt).toISOString() })),
@@ -78,15 +79,15 @@ export function myErrand(mp: MiniProgramEnv, caller: Caller, receiptNo: string, 
 const sameDigits = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 /**
- * Progress by receipt number and the last four digits of the requester's phone: status and a coarse
- * timeline (dates and what happened, no reasons), names masked. Null for any wrong combination —
- * the caller cannot tell which part was wrong.
+ * Progress by receipt number and either the last four digits of the requester's phone or the
+ * receipt's tracking code: status and a coarse timeline (dates and what happened, no reasons), names
+ * masked. Null for any wrong combination — the caller cannot tell which part was wrong.
  */
-export function progressOf(mp: MiniProgramEnv, receiptNo: string, phoneLast4: string, now: number) {
+export function progressOf(mp: MiniProgramEnv, receiptNo: string, proof: { phoneLast4: string } | { code: string }, now: number) {
   const found = errandByReceipt(mp.database, receiptNo);
   const requester = found ? personById(mp.database, found.errand.requesterId) : undefined;
   const phone = requester?.phone?.replace(/\D/g, '') ?? '';
-  const matches = sameDigits(phone.length >= 4 ? phone.slice(-4) : '----', phoneLast4);
+  const matches = 'code' in proof ? mp.trackingCodes.matches(receiptNo, proof.code) : sameDigits(phone.length >= 4 ? phone.slice(-4) : '----', proof.phoneLast4);
   if (!found || !requester || !matches) return null;
   const [{ view, events } = { view: undefined, events: [] }] = views(mp, [found], now);
   if (!view) return null;

@@ -276,8 +276,8 @@ export function registerMiniProgramRoutes(app: FastifyInstance, deps: MiniProgra
   app.get(
     '/api/mp/progress',
     zodRoute({
-      summary: 'Progress by receipt number and the last four digits of the phone (no login)',
-      description: 'Status and a coarse timeline, names masked. A wrong combination is 404 whichever part is wrong; lookups are limited per IP address and per receipt number (429 with Retry-After).',
+      summary: 'Progress by receipt number and the last four digits of the phone, or the receipt’s tracking code (no login)',
+      description: 'Status and a coarse timeline, names masked. A wrong combination is 404 whichever part is wrong; every lookup is counted before it is answered: per IP address, wrong guesses per address, per receipt and address, and (more slowly) per receipt from everywhere (429 with Retry-After); a right answer gives its guess back.',
       tags: TAGS,
       querystring: s.progressQuery,
       response: { 200: s.progressAnswer, 404: 'No such errand for this phone', 429: 'Too many lookups' },
@@ -285,10 +285,10 @@ export function registerMiniProgramRoutes(app: FastifyInstance, deps: MiniProgra
     async (request, reply) => {
       const q = request.query as z.output<typeof s.progressQuery>;
       try {
-        await deps.limiter.admit(request.ip, q.receipt);
-        const progress = progressOf(env, q.receipt, q.phoneLast4, clock());
+        const attempt = await deps.limiter.admit(request.ip, q.receipt);
+        const progress = progressOf(env, q.receipt, q.code !== undefined ? { code: q.code } : { phoneLast4: q.phoneLast4 ?? '' }, clock());
+        await attempt.settle(progress !== null);
         if (progress) return progress;
-        await deps.limiter.failed(q.receipt);
         throw new AppError('errand_not_found', 'No errand with this receipt number and phone.');
       } catch (error) {
         setRetryAfter(reply, error);

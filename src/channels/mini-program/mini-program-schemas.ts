@@ -128,10 +128,17 @@ export const subscriptionsBody = z.strictObject({
 
 export const creditsAnswer = z.object({ credits: z.array(z.object({ templateId: z.string(), credits: z.number().int() })) });
 
-export const progressQuery = z.strictObject({
-  receipt: receiptNo,
-  phoneLast4: z.string().regex(/^\d{4}$/, 'the last four digits of the phone number given when registering'),
-});
+export const progressQuery = z
+  .strictObject({
+    receipt: receiptNo,
+    phoneLast4: z.string().regex(/^\d{4}$/, 'the last four digits of the phone number given when registering').optional(),
+    code: z
+      .string()
+      .regex(/^[0-9A-Za-z]{8}$/, 'the eight-character tracking code of the receipt')
+      .optional()
+      .meta({ description: 'The tracking code the resident got with the errand (trackingCode): opens the progress without the phone' }),
+  })
+  .refine((q) => (q.phoneLast4 === undefined) !== (q.code === undefined), { message: 'give exactly one of phoneLast4 and code' });
 
 // ---- answers (documentation; the tests parse real answers with them so they stay true) ----------
 
@@ -154,6 +161,7 @@ export const errandSummary = z.strictObject({
   ratable: z.enum(['first', 'rectification']).nullable(),
   withdrawable: z.boolean(),
   entrustmentPending: z.boolean(),
+  trackingCode: z.string().meta({ description: 'With the receipt number, opens the progress page without the phone (for a link or QR code to share)' }),
 });
 
 export const errandsAnswer = z.strictObject({ errands: z.array(errandSummary) });

@@ -62,15 +62,27 @@ describe('GET /api/mp/progress', () => {
     expect((await lookup(`receipt=${receipt}&phoneLast4=12a4`)).statusCode).toBe(400);
   });
 
-  it('locks a receipt number after five failed lookups, whatever the address, with 429 and Retry-After', async () => {
-    // noPhoneReceipt had one failure above; four more from different addresses.
-    for (let i = 0; i < 4; i++) expect((await lookup(`receipt=${noPhoneReceipt}&phoneLast4=${1000 + i}`)).statusCode).toBe(404);
-    const locked = await lookup(`receipt=${noPhoneReceipt}&phoneLast4=9999`);
+  it('locks one address out of a receipt after five wrong guesses, but not the owner at another address', async () => {
+    const ip = '198.51.100.7';
+    for (let i = 0; i < 5; i++) expect((await lookup(`receipt=${receipt}&phoneLast4=${1000 + i}`, ip)).statusCode).toBe(404);
+    // Even the right digits: the guesser is locked out for this receipt.
+    const locked = await lookup(`receipt=${receipt}&phoneLast4=1234`, ip);
     expect(locked.statusCode).toBe(429);
     expect(locked.json()).toMatchObject({ error: 'too_many_requests' });
     const retryAfter = Number(locked.headers['retry-after']);
     expect(retryAfter).toBeGreaterThan(3000);
     expect(retryAfter).toBeLessThanOrEqual(3600);
+    // The owner from a new address still gets the answer.
+    expect((await lookup(`receipt=${receipt}&phoneLast4=1234`)).statusCode).toBe(200);
+  });
+
+  it('locks a receipt for everyone after twenty wrong guesses from many addresses, for up to a day', async () => {
+    // noPhoneReceipt had one wrong guess above.
+    for (let i = 0; i < 19; i++) expect((await lookup(`receipt=${noPhoneReceipt}&phoneLast4=${2000 + i}`)).statusCode).toBe(404);
+    const locked = await lookup(`receipt=${noPhoneReceipt}&phoneLast4=9999`);
+    expect(locked.statusCode).toBe(429);
+    expect(Number(locked.headers['retry-after'])).toBeGreaterThan(80_000);
+    expect(Number(locked.headers['retry-after'])).toBeLessThanOrEqual(86_400);
     // Another receipt is not affected.
     expect((await lookup(`receipt=${receipt}&phoneLast4=1234`)).statusCode).toBe(200);
   });
