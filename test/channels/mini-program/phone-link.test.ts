@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as schemas from '../../../src/channels/mini-program/mini-program-schemas.ts';
 import { fileErrandByChat, homesteadAnswers } from '../../support/intake.ts';
 import { MP_APPID, startMiniProgram, type MiniProgramHarness } from '../../support/mini-program.ts';
+import { auth } from '../../support/test-app.ts';
 
 /**
  * POST /api/mp/phone: WeChat's verified phone number links a mini-program user to the person the
@@ -59,8 +61,10 @@ describe('POST /api/mp/phone', () => {
   });
 
   it('refuses clearly when two people the county knows have the phone, and links nobody', async () => {
-    // Two people the village agent entered with the same number (a shared family phone).
-    for (const name of ['赵一', '赵二']) expect((await mp.app.say('agent-li', `代办 ${name} 13700006666 残疾证`))[0]).toContain('登记代办');
+    // Two people in the roster with the same number (a shared family phone).
+    const roster = JSON.parse(readFileSync('data/demo-roster.json', 'utf8')) as { people: object[] };
+    roster.people.push({ id: 'zhao-1', name: '赵一', phone: '13700006666', village: 'qs-sq' }, { id: 'zhao-2', name: '赵二', phone: '137-0000-6666', village: 'qs-sq' });
+    expect((await mp.app.daiban.server.inject({ method: 'PUT', url: '/api/admin/roster', headers: auth, payload: roster })).statusCode).toBe(200);
     const openid = newUser();
     const token = await mp.login(openid);
     const r = await verify(token, mp.api.issuePhoneCode('13700006666'));
