@@ -104,7 +104,7 @@ try {
     const oaServer = await server('oa', OA_BENCH_ENV);
     await putRoster(oaServer, oaBenchRoster(CONCURRENCY));
     console.log('');
-    await oaBench({ server: oaServer, bareUrl: `http://127.0.0.1:${barePort}`, dir, concurrency: CONCURRENCY, warmup: WARMUP, seconds: SECONDS, intake: INTAKE });
+    await oaBench({ server: oaServer, bareUrl: `http://127.0.0.1:${barePort}`, dir, redisUrl: redis.url, concurrency: CONCURRENCY, warmup: WARMUP, seconds: SECONDS, intake: INTAKE });
     await stop(oaServer);
   }
 
