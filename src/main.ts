@@ -1,6 +1,7 @@
 import pino, { type Logger } from 'pino';
 import { composeDaiban, type Daiban } from './compose.ts';
 import { loadConfig, redactConfig, type Config } from './config/config.ts';
+import { withDotEnv } from './config/dot-env.ts';
 import { resolveRedis } from './redis/local-redis.ts';
 
 /**
@@ -15,9 +16,9 @@ export interface Running {
   close(): Promise<void>;
 }
 
-/** Builds and starts a listening Daiban (used by main and by the demo). */
-export async function startDaiban(config: Config, logger: Logger): Promise<Running> {
-  const redis = await resolveRedis(config.redisUrl, { info: (m) => logger.info(m), warn: (m) => logger.warn(m) });
+/** Builds and starts a listening Daiban (used by main and by the demo; only the demo may start a private Redis). */
+export async function startDaiban(config: Config, logger: Logger, options: { privateRedis: boolean } = { privateRedis: false }): Promise<Running> {
+  const redis = await resolveRedis(config.redisUrl, { info: (m) => logger.info(m), warn: (m) => logger.warn(m) }, { privateServer: options.privateRedis });
   const { web, worker, bot } = config.roles;
   // A process without the worker role neither runs the shared workers nor sweeps: the worker
   // processes do both. The bot role adds the Wechaty session and its own outbox worker.
@@ -36,6 +37,17 @@ export async function startDaiban(config: Config, logger: Logger): Promise<Runni
   };
 }
 
+/** A server that can reach nobody, or knows no village, is running but useless: say so at start. */
+function warnIfIdle(config: Config, daiban: Daiban, logger: Logger): void {
+  const channels = [config.officialAccount, config.officialAccountOutbound, config.wecom, config.wecomRobots, config.wechaty, config.miniProgram].filter(Boolean).length;
+  if (channels === 0 && !config.simulatorEnabled) {
+    logger.warn('no channel is configured (Official Account, WeCom, Wechaty, mini-program) and the simulator is off: nobody can reach this bot. See .env.example.');
+  }
+  if (daiban.directories.current().villages.length === 0) {
+    logger.warn('the roster is empty: no village, agent or centre is known yet. Load one: npm run roster:load -- <roster.json> (see data/demo-roster.json).');
+  }
+}
+
 /** Reads the environment into a config, or prints every problem and exits with status 1. */
 export function configOrExit(env: NodeJS.ProcessEnv): Config {
   const loaded = loadConfig(env);
@@ -47,10 +59,12 @@ export function configOrExit(env: NodeJS.ProcessEnv): Config {
 }
 
 export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const config = configOrExit(env);
+  // .env beside the process (cp .env.example .env); the process environment wins.
+  const config = configOrExit(withDotEnv('.env', env));
   const logger = pino({ level: config.logLevel, redact: ['req.headers.authorization', 'adminToken'] });
   logger.info({ config: redactConfig(config) }, 'starting');
   const running = await startDaiban(config, logger);
+  warnIfIdle(config, running.daiban, logger);
 
   let stopping = false;
   const stop = async (signal: string) => {

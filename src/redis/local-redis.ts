@@ -112,9 +112,21 @@ export async function startPrivateRedis(log: Log, options: { port?: number } = {
 
 export const DEFAULT_LOCAL_REDIS = 'redis://127.0.0.1:6379';
 
-export async function resolveRedis(configured: string | undefined, log: Log): Promise<LocalRedis> {
+/** What `npm start` says when it has no Redis: a service must not quietly start a Redis of its own. */
+export const NO_REDIS_FOR_SERVICE =
+  'No Redis: REDIS_URL is unset and nothing answers on 127.0.0.1:6379. Start Redis (Debian/Ubuntu: sudo apt-get install -y redis-server; it starts by itself) or set REDIS_URL to one; to try the bot without Redis installed, use `npm run demo`, which starts a private one.';
+
+/**
+ * The configured REDIS_URL; else the local one on 127.0.0.1:6379; else — for the demo, the tests and
+ * the bench only (`privateServer`) — a private redis-server. A service started with `npm start` never
+ * starts its own: three roles started that way would get three Redis servers and never see each
+ * other's jobs.
+ */
+export async function resolveRedis(configured: string | undefined, log: Log, options: { privateServer: boolean; localUrl?: string }): Promise<LocalRedis> {
   if (configured) return { url: configured, private: false };
-  if (await pingRedis(DEFAULT_LOCAL_REDIS)) return { url: DEFAULT_LOCAL_REDIS, private: false };
+  const local = options.localUrl ?? DEFAULT_LOCAL_REDIS;
+  if (await pingRedis(local)) return { url: local, private: false };
+  if (!options.privateServer) throw new Error(NO_REDIS_FOR_SERVICE);
   log.info('no Redis on 127.0.0.1:6379 and REDIS_URL is unset');
   return startPrivateRedis(log);
 }

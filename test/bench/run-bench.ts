@@ -34,7 +34,7 @@ const INTAKE = ['宅基地建房', '1', '1', '同意', '知道了', '1'];
 const PROFILE = process.env.BENCH_PROFILE;
 
 const dir = mkdtempSync(join(tmpdir(), 'daiban-bench-'));
-const redis = await resolveRedis(process.env.REDIS_URL || undefined, { info: (m) => console.log(m), warn: (m) => console.warn(m) });
+const redis = await resolveRedis(process.env.REDIS_URL || undefined, { info: (m) => console.log(m), warn: (m) => console.warn(m) }, { privateServer: true });
 const processes: ChildProcess[] = [];
 
 /** Stops a server and waits for it to exit (its CPU profile, when asked for, is written then). */

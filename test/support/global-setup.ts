@@ -8,7 +8,7 @@ import { resolveRedis, type LocalRedis } from '../../src/redis/local-redis.ts';
 let redis: LocalRedis | null = null;
 
 export async function setup(project: TestProject): Promise<void> {
-  redis = await resolveRedis(process.env.REDIS_URL || undefined, { info: (m) => console.log(m), warn: (m) => console.warn(m) });
+  redis = await resolveRedis(process.env.REDIS_URL || undefined, { info: (m) => console.log(m), warn: (m) => console.warn(m) }, { privateServer: true });
   project.provide('redisUrl', redis.url);
 }
 
