@@ -25,6 +25,12 @@ export function registerQueueBoard(app: FastifyInstance, deps: { queues: readonl
   void app.register(
     async (scope) => {
       scope.addHook('onRequest', deps.requireAdmin);
+      // The board's page asks Google for its fonts: blocked in mainland China and on county intranets,
+      // the page then hangs. Everything else it loads is ours; without the link it uses system fonts.
+      scope.addHook('onSend', async (_request, reply, payload) => {
+        if (typeof payload !== 'string' || !String(reply.getHeader('content-type') ?? '').startsWith('text/html')) return payload;
+        return payload.replace(/<link[^>]+href="https?:\/\/[^"]*"[^>]*>/g, '');
+      });
       await scope.register(serverAdapter.registerPlugin());
     },
     { prefix: QUEUE_BOARD_PATH },
