@@ -27,7 +27,9 @@ env.HTTP_PORT ??= String(await freePort(3000));
 env.BULLMQ_PREFIX ??= `demo${process.pid}`;
 
 const config = configOrExit(env);
-const logger = pino({ level: config.logLevel });
+// The server's log goes to a file: lines printed into the chat console would break up the conversation.
+const DEMO_LOG = './data/demo.log';
+const logger = pino({ level: config.logLevel }, pino.destination({ dest: DEMO_LOG, mkdir: true, sync: true }));
 const running = await startDaiban(config, logger, { privateRedis: true });
 const counts = loadRoster(running.daiban.database, JSON.parse(readFileSync('data/demo-roster.json', 'utf8')), Date.now());
 const interactive = Boolean(process.stdin.isTTY);
@@ -42,6 +44,7 @@ Demo county 示范县: ${counts.villages} villages, ${counts.people} people, ${c
   Rooms:      sq-agents@chatroom · bh-agents@chatroom · lw-agents@chatroom · qs-centre@chatroom
 Try: /as zhang-xiuhua, then 医保卡丢了; later /as agent-li to see the notices. Other tools can use
 the same server: ADMIN_TOKEN=${config.adminToken} DAIBAN_URL=${running.url} npm run chat
+The server's log: ${DEMO_LOG}
 ${fresh ? `Every npm run demo starts a fresh demo database (${DEMO_DB}; the last run's records are gone). Set SQLITE_PATH to keep one.
 每次运行都会新建演示数据库（${DEMO_DB}，上次的记录会清掉）；要保留数据请设置 SQLITE_PATH。
 ` : ''}`);
