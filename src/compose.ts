@@ -32,6 +32,7 @@ import type { AlertEnv } from './app/deadline-alerts.ts';
 import { runMorningDigest } from './app/morning-digest.ts';
 import { computeMonthlyReport, storedMonthlyReport } from './app/monthly-report.ts';
 import { createDigestJobs, type DigestJobs } from './jobs/digest-jobs.ts';
+import { pruneBackups, takeBackup } from './db/backup.ts';
 import { officialAccountEdge } from './channels/official-account/compose-official-account.ts';
 import { composeWeChatOutbound } from './channels/wechat-outbound.ts';
 import type { OutboundChannel } from './channels/outbound-channel.ts';
@@ -109,7 +110,7 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
 
   // A file database checkpoints from its own thread; the inline checkpoint stays only as a safety net.
   const onDisk = config.sqlitePath !== ':memory:';
-  const database = openDatabase(config.sqlitePath, { autocheckpointPages: onDisk ? 50_000 : 10_000 });
+  const database = openDatabase(config.sqlitePath, { autocheckpointPages: onDisk ? 50_000 : 10_000, backupBeforeMigrationDir: config.backup.dir });
   const checkpointer = onDisk
     ? startWalCheckpointer(config.sqlitePath, {
         onError: (error) => {
@@ -190,6 +191,17 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
     logger,
     deliver: digestDeliver,
     morningMinute: config.digestMinute,
+    backup:
+      config.backup.keep > 0 && onDisk
+        ? {
+            minute: config.backup.minute,
+            run: async () => {
+              const taken = await takeBackup({ sqlitePath: config.sqlitePath, photosDir: config.photosDir, backupDir: config.backup.dir, now: clock(), reason: 'daily' });
+              const pruned = pruneBackups(config.backup.dir, config.backup.keep);
+              return { path: taken.path, errands: taken.manifest.errands, pruned: pruned.length };
+            },
+          }
+        : undefined,
     worker: options.worker !== false,
     lockMs: config.jobLockMs,
   });

@@ -2,6 +2,7 @@ import pino, { type Logger } from 'pino';
 import { composeDaiban, type Daiban } from './compose.ts';
 import { loadConfig, redactConfig, type Config } from './config/config.ts';
 import { withDotEnv } from './config/dot-env.ts';
+import { markRunning } from './db/running-marks.ts';
 import { resolveRedis } from './redis/local-redis.ts';
 
 /**
@@ -23,6 +24,8 @@ export async function startDaiban(config: Config, logger: Logger, options: { pri
   // A process without the worker role neither runs the shared workers nor sweeps: the worker
   // processes do both. The bot role adds the Wechaty session and its own outbox worker.
   const daiban = await composeDaiban({ config, redisUrl: redis.url, logger, worker, bot, ...(worker ? {} : { sweepEveryMs: 0 }) });
+  // While this process runs, `npm run restore` refuses to replace the database.
+  const unmark = markRunning(config.sqlitePath);
   const url = web ? await daiban.server.listen({ host: config.http.host, port: config.http.port }) : '';
   if (web) logger.info({ address: url, simulator: config.simulatorEnabled, worker, bot }, 'Daiban is listening');
   else if (worker) logger.info({ bot }, 'Daiban worker is running (no HTTP server in this process)');
@@ -32,6 +35,7 @@ export async function startDaiban(config: Config, logger: Logger, options: { pri
     url,
     async close() {
       await daiban.close();
+      unmark();
       await redis.stop?.();
     },
   };

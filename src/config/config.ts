@@ -85,6 +85,12 @@ export const envSchema = z.object({
     .string()
     .default('08:30')
     .refine((v) => parseClockTime(v) !== null, 'must be a time of day like 08:30'),
+  BACKUP_DIR: z.string().min(1).optional(),
+  BACKUP_KEEP: z.coerce.number().int().min(0).max(3650).default(14),
+  BACKUP_TIME: z
+    .string()
+    .default('02:30')
+    .refine((v) => parseClockTime(v) !== null, 'must be a time of day like 02:30'),
   CONVERSATION_RESUME_HOURS: z.coerce.number().int().min(1).max(720).default(6),
   ROLE: z
     .string()
@@ -161,6 +167,8 @@ export interface Config extends ChannelConfig {
   alerts: { hours: WorkingHours; reminderDaysBefore: number[] };
   /** The morning digest's time on working days, in minutes after Shanghai midnight (08:30 → 510). */
   digestMinute: number;
+  /** Backups (db/backup.ts): where, how many daily ones to keep (0: no daily backup), and when (minutes after Shanghai midnight). */
+  backup: { dir: string; keep: number; minute: number };
   conversationResumeHours: number;
   /** The bot's display name: "@<name>" in a room mentions it. */
   botName: string;
@@ -226,6 +234,11 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
         reminderDaysBefore: e.ALERT_REMINDER_DAYS.split(',').map((x) => Number(x.trim())),
       },
       digestMinute: parseClockTime(e.DIGEST_TIME)!,
+      backup: {
+        dir: e.BACKUP_DIR ?? join(e.SQLITE_PATH === ':memory:' ? './data' : dirname(e.SQLITE_PATH), 'backups'),
+        keep: e.BACKUP_KEEP,
+        minute: parseClockTime(e.BACKUP_TIME)!,
+      },
       conversationResumeHours: e.CONVERSATION_RESUME_HOURS,
       botName: e.BOT_NAME,
       roles: {

@@ -1,8 +1,8 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from './schema.ts';
 
@@ -27,8 +27,46 @@ export const migrationsFolder = fileURLToPath(new URL('./migrations', import.met
 
 export interface OpenOptions {
   synchronous?: 'NORMAL' | 'FULL';
+  /**
+   * Where to copy the database before applying new migrations to it (an upgrade): a folder; the copy
+   * is `before-migration-<stamp>.db` there. Unset: no copy.
+   */
+  backupBeforeMigrationDir?: string;
   /** Pages of WAL after which a commit checkpoints inline; raise it when a background checkpointer runs. */
   autocheckpointPages?: number;
+}
+
+/** The migrations the database has not had yet (0 for a new database: nothing to keep). */
+function pendingMigrations(sqlite: BetterSqlite3.Database): { pending: number; applied: number } {
+  const journal = JSON.parse(readFileSync(join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] };
+  const table = sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'").get();
+  const applied = table ? (sqlite.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get() as { n: number }).n : 0;
+  return { pending: Math.max(0, journal.entries.length - applied), applied };
+}
+
+/**
+ * Applies the new migrations — all in one transaction (drizzle's migrator), so a failure leaves the
+ * database as it was — after copying an existing database aside (VACUUM INTO: a consistent copy).
+ */
+function migrateSafely(sqlite: BetterSqlite3.Database, db: Db, path: string, backupDir: string | undefined): void {
+  const { pending, applied } = pendingMigrations(sqlite);
+  let copy: string | null = null;
+  if (pending > 0 && applied > 0 && backupDir && path !== ':memory:') {
+    mkdirSync(backupDir, { recursive: true });
+    copy = join(backupDir, `before-migration-${new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}-${applied}.db`);
+    sqlite.prepare('VACUUM INTO ?').run(copy);
+  }
+  try {
+    migrate(db, { migrationsFolder });
+  } catch (error) {
+    sqlite.close();
+    throw new Error(
+      `Upgrading the database failed (${pending} new migration(s)); it is unchanged, as the previous version left it. ` +
+        `${copy ? `A copy from before the attempt is at ${copy}. ` : ''}To roll back, run the previous version of Daiban again (e.g. git checkout <previous tag> && npm start); ` +
+        `report this error with the log: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
+  }
 }
 
 export function openDatabase(path: string, options: OpenOptions = {}): Database {
@@ -43,7 +81,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database 
   // Checkpoint less often than every 1,000 pages: each checkpoint syncs the file while a message waits.
   sqlite.pragma(`wal_autocheckpoint = ${options.autocheckpointPages ?? 10_000}`);
   const db = drizzle(sqlite, { schema });
-  migrate(db, { migrationsFolder });
+  migrateSafely(sqlite, db, path, options.backupBeforeMigrationDir);
   // One transaction wrapper for all writes: better-sqlite3 prepares BEGIN/COMMIT once per wrapper.
   const runInTransaction = sqlite.transaction((fn: () => unknown) => fn());
   return {

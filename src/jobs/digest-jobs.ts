@@ -18,7 +18,8 @@ export const MONTHLY_SCHEDULER = 'report-monthly';
 export const MONTHLY_PATTERN = '30 1 1 * *';
 const TZ = 'Asia/Shanghai';
 
-export type DigestJobData = { kind: 'morning' } | { kind: 'monthly' };
+export type DigestJobData = { kind: 'morning' } | { kind: 'monthly' } | { kind: 'backup' };
+export const BACKUP_SCHEDULER = 'backup-daily';
 export type DigestJobResult = { kind: 'not_a_workday' | 'sent'; date: string; messages: number } | { kind: 'computed'; month: string; units: number };
 
 export interface DigestJobs {
@@ -61,6 +62,8 @@ export function createDigestJobs(input: {
   worker: boolean;
   lockMs?: number;
   recheckEveryMs?: number;
+  /** The daily backup (BACKUP_TIME, BACKUP_KEEP > 0): minutes after Shanghai midnight, and the work. */
+  backup?: { minute: number; run(): Promise<Record<string, unknown>> } | undefined;
 }): DigestJobs {
   const { logger } = input;
   const queue = new Queue<DigestJobData>(DIGEST_QUEUE, {
@@ -73,6 +76,7 @@ export function createDigestJobs(input: {
   const schedulers = [
     { id: MORNING_SCHEDULER, pattern: morningPattern(input.morningMinute), data: { kind: 'morning' } as const },
     { id: MONTHLY_SCHEDULER, pattern: MONTHLY_PATTERN, data: { kind: 'monthly' } as const },
+    ...(input.backup ? [{ id: BACKUP_SCHEDULER, pattern: morningPattern(input.backup.minute), data: { kind: 'backup' } as const }] : []),
   ];
   const upsert = async (onlyMissing: boolean) => {
     for (const s of schedulers) {
@@ -98,6 +102,12 @@ export function createDigestJobs(input: {
     worker = new Worker<DigestJobData>(
       DIGEST_QUEUE,
       async (job) => {
+        if (job.data.kind === 'backup') {
+          if (!input.backup) return { kind: 'skipped' };
+          const done = await input.backup.run();
+          logger.info({ jobId: job.id, ...done }, 'daily backup taken');
+          return done;
+        }
         const { result, outboxIds } = runDigestJob(input.env(), job.data, input.now());
         logger.info({ jobId: job.id, ...result }, 'digest job done');
         if (outboxIds.length) await input.deliver(outboxIds).catch((error: unknown) => logger.warn({ err: error }, 'digest delivery deferred; the outbox sweeper will send it'));
