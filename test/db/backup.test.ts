@@ -25,6 +25,14 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** A folder with a new, migrated database and a place for its backups. */
+function freshDeployment() {
+  const home = mkdtempSync(join(dir, 'deploy-'));
+  const sqlitePath = join(home, 'daiban.db');
+  openDatabase(sqlitePath).close();
+  return { home, sqlitePath, backupDir: join(home, 'backups') };
+}
+
 const receiptsIn = (path: string) => {
   const db = new BetterSqlite3(path, { readonly: true });
   try {
@@ -77,10 +85,7 @@ describe('a backup taken under load', () => {
 
 describe('npm run restore', () => {
   it('refuses while a server uses the database, and restores once it is stopped', async () => {
-    const home = mkdtempSync(join(dir, 'deploy-'));
-    const sqlitePath = join(home, 'daiban.db');
-    openDatabase(sqlitePath).close();
-    const backupDir = join(home, 'backups');
+    const { home, sqlitePath, backupDir } = freshDeployment();
     const { path } = await takeBackup({ sqlitePath, photosDir: join(home, 'photos'), backupDir, now: Date.now(), reason: 'test' });
     const env = { ...process.env, ADMIN_TOKEN: 'restore-admin-token-0123456789', SQLITE_PATH: sqlitePath, BACKUP_DIR: backupDir };
     const restore = () => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/restore.ts', path], { env, encoding: 'utf8', timeout: 30_000 });
@@ -99,10 +104,7 @@ describe('npm run restore', () => {
 
 describe('keeping backups', () => {
   it('removes the oldest beyond the count', async () => {
-    const home = mkdtempSync(join(dir, 'keep-'));
-    const sqlitePath = join(home, 'daiban.db');
-    openDatabase(sqlitePath).close();
-    const backupDir = join(home, 'backups');
+    const { home, sqlitePath, backupDir } = freshDeployment();
     const day = 86_400_000;
     for (let i = 0; i < 4; i++) await takeBackup({ sqlitePath, photosDir: join(home, 'photos'), backupDir, now: Date.UTC(2026, 11, 1) + i * day, reason: 'daily' });
     const pruned = pruneBackups(backupDir, 2);
