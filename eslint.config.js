@@ -2,6 +2,7 @@
 // house rules of ../shared/docs/architecture.md that a linter can check.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { boundaries } from './eslint.boundaries.js';
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'data/', '.tmp/', 'src/db/migrations/', 'dist/'] },
@@ -21,22 +22,7 @@ export default tseslint.config(
       eqeqeq: ['error', 'smart'],
     },
   },
-  {
-    // The pure core: no IO, no clock, no environment.
-    files: ['src/domain/**/*.ts', 'src/conversation/**/*.ts', 'src/calendar/working-day-calendar.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: ['node:*', 'fs', 'path', 'better-sqlite3', 'ioredis', 'bullmq', 'fastify', 'drizzle-orm*'], message: 'The core is pure: no IO imports.' },
-          ],
-        },
-      ],
-      'no-restricted-globals': ['error', { name: 'process', message: 'The core does not read the environment.' }],
-      'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'Time is a parameter in the core.' }],
-    },
-  },
+  ...boundaries,
   {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,

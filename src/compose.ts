@@ -35,7 +35,7 @@ import { createDigestJobs, type DigestJobs } from './jobs/digest-jobs.ts';
 import { pruneBackups, takeBackup } from './db/backup.ts';
 import { officialAccountEdge } from './channels/official-account/compose-official-account.ts';
 import { composeWeChatOutbound } from './channels/wechat-outbound.ts';
-import type { OutboundChannel } from './channels/outbound-channel.ts';
+import type { OutboundChannel } from './app/ports.ts';
 import { composeWeCom } from './channels/wecom/wecom-channels.ts';
 import { WECHATY_CHANNEL } from './channels/wechaty/message-conversion.ts';
 import { startWechatySession, type WechatySession, type WechatySessionDeps } from './channels/wechaty/wechaty-session.ts';

@@ -1,4 +1,4 @@
-import type { HandOver } from '../channels/outbound-channel.ts';
+import type { HandOver } from './ports.ts';
 import type { TemplateSet } from '../conversation/templates.ts';
 import { errandFacts } from '../db/notification-facts-query.ts';
 import type { Database } from '../db/open-database.ts';

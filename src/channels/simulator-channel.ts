@@ -1,7 +1,7 @@
 import type { Database } from '../db/open-database.ts';
 import { recordSimulatorDelivery } from '../db/simulator-repository.ts';
 import { createWriteBatcher } from '../db/write-batcher.ts';
-import type { OutboundChannel, OutboundMessage } from './outbound-channel.ts';
+import type { OutboundChannel, OutboundMessage } from '../app/ports.ts';
 
 /**
  * The simulator channel: people talk to the bot through POST /api/simulator/messages and read what

@@ -8,7 +8,7 @@ import type { Database } from '../db/open-database.ts';
 import { buildMiniProgramChannel, miniProgramTokens } from './mini-program/mini-program-outbound.ts';
 import { createAccessTokens, type AccessTokens } from './official-account/access-token.ts';
 import { buildOfficialAccountChannel } from './official-account/official-account-outbound.ts';
-import type { OutboundChannel } from './outbound-channel.ts';
+import type { OutboundChannel } from '../app/ports.ts';
 
 /**
  * The sending channels of WeChat's official apps, as configured: the Official Account's

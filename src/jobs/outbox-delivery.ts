@@ -1,6 +1,6 @@
 import { DelayedError, Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Logger } from '../app/ports.ts';
-import { PermanentDeliveryError, type DeliveryOutcome, type OutboundChannel } from '../channels/outbound-channel.ts';
+import { PermanentDeliveryError, type DeliveryOutcome, type OutboundChannel } from '../app/ports.ts';
 import type { Database } from '../db/open-database.ts';
 import { createWriteBatcher } from '../db/write-batcher.ts';
 import { markOutboxFailed, markOutboxSent, markOutboxSentVia, outboxById, unsentNeighbour, type OutboxRow } from '../db/outbox-repository.ts';

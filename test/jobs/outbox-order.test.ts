@@ -5,7 +5,7 @@ import { Queue, type Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
-import type { OutboundChannel, OutboundMessage } from '../../src/channels/outbound-channel.ts';
+import type { OutboundChannel, OutboundMessage } from '../../src/app/ports.ts';
 import { openDatabase, type Database } from '../../src/db/open-database.ts';
 import { insertOutbox, outboxById } from '../../src/db/outbox-repository.ts';
 import { createOutboxWorker } from '../../src/jobs/outbox-delivery.ts';

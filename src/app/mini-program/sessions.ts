@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { CodeSession } from '../../channels/mini-program/jscode2session.ts';
+import type { CodeSession } from '../ports.ts';
 import {
   deleteMiniProgramSession,
   identityById,

@@ -8,11 +8,8 @@ import { AppError } from '../../errors.ts';
  * our configuration and is reported as 503 too, with the cause logged, never shown.
  */
 
-export interface CodeSession {
-  openId: string;
-  sessionKey: string;
-  unionId: string | null;
-}
+export type { CodeSession } from '../../app/ports.ts';
+import type { CodeSession } from '../../app/ports.ts';
 
 export type CodeExchange = (code: string) => Promise<CodeSession>;
 

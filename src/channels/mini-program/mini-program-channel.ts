@@ -5,7 +5,7 @@ import type { AccessTokens } from '../official-account/access-token.ts';
 import { handToAgent, sendSubscribeMessage, type Outreach, type Step } from '../official-account/delivery-steps.ts';
 import { fieldData, specFor, type SubscribeMessageSpec } from '../official-account/message-templates.ts';
 import { notificationFacts } from '../official-account/notification-facts.ts';
-import { PermanentDeliveryError, type DeliveryOutcome, type OutboundChannel, type OutboundMessage } from '../outbound-channel.ts';
+import { PermanentDeliveryError, type DeliveryOutcome, type OutboundChannel, type OutboundMessage } from '../../app/ports.ts';
 
 /**
  * The 'mini-program' channel: a notification to a mini-program user (OpenID of the mini-program)

@@ -5,7 +5,7 @@ import type { Database } from '../../db/open-database.ts';
 import { createAccessTokens, type AccessTokens } from '../official-account/access-token.ts';
 import type { Outreach } from '../official-account/delivery-steps.ts';
 import { readMessageTemplates, type SubscribeMessageSpec } from '../official-account/message-templates.ts';
-import type { OutboundChannel } from '../outbound-channel.ts';
+import type { OutboundChannel } from '../../app/ports.ts';
 import { createMiniProgramChannel } from './mini-program-channel.ts';
 
 type MiniProgramConfig = NonNullable<Config['miniProgram']>;

@@ -4,7 +4,7 @@ import { holdSubscribeCredit, recordSubscribeSent, releaseSubscribeCredit } from
 import type { SubscribeApp } from '../../db/subscribe-credits-repository.ts';
 import type { AccessTokens } from './access-token.ts';
 import { postWithToken } from './authorised-call.ts';
-import { PermanentDeliveryError, type DeliveryOutcome, type HandOver, type OutboundMessage } from '../outbound-channel.ts';
+import { PermanentDeliveryError, type DeliveryOutcome, type HandOver, type OutboundMessage } from '../../app/ports.ts';
 import { errcodeAction } from './errcode-policy.ts';
 import { WeChatApiError } from './wechat-api.ts';
 

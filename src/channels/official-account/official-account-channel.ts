@@ -1,7 +1,7 @@
 import type { Logger } from '../../app/ports.ts';
 import type { Database } from '../../db/open-database.ts';
 import { claimCustomerService, markAllowanceRefused, recordCustomerServicePart } from '../../db/official-account-sends-repository.ts';
-import { PermanentDeliveryError, type DeliveryOutcome, type OutboundChannel, type OutboundMessage } from '../outbound-channel.ts';
+import { PermanentDeliveryError, type DeliveryOutcome, type OutboundChannel, type OutboundMessage } from '../../app/ports.ts';
 import type { AccessTokens } from './access-token.ts';
 import { postWithToken } from './authorised-call.ts';
 import { sendCustomerServiceText, splitMessage } from './customer-service-api.ts';

@@ -1,6 +1,6 @@
 import type { Logger } from '../../app/ports.ts';
 import type { Database } from '../../db/open-database.ts';
-import type { OutboundChannel } from '../outbound-channel.ts';
+import type { OutboundChannel } from '../../app/ports.ts';
 import type { AccessTokens } from './access-token.ts';
 import { readMessageTemplates, NO_MESSAGE_TEMPLATES } from './message-templates.ts';
 import { createOfficialAccountChannel, type OfficialAccountChannelOptions } from './official-account-channel.ts';

@@ -1,7 +1,7 @@
 import type { Logger } from '../../app/ports.ts';
 import type { Database } from '../../db/open-database.ts';
 import { linkByKey } from '../../db/wechaty-repository.ts';
-import { PermanentDeliveryError, type OutboundChannel } from '../outbound-channel.ts';
+import { PermanentDeliveryError, type OutboundChannel } from '../../app/ports.ts';
 import { WECHATY_CHANNEL } from './message-conversion.ts';
 import type { SendKind, SendThrottle } from './send-throttle.ts';
 

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { createPartSender } from '../part-sender.ts';
-import { PermanentDeliveryError, type OutboundChannel, type OutboundMessage } from '../outbound-channel.ts';
+import { PermanentDeliveryError, type OutboundChannel, type OutboundMessage } from '../../app/ports.ts';
 import { createTokenCache, isTokenError, type AccessTokens } from '../official-account/access-token.ts';
 import { splitMessage } from '../official-account/customer-service-api.ts';
 import { getWeChatJson, postWeChatJson, WeChatApiError } from '../official-account/wechat-api.ts';

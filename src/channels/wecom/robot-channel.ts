@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createPartSender } from '../part-sender.ts';
-import { PermanentDeliveryError, type OutboundChannel, type OutboundMessage } from '../outbound-channel.ts';
+import { PermanentDeliveryError, type OutboundChannel, type OutboundMessage } from '../../app/ports.ts';
 import { splitMessage } from '../official-account/customer-service-api.ts';
 import { postWeChatJson, WeChatApiError } from '../official-account/wechat-api.ts';
 import type { SlidingWindowLimit } from './sliding-window-limit.ts';

@@ -1,7 +1,7 @@
 import type { DirectoryCache, StaffMember } from '../../app/directory.ts';
 import { errandById } from '../../db/errand-queries.ts';
 import type { Database } from '../../db/open-database.ts';
-import type { OutboundMessage } from '../outbound-channel.ts';
+import type { OutboundMessage } from '../../app/ports.ts';
 import { WECOM_CHANNEL } from './app-message-channel.ts';
 import { WECOM_ROBOT_CHANNEL } from './robot-channel.ts';
 

@@ -4,7 +4,7 @@ import type { Logger } from '../../app/ports.ts';
 import type { Config } from '../../config/config.ts';
 import type { Database } from '../../db/open-database.ts';
 import { createMessageCrypto } from '../official-account/message-crypto.ts';
-import type { OutboundChannel } from '../outbound-channel.ts';
+import type { OutboundChannel } from '../../app/ports.ts';
 import { createAppMessageChannel, createWeComTokens } from './app-message-channel.ts';
 import type { WeComCallbackDeps } from './callback-routes.ts';
 import { createRobotMentions } from './robot-mentions.ts';

@@ -3,7 +3,7 @@ import { createContactLinks } from '../../../src/channels/wechaty/contact-links.
 import { reResolveLinks } from '../../../src/channels/wechaty/re-resolution.ts';
 import { createSendThrottle } from '../../../src/channels/wechaty/send-throttle.ts';
 import { createPacedSender, createWechatyChannel, WechatyOfflineError, type Account } from '../../../src/channels/wechaty/wechaty-channel.ts';
-import { PermanentDeliveryError } from '../../../src/channels/outbound-channel.ts';
+import { PermanentDeliveryError } from '../../../src/app/ports.ts';
 import { openDatabase } from '../../../src/db/open-database.ts';
 import { linkByKey } from '../../../src/db/wechaty-repository.ts';
 
