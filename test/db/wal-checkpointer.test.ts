@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/open-database.ts';
 import { startWalCheckpointer } from '../../src/db/wal-checkpointer.ts';
+import { until } from '../support/until.ts';
 
 /**
  * The background checkpointer copies committed pages from the WAL into the database file while
@@ -21,21 +22,15 @@ function fillRows(path: string, autocheckpointPages: number) {
   return database;
 }
 
-async function until(check: () => boolean, ms: number) {
-  const end = Date.now() + ms;
-  while (!check() && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
-  return check();
-}
-
 describe('the WAL checkpointer thread', () => {
   it('moves committed pages into the database file without the main connection checkpointing', async () => {
     const path = join(dir, 'bg.db');
     const database = fillRows(path, 0);
     const sizeBefore = statSync(path).size;
     const checkpointer = startWalCheckpointer(path, { everyMs: 20 });
-    const grew = await until(() => statSync(path).size > sizeBefore + 1_000_000, 5000);
+    await until(() => statSync(path).size > sizeBefore + 1_000_000, 'the database file to grow by the checkpointed pages', 5000, 20);
     await checkpointer.stop();
-    expect(grew).toBe(true);
+    expect(statSync(path).size).toBeGreaterThan(sizeBefore + 1_000_000);
     // The main connection still reads and writes normally after the thread has gone.
     database.write(() => database.sqlite.prepare('INSERT INTO filler (body) VALUES (?)').run('x'));
     expect(database.sqlite.prepare('SELECT count(*) AS n FROM filler').get()).toEqual({ n: 2001 });
@@ -55,7 +50,7 @@ describe('the WAL checkpointer thread', () => {
   it('reports a thread that cannot open the database, and stops cleanly', async () => {
     const errors: Error[] = [];
     const checkpointer = startWalCheckpointer(join(dir, 'no-such-dir', 'x.db'), { onError: (e) => errors.push(e) });
-    await until(() => errors.length > 0, 5000);
+    await until(() => errors.length > 0, 'the thread to report its error', 5000, 20);
     await checkpointer.stop();
     expect(errors[0]?.message).toMatch(/directory does not exist|unable to open/i);
   });

@@ -9,6 +9,7 @@ import { simulatorDeliveries } from '../../src/db/simulator-repository.ts';
 import { outboxQueueName } from '../../src/jobs/outbox-queues.ts';
 import { exited, startWorkerProcess, type ServerProcess } from '../support/server-process.ts';
 import { ADMIN_TOKEN } from '../support/test-app.ts';
+import { until } from '../support/until.ts';
 
 /**
  * Worker processes (ROLE=worker) against one Redis and one SQLite file, killed with SIGKILL in the
@@ -53,14 +54,6 @@ function write(count: number, tag: string): number[] {
 const sentCount = (ids: number[]) =>
   (database.sqlite.prepare("SELECT count(*) AS n FROM outbox WHERE status = 'sent' AND id IN (SELECT value FROM json_each(?))").get(JSON.stringify(ids)) as { n: number }).n;
 
-async function until(ok: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await ok())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 async function worker(prefix: string, extra: Record<string, string> = {}): Promise<ServerProcess> {
   const p = await startWorkerProcess({ ...env, BULLMQ_PREFIX: prefix, ...extra });
   running.push(p);
@@ -76,13 +69,13 @@ describe('killing workers', () => {
     // Two workers in turn are killed once part of the messages went out; then two run together.
     for (const share of [0.2, 0.5]) {
       const victim = await worker(prefix);
-      await until(() => sentCount(ids) >= ids.length * share, 30_000, `${share * 100}% sent`);
+      await until(() => sentCount(ids) >= ids.length * share, `${share * 100}% sent`, 30_000, 5);
       victim.child.kill('SIGKILL');
       await exited(victim.child);
       if ((await queue.getActiveCount()) > 0) killedMidJob++;
     }
     await Promise.all([worker(prefix), worker(prefix)]);
-    await until(() => sentCount(ids) === ids.length, 60_000, 'every message sent').catch(async (error: unknown) => {
+    await until(() => sentCount(ids) === ids.length, 'every message sent', 60_000, 5).catch(async (error: unknown) => {
       // Say what is stuck: the unsent messages' job states, and what the workers said about long waits.
       const left = ids.filter((id) => (database.sqlite.prepare('SELECT status FROM outbox WHERE id = ?').get(id) as { status: string }).status !== 'sent');
       const states = await Promise.all(left.slice(0, 5).map(async (id) => `${id}:${(await queue.getJobState(`outbox-${id}`)) ?? 'none'}`));
@@ -108,13 +101,13 @@ describe('killing workers', () => {
     const queue = queueFor(prefix);
     const ids = write(1500, 'term');
     const p = await worker(prefix, { JOB_LOCK_SECONDS: '120' });
-    await until(() => sentCount(ids) >= ids.length * 0.2, 30_000, '20% sent');
+    await until(() => sentCount(ids) >= ids.length * 0.2, '20% sent', 30_000, 5);
     p.child.kill('SIGTERM');
     expect(await exited(p.child)).toBe(0);
     // Nothing is left active: with a two-minute lock, a job left running would hold up the rest.
     expect(await queue.getActiveCount()).toBe(0);
     await worker(prefix);
-    await until(() => sentCount(ids) === ids.length, 30_000, 'every message sent');
+    await until(() => sentCount(ids) === ids.length, 'every message sent', 30_000, 5);
     expect(simulatorDeliveries(database).filter((d) => ids.includes(d.outboxId))).toHaveLength(ids.length);
   }, 120_000);
 });
