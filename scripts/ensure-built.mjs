@@ -20,7 +20,10 @@ const sourcesAt = Math.max(newestIn('src'), statSync('package-lock.json').mtimeM
 if (builtAt > sourcesAt) process.exit(0);
 
 console.log(builtAt ? 'The sources changed since the last build: building again…' : 'No build yet: building dist/ (about half a minute)…');
-for (const [script, args] of [['scripts/ensure-installed.mjs', []], ['scripts/build.mjs', []]]) {
+for (const [script, args] of [
+  ['scripts/ensure-installed.mjs', []],
+  ['scripts/build.mjs', []],
+]) {
   const r = spawnSync(process.execPath, [script, ...args], { stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }

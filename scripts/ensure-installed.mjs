@@ -31,7 +31,9 @@ function missingPackages() {
 const missing = missingPackages();
 if (missing.length === 0) process.exit(0);
 
-console.log(`Installing dependencies (npm ci; about a minute on first run, better-sqlite3 compiles; ${missing.length} package(s) missing or at another version, e.g. ${missing[0]})…`);
+console.log(
+  `Installing dependencies (npm ci; about a minute on first run, better-sqlite3 compiles; ${missing.length} package(s) missing or at another version, e.g. ${missing[0]})…`,
+);
 const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { stdio: 'inherit' });
 if (result.status !== 0) {
   console.error('npm ci failed. Check your network access to the npm registry and try again.');

@@ -166,19 +166,47 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
   const limits = createSendLimits(sharedRedis, config.bullmqPrefix, config.outbox);
   const workers: Worker[] = runWorkers
     ? channels.map((channel) =>
-        createOutboxWorker({ connection, prefix: config.bullmqPrefix, database, channel, limits, logger, now: clock, lockMs: config.jobLockMs, dispatch: (ids) => queue.enqueue(ids) }),
+        createOutboxWorker({
+          connection,
+          prefix: config.bullmqPrefix,
+          database,
+          channel,
+          limits,
+          logger,
+          now: clock,
+          lockMs: config.jobLockMs,
+          dispatch: (ids) => queue.enqueue(ids),
+        }),
       )
     : [];
 
   const alertEnv = (): AlertEnv => {
     const { catalog, matcher } = catalogs.current();
-    return { database, directory: directories.current(), catalog, matcher, engine, calendars, templates, deadlines: config.deadlines, alertPolicy: config.alerts };
+    return {
+      database,
+      directory: directories.current(),
+      catalog,
+      matcher,
+      engine,
+      calendars,
+      templates,
+      deadlines: config.deadlines,
+      alertPolicy: config.alerts,
+    };
   };
   const scheduler = createAlertScheduler({ ...connection, enableOfflineQueue: false }, config.bullmqPrefix, alertEnv, clock);
   scheduler.queue.on('error', (error) => logger.warn({ err: error }, 'deadline queue: Redis error'));
   let alertWorker: Worker | null = null;
   if (runWorkers) {
-    alertWorker = createAlertWorker({ connection, prefix: config.bullmqPrefix, env: alertEnv, now: clock, logger, deliver: (ids) => queue.enqueue(ids), scheduleNext: (id) => scheduler.schedule([id]) });
+    alertWorker = createAlertWorker({
+      connection,
+      prefix: config.bullmqPrefix,
+      env: alertEnv,
+      now: clock,
+      logger,
+      deliver: (ids) => queue.enqueue(ids),
+      scheduleNext: (id) => scheduler.schedule([id]),
+    });
   }
   // Morning digests and monthly reports: the schedulers are set at start-up (and checked every minute).
   const digestEnv = () => ({ database, directory: directories.current(), calendars, templates });
@@ -196,7 +224,13 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
         ? {
             minute: config.backup.minute,
             run: async () => {
-              const taken = await takeBackup({ sqlitePath: config.sqlitePath, photosDir: config.photosDir, backupDir: config.backup.dir, now: clock(), reason: 'daily' });
+              const taken = await takeBackup({
+                sqlitePath: config.sqlitePath,
+                photosDir: config.photosDir,
+                backupDir: config.backup.dir,
+                now: clock(),
+                reason: 'daily',
+              });
               const pruned = pruneBackups(config.backup.dir, config.backup.keep);
               return { path: taken.path, errands: taken.manifest.errands, pruned: pruned.length };
             },
@@ -250,25 +284,71 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
   const oaTokens = wechatOut.officialAccountTokens;
   const oaApiBase = config.officialAccountOutbound?.apiBase;
   const photoFiles = createPhotoFiles(config.photosDir);
-  const followers = createFollowerChores({ database, files: photoFiles, api: oaTokens && oaApiBase ? { tokens: oaTokens, apiBase: oaApiBase } : null, withMiniProgram: config.miniProgram !== null, clock, logger });
+  const followers = createFollowerChores({
+    database,
+    files: photoFiles,
+    api: oaTokens && oaApiBase ? { tokens: oaTokens, apiBase: oaApiBase } : null,
+    withMiniProgram: config.miniProgram !== null,
+    clock,
+    logger,
+  });
   const mp = config.miniProgram;
   const mpTokens = wechatOut.miniProgramTokens;
-  const miniProgram = mp && mpTokens
-    ? {
-        env: { database, directories, catalogs, calendars, templates, deadlines: config.deadlines, dispatch: queue, alerts, logger, newPersonId, trackingCodes: createTrackingCodes(config.trackingSecret) },
-        exchange: createCodeExchange(mp),
-        phone: createPhoneNumberLookup({ tokens: mpTokens, apiBase: mp.apiBase, appId: mp.appId }),
-        sessionMs: mp.sessionMs,
-        limiter: createProgressLimiter(sharedRedis, config.bullmqPrefix),
-        clock,
-      }
-    : undefined;
+  const miniProgram =
+    mp && mpTokens
+      ? {
+          env: {
+            database,
+            directories,
+            catalogs,
+            calendars,
+            templates,
+            deadlines: config.deadlines,
+            dispatch: queue,
+            alerts,
+            logger,
+            newPersonId,
+            trackingCodes: createTrackingCodes(config.trackingSecret),
+          },
+          exchange: createCodeExchange(mp),
+          phone: createPhoneNumberLookup({ tokens: mpTokens, apiBase: mp.apiBase, appId: mp.appId }),
+          sessionMs: mp.sessionMs,
+          limiter: createProgressLimiter(sharedRedis, config.bullmqPrefix),
+          clock,
+        }
+      : undefined;
 
   // Only the process holding the login can send through the personal account.
-  const wechaty = config.wechaty && options.bot
-    ? await startWechatySession({ config: config.wechaty, botName: config.botName, database, directories, templates, inbound, dispatch: queue, logger, clock, photos: photoFiles, ...(options.wechatyPuppet ? { puppet: options.wechatyPuppet } : {}) })
-    : null;
-  if (wechaty) workers.push(createOutboxWorker({ connection, prefix: config.bullmqPrefix, database, channel: wechaty.channel, limits, logger, now: clock, lockMs: config.jobLockMs, concurrency: 1 }));
+  const wechaty =
+    config.wechaty && options.bot
+      ? await startWechatySession({
+          config: config.wechaty,
+          botName: config.botName,
+          database,
+          directories,
+          templates,
+          inbound,
+          dispatch: queue,
+          logger,
+          clock,
+          photos: photoFiles,
+          ...(options.wechatyPuppet ? { puppet: options.wechatyPuppet } : {}),
+        })
+      : null;
+  if (wechaty)
+    workers.push(
+      createOutboxWorker({
+        connection,
+        prefix: config.bullmqPrefix,
+        database,
+        channel: wechaty.channel,
+        limits,
+        logger,
+        now: clock,
+        lockMs: config.jobLockMs,
+        concurrency: 1,
+      }),
+    );
   if (workers.length) logger.info({ channels: workers.map((w) => w.name) }, 'outbox workers started');
 
   const healthRedis = new Redis(options.redisUrl, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 1000 });
@@ -288,7 +368,20 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
     reports: { stored: (month) => storedMonthlyReport(digestEnv(), month), compute: computeMonth },
     outbox: queue,
     ...(config.officialAccount
-      ? { officialAccount: officialAccountEdge({ config: config.officialAccount, canSend: config.officialAccountOutbound !== null, database, inbound, directories, templates, dispatch: queue, clock, logger, redis: { redis: sharedRedis, prefix: config.bullmqPrefix } }) }
+      ? {
+          officialAccount: officialAccountEdge({
+            config: config.officialAccount,
+            canSend: config.officialAccountOutbound !== null,
+            database,
+            inbound,
+            directories,
+            templates,
+            dispatch: queue,
+            clock,
+            logger,
+            redis: { redis: sharedRedis, prefix: config.bullmqPrefix },
+          }),
+        }
       : {}),
     ...(wecom.callback ? { wecom: wecom.callback } : {}),
     ...(miniProgram ? { miniProgram } : {}),

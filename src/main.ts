@@ -43,9 +43,13 @@ export async function startDaiban(config: Config, logger: Logger, options: { pri
 
 /** A server that can reach nobody, or knows no village, is running but useless: say so at start. */
 function warnIfIdle(config: Config, daiban: Daiban, logger: Logger): void {
-  const channels = [config.officialAccount, config.officialAccountOutbound, config.wecom, config.wecomRobots, config.wechaty, config.miniProgram].filter(Boolean).length;
+  const channels = [config.officialAccount, config.officialAccountOutbound, config.wecom, config.wecomRobots, config.wechaty, config.miniProgram].filter(
+    Boolean,
+  ).length;
   if (channels === 0 && !config.simulatorEnabled) {
-    logger.warn('no channel is configured (Official Account, WeCom, Wechaty, mini-program) and the simulator is off: nobody can reach this bot. See .env.example.');
+    logger.warn(
+      'no channel is configured (Official Account, WeCom, Wechaty, mini-program) and the simulator is off: nobody can reach this bot. See .env.example.',
+    );
   }
   if (daiban.directories.current().villages.length === 0) {
     logger.warn('the roster is empty: no village, agent or centre is known yet. Load one: npm run roster:load -- <roster.json> (see data/demo-roster.json).');

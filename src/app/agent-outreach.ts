@@ -60,7 +60,14 @@ export function createAgentOutreach(deps: { database: Database; directory: () =>
   };
 }
 
-const handOver = (m: { channel: string; recipient: string | null; room: string | null; text: string; errandId?: number | null; dedupeKey?: string | null }): HandOver => ({
+const handOver = (m: {
+  channel: string;
+  recipient: string | null;
+  room: string | null;
+  text: string;
+  errandId?: number | null;
+  dedupeKey?: string | null;
+}): HandOver => ({
   channel: m.channel,
   recipient: m.recipient,
   room: m.room,

@@ -49,7 +49,15 @@ export function applyEffects(env: EffectEnv, turn: EffectTurn, effects: readonly
         if (person) break;
         if (!directory.village(effect.villageCode)) throw new AppError('no_village', `unknown village ${effect.villageCode}`);
         const id = env.newPersonId();
-        createResident(database, { id, name: effect.name, phone: effect.phone, villageCode: effect.villageCode, tags: effect.tags, phoneVerified: effect.phoneVerified === true, now: turn.now });
+        createResident(database, {
+          id,
+          name: effect.name,
+          phone: effect.phone,
+          villageCode: effect.villageCode,
+          tags: effect.tags,
+          phoneVerified: effect.phoneVerified === true,
+          now: turn.now,
+        });
         linkIdentity(database, turn.identity.id, id);
         person = personById(database, id) ?? null;
         break;
@@ -99,7 +107,15 @@ export function applyEffects(env: EffectEnv, turn: EffectTurn, effects: readonly
         const village = directory.village(resident.villageCode ?? '');
         const due = env.calendars.forTownship(village?.townshipCode ?? null).addWorkingDays(shanghaiDate(turn.now), env.deadlines.complaintDays);
         env.calendars.noteUncertainYears(due.uncertainYears);
-        const id = insertComplaint(database, { personId: resident.id, errandId, type: effect.type, text: effect.text, dueDate: due.date, dueAt: endOfShanghaiDay(due.date), now: turn.now });
+        const id = insertComplaint(database, {
+          personId: resident.id,
+          errandId,
+          type: effect.type,
+          text: effect.text,
+          dueDate: due.date,
+          dueAt: endOfShanghaiDay(due.date),
+          now: turn.now,
+        });
         const text = templates.render('notify.complaint', {
           typeLabel: templates.render(`complaint_type.${effect.type}`, {}),
           receiptNo: effect.receiptNo,

@@ -51,7 +51,12 @@ function labelOf(directory: Directory, database: Database, target: BindTarget): 
 }
 
 /** Issues a code for a roster person or a room; an unknown person, village or township is an invalid_bind_code error. */
-export function issueBindCode(database: Database, directory: Directory, target: BindTarget, options: { now: number; hours?: number; code?: () => string }): IssuedCode {
+export function issueBindCode(
+  database: Database,
+  directory: Directory,
+  target: BindTarget,
+  options: { now: number; hours?: number; code?: () => string },
+): IssuedCode {
   const label = labelOf(directory, database, target);
   const expiresAt = options.now + (options.hours ?? DEFAULT_BIND_CODE_HOURS) * 3_600_000;
   for (let attempt = 0; ; attempt++) {

@@ -43,13 +43,27 @@ function stepsOf(env: AlertEnv, townshipCode: string, d: StoredDeadline): AlertS
 function fireRatingStep(env: AlertEnv, errand: ErrandRow, step: AlertStep, now: number): AlertOutcome {
   if (errand.status !== 'fed_back') return { kind: 'stale' };
   if (step.step === 'a') {
-    moveErrand(env, { errandId: errand.id, event: 'archive', actor: { personId: null, role: 'system' }, reason: env.templates.render('reason.rating_window_closed', {}), now });
+    moveErrand(env, {
+      errandId: errand.id,
+      event: 'archive',
+      actor: { personId: null, role: 'system' },
+      reason: env.templates.render('reason.rating_window_closed', {}),
+      now,
+    });
     return { kind: 'sent', outboxIds: [] };
   }
   const parties = errandParties(env.database, env.directory, errand, env.catalog.get(errand.itemId)?.name ?? errand.itemId);
   const laterText = env.templates.render('notify.rate_later', parties.vars);
   const dedupeKey = `errand-${errand.id}-v${errand.version}-rating-reminder`;
-  const invitation = inviteResident(env, { residentId: errand.requesterId, channel: errand.channel, flowId: 'rating', errandId: errand.id, laterText, dedupeKey, now });
+  const invitation = inviteResident(env, {
+    residentId: errand.requesterId,
+    channel: errand.channel,
+    flowId: 'rating',
+    errandId: errand.id,
+    laterText,
+    dedupeKey,
+    now,
+  });
   return { kind: 'sent', outboxIds: insertOutbox(env.database, invitation, now) };
 }
 
@@ -74,7 +88,7 @@ export function alertJobsFor(env: AlertEnv, errandIds: Iterable<number>, now: nu
 
 /** Every errand with a running clock, in batches (to rebuild the jobs after Redis lost them). */
 export function* allAlertJobs(env: AlertEnv, now: number, batch = 500): Generator<AlertJobData[]> {
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const ids = errandsWithRunningClocks(env.database, after, batch);
     if (!ids.length) return;
     yield alertJobsFor(env, ids, now);

@@ -73,7 +73,12 @@ export function loadDirectory(database: Database): Directory {
   const countyRow = db.select().from(county).get();
   const townshipRows = db.select().from(townships).orderBy(asc(townships.code)).all();
   const villageRows = db.select().from(villages).orderBy(asc(villages.code)).all();
-  const staffRoleRows = db.select().from(personRoles).where(inArray(personRoles.role, ['agent', 'collector', 'centre_staff', 'supervisor', 'admin'])).orderBy(asc(personRoles.id)).all();
+  const staffRoleRows = db
+    .select()
+    .from(personRoles)
+    .where(inArray(personRoles.role, ['agent', 'collector', 'centre_staff', 'supervisor', 'admin']))
+    .orderBy(asc(personRoles.id))
+    .all();
   const staffIds = [...new Set(staffRoleRows.map((r) => r.personId))];
   const roleRows = staffIds.length ? db.select().from(personRoles).where(inArray(personRoles.personId, staffIds)).orderBy(asc(personRoles.id)).all() : [];
   const staffRows = staffIds.length ? db.select().from(people).where(inArray(people.id, staffIds)).all() : [];
@@ -83,9 +88,14 @@ export function loadDirectory(database: Database): Directory {
   const roomRows = db.select().from(rooms).where(isNotNull(rooms.kind)).orderBy(asc(rooms.id)).all();
 
   const townshipMap = new Map<string, TownshipEntry>(
-    townshipRows.map((t) => [t.code, { code: t.code, name: t.name, centre: { name: t.centreName, phone: t.centrePhone, address: t.centreAddress, hours: t.centreHours } }]),
+    townshipRows.map((t) => [
+      t.code,
+      { code: t.code, name: t.name, centre: { name: t.centreName, phone: t.centrePhone, address: t.centreAddress, hours: t.centreHours } },
+    ]),
   );
-  const villageMap = new Map<string, VillageEntry>(villageRows.map((v) => [v.code, { code: v.code, name: v.name, townshipCode: v.townshipCode, remote: v.remote }]));
+  const villageMap = new Map<string, VillageEntry>(
+    villageRows.map((v) => [v.code, { code: v.code, name: v.name, townshipCode: v.townshipCode, remote: v.remote }]),
+  );
   const staffMap = new Map<string, StaffMember>(
     staffRows.map((p) => [
       p.id,
@@ -100,7 +110,13 @@ export function loadDirectory(database: Database): Directory {
       },
     ]),
   );
-  const roomEntries: RoomEntry[] = roomRows.map((r) => ({ channel: r.channel, externalId: r.externalId, kind: r.kind, villageCode: r.villageCode, townshipCode: r.townshipCode }));
+  const roomEntries: RoomEntry[] = roomRows.map((r) => ({
+    channel: r.channel,
+    externalId: r.externalId,
+    kind: r.kind,
+    villageCode: r.villageCode,
+    townshipCode: r.townshipCode,
+  }));
   const roomMap = new Map(roomEntries.map((r) => [`${r.channel}\u0000${r.externalId}`, r]));
   const staffByIdentity = new Map<string, StaffMember>();
   for (const member of staffMap.values()) for (const i of member.identities) staffByIdentity.set(`${i.channel}\u0000${i.externalId}`, member);
@@ -113,7 +129,12 @@ export function loadDirectory(database: Database): Directory {
     township: (code) => townshipMap.get(code),
     staff(role, scope) {
       const ids = roleRows
-        .filter((r) => r.role === role && (scope.village === undefined || r.villageCode === scope.village) && (scope.township === undefined || r.townshipCode === scope.township))
+        .filter(
+          (r) =>
+            r.role === role &&
+            (scope.village === undefined || r.villageCode === scope.village) &&
+            (scope.township === undefined || r.townshipCode === scope.township),
+        )
         .map((r) => r.personId);
       return [...new Set(ids)].flatMap((id) => staffMap.get(id) ?? []);
     },

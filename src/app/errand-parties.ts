@@ -86,8 +86,10 @@ export function errandNotifier(database: Database, directory: Directory, templat
         },
       ];
     },
-    agentRoom: (template, vars) => toRooms(directory.agentRooms(parties.errand.villageCode), renderForRoom(template, vars), parties.errand.id, `${key}-${template}`),
-    centreRoom: (template, vars) => toRooms(directory.centreRooms(parties.errand.townshipCode), renderForRoom(template, vars), parties.errand.id, `${key}-${template}`),
+    agentRoom: (template, vars) =>
+      toRooms(directory.agentRooms(parties.errand.villageCode), renderForRoom(template, vars), parties.errand.id, `${key}-${template}`),
+    centreRoom: (template, vars) =>
+      toRooms(directory.centreRooms(parties.errand.townshipCode), renderForRoom(template, vars), parties.errand.id, `${key}-${template}`),
     agents(template, vars) {
       const people = parties.agent ? [parties.agent] : directory.staff('agent', { village: parties.errand.villageCode });
       return toStaff(people, render(template, vars), parties.errand.id, `${key}-${template}`);

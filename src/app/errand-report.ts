@@ -70,7 +70,13 @@ export function errandReport(database: Database, directory: Directory, receiptNo
       confirmedAt: iso(t.confirmedAt),
       paperFormSigned: t.paperFormSigned,
     })),
-    notices: noticesOf(database, e.id).map((n) => ({ version: n.version, kind: n.kind, items: n.items, catalogItemVersion: n.catalogItemVersion, issuedAt: iso(n.issuedAt) })),
+    notices: noticesOf(database, e.id).map((n) => ({
+      version: n.version,
+      kind: n.kind,
+      items: n.items,
+      catalogItemVersion: n.catalogItemVersion,
+      issuedAt: iso(n.issuedAt),
+    })),
   };
 }
 

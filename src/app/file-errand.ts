@@ -81,7 +81,10 @@ export function fileErrand(env: ErrandEnv, input: FileErrandInput): FiledErrand 
 
   const today = shanghaiDate(now);
   const receiptNo = formatReceiptNo(today, nextReceiptSequence(database, today));
-  const beneficiary = input.beneficiary.kind === 'family' ? { kind: 'family' as const, name: input.beneficiary.name, relation: input.beneficiary.relation } : { kind: 'self' as const };
+  const beneficiary =
+    input.beneficiary.kind === 'family'
+      ? { kind: 'family' as const, name: input.beneficiary.name, relation: input.beneficiary.relation }
+      : { kind: 'self' as const };
   const errand = insertErrand(database, {
     receiptNo,
     direction,
@@ -125,7 +128,14 @@ export function fileErrand(env: ErrandEnv, input: FileErrandInput): FiledErrand 
   insertNotice(database, {
     errandId: errand.id,
     kind: 'intake',
-    items: item.materials.map((m) => ({ name: m.name, form: m.form, count: m.count, ...(m.when ? { when: m.when } : {}), ...(m.notes ? { notes: m.notes } : {}), inCatalogue: true })),
+    items: item.materials.map((m) => ({
+      name: m.name,
+      form: m.form,
+      count: m.count,
+      ...(m.when ? { when: m.when } : {}),
+      ...(m.notes ? { notes: m.notes } : {}),
+      inCatalogue: true,
+    })),
     catalogItemVersion: catalog.versionOf(item.id),
     issuedBy: null,
     at: now,
@@ -153,10 +163,16 @@ export function fileErrand(env: ErrandEnv, input: FileErrandInput): FiledErrand 
   });
   const key = `errand-${errand.id}-requested`;
   if (input.notifyAgents === false) return { errandId: errand.id, receiptNo, pendingOutboxIds: [] };
-  let notices = [...toRooms(directory.agentRooms(village.code), roomText, errand.id, key), ...toStaff(directory.staff('agent', { village: village.code }), agentText, errand.id, key)];
+  let notices = [
+    ...toRooms(directory.agentRooms(village.code), roomText, errand.id, key),
+    ...toStaff(directory.staff('agent', { village: village.code }), agentText, errand.id, key),
+  ];
   if (!notices.length) {
     // A village without an agent (or one not reachable on any channel): the township centre hears of it, so no request waits unseen.
-    notices = [...toRooms(directory.centreRooms(village.townshipCode), roomText, errand.id, key), ...toStaff(directory.staff('centre_staff', { township: village.townshipCode }), agentText, errand.id, key)];
+    notices = [
+      ...toRooms(directory.centreRooms(village.townshipCode), roomText, errand.id, key),
+      ...toStaff(directory.staff('centre_staff', { township: village.townshipCode }), agentText, errand.id, key),
+    ];
   }
   const pendingOutboxIds = insertOutbox(database, notices, now);
   return { errandId: errand.id, receiptNo, pendingOutboxIds };

@@ -13,7 +13,10 @@ import { dropConversation } from '../db/conversation-repository.ts';
  */
 export function forgetChannelIdentity(database: Database, channel: string, externalId: string, now: number): boolean {
   return database.write(() => {
-    const identity = statement<[string, string], { id: number }>(database, 'SELECT id FROM channel_identities WHERE channel = ? AND external_id = ?').get(channel, externalId);
+    const identity = statement<[string, string], { id: number }>(database, 'SELECT id FROM channel_identities WHERE channel = ? AND external_id = ?').get(
+      channel,
+      externalId,
+    );
     const standIn = `gone-${randomBytes(9).toString('hex')}`;
     statement<[string, string, string]>(
       database,

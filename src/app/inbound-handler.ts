@@ -126,10 +126,23 @@ export function createInboundHandler(deps: InboundDeps): InboundHandler {
     const now = message.receivedAt;
     const identity = touchIdentity(database, message.channel, message.senderId, now, actionOf(message));
     const actor = directory.staffByIdentity(message.channel, message.senderId);
-    if (!actor) return { result: { replies: respond(message, [templates.render('cmd.not_member', {})], identity.id, now, true), duplicate: false }, pending: [] };
+    if (!actor)
+      return { result: { replies: respond(message, [templates.render('cmd.not_member', {})], identity.id, now, true), duplicate: false }, pending: [] };
     const { catalog, matcher } = deps.catalogs.current();
     const touched = new Set<number>();
-    const env = { database, directory, catalog, matcher, calendars: deps.calendars, templates, deadlines: deps.deadlines, engine: deps.engine, newPersonId: deps.newPersonId, botName: deps.botName, touched };
+    const env = {
+      database,
+      directory,
+      catalog,
+      matcher,
+      calendars: deps.calendars,
+      templates,
+      deadlines: deps.deadlines,
+      engine: deps.engine,
+      newPersonId: deps.newPersonId,
+      botName: deps.botName,
+      touched,
+    };
     const room = message.roomId ? (directory.room(message.channel, message.roomId) ?? null) : null;
     const result = runCommand(env, { actor, channel: message.channel, room, now }, parsed);
     // The last guard of group privacy for replies (insertOutbox guards notices): no full name of anyone
@@ -144,7 +157,8 @@ export function createInboundHandler(deps: InboundDeps): InboundHandler {
 
   /** A signed key reused with another body: refused before anything is read or written. */
   const refuseReusedSignature = (message: InboundMessage) => {
-    if (message.oneUse && claimOneUseKey(database, message.oneUse, message.receivedAt) === 'replay') throw new AppError('invalid_signature', 'This signature was already used for another message.');
+    if (message.oneUse && claimOneUseKey(database, message.oneUse, message.receivedAt) === 'replay')
+      throw new AppError('invalid_signature', 'This signature was already used for another message.');
   };
 
   const roomTurn = (message: InboundMessage): Turn =>
@@ -185,7 +199,9 @@ export function createInboundHandler(deps: InboundDeps): InboundHandler {
       const stored = loadConversation(database, identity.id);
       const { catalog, matcher } = deps.catalogs.current();
       const ctx = buildFlowContext({ database, directory, catalog, matcher, templates }, { now, identity, person });
-      const input: Input = message.opened ? { kind: 'start', ...(message.opened.villageCode ? { villageCode: message.opened.villageCode } : {}) } : { kind: 'text', text: message.text };
+      const input: Input = message.opened
+        ? { kind: 'start', ...(message.opened.villageCode ? { villageCode: message.opened.villageCode } : {}) }
+        : { kind: 'text', text: message.text };
       const step = deps.engine.step(stored?.state ?? null, input, ctx);
       const touched = new Set<number>();
       const env = { database, directory, catalog, calendars: deps.calendars, templates, deadlines: deps.deadlines, newPersonId: deps.newPersonId, touched };
@@ -193,7 +209,11 @@ export function createInboundHandler(deps: InboundDeps): InboundHandler {
       if (applied.results.receiptNo) deps.logger.info({ receiptNo: applied.results.receiptNo, channel: message.channel }, 'errand requested');
       const text = renderReplies(templates, step.replies, applied.results);
       if (!saveConversation(database, identity.id, step.state, stored?.revision ?? null, now)) throw new ConversationConflict();
-      return { result: { replies: respond(message, text ? [text] : [], identity.id, now, true), duplicate: false }, pending: applied.pendingOutboxIds, touched };
+      return {
+        result: { replies: respond(message, text ? [text] : [], identity.id, now, true), duplicate: false },
+        pending: applied.pendingOutboxIds,
+        touched,
+      };
     });
 
   /** An expected refusal or an unexpected failure: the conversation stays where it was; the person is told. */
@@ -243,7 +263,9 @@ export function createInboundHandler(deps: InboundDeps): InboundHandler {
     if (touched.size) deps.alerts?.changed(touched);
   };
 
-  const grouped = createGroupCommit(database, turnFor, afterCommit, { onAfterError: (error) => deps.logger.error({ err: error }, 'after-commit step of a batch failed') });
+  const grouped = createGroupCommit(database, turnFor, afterCommit, {
+    onAfterError: (error) => deps.logger.error({ err: error }, 'after-commit step of a batch failed'),
+  });
 
   return {
     handle(message) {

@@ -82,7 +82,13 @@ export function computeMonthlyReport(env: ReportEnv, month: string, now: number)
     now: Math.min(now, endOfShanghaiDay(to)),
     workingDays: (a, b) => calendar.countWorkingDays(a, b).count,
   });
-  const row = (unitKind: StoredReport['unitKind'], unitCode: string, figures: ReportFigures): StoredReport => ({ period: month, unitKind, unitCode, figures, computedAt: now });
+  const row = (unitKind: StoredReport['unitKind'], unitCode: string, figures: ReportFigures): StoredReport => ({
+    period: month,
+    unitKind,
+    unitCode,
+    figures,
+    computedAt: now,
+  });
   const townships = [...new Set(stats.map((s) => directory.village(s.villageCode)?.townshipCode ?? ''))].filter(Boolean).sort();
   const rows = [
     row('county', 'county', sum(stats)),
@@ -97,6 +103,10 @@ export function computeMonthlyReport(env: ReportEnv, month: string, now: number)
 export function storedMonthlyReport(env: Pick<ReportEnv, 'database' | 'directory'>, month: string) {
   const { directory } = env;
   const nameOf = (r: StoredReport) =>
-    r.unitKind === 'county' ? directory.county.name : r.unitKind === 'township' ? (directory.township(r.unitCode)?.name ?? r.unitCode) : (directory.village(r.unitCode)?.name ?? r.unitCode);
+    r.unitKind === 'county'
+      ? directory.county.name
+      : r.unitKind === 'township'
+        ? (directory.township(r.unitCode)?.name ?? r.unitCode)
+        : (directory.village(r.unitCode)?.name ?? r.unitCode);
   return reportsFor(env.database, month).map((r) => ({ ...r, name: nameOf(r) }));
 }

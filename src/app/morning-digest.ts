@@ -108,7 +108,14 @@ export function runMorningDigest(env: DigestEnv, now: number): DigestOutcome {
       date,
       countyName: directory.county.name,
       ...tally(open, date, now),
-      townships: townshipCodes.map((code) => ({ name: directory.township(code)?.name ?? code, ...tally(open.filter((e) => townshipOf(e) === code), date, now) })),
+      townships: townshipCodes.map((code) => ({
+        name: directory.township(code)?.name ?? code,
+        ...tally(
+          open.filter((e) => townshipOf(e) === code),
+          date,
+          now,
+        ),
+      })),
       // Complaints have a time limit too: the supervisors are reminded of it here every working morning.
       complaints: complaintBacklog(database, date, now),
     });

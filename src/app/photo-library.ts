@@ -92,7 +92,8 @@ export function createPhotoLibrary(deps: PhotoLibraryDeps): PhotoLibrary {
       if (file === null) {
         if (photo.channel !== OFFICIAL_ACCOUNT_MEDIA_CHANNEL) return { kind: 'missing', reason: 'this photo was not kept as a file' };
         const givenUp = photo.fetchAttempts >= MAX_FETCH_ATTEMPTS;
-        if (givenUp || deps.clock() - photo.receivedAt > MEDIA_LIFETIME_MS) return { kind: 'missing', reason: photo.fetchError ?? 'WeChat no longer has this photo (temporary media are kept three days)' };
+        if (givenUp || deps.clock() - photo.receivedAt > MEDIA_LIFETIME_MS)
+          return { kind: 'missing', reason: photo.fetchError ?? 'WeChat no longer has this photo (temporary media are kept three days)' };
         const fetched = await fetchOne(photo);
         if (!fetched.ok) return { kind: 'missing', reason: fetched.reason };
         file = fetched.file;
@@ -104,7 +105,12 @@ export function createPhotoLibrary(deps: PhotoLibraryDeps): PhotoLibrary {
       if (!deps.download) return Promise.resolve(0);
       // One round at a time: a sweep that finds one running waits for it.
       fetching ??= (async () => {
-        const waiting = photosToFetch(database, { channel: OFFICIAL_ACCOUNT_MEDIA_CHANNEL, since: deps.clock() - MEDIA_LIFETIME_MS, maxAttempts: MAX_FETCH_ATTEMPTS, limit });
+        const waiting = photosToFetch(database, {
+          channel: OFFICIAL_ACCOUNT_MEDIA_CHANNEL,
+          since: deps.clock() - MEDIA_LIFETIME_MS,
+          maxAttempts: MAX_FETCH_ATTEMPTS,
+          limit,
+        });
         let stored = 0;
         for (const photo of waiting) if ((await fetchOne(photo)).ok) stored++;
         return stored;

@@ -40,22 +40,48 @@ export function rateErrand(env: ErrandEnv, person: PersonRow, effect: RateEffect
 
   if (effect.round === 'rectification') {
     if (!awaitingFixRating(database, errand.id)) throw new AppError('not_allowed', 'no rectification waiting for a rating');
-    insertRating(database, { errandId: errand.id, personId: person.id, round: 'rectification', score: effect.score, reasonKind: effect.reasonKind, reason, at: now });
+    insertRating(database, {
+      errandId: errand.id,
+      personId: person.id,
+      round: 'rectification',
+      score: effect.score,
+      reasonKind: effect.reasonKind,
+      reason,
+      at: now,
+    });
     closeRectification(database, errand.id);
     if (!bad) return [];
     const parties = errandParties(database, directory, errand, itemName);
     const notify = errandNotifier(database, directory, templates, parties, 'fix-rated');
     const scoreLabel = templates.render(`rating_score.s${effect.score}`, {});
-    return insertOutbox(database, notify.staff(directory.staff('supervisor', {}), 'notify.supervisor_fix_still_bad', { scoreLabel, reason: reason ?? '' }), now);
+    return insertOutbox(
+      database,
+      notify.staff(directory.staff('supervisor', {}), 'notify.supervisor_fix_still_bad', { scoreLabel, reason: reason ?? '' }),
+      now,
+    );
   }
 
   if (errand.status !== 'fed_back') throw new AppError('not_allowed', `errand ${errand.receiptNo} is not waiting for a rating`);
   const scoreLabel = templates.render(`rating_score.s${effect.score}`, {});
-  const ratingId = insertRating(database, { errandId: errand.id, personId: person.id, round: 'first', score: effect.score, reasonKind: effect.reasonKind, reason, at: now });
+  const ratingId = insertRating(database, {
+    errandId: errand.id,
+    personId: person.id,
+    round: 'first',
+    score: effect.score,
+    reasonKind: effect.reasonKind,
+    reason,
+    at: now,
+  });
 
   if (bad && effect.reasonKind === 'work_error') {
     // 办错了: handled again at once, by the same agent and centre.
-    const moved = moveErrand(env, { errandId: errand.id, event: 'reopen', actor: { personId: person.id, role: 'resident' }, reason: reason ?? scoreLabel, now });
+    const moved = moveErrand(env, {
+      errandId: errand.id,
+      event: 'reopen',
+      actor: { personId: person.id, role: 'resident' },
+      reason: reason ?? scoreLabel,
+      now,
+    });
     const parties = errandParties(database, directory, moved.after, itemName);
     const notify = errandNotifier(database, directory, templates, parties, 'reopened');
     return insertOutbox(database, [...notify.agents('notify.agent_reopened', { reason: reason ?? '' }), ...notify.agentRoom('notify.room_reopened')], now);
@@ -89,7 +115,14 @@ export function entrustmentTextOf(templates: TemplateSet, errand: ErrandRow, ctx
   return templates.render('entrustment.text', entrustmentVarsOf(errand, ctx, now));
 }
 
-export function confirmEntrustment(env: ErrandEnv, person: PersonRow, ctx: FlowContext, errandId: number, privacyConsent: boolean | null, now: number): number[] {
+export function confirmEntrustment(
+  env: ErrandEnv,
+  person: PersonRow,
+  ctx: FlowContext,
+  errandId: number,
+  privacyConsent: boolean | null,
+  now: number,
+): number[] {
   const { database, directory, templates } = env;
   const errand = ownErrand(env, person, errandId);
   if (errand.entrustmentStatus !== 'pending') return [];
@@ -106,7 +139,12 @@ export function confirmEntrustment(env: ErrandEnv, person: PersonRow, ctx: FlowC
     channel: ctx.identity.channel,
     at: now,
   });
-  const version = updateErrandStatus(database, errand, { status: errand.status as ErrandStatus, suspendedFrom: errand.suspendedFrom as ErrandStatus | null, entrustmentStatus: 'confirmed', now });
+  const version = updateErrandStatus(database, errand, {
+    status: errand.status as ErrandStatus,
+    suspendedFrom: errand.suspendedFrom as ErrandStatus | null,
+    entrustmentStatus: 'confirmed',
+    now,
+  });
   appendEvent(database, {
     errandId: errand.id,
     version,
@@ -138,6 +176,12 @@ export function withdrawErrand(env: ErrandEnv, person: PersonRow, errandId: numb
   const itemName = env.catalog.get(errand.itemId)?.name ?? errand.itemId;
   const text = templates.render('notify.withdrawn_room', { receiptNo: moved.before.receiptNo, itemName, maskedName: maskName(person.name) });
   const key = `errand-${errand.id}-withdrawn`;
-  const agents = moved.before.agentId ? directory.staff('agent', {}).filter((a) => a.id === moved.before.agentId) : directory.staff('agent', { village: moved.before.villageCode });
-  return insertOutbox(database, [...toRooms(directory.agentRooms(moved.before.villageCode), text, errand.id, key), ...toStaff(agents, text, errand.id, key)], now);
+  const agents = moved.before.agentId
+    ? directory.staff('agent', {}).filter((a) => a.id === moved.before.agentId)
+    : directory.staff('agent', { village: moved.before.villageCode });
+  return insertOutbox(
+    database,
+    [...toRooms(directory.agentRooms(moved.before.villageCode), text, errand.id, key), ...toStaff(agents, text, errand.id, key)],
+    now,
+  );
 }

@@ -41,5 +41,7 @@ export function inviteResident(
   if (invited && saveConversation(database, identity.id, invited.state, stored?.revision ?? null, input.now)) {
     text = renderReplies(env.templates, invited.replies) ?? input.laterText;
   }
-  return [{ channel: identity.channel, recipient: identity.externalId, room: null, text, kind: 'notification', errandId: input.errandId, dedupeKey: input.dedupeKey }];
+  return [
+    { channel: identity.channel, recipient: identity.externalId, room: null, text, kind: 'notification', errandId: input.errandId, dedupeKey: input.dedupeKey },
+  ];
 }

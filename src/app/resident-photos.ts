@@ -31,10 +31,26 @@ export function keepResidentPhoto(
   const open = errandsOfRequester(database, p.person.id, 50).find((e) => isOpenForResident(e.errand.status as ErrandStatus));
   if (!open) {
     // Sent before saying what it is for: held for the next errand they file.
-    insertHeldPhoto(database, { personId: p.person.id, channel: p.channel, mediaId: p.mediaId, url: p.url, file: p.file ?? null, identityId: p.identity.id, at: p.now });
+    insertHeldPhoto(database, {
+      personId: p.person.id,
+      channel: p.channel,
+      mediaId: p.mediaId,
+      url: p.url,
+      file: p.file ?? null,
+      identityId: p.identity.id,
+      at: p.now,
+    });
     return { reply: templates.render('photo.held', { county }), notices: [] };
   }
-  const photoId = insertPhoto(database, { errandId: open.errand.id, channel: p.channel, mediaId: p.mediaId, url: p.url, file: p.file ?? null, identityId: p.identity.id, at: p.now });
+  const photoId = insertPhoto(database, {
+    errandId: open.errand.id,
+    channel: p.channel,
+    mediaId: p.mediaId,
+    url: p.url,
+    file: p.file ?? null,
+    identityId: p.identity.id,
+    at: p.now,
+  });
   const parties = errandParties(database, env.directory, open.errand, open.itemName);
   const notices = errandNotifier(database, env.directory, templates, parties, `photo-${photoId}`).agents('photo.to_agent');
   return { reply: templates.render('photo.kept', { receiptNo: open.errand.receiptNo, itemName: open.itemName }), notices };

@@ -41,7 +41,14 @@ const ASK_AGAIN_MS = 30 * 24 * 3_600_000;
  * The workers' sweep: asks WeChat for the UnionID of Official Account followers not asked yet, a few
  * at a time, and joins identities. Returns how many identities were linked to a person.
  */
-export async function lookUpFollowerUnionIds(deps: { database: Database; channel: string; lookup: UnionIdLookup; now: number; logger: Logger; limit?: number }): Promise<number> {
+export async function lookUpFollowerUnionIds(deps: {
+  database: Database;
+  channel: string;
+  lookup: UnionIdLookup;
+  now: number;
+  logger: Logger;
+  limit?: number;
+}): Promise<number> {
   const { database, logger } = deps;
   const waiting = followersWithoutUnionId(database, { channel: deps.channel, askedBefore: deps.now - ASK_AGAIN_MS, limit: deps.limit ?? 50 });
   let linked = 0;

@@ -84,7 +84,9 @@ export function loadHolidaySchedules(calendarDir: string): YearSchedule[] {
   const years = new Map<number, YearSchedule>();
   for (const y of loadBundledSchedules()) years.set(y.year, y);
   if (existsSync(calendarDir)) {
-    for (const name of readdirSync(calendarDir).filter((n) => /^\d{4}\.ya?ml$/.test(n)).sort()) {
+    for (const name of readdirSync(calendarDir)
+      .filter((n) => /^\d{4}\.ya?ml$/.test(n))
+      .sort()) {
       const file = join(calendarDir, name);
       const schedule = parseYearFile(readFileSync(file, 'utf8'), file);
       if (String(schedule.year) !== name.slice(0, 4)) throw new Error(`${file}: holds year ${schedule.year}`);

@@ -69,10 +69,7 @@ export interface WorkingDayCalendar {
 /** Guards against a runaway loop when data is absurd (e.g. every day closed). */
 const MAX_SCAN_DAYS = 3660;
 
-export function createWorkingDayCalendar(input: {
-  years: readonly YearSchedule[];
-  overrides?: readonly CalendarOverride[];
-}): WorkingDayCalendar {
+export function createWorkingDayCalendar(input: { years: readonly YearSchedule[]; overrides?: readonly CalendarOverride[] }): WorkingDayCalendar {
   const years = new Map<number, YearSchedule>();
   for (const y of input.years) years.set(y.year, y);
   const overrides = new Map<LocalDate, CalendarOverride>();
@@ -97,9 +94,7 @@ export function createWorkingDayCalendar(input: {
     const holiday = schedule?.holidays.get(date);
     if (holiday !== undefined) return { date, workday: false, reason: 'holiday', label: holiday, coverage: cov };
     const dow = dayOfWeek(date);
-    return dow === 0 || dow === 6
-      ? { date, workday: false, reason: 'weekend', coverage: cov }
-      : { date, workday: true, reason: 'weekday', coverage: cov };
+    return dow === 0 || dow === 6 ? { date, workday: false, reason: 'weekend', coverage: cov } : { date, workday: true, reason: 'weekday', coverage: cov };
   };
 
   const isWorkday = (date: LocalDate) => day(date).workday;

@@ -81,7 +81,10 @@ interface Char {
 }
 
 function createFeaturiser(fillerWords: readonly string[]) {
-  const fillers = [...fillerWords].map((w) => normaliseText(w)).filter(Boolean).sort((a, b) => b.length - a.length);
+  const fillers = [...fillerWords]
+    .map((w) => normaliseText(w))
+    .filter(Boolean)
+    .sort((a, b) => b.length - a.length);
   const fillerRe = fillers.length ? new RegExp(fillers.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g') : null;
 
   const runs = (text: string): Char[][] => {
@@ -119,7 +122,11 @@ const DIGITS = '零一二三四五六七八九';
 function arabicToChinese(text: string): string {
   return text.replace(/\d+/g, (digits) => {
     const n = Number(digits);
-    if (!Number.isSafeInteger(n) || n >= 10000) return digits.split('').map((d) => DIGITS[Number(d)]).join('');
+    if (!Number.isSafeInteger(n) || n >= 10000)
+      return digits
+        .split('')
+        .map((d) => DIGITS[Number(d)])
+        .join('');
     if (n === 0) return '零';
     const units = ['', '十', '百', '千'];
     const parts = String(n).split('').reverse();

@@ -10,7 +10,13 @@ import { configOrExit } from '../main.ts';
 
 const config = configOrExit(withDotEnv('.env', process.env));
 try {
-  const { path, manifest } = await takeBackup({ sqlitePath: config.sqlitePath, photosDir: config.photosDir, backupDir: config.backup.dir, now: Date.now(), reason: 'by hand' });
+  const { path, manifest } = await takeBackup({
+    sqlitePath: config.sqlitePath,
+    photosDir: config.photosDir,
+    backupDir: config.backup.dir,
+    now: Date.now(),
+    reason: 'by hand',
+  });
   console.log(`Backup taken and checked: ${path}`);
   console.log(`  ${manifest.errands} errands, ${manifest.migrations} migrations, ${manifest.photos} photos`);
   console.log(`备份完成：${path}（代办事项 ${manifest.errands} 件，照片 ${manifest.photos} 张）`);

@@ -22,7 +22,9 @@ function targetFrom(values: { person?: string | undefined; 'agents-room'?: strin
 
 let parsed;
 try {
-  parsed = parseArgs({ options: { person: { type: 'string' }, 'agents-room': { type: 'string' }, 'centre-room': { type: 'string' }, hours: { type: 'string' } } });
+  parsed = parseArgs({
+    options: { person: { type: 'string' }, 'agents-room': { type: 'string' }, 'centre-room': { type: 'string' }, hours: { type: 'string' } },
+  });
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   console.error(usage);
@@ -40,7 +42,9 @@ const database = openDatabase(sqlitePath);
 try {
   const issued = issueBindCode(database, loadDirectory(database), target, { now: Date.now(), ...(hours ? { hours } : {}) });
   console.log(`bind code for ${issued.label}: ${issued.code} (valid until ${formatShanghaiDateTime(issued.expiresAt)}, once)`);
-  console.log(target.kind === 'person' ? `${issued.label} sends the bot, in a private chat:  绑定 ${issued.code}` : `someone in the group sends:  绑定 ${issued.code}`);
+  console.log(
+    target.kind === 'person' ? `${issued.label} sends the bot, in a private chat:  绑定 ${issued.code}` : `someone in the group sends:  绑定 ${issued.code}`,
+  );
 } catch (error) {
   console.error(isAppError(error) ? error.message : error instanceof Error ? error.message : error);
   process.exitCode = 1;

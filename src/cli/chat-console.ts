@@ -112,7 +112,7 @@ export async function runConsole(options: ConsoleOptions): Promise<number> {
   const run = async (line: string): Promise<number | null> => {
     const raw = line.trim();
     if (!raw || (!options.interactive && raw.startsWith('#'))) return null;
-    if (raw.includes('{回执号}') && !lastReceipt) return write('✗ {回执号}: no receipt number seen yet'), options.interactive ? null : 1;
+    if (raw.includes('{回执号}') && !lastReceipt) return (write('✗ {回执号}: no receipt number seen yet'), options.interactive ? null : 1);
     const text = raw.replaceAll('{回执号}', lastReceipt ?? '');
     const [command, ...rest] = text.split(/\s+/);
     const arg = rest.join(' ');
@@ -127,13 +127,13 @@ export async function runConsole(options: ConsoleOptions): Promise<number> {
         who();
         return null;
       case '/as':
-        if (!arg) return write('usage: /as <identity>'), null;
+        if (!arg) return (write('usage: /as <identity>'), null);
         identity = arg;
         room = null;
         await arrive();
         return null;
       case '/room':
-        if (!arg) return write('usage: /room <room id>'), null;
+        if (!arg) return (write('usage: /room <room id>'), null);
         room = arg;
         await arrive();
         return null;

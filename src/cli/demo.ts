@@ -45,13 +45,24 @@ Demo county 示范县: ${counts.villages} villages, ${counts.people} people, ${c
 Try: /as zhang-xiuhua, then 医保卡丢了; later /as agent-li to see the notices. Other tools can use
 the same server: ADMIN_TOKEN=${config.adminToken} DAIBAN_URL=${running.url} npm run chat
 The server's log: ${DEMO_LOG}
-${fresh ? `Every npm run demo starts a fresh demo database (${DEMO_DB}; the last run's records are gone). Set SQLITE_PATH to keep one.
+${
+  fresh
+    ? `Every npm run demo starts a fresh demo database (${DEMO_DB}; the last run's records are gone). Set SQLITE_PATH to keep one.
 每次运行都会新建演示数据库（${DEMO_DB}，上次的记录会清掉）；要保留数据请设置 SQLITE_PATH。
-` : ''}`);
+`
+    : ''
+}`);
 
 let status = 1;
 try {
-  status = await runConsole({ baseUrl: running.url, token: config.adminToken, identity: 'demo-villager', input: process.stdin, output: process.stdout, interactive });
+  status = await runConsole({
+    baseUrl: running.url,
+    token: config.adminToken,
+    identity: 'demo-villager',
+    input: process.stdin,
+    output: process.stdout,
+    interactive,
+  });
 } finally {
   await running.close();
 }

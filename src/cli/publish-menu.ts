@@ -15,7 +15,14 @@ const args = process.argv.slice(2);
 const checkOnly = args.includes('--check');
 const s = envSchema.shape;
 const env = z
-  .object({ WECHAT_OA_MENU_FILE: s.WECHAT_OA_MENU_FILE, WECHAT_OA_APPID: s.WECHAT_OA_APPID, WECHAT_OA_SECRET: s.WECHAT_OA_SECRET, WECHAT_API_BASE: s.WECHAT_API_BASE, REDIS_URL: s.REDIS_URL, BULLMQ_PREFIX: s.BULLMQ_PREFIX })
+  .object({
+    WECHAT_OA_MENU_FILE: s.WECHAT_OA_MENU_FILE,
+    WECHAT_OA_APPID: s.WECHAT_OA_APPID,
+    WECHAT_OA_SECRET: s.WECHAT_OA_SECRET,
+    WECHAT_API_BASE: s.WECHAT_API_BASE,
+    REDIS_URL: s.REDIS_URL,
+    BULLMQ_PREFIX: s.BULLMQ_PREFIX,
+  })
   .safeParse(Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== '')));
 if (!env.success) {
   console.error(`configuration problems:\n  ${env.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n  ')}`);

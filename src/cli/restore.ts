@@ -19,7 +19,9 @@ if (!target) {
 }
 const running = runningProcesses(config.sqlitePath);
 if (running.length) {
-  console.error(`Refused: Daiban is running on ${config.sqlitePath} (process ${running.join(', ')}). Stop every role first (systemctl stop 'daiban-*'), then restore.`);
+  console.error(
+    `Refused: Daiban is running on ${config.sqlitePath} (process ${running.join(', ')}). Stop every role first (systemctl stop 'daiban-*'), then restore.`,
+  );
   console.error(`拒绝恢复：服务还在运行（进程 ${running.join('、')}），请先停止服务。`);
   process.exit(2);
 }

@@ -46,9 +46,7 @@ export type Problem =
   | 'extra_arguments';
 
 export type ParseResult =
-  | { kind: 'none' }
-  | { kind: 'command'; command: Command }
-  | { kind: 'malformed'; name: CommandName; problem: Problem; detail: string | null };
+  { kind: 'none' } | { kind: 'command'; command: Command } | { kind: 'malformed'; name: CommandName; problem: Problem; detail: string | null };
 
 const PAPER_WORDS = ['已签委托书', '委托书已签', '已签委托', '纸质委托', '纸质委托书', '已签'];
 const PHONE_RE = /^1[3-9]\d{9}$/;

@@ -15,7 +15,7 @@ const encodingAesKey = z
 export const channelEnvShape = {
   WECHAT_OA_APPID: z
     .string()
-    .regex(/^wx[0-9a-zA-Z]{10,30}$/, 'must be the account\'s AppID (wx…)')
+    .regex(/^wx[0-9a-zA-Z]{10,30}$/, "must be the account's AppID (wx…)")
     .optional(),
   WECHAT_OA_TOKEN: z
     .string()
@@ -54,7 +54,7 @@ export const channelEnvShape = {
     .optional(),
   WECOM_TOKEN: z
     .string()
-    .regex(/^[A-Za-z0-9]{3,32}$/, 'must be 3–32 letters or digits, as set in the app\'s callback settings')
+    .regex(/^[A-Za-z0-9]{3,32}$/, "must be 3–32 letters or digits, as set in the app's callback settings")
     .optional(),
   WECOM_ENCODING_AES_KEY: encodingAesKey.optional(),
   WECOM_ENCODING_AES_KEY_PREVIOUS: encodingAesKey.optional(),
@@ -73,15 +73,28 @@ export const channelEnvShape = {
   WECHAT_OA_CS_ALLOWANCE: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be 0–5').max(5, 'must be 0–5').default(5),
   WECHATY_PUPPET: z
     .string()
-    .regex(/^(@[a-z0-9-]+\/)?wechaty-puppet-[a-z0-9-]+$/, 'must be a puppet package name such as wechaty-puppet-wechat4u, wechaty-puppet-service or wechaty-puppet-mock')
+    .regex(
+      /^(@[a-z0-9-]+\/)?wechaty-puppet-[a-z0-9-]+$/,
+      'must be a puppet package name such as wechaty-puppet-wechat4u, wechaty-puppet-service or wechaty-puppet-mock',
+    )
     .optional(),
   WECHATY_PUPPET_TOKEN: z.string().trim().min(1).max(200).optional(),
   WECHATY_NAME: z
     .string()
     .regex(/^[a-z0-9_-]{1,40}$/, 'lower-case letters, digits, - and _ only (it names the login session file)')
     .default('daiban'),
-  WECHATY_SEND_GAP_MS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0).max(60_000, 'at most 60000 (a minute)').default(3000),
-  WECHATY_SEND_JITTER_MS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0).max(60_000, 'at most 60000 (a minute)').default(2000),
+  WECHATY_SEND_GAP_MS: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(0)
+    .max(60_000, 'at most 60000 (a minute)')
+    .default(3000),
+  WECHATY_SEND_JITTER_MS: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(0)
+    .max(60_000, 'at most 60000 (a minute)')
+    .default(2000),
   WECHATY_DAILY_CAP: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1).max(100_000).default(300),
   WECHATY_FRIEND_CAP: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0).max(1_000).default(50),
 };
@@ -95,7 +108,10 @@ type ChannelEnv = z.infer<z.ZodObject<typeof channelEnvShape>>;
  */
 export function parseRobotBindings(text: string): { room: string; key: string }[] | string {
   const bindings: { room: string; key: string }[] = [];
-  for (const entry of text.split(/[,\n]/).map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of text
+    .split(/[,\n]/)
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const m = /^([^\s=]{1,200})\s*=\s*([A-Za-z0-9-]{8,64})$/.exec(entry);
     if (!m) return `"${entry.replace(/=.*/, '=…')}" must be room=key (the key of the robot's webhook URL …/webhook/send?key=<key>)`;
     if (bindings.some((b) => b.room === m[1])) return `room ${m[1]} is bound to a robot twice`;
@@ -218,7 +234,10 @@ export function channelConfig(e: ChannelEnv): ChannelConfig {
             apiBase: e.WECOM_API_BASE,
             callback:
               e.WECOM_TOKEN && e.WECOM_ENCODING_AES_KEY
-                ? { token: e.WECOM_TOKEN, encodingAesKeys: [e.WECOM_ENCODING_AES_KEY, e.WECOM_ENCODING_AES_KEY_PREVIOUS].filter((k): k is string => k !== undefined) }
+                ? {
+                    token: e.WECOM_TOKEN,
+                    encodingAesKeys: [e.WECOM_ENCODING_AES_KEY, e.WECOM_ENCODING_AES_KEY_PREVIOUS].filter((k): k is string => k !== undefined),
+                  }
                 : null,
           }
         : null,

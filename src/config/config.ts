@@ -13,14 +13,9 @@ const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-const port = z.coerce
-  .number({ error: 'must be a number' })
-  .int('must be a whole number')
-  .min(0, 'must be 0–65535')
-  .max(65535, 'must be 0–65535');
+const port = z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be 0–65535').max(65535, 'must be 0–65535');
 
-const workingDays = (fallback: number) =>
-  z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1).max(60).default(fallback);
+const workingDays = (fallback: number) => z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1).max(60).default(fallback);
 
 /** "08:30" → 510 (minutes after midnight); null when it is not a time of day. */
 function parseClockTime(text: string): number | null {
@@ -39,8 +34,9 @@ export const envSchema = z.object({
     .string()
     .default('false')
     .refine(
-      (v) => v === 'false' || /^\d{1,2}$/.test(v) || v.split(',').every((t) => /^(?:loopback|linklocal|uniquelocal|[0-9a-fA-F:.]+(?:\/\d{1,3})?)$/.test(t.trim())),
-      'must be false, a number of proxy hops, or the proxies\' addresses (IPs or CIDRs, comma-separated; loopback, linklocal, uniquelocal)',
+      (v) =>
+        v === 'false' || /^\d{1,2}$/.test(v) || v.split(',').every((t) => /^(?:loopback|linklocal|uniquelocal|[0-9a-fA-F:.]+(?:\/\d{1,3})?)$/.test(t.trim())),
+      "must be false, a number of proxy hops, or the proxies' addresses (IPs or CIDRs, comma-separated; loopback, linklocal, uniquelocal)",
     ),
   HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   HTTP_CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
@@ -200,7 +196,12 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
     ok: true,
     config: {
       http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
-      trustProxy: e.HTTP_TRUST_PROXY === 'false' ? false : /^\d+$/.test(e.HTTP_TRUST_PROXY) ? Number(e.HTTP_TRUST_PROXY) : e.HTTP_TRUST_PROXY.split(',').map((t) => t.trim()),
+      trustProxy:
+        e.HTTP_TRUST_PROXY === 'false'
+          ? false
+          : /^\d+$/.test(e.HTTP_TRUST_PROXY)
+            ? Number(e.HTTP_TRUST_PROXY)
+            : e.HTTP_TRUST_PROXY.split(',').map((t) => t.trim()),
       httpLimits: {
         requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
         connectionTimeoutMs: e.HTTP_CONNECTION_TIMEOUT_MS,

@@ -15,7 +15,12 @@ export const miniProgramEnv = {
     .string()
     .regex(/^[0-9a-zA-Z]{16,64}$/, "must be the mini-program's AppSecret (letters and digits)")
     .optional(),
-  WECHAT_MP_SESSION_DAYS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be 1–90').max(90, 'must be 1–90').default(7),
+  WECHAT_MP_SESSION_DAYS: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be 1–90')
+    .max(90, 'must be 1–90')
+    .default(7),
   WECHAT_MP_TEMPLATES_PATH: z.string().min(1).optional(),
   WECHAT_MP_STATE: z.enum(['developer', 'trial', 'formal'], { error: 'must be developer, trial or formal' }).default('formal'),
 };
@@ -39,7 +44,9 @@ export type MiniProgramConfig = {
 export function miniProgramProblems(env: Record<string, string | undefined>): string[] {
   const problems: string[] = [];
   if (Boolean(env.WECHAT_MP_APPID) !== Boolean(env.WECHAT_MP_SECRET))
-    problems.push('WECHAT_MP_APPID, WECHAT_MP_SECRET: set both or neither (the mini-program API logs users in with jscode2session, which needs the AppID and its secret)');
+    problems.push(
+      'WECHAT_MP_APPID, WECHAT_MP_SECRET: set both or neither (the mini-program API logs users in with jscode2session, which needs the AppID and its secret)',
+    );
   if (env.WECHAT_MP_TEMPLATES_PATH && !env.WECHAT_MP_APPID)
     problems.push("WECHAT_MP_APPID: is required when WECHAT_MP_TEMPLATES_PATH is set (subscribe messages go out with the mini-program's access token)");
   return problems;

@@ -1,15 +1,7 @@
 import { shanghaiDate } from '../calendar/local-date.ts';
 import { hasWords } from '../text/normalise.ts';
 import type { ActionRegistry, ActionResult } from './action-spec.ts';
-import {
-  IDLE_FLOW,
-  MAX_HISTORY,
-  REGISTER_FLOW,
-  type ConversationState,
-  type FlowData,
-  type FlowPosition,
-  type Json,
-} from './conversation-state.ts';
+import { IDLE_FLOW, MAX_HISTORY, REGISTER_FLOW, type ConversationState, type FlowData, type FlowPosition, type Json } from './conversation-state.ts';
 import type { Effect } from './effects.ts';
 import type { FlowContext } from './flow-context.ts';
 import type { Edge, Flow, FlowState, Intent } from './flow-schema.ts';
@@ -44,9 +36,7 @@ export interface EngineDefinition {
  */
 export type Input = { kind: 'text'; text: string } | { kind: 'start'; villageCode?: string };
 
-export type Reply =
-  | { kind: 'template'; template: string; vars: Record<string, unknown> }
-  | { kind: 'options'; items: { number: number; label: string }[] };
+export type Reply = { kind: 'template'; template: string; vars: Record<string, unknown> } | { kind: 'options'; items: { number: number; label: string }[] };
 
 export interface StepResult {
   state: ConversationState;
@@ -107,8 +97,7 @@ export function createConversationEngine(def: EngineDefinition): ConversationEng
     });
   };
 
-  const optionsOf = (s: Session, st: FlowState): NumberedOption[] =>
-    numberOptions(listOf(s, st.reply?.list).length, st.reply?.options ?? [], def.labelText);
+  const optionsOf = (s: Session, st: FlowState): NumberedOption[] => numberOptions(listOf(s, st.reply?.list).length, st.reply?.options ?? [], def.labelText);
 
   /** Shows the current state's question: its texts (unless only the choices are wanted), then the numbered list and options. */
   const prompt = (s: Session, choicesOnly = false) => {

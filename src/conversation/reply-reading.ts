@@ -11,7 +11,9 @@ const CHINESE_NUMBERS: Record<string, number> = { 零: 0, 一: 1, 二: 2, 两: 2
 
 /** A whole message that is just a choice number, or null. */
 export function readNumber(text: string): number | null {
-  const c = compactText(text).replace(/^(?:选|回复|回|第|就|要)+/, '').replace(/(?:个|号|项|条|吧|嘛|哦|啊)+$/, '');
+  const c = compactText(text)
+    .replace(/^(?:选|回复|回|第|就|要)+/, '')
+    .replace(/(?:个|号|项|条|吧|嘛|哦|啊)+$/, '');
   if (/^\d{1,2}$/.test(c)) return Number(c);
   if (c.length === 1 && c in CHINESE_NUMBERS) return CHINESE_NUMBERS[c] ?? null;
   if (/^十[一二三四五六七八九]$/.test(c)) return 10 + (CHINESE_NUMBERS[c[1] as string] ?? 0);

@@ -4,7 +4,10 @@ import { statement } from './statement-cache.ts';
 /** Reminder and escalation steps already sent (see schema deadline_alerts). */
 
 export function sentSteps(database: Database, deadlineId: number, dueAt: number): Set<string> {
-  const rows = statement<[number, number], { step: string }>(database, 'SELECT step FROM deadline_alerts WHERE deadline_id = ? AND due_at = ?').all(deadlineId, dueAt);
+  const rows = statement<[number, number], { step: string }>(database, 'SELECT step FROM deadline_alerts WHERE deadline_id = ? AND due_at = ?').all(
+    deadlineId,
+    dueAt,
+  );
   return new Set(rows.map((r) => r.step));
 }
 

@@ -48,7 +48,13 @@ export function checkDatabaseCopy(path: string): { errands: number; migrations: 
 }
 
 /** Takes a backup into a new dated folder under `backupDir`; returns its path and manifest. */
-export async function takeBackup(p: { sqlitePath: string; photosDir: string; backupDir: string; now: number; reason: string }): Promise<{ path: string; manifest: BackupManifest }> {
+export async function takeBackup(p: {
+  sqlitePath: string;
+  photosDir: string;
+  backupDir: string;
+  now: number;
+  reason: string;
+}): Promise<{ path: string; manifest: BackupManifest }> {
   mkdirSync(p.backupDir, { recursive: true });
   let path = join(p.backupDir, `${BACKUP_PREFIX}${stampOf(p.now)}`);
   for (let n = 2; existsSync(path); n++) path = join(p.backupDir, `${BACKUP_PREFIX}${stampOf(p.now)}-${n}`);
@@ -92,9 +98,13 @@ export function pruneBackups(backupDir: string, keep: number): string[] {
  * with `.before-restore-<stamp>`), so a restore can itself be undone. The caller makes sure no server
  * uses the database.
  */
-export function restoreBackup(p: { backupPath: string; sqlitePath: string; photosDir: string; now: number }): { keptAside: string[]; manifest: BackupManifest } {
+export function restoreBackup(p: { backupPath: string; sqlitePath: string; photosDir: string; now: number }): {
+  keptAside: string[];
+  manifest: BackupManifest;
+} {
   const manifestPath = join(p.backupPath, 'manifest.json');
-  if (!existsSync(manifestPath) || !existsSync(join(p.backupPath, DB_FILE))) throw new Error(`${p.backupPath} is not a Daiban backup (no manifest.json and ${DB_FILE})`);
+  if (!existsSync(manifestPath) || !existsSync(join(p.backupPath, DB_FILE)))
+    throw new Error(`${p.backupPath} is not a Daiban backup (no manifest.json and ${DB_FILE})`);
   checkDatabaseCopy(join(p.backupPath, DB_FILE));
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as BackupManifest;
   const aside = `.before-restore-${stampOf(p.now)}`;

@@ -28,10 +28,17 @@ export function seedCatalogIfEmpty(database: Database, file: CatalogFile, now: n
     const existing = database.db.select({ n: count() }).from(catalogItems).get()?.n ?? 0;
     if (existing > 0) return false;
     for (const item of file.items) {
-      database.db.insert(catalogItems).values({ id: item.id, category: item.category, name: item.name, guide: item, version: 1, enabled: true, updatedAt: now }).run();
+      database.db
+        .insert(catalogItems)
+        .values({ id: item.id, category: item.category, name: item.name, guide: item, version: 1, enabled: true, updatedAt: now })
+        .run();
     }
     const put = (key: string, value: unknown) =>
-      database.db.insert(settings).values({ key, value: JSON.stringify(value) }).onConflictDoUpdate({ target: settings.key, set: { value: JSON.stringify(value) } }).run();
+      database.db
+        .insert(settings)
+        .values({ key, value: JSON.stringify(value) })
+        .onConflictDoUpdate({ target: settings.key, set: { value: JSON.stringify(value) } })
+        .run();
     put(CATEGORIES_KEY, file.categories);
     put(LEXICON_KEY, file.matching.fillerWords);
     bumpSetting(database, CATALOG_VERSION_KEY);
@@ -40,7 +47,12 @@ export function seedCatalogIfEmpty(database: Database, file: CatalogFile, now: n
 }
 
 export function loadStoredCatalog(database: Database): StoredCatalog {
-  const rows = database.db.select().from(catalogItems).where(eq(catalogItems.enabled, true)).orderBy(sql`rowid`).all();
+  const rows = database.db
+    .select()
+    .from(catalogItems)
+    .where(eq(catalogItems.enabled, true))
+    .orderBy(sql`rowid`)
+    .all();
   const items = rows.map((r) => catalogItemSchema.parse(r.guide));
   const categories = z.array(categorySchema).parse(JSON.parse(readSetting(database, CATEGORIES_KEY) ?? '[]'));
   const fillerWords = z.array(z.string()).parse(JSON.parse(readSetting(database, LEXICON_KEY) ?? '[]'));
@@ -59,7 +71,11 @@ export function upsertCatalogItem(database: Database, item: CatalogItem, now: nu
     const existing = database.db.select({ version: catalogItems.version }).from(catalogItems).where(eq(catalogItems.id, item.id)).get();
     const version = (existing?.version ?? 0) + 1;
     const row = { category: item.category, name: item.name, guide: item, version, enabled: true, updatedAt: now };
-    database.db.insert(catalogItems).values({ id: item.id, ...row }).onConflictDoUpdate({ target: catalogItems.id, set: row }).run();
+    database.db
+      .insert(catalogItems)
+      .values({ id: item.id, ...row })
+      .onConflictDoUpdate({ target: catalogItems.id, set: row })
+      .run();
     bumpSetting(database, CATALOG_VERSION_KEY);
     return { version, created: !existing };
   });

@@ -48,7 +48,10 @@ export function saveConversation(database: Database, identityId: number, state: 
 }
 
 export function findInbox(database: Database, channel: string, messageId: string): { response: string[] | null } | undefined {
-  const row = statement<[string, string], { response: string | null }>(database, 'SELECT response FROM inbox WHERE channel = ? AND message_id = ?').get(channel, messageId);
+  const row = statement<[string, string], { response: string | null }>(database, 'SELECT response FROM inbox WHERE channel = ? AND message_id = ?').get(
+    channel,
+    messageId,
+  );
   return row ? { response: row.response ? (JSON.parse(row.response) as string[]) : null } : undefined;
 }
 

@@ -39,7 +39,12 @@ export function errandById(database: Database, id: number): ErrandRow | undefine
 
 export function eventsOf(database: Database, errandIds: readonly number[]): (typeof errandEvents.$inferSelect)[] {
   if (errandIds.length === 0) return [];
-  return database.db.select().from(errandEvents).where(inArray(errandEvents.errandId, [...errandIds])).orderBy(asc(errandEvents.id)).all();
+  return database.db
+    .select()
+    .from(errandEvents)
+    .where(inArray(errandEvents.errandId, [...errandIds]))
+    .orderBy(asc(errandEvents.id))
+    .all();
 }
 
 export function deadlinesOf(database: Database, errandIds: readonly number[]): StoredDeadline[] {
@@ -62,10 +67,7 @@ export function entrustmentsOf(database: Database, errandId: number): (typeof en
 }
 
 export function listErrands(database: Database, filter: { status?: string; village?: string; limit: number; offset: number }): ErrandSummaryRow[] {
-  const conditions = [
-    ...(filter.status ? [eq(errands.status, filter.status)] : []),
-    ...(filter.village ? [eq(errands.villageCode, filter.village)] : []),
-  ];
+  const conditions = [...(filter.status ? [eq(errands.status, filter.status)] : []), ...(filter.village ? [eq(errands.villageCode, filter.village)] : [])];
   return database.db
     .select({ errand: errands, itemName: catalogItems.name })
     .from(errands)

@@ -163,7 +163,10 @@ type DeadlineSqlRow = Omit<StoredDeadline, 'provisional'> & { provisional: numbe
 const fromDeadlineRow = (r: DeadlineSqlRow): StoredDeadline => ({ ...r, provisional: r.provisional === 1 });
 
 export function openDeadlines(database: Database, errandId: number): StoredDeadline[] {
-  return statement<[number], DeadlineSqlRow>(database, `SELECT ${DEADLINE_COLUMNS} FROM errand_deadlines WHERE errand_id = ? AND status IN ('running', 'paused') ORDER BY id`)
+  return statement<[number], DeadlineSqlRow>(
+    database,
+    `SELECT ${DEADLINE_COLUMNS} FROM errand_deadlines WHERE errand_id = ? AND status IN ('running', 'paused') ORDER BY id`,
+  )
     .all(errandId)
     .map(fromDeadlineRow);
 }
@@ -179,7 +182,8 @@ export function saveDeadlines(database: Database, errandId: number, plan: { chan
     `INSERT INTO errand_deadlines (errand_id, kind, status, started_at, working_days, due_date, due_at, remaining_working_days, provisional, closed_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  for (const d of plan.started) insert.run(errandId, d.kind, d.status, d.startedAt, d.workingDays, d.dueDate, d.dueAt, d.remainingWorkingDays, d.provisional ? 1 : 0, d.closedAt);
+  for (const d of plan.started)
+    insert.run(errandId, d.kind, d.status, d.startedAt, d.workingDays, d.dueDate, d.dueAt, d.remainingWorkingDays, d.provisional ? 1 : 0, d.closedAt);
 }
 
 export function insertEntrustment(

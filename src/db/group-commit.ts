@@ -37,7 +37,12 @@ export interface GroupCommitOptions {
   onAfterError(error: unknown): void;
 }
 
-export function createGroupCommit<I, O>(database: Database, run: (input: I) => O, after: (outputs: O[]) => void, options: GroupCommitOptions): GroupCommit<I, O> {
+export function createGroupCommit<I, O>(
+  database: Database,
+  run: (input: I) => O,
+  after: (outputs: O[]) => void,
+  options: GroupCommitOptions,
+): GroupCommit<I, O> {
   const maxBatch = options.maxBatch ?? 64;
   let queue: Waiting<I, O>[] = [];
   let scheduled = false;

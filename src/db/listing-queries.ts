@@ -139,7 +139,10 @@ export function villageStats(
   const end = endOfShanghaiDay(q.to);
   const byVillage = <T extends { village: string }>(rows: T[]) => new Map(rows.map((r) => [r.village, r]));
   const created = byVillage(
-    statement<[number, number], { village: string; n: number }>(database, 'SELECT village_code AS village, count(*) AS n FROM errands WHERE created_at BETWEEN ? AND ? GROUP BY village_code').all(start, end),
+    statement<[number, number], { village: string; n: number }>(
+      database,
+      'SELECT village_code AS village, count(*) AS n FROM errands WHERE created_at BETWEEN ? AND ? GROUP BY village_code',
+    ).all(start, end),
   );
   const clocks = byVillage(
     statement<[number, number], { village: string; met: number; breached: number }>(

@@ -70,7 +70,9 @@ export function rememberVerifiedPhone(database: Database, identityId: number, ph
 }
 
 export function verifiedPhoneOf(database: Database, identityId: number): string | null {
-  return database.db.select({ phone: miniProgramPhones.phone }).from(miniProgramPhones).where(eq(miniProgramPhones.identityId, identityId)).get()?.phone ?? null;
+  return (
+    database.db.select({ phone: miniProgramPhones.phone }).from(miniProgramPhones).where(eq(miniProgramPhones.identityId, identityId)).get()?.phone ?? null
+  );
 }
 
 export function forgetVerifiedPhone(database: Database, identityId: number): void {

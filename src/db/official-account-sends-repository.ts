@@ -67,10 +67,15 @@ export function claimCustomerService(
     const { messageAt, eventAt } = lastUserActions(database, input.openId);
     const windows = [
       ...(messageAt !== null && input.now < messageAt + windowMs ? [{ since: messageAt, allowance, after: 'the follower last wrote' }] : []),
-      ...(eventAt !== null && input.now < eventAt + EVENT_WINDOW_MS ? [{ since: eventAt, allowance: Math.min(allowance, EVENT_ALLOWANCE), after: 'the follow, scan or click' }] : []),
+      ...(eventAt !== null && input.now < eventAt + EVENT_WINDOW_MS
+        ? [{ since: eventAt, allowance: Math.min(allowance, EVENT_ALLOWANCE), after: 'the follow, scan or click' }]
+        : []),
     ];
     if (!windows.length) {
-      const reason = messageAt === null ? 'the follower never wrote to the account (and did not follow, scan or click within the last minute)' : 'the follower last wrote more than 48 hours ago';
+      const reason =
+        messageAt === null
+          ? 'the follower never wrote to the account (and did not follow, scan or click within the last minute)'
+          : 'the follower last wrote more than 48 hours ago';
       return { kind: 'no_window' as const, reason };
     }
     statement(database, 'DELETE FROM official_account_sends WHERE open_id = ? AND at < ?').run(input.openId, input.now - KEEP_ROWS_MS);
@@ -81,7 +86,13 @@ export function claimCustomerService(
       ).get(input.openId, since, input.dedupeKey)?.n ?? 0;
     const counted = windows.map((w) => ({ ...w, used: usedSince(w.since) }));
     if (!counted.some((w) => w.used + input.parts <= w.allowance)) {
-      const reason = counted.map((w) => (input.parts > w.allowance ? `the text needs ${input.parts} messages, more than the ${w.allowance} allowed after ${w.after}` : `${w.used} of ${w.allowance} customer-service messages used since ${w.after}`)).join('; ');
+      const reason = counted
+        .map((w) =>
+          input.parts > w.allowance
+            ? `the text needs ${input.parts} messages, more than the ${w.allowance} allowed after ${w.after}`
+            : `${w.used} of ${w.allowance} customer-service messages used since ${w.after}`,
+        )
+        .join('; ');
       return { kind: 'no_window' as const, reason };
     }
     statement(
@@ -96,7 +107,10 @@ export function claimCustomerService(
 /** WeChat took part `partsSent` (1-based count) of the message. */
 export function recordCustomerServicePart(database: Database, dedupeKey: string, partsSent: number): void {
   database.write(() =>
-    statement(database, "UPDATE official_account_sends SET parts_sent = max(parts_sent, ?) WHERE dedupe_key = ? AND route = 'customer_service'").run(partsSent, dedupeKey),
+    statement(database, "UPDATE official_account_sends SET parts_sent = max(parts_sent, ?) WHERE dedupe_key = ? AND route = 'customer_service'").run(
+      partsSent,
+      dedupeKey,
+    ),
   );
 }
 
@@ -106,7 +120,10 @@ export function recordCustomerServicePart(database: Database, dedupeKey: string,
  */
 export function markAllowanceRefused(database: Database, dedupeKey: string, allowance = CUSTOMER_SERVICE_ALLOWANCE): void {
   database.write(() =>
-    statement(database, "UPDATE official_account_sends SET refused = 1, parts = max(parts, ?) WHERE dedupe_key = ? AND route = 'customer_service'").run(allowance, dedupeKey),
+    statement(database, "UPDATE official_account_sends SET refused = 1, parts = max(parts, ?) WHERE dedupe_key = ? AND route = 'customer_service'").run(
+      allowance,
+      dedupeKey,
+    ),
   );
 }
 
@@ -117,7 +134,11 @@ export type CreditHold = { kind: 'held'; sent: boolean } | { kind: 'none' };
  * taken from the user's credits in `app` (the Official Account's or the mini-program's: an outbox
  * message goes through one channel, so its dedupe key names its hold alone).
  */
-export function holdSubscribeCredit(database: Database, app: SubscribeApp, input: { openId: string; templateId: string; dedupeKey: string; now: number }): CreditHold {
+export function holdSubscribeCredit(
+  database: Database,
+  app: SubscribeApp,
+  input: { openId: string; templateId: string; dedupeKey: string; now: number },
+): CreditHold {
   return database.write(() => {
     const own = ownRow(database, input.dedupeKey, 'subscribe');
     if (own && own.templateId === input.templateId) return { kind: 'held' as const, sent: own.partsSent > 0 };
@@ -143,7 +164,9 @@ export function releaseSubscribeCredit(
 ): void {
   const key = { app, openId: input.openId, templateId: input.templateId };
   database.write(() => {
-    const removed = statement(database, "DELETE FROM official_account_sends WHERE dedupe_key = ? AND route = 'subscribe' AND parts_sent = 0").run(input.dedupeKey).changes;
+    const removed = statement(database, "DELETE FROM official_account_sends WHERE dedupe_key = ? AND route = 'subscribe' AND parts_sent = 0").run(
+      input.dedupeKey,
+    ).changes;
     if (input.refusal === 'no_subscription') clearSubscribeCredits(database, key, input.now);
     else if (removed === 1) returnSubscribeCredit(database, key, input.now);
   });

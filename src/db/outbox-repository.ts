@@ -39,7 +39,20 @@ export function insertOutbox(database: Database, messages: readonly NewOutboxMes
     const sent = m.kind === 'reply' && m.later !== true;
     // A group never reads a full name on the errand, whatever template wrote the notice.
     const text = m.room && m.errandId ? maskNamesIn(m.text, namesOnErrands(database, [m.errandId])) : m.text;
-    const row = insert.get(m.channel, m.recipient, m.room, text, m.kind, m.errandId ?? null, m.dedupeKey ?? null, sent ? 'sent' : 'pending', sent ? 1 : 0, now, sent ? now : null, sent ? 1 : 0);
+    const row = insert.get(
+      m.channel,
+      m.recipient,
+      m.room,
+      text,
+      m.kind,
+      m.errandId ?? null,
+      m.dedupeKey ?? null,
+      sent ? 'sent' : 'pending',
+      sent ? 1 : 0,
+      now,
+      sent ? now : null,
+      sent ? 1 : 0,
+    );
     if (row) ids.push(row.id);
   }
   return ids;
@@ -89,7 +102,9 @@ export function unsentNeighbour(database: Database, row: Conversation, side: 'be
 
 /** Marks a pending message sent; false when another worker did it already. */
 export function markOutboxSent(database: Database, id: number, now: number): boolean {
-  return statement(database, `UPDATE outbox SET status = 'sent', sent_at = ?, sent_seq = ${NEXT_SEQ} WHERE id = ? AND status = 'pending'`).run(now, id).changes === 1;
+  return (
+    statement(database, `UPDATE outbox SET status = 'sent', sent_at = ?, sent_seq = ${NEXT_SEQ} WHERE id = ? AND status = 'pending'`).run(now, id).changes === 1
+  );
 }
 
 export function markOutboxFailed(database: Database, id: number, error: string, attempts: number, dead: boolean): void {
@@ -114,7 +129,11 @@ export function sentMessages(database: Database, q: { channel: string; to?: stri
 
 export function outboxStatuses(database: Database, ids: readonly number[]): OutboxRow[] {
   if (!ids.length) return [];
-  return database.db.select().from(outbox).where(inArray(outbox.id, [...ids])).all();
+  return database.db
+    .select()
+    .from(outbox)
+    .where(inArray(outbox.id, [...ids]))
+    .all();
 }
 
 export function outboxKeyExists(database: Database, dedupeKey: string): boolean {
@@ -124,7 +143,9 @@ export function outboxKeyExists(database: Database, dedupeKey: string): boolean 
 /** The channel of each row (rows that do not exist are left out). */
 export function outboxChannels(database: Database, ids: readonly number[]): { id: number; channel: string }[] {
   if (!ids.length) return [];
-  return statement<[string], { id: number; channel: string }>(database, 'SELECT id, channel FROM outbox WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(ids));
+  return statement<[string], { id: number; channel: string }>(database, 'SELECT id, channel FROM outbox WHERE id IN (SELECT value FROM json_each(?))').all(
+    JSON.stringify(ids),
+  );
 }
 
 /** Pending rows written before `before`: the sweep checks that their jobs still exist. */
@@ -147,7 +168,13 @@ export function deadLetters(database: Database, q: { limit: number; beforeId?: n
 
 /** Puts a dead letter back in line (attempts start again); false when the row is not dead. */
 export function reviveDeadLetter(database: Database, id: number): boolean {
-  return database.db.update(outbox).set({ status: 'pending', attempts: 0 }).where(and(eq(outbox.id, id), eq(outbox.status, 'dead'))).run().changes === 1;
+  return (
+    database.db
+      .update(outbox)
+      .set({ status: 'pending', attempts: 0 })
+      .where(and(eq(outbox.id, id), eq(outbox.status, 'dead')))
+      .run().changes === 1
+  );
 }
 
 /** Notifications waiting to be sent and dead letters, for /healthz. */
@@ -182,5 +209,7 @@ export function markOutboxSentVia(
 
 /** How a delivered message reached its recipient, when its channel recorded it. */
 export function outboxRouteOf(database: Database, id: number): { route: string; detail: string; at: number } | undefined {
-  return statement<[number], { route: string; detail: string; at: number }>(database, 'SELECT route, detail, at FROM outbox_routes WHERE outbox_id = ?').get(id);
+  return statement<[number], { route: string; detail: string; at: number }>(database, 'SELECT route, detail, at FROM outbox_routes WHERE outbox_id = ?').get(
+    id,
+  );
 }

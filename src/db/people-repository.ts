@@ -26,8 +26,18 @@ export type UserAction = 'message' | 'event';
  * action refreshed (an event's time exactly: its window is one minute). (Hot path: plain SQL.)
  */
 export function touchIdentity(database: Database, channel: string, externalId: string, now: number, action: UserAction = 'message'): IdentityRow {
-  const found = statement<[string, string], IdentityRow>(database, `SELECT ${IDENTITY_COLUMNS} FROM channel_identities WHERE channel = ? AND external_id = ?`).get(channel, externalId);
-  if (found && action === 'message' && found.lastMessageAt !== null && now - found.lastMessageAt < LAST_SEEN_RESOLUTION_MS && now - found.lastSeenAt < LAST_SEEN_RESOLUTION_MS) return found;
+  const found = statement<[string, string], IdentityRow>(
+    database,
+    `SELECT ${IDENTITY_COLUMNS} FROM channel_identities WHERE channel = ? AND external_id = ?`,
+  ).get(channel, externalId);
+  if (
+    found &&
+    action === 'message' &&
+    found.lastMessageAt !== null &&
+    now - found.lastMessageAt < LAST_SEEN_RESOLUTION_MS &&
+    now - found.lastSeenAt < LAST_SEEN_RESOLUTION_MS
+  )
+    return found;
   const message = action === 'message' ? now : null;
   const event = action === 'event' ? now : null;
   return statement<[string, string, number, number, number | null, number | null], IdentityRow>(
@@ -52,7 +62,11 @@ export function personById(database: Database, id: string): PersonRow | undefine
      FROM people WHERE id = ?`,
   ).get(id);
   if (!row) return undefined;
-  return { ...row, tags: JSON.parse(row.tags) as string[], publicProfile: row.publicProfile ? (JSON.parse(row.publicProfile) as PersonRow['publicProfile']) : null };
+  return {
+    ...row,
+    tags: JSON.parse(row.tags) as string[],
+    publicProfile: row.publicProfile ? (JSON.parse(row.publicProfile) as PersonRow['publicProfile']) : null,
+  };
 }
 
 export function rolesOf(database: Database, personId: string): RoleRow[] {
@@ -68,11 +82,30 @@ export const TRUSTED_PHONE = "(source <> 'chat' OR phone_verified_at IS NOT NULL
 
 export function createResident(
   database: Database,
-  p: { id: string; name: string; phone: string | null; villageCode: string; tags: string[]; source?: 'chat' | 'agent' | 'centre'; phoneVerified?: boolean; now: number },
+  p: {
+    id: string;
+    name: string;
+    phone: string | null;
+    villageCode: string;
+    tags: string[];
+    source?: 'chat' | 'agent' | 'centre';
+    phoneVerified?: boolean;
+    now: number;
+  },
 ): void {
   database.db
     .insert(people)
-    .values({ id: p.id, name: p.name, phone: p.phone, villageCode: p.villageCode, tags: p.tags, source: p.source ?? 'chat', phoneVerifiedAt: p.phone && p.phoneVerified ? p.now : null, createdAt: p.now, updatedAt: p.now })
+    .values({
+      id: p.id,
+      name: p.name,
+      phone: p.phone,
+      villageCode: p.villageCode,
+      tags: p.tags,
+      source: p.source ?? 'chat',
+      phoneVerifiedAt: p.phone && p.phoneVerified ? p.now : null,
+      createdAt: p.now,
+      updatedAt: p.now,
+    })
     .run();
   database.db.insert(personRoles).values({ personId: p.id, role: 'resident', villageCode: p.villageCode, townshipCode: null }).run();
 }
@@ -102,7 +135,10 @@ export function recordUnionId(database: Database, identityId: number, unionId: s
 
 /** The identities that share a UnionID, with their person. */
 export function identitiesWithUnionId(database: Database, unionId: string): { id: number; personId: string | null }[] {
-  return statement<[string], { id: number; personId: string | null }>(database, 'SELECT id, person_id AS personId FROM channel_identities WHERE union_id = ? ORDER BY id').all(unionId);
+  return statement<[string], { id: number; personId: string | null }>(
+    database,
+    'SELECT id, person_id AS personId FROM channel_identities WHERE union_id = ? ORDER BY id',
+  ).all(unionId);
 }
 
 /** Official Account followers whose UnionID was never asked for, or asked for long ago without one. */

@@ -21,9 +21,13 @@ export interface PhotoRow {
   fetchError: string | null;
 }
 
-const COLUMNS = 'id, errand_id AS errandId, channel, media_id AS mediaId, url, received_at AS receivedAt, file, fetch_attempts AS fetchAttempts, fetch_error AS fetchError';
+const COLUMNS =
+  'id, errand_id AS errandId, channel, media_id AS mediaId, url, received_at AS receivedAt, file, fetch_attempts AS fetchAttempts, fetch_error AS fetchError';
 
-export function insertPhoto(database: Database, p: { errandId: number; channel: string; mediaId: string; url: string | null; file?: string | null; identityId: number; at: number }): number {
+export function insertPhoto(
+  database: Database,
+  p: { errandId: number; channel: string; mediaId: string; url: string | null; file?: string | null; identityId: number; at: number },
+): number {
   const row = statement<[number, string, string, string | null, string | null, number, number], { id: number }>(
     database,
     'INSERT INTO errand_photos (errand_id, channel, media_id, url, file, identity_id, received_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id',
@@ -54,17 +58,17 @@ export function recordPhotoFile(database: Database, id: number, file: string): v
 /** A failed fetch; `giveUp` when it can never work (WeChat no longer has the media). */
 export function recordPhotoFetchFailure(database: Database, id: number, error: string, giveUp: boolean, maxAttempts: number): void {
   database.write(() =>
-    statement(database, 'UPDATE errand_photos SET fetch_attempts = CASE WHEN ? THEN ? ELSE fetch_attempts + 1 END, fetch_error = ? WHERE id = ? AND file IS NULL').run(
-      giveUp ? 1 : 0,
-      maxAttempts,
-      error.slice(0, 300),
-      id,
-    ),
+    statement(
+      database,
+      'UPDATE errand_photos SET fetch_attempts = CASE WHEN ? THEN ? ELSE fetch_attempts + 1 END, fetch_error = ? WHERE id = ? AND file IS NULL',
+    ).run(giveUp ? 1 : 0, maxAttempts, error.slice(0, 300), id),
   );
 }
 
-
-export function insertHeldPhoto(database: Database, p: { personId: string; channel: string; mediaId: string; url: string | null; file?: string | null; identityId: number; at: number }): number {
+export function insertHeldPhoto(
+  database: Database,
+  p: { personId: string; channel: string; mediaId: string; url: string | null; file?: string | null; identityId: number; at: number },
+): number {
   const row = statement<[string, string, string, string | null, string | null, number, number], { id: number }>(
     database,
     'INSERT INTO held_photos (person_id, channel, media_id, url, file, identity_id, received_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id',

@@ -16,7 +16,9 @@ export function insertRating(
 }
 
 export function hasRating(database: Database, errandId: number, round: 'first' | 'rectification'): boolean {
-  return statement<[number, string], { n: number }>(database, 'SELECT count(*) AS n FROM ratings WHERE errand_id = ? AND round = ?').get(errandId, round)!.n > 0;
+  return (
+    statement<[number, string], { n: number }>(database, 'SELECT count(*) AS n FROM ratings WHERE errand_id = ? AND round = ?').get(errandId, round)!.n > 0
+  );
 }
 
 export interface RectificationRow {
@@ -44,7 +46,14 @@ export function openRectificationOf(database: Database, errandId: number): Recti
 }
 
 export function resolveRectification(database: Database, id: number, by: string, note: string, at: number): boolean {
-  return statement(database, "UPDATE rectification_cases SET status = 'rectified', note = ?, resolved_by = ?, resolved_at = ? WHERE id = ? AND status = 'open'").run(note, by, at, id).changes === 1;
+  return (
+    statement(database, "UPDATE rectification_cases SET status = 'rectified', note = ?, resolved_by = ?, resolved_at = ? WHERE id = ? AND status = 'open'").run(
+      note,
+      by,
+      at,
+      id,
+    ).changes === 1
+  );
 }
 
 /** After the resident rated the fix. */
@@ -53,5 +62,8 @@ export function closeRectification(database: Database, errandId: number): void {
 }
 
 export function awaitingFixRating(database: Database, errandId: number): boolean {
-  return statement<[number], { n: number }>(database, "SELECT count(*) AS n FROM rectification_cases WHERE errand_id = ? AND status = 'rectified'").get(errandId)!.n > 0;
+  return (
+    statement<[number], { n: number }>(database, "SELECT count(*) AS n FROM rectification_cases WHERE errand_id = ? AND status = 'rectified'").get(errandId)!
+      .n > 0
+  );
 }

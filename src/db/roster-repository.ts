@@ -18,8 +18,20 @@ export const ROSTER_VERSION_KEY = 'roster_version';
 export function storedCodes(database: Database): { villageCodes: Set<string>; townshipCodes: Set<string> } {
   const { db } = database;
   return {
-    villageCodes: new Set(db.select({ code: villages.code }).from(villages).all().map((r) => r.code)),
-    townshipCodes: new Set(db.select({ code: townships.code }).from(townships).all().map((r) => r.code)),
+    villageCodes: new Set(
+      db
+        .select({ code: villages.code })
+        .from(villages)
+        .all()
+        .map((r) => r.code),
+    ),
+    townshipCodes: new Set(
+      db
+        .select({ code: townships.code })
+        .from(townships)
+        .all()
+        .map((r) => r.code),
+    ),
   };
 }
 

@@ -25,7 +25,10 @@ export function claimOneUseKey(database: Database, key: OneUseKey, now: number):
   claims.set(database.sqlite, count);
   if (count % PRUNE_EVERY === 0) statement<[string]>(database, 'DELETE FROM signed_requests WHERE key < ?').run(storedKey(now, ''));
   const stored = storedKey(key.expiresAt, key.key);
-  const inserted = statement<[string, string], { key: string }>(database, 'INSERT INTO signed_requests (key, digest) VALUES (?, ?) ON CONFLICT (key) DO NOTHING RETURNING key').get(stored, key.digest);
+  const inserted = statement<[string, string], { key: string }>(
+    database,
+    'INSERT INTO signed_requests (key, digest) VALUES (?, ?) ON CONFLICT (key) DO NOTHING RETURNING key',
+  ).get(stored, key.digest);
   if (inserted) return 'fresh';
   // A key is presented only while its timestamp is accepted, so a stored one has not expired.
   const before = statement<[string], { digest: string }>(database, 'SELECT digest FROM signed_requests WHERE key = ?').get(stored);

@@ -12,10 +12,16 @@ export function recordSimulatorDelivery(database: Database, dedupeKey: string, o
 
 /** How many messages reached the simulator's far end, and how many repeats it dropped. */
 export function simulatorDeliveryCounts(database: Database): { delivered: number; repeats: number } {
-  return statement<[], { delivered: number; repeats: number }>(database, 'SELECT count(*) AS delivered, coalesce(sum(repeats), 0) AS repeats FROM simulator_deliveries').get()!;
+  return statement<[], { delivered: number; repeats: number }>(
+    database,
+    'SELECT count(*) AS delivered, coalesce(sum(repeats), 0) AS repeats FROM simulator_deliveries',
+  ).get()!;
 }
 
 /** Outbox ids delivered to the simulator's far end, with the repeats of each (for crash tests). */
 export function simulatorDeliveries(database: Database): { outboxId: number; repeats: number }[] {
-  return statement<[], { outboxId: number; repeats: number }>(database, 'SELECT outbox_id AS outboxId, repeats FROM simulator_deliveries ORDER BY outbox_id').all();
+  return statement<[], { outboxId: number; repeats: number }>(
+    database,
+    'SELECT outbox_id AS outboxId, repeats FROM simulator_deliveries ORDER BY outbox_id',
+  ).all();
 }

@@ -39,12 +39,10 @@ export function returnSubscribeCredit(database: Database, key: CreditKey, now: n
 
 /** WeChat says the user holds no subscription for the template (43101): the credits we counted are wrong; none are left. */
 export function clearSubscribeCredits(database: Database, key: CreditKey, now: number): void {
-  statement<[number, string, string, string]>(database, 'UPDATE subscribe_credits SET credits = 0, updated_at = ? WHERE app = ? AND open_id = ? AND template_id = ? AND credits > 0').run(
-    now,
-    key.app,
-    key.openId,
-    key.templateId,
-  );
+  statement<[number, string, string, string]>(
+    database,
+    'UPDATE subscribe_credits SET credits = 0, updated_at = ? WHERE app = ? AND open_id = ? AND template_id = ? AND credits > 0',
+  ).run(now, key.app, key.openId, key.templateId);
 }
 
 /** A user's credits per template (templates with none left included). */

@@ -82,7 +82,12 @@ export function updateLink(database: Database, key: string, set: { wechatyId: st
   }
   database.db
     .update(wechatyLinks)
-    .set({ wechatyId: set.wechatyId, resolvedAt: set.now, ...(set.name !== undefined ? { name: set.name } : {}), ...(set.alias !== undefined ? { alias: set.alias } : {}) })
+    .set({
+      wechatyId: set.wechatyId,
+      resolvedAt: set.now,
+      ...(set.name !== undefined ? { name: set.name } : {}),
+      ...(set.alias !== undefined ? { alias: set.alias } : {}),
+    })
     .where(eq(wechatyLinks.key, key))
     .run();
 }
@@ -90,7 +95,9 @@ export function updateLink(database: Database, key: string, set: { wechatyId: st
 /** Notifications sent through a channel since an instant (the daily cap counts them after a restart). */
 export function notificationsSentSince(database: Database, channel: string, since: number): number {
   const row = database.sqlite
-    .prepare<[string, number], { n: number }>("SELECT count(*) AS n FROM outbox WHERE channel = ? AND kind = 'notification' AND status = 'sent' AND sent_at >= ?")
+    .prepare<[string, number], { n: number }>(
+      "SELECT count(*) AS n FROM outbox WHERE channel = ? AND kind = 'notification' AND status = 'sent' AND sent_at >= ?",
+    )
     .get(channel, since);
   return row?.n ?? 0;
 }

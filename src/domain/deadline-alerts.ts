@@ -77,7 +77,10 @@ export function alertSteps(d: AlertDeadline, calendar: WorkingDayCalendar, polic
 export function ratingSteps(d: AlertDeadline, calendar: WorkingDayCalendar, hours: WorkingHours, reminderDays: number): AlertStep[] {
   const remindOn = calendar.addWorkingDays(shanghaiDate(d.startedAt), reminderDays).date;
   const at = nextWorkingMoment(openingOn(remindOn, hours), calendar, hours);
-  return [...(at > d.startedAt && at < d.dueAt ? [{ step: 'i1', at, audience: 'resident' as const }] : []), { step: 'a', at: d.dueAt + 1, audience: 'resident' }];
+  return [
+    ...(at > d.startedAt && at < d.dueAt ? [{ step: 'i1', at, audience: 'resident' as const }] : []),
+    { step: 'a', at: d.dueAt + 1, audience: 'resident' },
+  ];
 }
 
 /**

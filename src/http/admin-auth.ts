@@ -40,9 +40,9 @@ export function createAdminGuard(adminToken: string) {
 export function createBrowserAdminGuard(adminToken: string) {
   return async function requireAdminInBrowser(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
     if (carriesAdminToken(request.headers.authorization, adminToken, { basic: true })) return undefined;
-    return reply
-      .status(errorCatalog.unauthorized.status)
-      .header('www-authenticate', `Basic realm="${ADMIN_REALM}", charset="UTF-8"`)
-      .send({ error: 'unauthorized', message: 'The admin token is required: Authorization: Bearer <ADMIN_TOKEN>, or HTTP Basic with any user name and the token as password.' });
+    return reply.status(errorCatalog.unauthorized.status).header('www-authenticate', `Basic realm="${ADMIN_REALM}", charset="UTF-8"`).send({
+      error: 'unauthorized',
+      message: 'The admin token is required: Authorization: Bearer <ADMIN_TOKEN>, or HTTP Basic with any user name and the token as password.',
+    });
   };
 }

@@ -106,7 +106,8 @@ function registerRoutes(app: FastifyInstance, deps: HttpDeps): void {
   registerErrandRoutes(app, { database: deps.database, directories: deps.directories, requireAdmin, ...(deps.photos ? { photos: deps.photos } : {}) });
   if (deps.reports) registerReportRoutes(app, { reports: deps.reports, requireAdmin, clock: deps.clock });
   registerDeliveryRoutes(app, { database: deps.database, directories: deps.directories, requireAdmin, clock: deps.clock });
-  if (deps.simulatorEnabled) registerSimulatorRoutes(app, { inbound: deps.inbound, database: deps.database, requireAdmin, clock: deps.clock, botName: deps.botName });
+  if (deps.simulatorEnabled)
+    registerSimulatorRoutes(app, { inbound: deps.inbound, database: deps.database, requireAdmin, clock: deps.clock, botName: deps.botName });
   if (deps.officialAccount) registerOfficialAccountRoutes(app, deps.officialAccount);
   if (deps.wecom) registerWeComRoutes(app, { ...deps.wecom, inbound: deps.inbound, clock: deps.clock });
   if (deps.miniProgram) registerMiniProgramRoutes(app, deps.miniProgram);

@@ -32,5 +32,7 @@ export function installErrorHandler(app: FastifyInstance): void {
       ...(appError.details !== undefined ? { details: appError.details } : {}),
     });
   });
-  app.setNotFoundHandler((request, reply) => reply.status(404).send({ error: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0] ?? ''}` }));
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({ error: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0] ?? ''}` }),
+  );
 }

@@ -12,7 +12,9 @@ export function redactUrl(url: string): string {
   const at = url.indexOf('?');
   if (at < 0) return url;
   const params = new URLSearchParams(url.slice(at + 1));
-  const shown = [...params.keys()].map((key) => `${encodeURIComponent(key)}=${HARMLESS_KEYS.has(key) ? encodeURIComponent(params.get(key) ?? '') : '[redacted]'}`);
+  const shown = [...params.keys()].map(
+    (key) => `${encodeURIComponent(key)}=${HARMLESS_KEYS.has(key) ? encodeURIComponent(params.get(key) ?? '') : '[redacted]'}`,
+  );
   return `${url.slice(0, at)}?${[...new Set(shown)].join('&')}`;
 }
 

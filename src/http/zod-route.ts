@@ -42,7 +42,11 @@ function problemsOf(error: z.ZodError, part: Part): string[] {
   return error.issues.map((i) => `${where}${i.path.join('.') || '(value)'}: ${i.message}`);
 }
 
-export function zodRoute(spec: ZodRouteSpec): { schema: FastifySchema; validatorCompiler: FastifySchemaCompiler<unknown>; serializerCompiler: () => (data: unknown) => string } {
+export function zodRoute(spec: ZodRouteSpec): {
+  schema: FastifySchema;
+  validatorCompiler: FastifySchemaCompiler<unknown>;
+  serializerCompiler: () => (data: unknown) => string;
+} {
   const schema: FastifySchema & Record<string, unknown> = { summary: spec.summary, tags: spec.tags };
   if (spec.description) schema.description = spec.description;
   if (spec.security) schema.security = spec.security;
@@ -54,7 +58,11 @@ export function zodRoute(spec: ZodRouteSpec): { schema: FastifySchema; validator
     schema.response = Object.fromEntries(
       Object.entries(spec.response).map(([status, r]) => [
         status,
-        typeof r !== 'string' ? { description: r.description ?? 'OK', ...toJsonSchema(r, 'output') } : Number(status) >= 400 ? { description: r, ...errorSchema } : { description: r, type: 'null' },
+        typeof r !== 'string'
+          ? { description: r.description ?? 'OK', ...toJsonSchema(r, 'output') }
+          : Number(status) >= 400
+            ? { description: r, ...errorSchema }
+            : { description: r, type: 'null' },
       ]),
     );
   }

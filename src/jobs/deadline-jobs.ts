@@ -102,7 +102,9 @@ export function createAlertWorker(input: {
       }
       if (outcome.kind === 'sent') {
         input.logger.info({ errandId: d.errandId, step: d.step, messages: outcome.outboxIds.length }, 'deadline alert sent');
-        await input.deliver(outcome.outboxIds).catch((error: unknown) => input.logger.warn({ err: error }, 'alert delivery deferred; the outbox sweeper will send it'));
+        await input
+          .deliver(outcome.outboxIds)
+          .catch((error: unknown) => input.logger.warn({ err: error }, 'alert delivery deferred; the outbox sweeper will send it'));
       }
       // The step is recorded (sent now or before): its clock's next step takes its place. A failure
       // here fails the job, whose retry finds the step recorded and schedules again.

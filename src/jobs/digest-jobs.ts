@@ -110,10 +110,16 @@ export function createDigestJobs(input: {
         }
         const { result, outboxIds } = runDigestJob(input.env(), job.data, input.now());
         logger.info({ jobId: job.id, ...result }, 'digest job done');
-        if (outboxIds.length) await input.deliver(outboxIds).catch((error: unknown) => logger.warn({ err: error }, 'digest delivery deferred; the outbox sweeper will send it'));
+        if (outboxIds.length)
+          await input.deliver(outboxIds).catch((error: unknown) => logger.warn({ err: error }, 'digest delivery deferred; the outbox sweeper will send it'));
         return result;
       },
-      { connection: { ...input.connection, maxRetriesPerRequest: null }, prefix: input.prefix, concurrency: 1, ...(input.lockMs ? { lockDuration: input.lockMs } : {}) },
+      {
+        connection: { ...input.connection, maxRetriesPerRequest: null },
+        prefix: input.prefix,
+        concurrency: 1,
+        ...(input.lockMs ? { lockDuration: input.lockMs } : {}),
+      },
     );
     worker.on('failed', (job, error) => logger.warn({ jobId: job?.id, err: error }, 'digest job failed'));
     worker.on('error', (error) => logger.error({ err: error }, 'digest worker error'));

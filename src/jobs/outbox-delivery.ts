@@ -41,7 +41,8 @@ function createLanes() {
   };
 }
 
-const conversationOf = (row: OutboxRow) => (row.room === null ? `${row.channel}\u0000to\u0000${row.recipient ?? ''}` : `${row.channel}\u0000room\u0000${row.room}`);
+const conversationOf = (row: OutboxRow) =>
+  row.room === null ? `${row.channel}\u0000to\u0000${row.recipient ?? ''}` : `${row.channel}\u0000room\u0000${row.room}`;
 
 export function createOutboxWorker(input: {
   connection: ConnectionOptions;
@@ -69,7 +70,14 @@ export function createOutboxWorker(input: {
     const id = row.id;
     let outcome: DeliveryOutcome | void;
     try {
-      outcome = await channel.send({ outboxId: id, dedupeKey: deliveryKey(id), recipient: row.recipient, room: row.room, text: row.text, errandId: row.errandId });
+      outcome = await channel.send({
+        outboxId: id,
+        dedupeKey: deliveryKey(id),
+        recipient: row.recipient,
+        room: row.room,
+        text: row.text,
+        errandId: row.errandId,
+      });
     } catch (error) {
       const permanent = error instanceof PermanentDeliveryError;
       const last = permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
@@ -82,7 +90,10 @@ export function createOutboxWorker(input: {
       // The route, the mark and any hand-over in one transaction: a retry after a crash finds either all or nothing.
       const handOver = (outcome.handOver ?? []).map((h) => ({ ...h, kind: 'notification' as const }));
       const ids = markOutboxSentVia(database, { id, route: outcome.route, detail: outcome.detail, handOver, now: input.now() });
-      if (ids?.length) await input.dispatch?.(ids).catch((error: unknown) => logger.warn({ err: error, outboxIds: ids }, 'hand-over not enqueued; the outbox sweeper will send it'));
+      if (ids?.length)
+        await input
+          .dispatch?.(ids)
+          .catch((error: unknown) => logger.warn({ err: error, outboxIds: ids }, 'hand-over not enqueued; the outbox sweeper will send it'));
     } else {
       await markSent(id);
     }
@@ -119,11 +130,12 @@ export function createOutboxWorker(input: {
         if (row.channel !== channel.name) throw new UnrecoverableError(`outbox row ${id} belongs to channel ${row.channel}, not ${channel.name}`);
         const earlier = unsentNeighbour(database, row, 'before');
         let waitMs = earlier !== undefined ? WAIT_FOR_EARLIER_MS : (channel.holdMs?.() ?? 0);
-        if (waitMs === 0) waitMs = ((await input.limits?.waitMs(row)) || ((await channel.waitMs?.(row)) ?? 0));
+        if (waitMs === 0) waitMs = (await input.limits?.waitMs(row)) || ((await channel.waitMs?.(row)) ?? 0);
         if (waitMs > 0) {
           const waits = (waited.get(id) ?? 0) + 1;
           waited.set(id, waits);
-          if (waits % 30 === 0) logger.warn({ outboxId: id, waits, earlier, waitMs }, 'outbox message keeps waiting (for an earlier message, or its destination\'s limit)');
+          if (waits % 30 === 0)
+            logger.warn({ outboxId: id, waits, earlier, waitMs }, "outbox message keeps waiting (for an earlier message, or its destination's limit)");
           await job.moveToDelayed(Date.now() + waitMs, token);
           throw new DelayedError();
         }

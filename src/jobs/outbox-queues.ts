@@ -65,7 +65,9 @@ export function createOutboxQueues(input: {
     async enqueue(ids) {
       if (!ids.length) return;
       await Promise.all(
-        [...byQueue(ids)].map(([queue, list]) => queue.addBulk(list.map((outboxId) => ({ name: 'deliver', data: { outboxId }, opts: { jobId: outboxJobId(outboxId) } })))),
+        [...byQueue(ids)].map(([queue, list]) =>
+          queue.addBulk(list.map((outboxId) => ({ name: 'deliver', data: { outboxId }, opts: { jobId: outboxJobId(outboxId) } }))),
+        ),
       );
     },
     async redeliver(ids) {
@@ -90,10 +92,15 @@ export function createOutboxQueues(input: {
  * pending for more than `staleAfterMs` whose job ended without sending them (e.g. a job that
  * stalled too often when workers died). Returns how many rows were enqueued.
  */
-export async function sweepOutbox(database: Database, outbox: OutboxQueues, now: number, options: { batch?: number; staleAfterMs?: number } = {}): Promise<number> {
+export async function sweepOutbox(
+  database: Database,
+  outbox: OutboxQueues,
+  now: number,
+  options: { batch?: number; staleAfterMs?: number } = {},
+): Promise<number> {
   const batch = options.batch ?? 1000;
   let total = 0;
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const ids = pendingOutboxIds(database, after, batch);
     if (!ids.length) break;
     await outbox.enqueue(ids);

@@ -22,7 +22,13 @@ interface Log {
 }
 
 export async function pingRedis(url: string, timeoutMs = 800): Promise<boolean> {
-  const client = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  const client = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    enableOfflineQueue: false,
+  });
   client.on('error', () => undefined);
   try {
     await client.connect();
@@ -61,16 +67,24 @@ function hasCommand(name: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
 }
 
-export const REDIS_HELP = 'Redis is needed: set REDIS_URL, or install redis-server (Debian/Ubuntu: sudo apt-get install -y redis-server; macOS: brew install redis).';
+export const REDIS_HELP =
+  'Redis is needed: set REDIS_URL, or install redis-server (Debian/Ubuntu: sudo apt-get install -y redis-server; macOS: brew install redis).';
 
 function ensureRedisServer(log: Log): boolean {
   if (hasCommand('redis-server')) return true;
   const root = typeof process.getuid === 'function' && process.getuid() === 0;
   if (root && hasCommand('apt-get')) {
     log.warn('redis-server is not installed: installing it now with apt-get (running as root)…');
-    const r = spawnSync('sh', ['-c', 'DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server)'], {
-      stdio: 'inherit',
-    });
+    const r = spawnSync(
+      'sh',
+      [
+        '-c',
+        'DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server)',
+      ],
+      {
+        stdio: 'inherit',
+      },
+    );
     return r.status === 0 && hasCommand('redis-server');
   }
   return false;

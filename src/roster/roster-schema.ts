@@ -7,7 +7,10 @@ import { personRoles, personTags } from '../domain/roles.ts';
  * Upserted by code and id; extra keys are accepted and ignored. See data/demo-roster.json.
  */
 
-const code = z.string().trim().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'lower-case letters, digits, - and _ (at most 40)');
+const code = z
+  .string()
+  .trim()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'lower-case letters, digits, - and _ (at most 40)');
 const text = (max: number) => z.string().trim().min(1).max(max);
 
 export const rosterSchema = z.object({
@@ -40,9 +43,7 @@ export const rosterSchema = z.object({
         phone: z.string().trim().max(40).optional(),
         village: code.optional(),
         tags: z.array(z.enum(personTags)).default([]),
-        roles: z
-          .array(z.object({ role: z.enum(personRoles), village: code.optional(), township: code.optional() }))
-          .default([]),
+        roles: z.array(z.object({ role: z.enum(personRoles), village: code.optional(), township: code.optional() })).default([]),
         public: z
           .object({
             position: text(40).optional(),

@@ -15,7 +15,8 @@ beforeAll(async () => {
 });
 afterAll(() => app?.close());
 
-const outreach = (directory: () => Directory = () => app.daiban.directories.current()) => createAgentOutreach({ database: app.daiban.database, directory, templates: app.daiban.templates });
+const outreach = (directory: () => Directory = () => app.daiban.directories.current()) =>
+  createAgentOutreach({ database: app.daiban.database, directory, templates: app.daiban.templates });
 const request = { channel: 'official-account', externalId: 'oZhang', text: '【代办】您的材料已经办好。', errandId: null, dedupeKey: 'daiban-outbox-77' };
 
 describe('agent outreach', () => {
@@ -46,13 +47,21 @@ describe('agent outreach', () => {
     const result = outreach(() => onlyThere)(request);
     expect(result.kind).toBe('tasks');
     const [task] = result.kind === 'tasks' ? result.handOver : [];
-    expect(task).toMatchObject({ channel: 'simulator', room: 'sq-agents@chatroom', recipient: null, dedupeKey: 'daiban-outbox-77-agent-task-room-simulator-sq-agents@chatroom' });
+    expect(task).toMatchObject({
+      channel: 'simulator',
+      room: 'sq-agents@chatroom',
+      recipient: null,
+      dedupeKey: 'daiban-outbox-77-agent-task-room-simulator-sq-agents@chatroom',
+    });
     expect(task!.text).toContain('张*花');
     expect(task!.text).toContain('电话尾号0011');
     expect(task!.text).not.toContain('13900000011');
   });
 
   it('says why there is no task for a follower nobody knows', () => {
-    expect(outreach()({ ...request, externalId: 'oStranger' })).toEqual({ kind: 'none', reason: 'the follower is not registered, so no village agent knows them' });
+    expect(outreach()({ ...request, externalId: 'oStranger' })).toEqual({
+      kind: 'none',
+      reason: 'the follower is not registered, so no village agent knows them',
+    });
   });
 });

@@ -21,7 +21,15 @@ const RESIDENTS = 16;
 function roster() {
   const demo = JSON.parse(readFileSync('data/demo-roster.json', 'utf8')) as { people: object[] };
   for (let i = 0; i < RESIDENTS; i++) {
-    demo.people.push({ id: `crash-${i}`, name: `村民${i}`, phone: `1390000${String(1000 + i)}`, village: 'qs-lw', tags: [], roles: [], identities: [{ channel: 'simulator', id: `crash-${i}` }] });
+    demo.people.push({
+      id: `crash-${i}`,
+      name: `村民${i}`,
+      phone: `1390000${String(1000 + i)}`,
+      village: 'qs-lw',
+      tags: [],
+      roles: [],
+      identities: [{ channel: 'simulator', id: `crash-${i}` }],
+    });
   }
   return demo;
 }

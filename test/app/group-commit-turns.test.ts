@@ -32,9 +32,13 @@ const count = (sql: string, ...params: unknown[]) => (app.daiban.database.sqlite
 describe('messages committed together', () => {
   it('handles four deliveries of one message in one batch once, answering each the same', async () => {
     const revision = () =>
-      (app.daiban.database.sqlite
-        .prepare("SELECT coalesce(max(c.revision), 0) AS n FROM conversations c JOIN channel_identities i ON i.id = c.identity_id WHERE i.channel = 'simulator' AND i.external_id = 'zhang-xiuhua'")
-        .get() as { n: number }).n;
+      (
+        app.daiban.database.sqlite
+          .prepare(
+            "SELECT coalesce(max(c.revision), 0) AS n FROM conversations c JOIN channel_identities i ON i.id = c.identity_id WHERE i.channel = 'simulator' AND i.external_id = 'zhang-xiuhua'",
+          )
+          .get() as { n: number }
+      ).n;
     const before = revision();
     const first = message('zhang-xiuhua', '宅基地建房');
     const results = await Promise.all([0, 1, 2, 3].map(() => app.daiban.inbound.submit(first)));
@@ -50,7 +54,12 @@ describe('messages committed together', () => {
     const errandsBefore = count('SELECT count(*) AS n FROM errands');
     const texts = ['宅基地建房', ...homesteadAnswers];
     const results = await Promise.all(texts.map((text) => app.daiban.inbound.submit(message('liu-fang', text))));
-    expect(results.at(-1)?.replies.map((r) => r.text).join('\n')).toMatch(/回执号/);
+    expect(
+      results
+        .at(-1)
+        ?.replies.map((r) => r.text)
+        .join('\n'),
+    ).toMatch(/回执号/);
     expect(count('SELECT count(*) AS n FROM errands')).toBe(errandsBefore + 1);
     // The village's agents hear of it after the commit, through the worker.
     const told = await app.waitForOutbox({ room: 'lw-agents@chatroom' }, 1);

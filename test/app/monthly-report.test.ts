@@ -81,7 +81,11 @@ const qingshan: ReportFigures = { ...liuwan, errands: 3, overdue: 1 };
 
 function stored(period: string) {
   return (
-    app.daiban.database.sqlite.prepare('SELECT unit_kind AS kind, unit_code AS code, figures, computed_at AS computedAt FROM monthly_reports WHERE period = ? ORDER BY unit_kind, unit_code').all(period) as {
+    app.daiban.database.sqlite
+      .prepare(
+        'SELECT unit_kind AS kind, unit_code AS code, figures, computed_at AS computedAt FROM monthly_reports WHERE period = ? ORDER BY unit_kind, unit_code',
+      )
+      .all(period) as {
       kind: string;
       code: string;
       figures: string;

@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { StaffMember } from '../../src/app/directory.ts';
 import { toStaff } from '../../src/app/notifications.ts';
 
-const member = (id: string, identities: StaffMember['identities']): StaffMember => ({ id, name: id, phone: null, villageCode: 'qs-sq', publicProfile: null, identities, grants: [] });
+const member = (id: string, identities: StaffMember['identities']): StaffMember => ({
+  id,
+  name: id,
+  phone: null,
+  villageCode: 'qs-sq',
+  publicProfile: null,
+  identities,
+  grants: [],
+});
 
 describe('private notifications to staff', () => {
   it('go to the first identity on a real channel, else to the first one, and to nobody without one', () => {

@@ -46,7 +46,13 @@ function photo(ageMs = 0): { id: number; mediaId: string } {
 function library(download: PhotoLibraryDeps['download']) {
   const calls: string[] = [];
   const counted = download ? (mediaId: string) => (calls.push(mediaId), download(mediaId)) : null;
-  const lib = createPhotoLibrary({ database: app.daiban.database, files: createPhotoFiles(dir), download: counted, clock: () => app.clock.now, logger: pino({ level: 'silent' }) });
+  const lib = createPhotoLibrary({
+    database: app.daiban.database,
+    files: createPhotoFiles(dir),
+    download: counted,
+    clock: () => app.clock.now,
+    logger: pino({ level: 'silent' }),
+  });
   return { lib, calls };
 }
 
@@ -101,7 +107,16 @@ describe('the photo library', () => {
 
 describe('photos sent before the errand', () => {
   const photoFrom = (senderId: string, mediaId: string) =>
-    app.daiban.inbound.handle({ channel: 'simulator', senderId, roomId: null, text: '', messageId: `held-${mediaId}`, mentionsBot: false, receivedAt: app.clock.now, photo: { mediaId, url: null } });
+    app.daiban.inbound.handle({
+      channel: 'simulator',
+      senderId,
+      roomId: null,
+      text: '',
+      messageId: `held-${mediaId}`,
+      mentionsBot: false,
+      receivedAt: app.clock.now,
+      photo: { mediaId, url: null },
+    });
 
   it('are held three days and go with the next errand the resident files; older ones are dropped', async () => {
     expect(photoFrom('wang-xiaojun', 'm-stale').replies[0]?.text).toMatch(/先替您留着/);

@@ -31,7 +31,11 @@ describe('web and worker processes', () => {
     const web = await startServerProcess({ ...env, ROLE: 'web' });
     processes.push(web);
     const call = (method: string, path: string, body?: unknown) =>
-      fetch(`${web.url}${path}`, { method, headers: { ...auth, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+      fetch(`${web.url}${path}`, {
+        method,
+        headers: { ...auth, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
     expect((await call('PUT', '/api/admin/roster', JSON.parse(readFileSync('data/demo-roster.json', 'utf8')))).status).toBe(200);
 
     let last: string[] = [];

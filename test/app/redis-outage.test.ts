@@ -46,7 +46,10 @@ describe('Redis flushed', () => {
   it('rebuilds the alert jobs and sends a notification that was only in the database', async () => {
     const receipt = await fileErrandByChat(app, 'liu-fang', '宅基地建房', homesteadAnswers);
     await app.settle();
-    const jobs = await eventually(() => alertJobsOf(receipt), (j) => j.length === 1);
+    const jobs = await eventually(
+      () => alertJobsOf(receipt),
+      (j) => j.length === 1,
+    );
     expect(jobs).toHaveLength(1);
 
     const client = new Redis(redis.url);
@@ -57,9 +60,15 @@ describe('Redis flushed', () => {
       insertOutbox(app.daiban.database, [{ channel: 'simulator', recipient: null, room, text: '清空之后补发', kind: 'notification' }], app.clock.now),
     );
     const started = Date.now();
-    const back = await eventually(() => alertJobsOf(receipt), (j) => j.length === 1);
+    const back = await eventually(
+      () => alertJobsOf(receipt),
+      (j) => j.length === 1,
+    );
     expect(back).toEqual(jobs);
-    const sent = await eventually(async () => outboxById(app.daiban.database, id ?? 0)?.status, (s) => s === 'sent');
+    const sent = await eventually(
+      async () => outboxById(app.daiban.database, id ?? 0)?.status,
+      (s) => s === 'sent',
+    );
     expect(sent).toBe('sent');
     expect(Date.now() - started).toBeLessThan(10_000);
     client.disconnect();
@@ -91,6 +100,11 @@ describe('Redis down', () => {
     );
     expect(delivered.every((x) => x === 'sent')).toBe(true);
     // The new errand's deadline alert was scheduled by the rebuild that followed the outage.
-    expect(await eventually(() => alertJobsOf(receipt), (j) => j.length === 1)).toHaveLength(1);
+    expect(
+      await eventually(
+        () => alertJobsOf(receipt),
+        (j) => j.length === 1,
+      ),
+    ).toHaveLength(1);
   });
 });

@@ -44,7 +44,8 @@ function captureLogger(events: Events) {
         const entry = JSON.parse(line) as { level: number; msg?: string; err?: { message?: string } };
         if (entry.msg === 'deadline alert jobs scheduled from the database') events.rebuilds++;
         // (The calendar's start-up warnings about next year's holiday data are not problems here.)
-        if (entry.level >= 40 && !entry.msg?.startsWith('calendar:') && events.problems.length < 20) events.problems.push(`${entry.msg ?? ''} ${entry.err?.message ?? ''}`.trim());
+        if (entry.level >= 40 && !entry.msg?.startsWith('calendar:') && events.problems.length < 20)
+          events.problems.push(`${entry.msg ?? ''} ${entry.err?.message ?? ''}`.trim());
       },
     },
   );
@@ -71,13 +72,21 @@ async function waitFor(what: string, limitMs: number, test: () => Promise<boolea
   if (!(await until(limitMs, test, everyMs))) throw new Error(`alert bench: timed out after ${(limitMs / 1000).toFixed(0)} s waiting for ${what}`);
 }
 
-export async function alertBench(options: { dir: string; openErrands: number; villages: number; sweepEveryMs: number; recoveryLimitMs: number }): Promise<void> {
+export async function alertBench(options: {
+  dir: string;
+  openErrands: number;
+  villages: number;
+  sweepEveryMs: number;
+  recoveryLimitMs: number;
+}): Promise<void> {
   const { openErrands: expected, sweepEveryMs } = options;
   const sqlitePath = join(options.dir, 'alerts.db');
   const t0 = performance.now();
   const filled = prefill(sqlitePath, { villages: options.villages, total: 0, openPerVillage: 0, openWithClocks: expected, now: Date.now() });
   if (filled.runningClocks !== expected) throw new Error(`alert bench: prefill made ${filled.runningClocks} running clocks, not ${expected}`);
-  console.log(`\nprefilled ${fmt(expected)} open errands with running claim clocks in ${options.villages} villages in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(
+    `\nprefilled ${fmt(expected)} open errands with running claim clocks in ${options.villages} villages in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
 
   const redis = await startPrivateRedis({ info: () => undefined, warn: (m) => console.warn(m) });
   const client = new Redis(redis.url);
@@ -100,7 +109,9 @@ export async function alertBench(options: { dir: string; openErrands: number; vi
     };
     const check = async (what: string, events: Events) => {
       if (await complete()) return;
-      throw new Error(`alert bench: ${what}: expected ${expected} delayed jobs, Redis holds ${JSON.stringify(await counts())}${events.problems.length ? `; logged: ${events.problems.join(' | ')}` : ''}`);
+      throw new Error(
+        `alert bench: ${what}: expected ${expected} delayed jobs, Redis holds ${JSON.stringify(await counts())}${events.problems.length ? `; logged: ${events.problems.join(' | ')}` : ''}`,
+      );
     };
     const timeout = Math.max(120_000, expected * 5);
 
@@ -119,7 +130,11 @@ export async function alertBench(options: { dir: string; openErrands: number; vi
     if (scheduled !== expected) throw new Error(`alert bench: rebuild() scheduled ${scheduled} jobs, expected ${expected}`);
     await check('after rebuild()', first);
     const fullMemory = await usedMemory(client);
-    row(`4. scheduling alerts, ${fmt(expected)} open errands`, `${fmt(expected / rebuildSeconds)} jobs/s`, `${rebuildSeconds.toFixed(1)} s for rebuild(), ${fmt(expected)} delayed jobs ✓ (start-up with composeDaiban ${startup.toFixed(1)} s)`);
+    row(
+      `4. scheduling alerts, ${fmt(expected)} open errands`,
+      `${fmt(expected / rebuildSeconds)} jobs/s`,
+      `${rebuildSeconds.toFixed(1)} s for rebuild(), ${fmt(expected)} delayed jobs ✓ (start-up with composeDaiban ${startup.toFixed(1)} s)`,
+    );
     await daiban.close();
     daibans.pop();
 
@@ -139,16 +154,28 @@ export async function alertBench(options: { dir: string; openErrands: number; vi
       // Let the rebuilds the sweep started finish before closing (and count them).
       await waitFor('the alerts-built marker', timeout, async () => (await client.exists(`${PREFIX}:daiban:alerts-built`)) === 1);
       let settled = -1;
-      await until(options.recoveryLimitMs, async () => {
-        const quiet = second.rebuilds === settled;
-        settled = second.rebuilds;
-        return quiet;
-      }, Math.max(2000, Math.min(sweepEveryMs * 2 + 500, 5000)));
+      await until(
+        options.recoveryLimitMs,
+        async () => {
+          const quiet = second.rebuilds === settled;
+          settled = second.rebuilds;
+          return quiet;
+        },
+        Math.max(2000, Math.min(sweepEveryMs * 2 + 500, 5000)),
+      );
       await check('after recovery', second);
-      row('5. recovery after FLUSHALL', `${recovery.toFixed(1)} s`, `goal ≤ ${GOAL_SECONDS} s ${recovery <= GOAL_SECONDS ? '✓' : '✗'}  (${sweepNote}; ${second.rebuilds - before} rebuild(s) ran)`);
+      row(
+        '5. recovery after FLUSHALL',
+        `${recovery.toFixed(1)} s`,
+        `goal ≤ ${GOAL_SECONDS} s ${recovery <= GOAL_SECONDS ? '✓' : '✗'}  (${sweepNote}; ${second.rebuilds - before} rebuild(s) ran)`,
+      );
     } else {
       const c = await counts();
-      row('5. recovery after FLUSHALL', `> ${recovery.toFixed(0)} s`, `goal ≤ ${GOAL_SECONDS} s ✗  given up: ${fmt(c.delayed ?? 0)} of ${fmt(expected)} jobs back (${sweepNote}; ${second.rebuilds - before} rebuild(s) finished)`);
+      row(
+        '5. recovery after FLUSHALL',
+        `> ${recovery.toFixed(0)} s`,
+        `goal ≤ ${GOAL_SECONDS} s ✗  given up: ${fmt(c.delayed ?? 0)} of ${fmt(expected)} jobs back (${sweepNote}; ${second.rebuilds - before} rebuild(s) finished)`,
+      );
       const problem = second.problems.find((p) => /alert|deadline/.test(p));
       if (problem) console.log(`    e.g. ${problem}`);
     }
@@ -157,7 +184,11 @@ export async function alertBench(options: { dir: string; openErrands: number; vi
 
     // 6. Memory: the jobs as rebuild() left them (4.), less the empty server's.
     const perErrand = (fullMemory - emptyMemory) / expected;
-    row('6. Redis memory per open errand', `${fmt(perErrand)} bytes`, `${((fullMemory - emptyMemory) / 1024 / 1024).toFixed(1)} MB for ${fmt(expected)} (used_memory ${((emptyMemory / 1024 / 1024).toFixed(1))} → ${(fullMemory / 1024 / 1024).toFixed(1)} MB)`);
+    row(
+      '6. Redis memory per open errand',
+      `${fmt(perErrand)} bytes`,
+      `${((fullMemory - emptyMemory) / 1024 / 1024).toFixed(1)} MB for ${fmt(expected)} (used_memory ${(emptyMemory / 1024 / 1024).toFixed(1)} → ${(fullMemory / 1024 / 1024).toFixed(1)} MB)`,
+    );
   } finally {
     for (const d of daibans) await d.close().catch(() => undefined);
     await counter.close();

@@ -34,7 +34,16 @@ export function oaBenchRoster(concurrency: number): object[] {
   );
 }
 
-export async function oaBench(o: { server: ServerProcess; bareUrl: string; dir: string; redisUrl: string; concurrency: number; warmup: number; seconds: number; intake: readonly string[] }): Promise<void> {
+export async function oaBench(o: {
+  server: ServerProcess;
+  bareUrl: string;
+  dir: string;
+  redisUrl: string;
+  concurrency: number;
+  warmup: number;
+  seconds: number;
+  intake: readonly string[];
+}): Promise<void> {
   const { WECHAT_OA_TOKEN: token, WECHAT_OA_APPID: appId } = OA_BENCH_ENV;
   const crypto = createMessageCrypto({ appId, encodingAesKey: OA_BENCH_ENV.WECHAT_OA_ENCODING_AES_KEY });
   let msgId = 27_000_000_000_000_000n;
@@ -54,7 +63,13 @@ export async function oaBench(o: { server: ServerProcess; bareUrl: string; dir: 
   const last = (step: number) => step % o.intake.length === o.intake.length - 1;
 
   const serverCpu = { start: 0, end: 0 };
-  const bare = await drive({ ...base, url: o.bareUrl, path: '/xml', body: (vu, step) => pushXml(openId('b', vu), text(step)), check: (status, body) => status === 200 && body.includes('<Content>') });
+  const bare = await drive({
+    ...base,
+    url: o.bareUrl,
+    path: '/xml',
+    body: (vu, step) => pushXml(openId('b', vu), text(step)),
+    check: (status, body) => status === 200 && body.includes('<Content>'),
+  });
   const bareRate = report('baseline: bare fastify XML route', bare);
   const plain = await drive({
     ...base,
@@ -70,7 +85,14 @@ export async function oaBench(o: { server: ServerProcess; bareUrl: string; dir: 
   console.log(`   ${((plainRate / bareRate) * 100).toFixed(1)} % of the bare XML route`);
   // The replay check's share of a plain-mode push, in CPU time (steadier here than throughput).
   const perPush = (serverCpu.end - serverCpu.start) / plain.requests;
-  const paired = await replayCheckCost({ dir: o.dir, redisUrl: o.redisUrl, bursts: 1000, burst: 10, senders: Array.from({ length: o.concurrency }, (_, i) => openId('p', i)), text: '我的代办' });
+  const paired = await replayCheckCost({
+    dir: o.dir,
+    redisUrl: o.redisUrl,
+    bursts: 1000,
+    burst: 10,
+    senders: Array.from({ length: o.concurrency }, (_, i) => openId('p', i)),
+    text: '我的代办',
+  });
   const checkMicros = paired.withKey - paired.withoutKey;
   console.log(
     `   server CPU ${perPush.toFixed(0)} µs per push; the replay check ${checkMicros.toFixed(1)} µs (in-process, paired: ${paired.withKey.toFixed(0)} vs ${paired.withoutKey.toFixed(0)} µs per message) = ${((checkMicros / perPush) * 100).toFixed(1)} % of a push (goal < 5 %)`,
@@ -84,7 +106,10 @@ export async function oaBench(o: { server: ServerProcess; bareUrl: string; dir: 
       const ts = timestamp();
       const nonce = `${++nonces}${Math.floor(Math.random() * 1e6)}`;
       const query = `encrypt_type=aes&msg_signature=${computeMsgSignature(token, ts, nonce, encrypt)}&signature=${computeSignature(token, ts, nonce)}&timestamp=${ts}&nonce=${nonce}`;
-      return { path: `/wechat/official-account?${query}`, body: `<xml><ToUserName><![CDATA[gh_bench]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>` };
+      return {
+        path: `/wechat/official-account?${query}`,
+        body: `<xml><ToUserName><![CDATA[gh_bench]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`,
+      };
     },
     // The reply is encrypted: the last step of each conversation is decrypted to see its receipt number.
     check: (status, body, _vu, step) => {
@@ -99,7 +124,9 @@ export async function oaBench(o: { server: ServerProcess; bareUrl: string; dir: 
     },
   });
   const safeRate = report('8. Official Account, safe (AES) mode', safe);
-  console.log(`   ${((safeRate / plainRate) * 100).toFixed(1)} % of plain mode; server CPU ${((serverCpu.end - serverCpu.start) / safe.requests).toFixed(0)} µs per push`);
+  console.log(
+    `   ${((safeRate / plainRate) * 100).toFixed(1)} % of plain mode; server CPU ${((serverCpu.end - serverCpu.start) / safe.requests).toFixed(0)} µs per push`,
+  );
   console.log('   goals: plain ≥ 2,000 msg/s, p99 ≤ 50 ms, ≥ 5 % of the bare route; safe within 20 % of plain');
 }
 

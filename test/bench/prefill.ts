@@ -23,7 +23,10 @@ export interface Prefilled {
   runningClocks: number;
 }
 
-export function prefill(sqlitePath: string, options: { villages: number; total: number; openPerVillage: number; openWithClocks?: number; now: number }): Prefilled {
+export function prefill(
+  sqlitePath: string,
+  options: { villages: number; total: number; openPerVillage: number; openWithClocks?: number; now: number },
+): Prefilled {
   const database = openDatabase(sqlitePath);
   const roster = JSON.parse(readFileSync('data/demo-roster.json', 'utf8')) as {
     townships: { villages: object[] }[];
@@ -36,8 +39,21 @@ export function prefill(sqlitePath: string, options: { villages: number; total: 
   if (!township) throw new Error('demo roster has no township');
   for (let v = 0; v < options.villages; v++) {
     township.villages.push({ code: `b${v}`, name: `试点${v}村`, population: 1000, distanceKm: 10, remote: false });
-    roster.people.push({ id: `bench-agent-${v}`, name: `代办${v}`, phone: `1360000${String(1000 + v)}`, village: `b${v}`, roles: [{ role: 'agent', village: `b${v}` }], identities: [{ channel: 'simulator', id: `bench-agent-${v}` }] });
-    roster.people.push({ id: `bench-resident-${v}`, name: `村民${v}`, phone: `1350000${String(1000 + v)}`, village: `b${v}`, identities: [{ channel: 'simulator', id: `bench-resident-${v}` }] });
+    roster.people.push({
+      id: `bench-agent-${v}`,
+      name: `代办${v}`,
+      phone: `1360000${String(1000 + v)}`,
+      village: `b${v}`,
+      roles: [{ role: 'agent', village: `b${v}` }],
+      identities: [{ channel: 'simulator', id: `bench-agent-${v}` }],
+    });
+    roster.people.push({
+      id: `bench-resident-${v}`,
+      name: `村民${v}`,
+      phone: `1350000${String(1000 + v)}`,
+      village: `b${v}`,
+      identities: [{ channel: 'simulator', id: `bench-resident-${v}` }],
+    });
     roster.rooms.push({ channel: 'simulator', id: `b${v}-agents@chatroom`, kind: 'village_agents', village: `b${v}` });
     agents.push(`bench-agent-${v}`);
     rooms.push(`b${v}-agents@chatroom`);
@@ -69,10 +85,20 @@ export function prefill(sqlitePath: string, options: { villages: number; total: 
       const held = !open && nth < options.openPerVillage + 50;
       const atCentre = !open && !held && nth < options.openPerVillage + 100;
       const status = open ? 'requested' : held ? 'claimed' : atCentre ? 'in_progress' : 'closed';
-      const row = insertErrand.get(receipt, status, `b${v}`, `bench-resident-${v}`, open ? null : `bench-agent-${v}`, created, created, status === 'closed' ? created + day : null) as { id: number };
+      const row = insertErrand.get(
+        receipt,
+        status,
+        `b${v}`,
+        `bench-resident-${v}`,
+        open ? null : `bench-agent-${v}`,
+        created,
+        created,
+        status === 'closed' ? created + day : null,
+      ) as { id: number };
       insertEvent.run(row.id, `bench-resident-${v}`, created);
       const dueAt = status === 'in_progress' && nth % 2 === 0 ? options.now - day : options.now + 5 * day;
-      if (status === 'closed') insertDeadline.run(row.id, 'claim', 'met', created, date(created + day), endOfShanghaiDay(date(created + day)), created + 3_600_000);
+      if (status === 'closed')
+        insertDeadline.run(row.id, 'claim', 'met', created, date(created + day), endOfShanghaiDay(date(created + day)), created + 3_600_000);
       else insertDeadline.run(row.id, status === 'in_progress' ? 'completion' : 'claim', 'running', created, date(dueAt), dueAt, null);
       if (open) claimable[v]?.push(receipt);
     }
@@ -80,7 +106,9 @@ export function prefill(sqlitePath: string, options: { villages: number; total: 
     for (let i = 0; i < extra; i++) {
       const v = i % options.villages;
       const created = options.now - (extra - i) * 1000;
-      const row = insertErrand.get(`DB260102${String(i + 1).padStart(6, '0')}`, 'requested', `b${v}`, `bench-resident-${v}`, null, created, created, null) as { id: number };
+      const row = insertErrand.get(`DB260102${String(i + 1).padStart(6, '0')}`, 'requested', `b${v}`, `bench-resident-${v}`, null, created, created, null) as {
+        id: number;
+      };
       insertEvent.run(row.id, `bench-resident-${v}`, created);
       const dueDate = date(options.now + (3 + (i % 20)) * day);
       insertDeadline.run(row.id, 'claim', 'running', created, dueDate, endOfShanghaiDay(dueDate), null);

@@ -19,10 +19,29 @@ export function processCpuMicros(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / 100;
 }
 
-export async function replayCheckCost(o: { dir: string; redisUrl: string; bursts: number; burst: number; senders: readonly string[]; text: string }): Promise<{ withKey: number; withoutKey: number }> {
-  const loaded = loadConfig({ ADMIN_TOKEN: 'bench-admin-token-0123456789', SQLITE_PATH: join(o.dir, 'replay-check.db'), BULLMQ_PREFIX: `benchreplay${process.pid}`, LOG_LEVEL: 'silent' });
+export async function replayCheckCost(o: {
+  dir: string;
+  redisUrl: string;
+  bursts: number;
+  burst: number;
+  senders: readonly string[];
+  text: string;
+}): Promise<{ withKey: number; withoutKey: number }> {
+  const loaded = loadConfig({
+    ADMIN_TOKEN: 'bench-admin-token-0123456789',
+    SQLITE_PATH: join(o.dir, 'replay-check.db'),
+    BULLMQ_PREFIX: `benchreplay${process.pid}`,
+    LOG_LEVEL: 'silent',
+  });
   if (!loaded.ok) throw new Error(loaded.problems.join('; '));
-  const daiban = await composeDaiban({ config: loaded.config, redisUrl: o.redisUrl, logger: pino({ level: 'silent' }), worker: false, bot: false, sweepEveryMs: 0 });
+  const daiban = await composeDaiban({
+    config: loaded.config,
+    redisUrl: o.redisUrl,
+    logger: pino({ level: 'silent' }),
+    worker: false,
+    bot: false,
+    sweepEveryMs: 0,
+  });
   try {
     let n = 0;
     const burst = async (withKey: boolean) => {

@@ -47,7 +47,15 @@ async function stop(s: ServerProcess): Promise<void> {
 
 async function server(name: string, env: Record<string, string> = {}): Promise<ServerProcess> {
   const s = await startServerProcess(
-    { ADMIN_TOKEN: TOKEN, SIMULATOR_ENABLED: 'true', SQLITE_PATH: join(dir, `${name}.db`), REDIS_URL: redis.url, BULLMQ_PREFIX: `bench${process.pid}${name}`, LOG_LEVEL: 'warn', ...env },
+    {
+      ADMIN_TOKEN: TOKEN,
+      SIMULATOR_ENABLED: 'true',
+      SQLITE_PATH: join(dir, `${name}.db`),
+      REDIS_URL: redis.url,
+      BULLMQ_PREFIX: `bench${process.pid}${name}`,
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
     PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : [],
   );
   processes.push(s.child);
@@ -61,7 +69,10 @@ async function putRoster(s: ServerProcess, people: object[]): Promise<void> {
 
 try {
   const barePort = await freePort();
-  const bare = spawn(process.execPath, ['--import', 'tsx', 'test/bench/bare-server.ts'], { env: { ...process.env, PORT: String(barePort) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const bare = spawn(process.execPath, ['--import', 'tsx', 'test/bench/bare-server.ts'], {
+    env: { ...process.env, PORT: String(barePort) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   processes.push(bare);
   await new Promise<void>((resolve) => bare.stdout?.on('data', (d: Buffer) => d.toString().includes('listening') && resolve()));
 
@@ -83,7 +94,13 @@ try {
   const intakeServer = await server('intake');
   await putRoster(
     intakeServer,
-    Array.from({ length: CONCURRENCY }, (_, i) => ({ id: `bench-${i}`, name: `村民${i}`, phone: `1390001${String(1000 + i)}`, village: 'qs-lw', identities: [{ channel: 'simulator', id: `bench-${i}` }] })),
+    Array.from({ length: CONCURRENCY }, (_, i) => ({
+      id: `bench-${i}`,
+      name: `村民${i}`,
+      phone: `1390001${String(1000 + i)}`,
+      village: 'qs-lw',
+      identities: [{ channel: 'simulator', id: `bench-${i}` }],
+    })),
   );
   const intake = await drive({
     url: intakeServer.url,
@@ -104,7 +121,16 @@ try {
     const oaServer = await server('oa', OA_BENCH_ENV);
     await putRoster(oaServer, oaBenchRoster(CONCURRENCY));
     console.log('');
-    await oaBench({ server: oaServer, bareUrl: `http://127.0.0.1:${barePort}`, dir, redisUrl: redis.url, concurrency: CONCURRENCY, warmup: WARMUP, seconds: SECONDS, intake: INTAKE });
+    await oaBench({
+      server: oaServer,
+      bareUrl: `http://127.0.0.1:${barePort}`,
+      dir,
+      redisUrl: redis.url,
+      concurrency: CONCURRENCY,
+      warmup: WARMUP,
+      seconds: SECONDS,
+      intake: INTAKE,
+    });
     await stop(oaServer);
   }
 
@@ -118,9 +144,12 @@ try {
     // that, and the commands once it is done (the steady state).
     const t1 = performance.now();
     const marker = new Redis(redis.url);
-    while (!(await marker.exists(`bench${process.pid}commands:daiban:alerts-built`)) && performance.now() - t1 < 120_000) await new Promise((r) => setTimeout(r, 50));
+    while (!(await marker.exists(`bench${process.pid}commands:daiban:alerts-built`)) && performance.now() - t1 < 120_000)
+      await new Promise((r) => setTimeout(r, 50));
     marker.disconnect();
-    console.log(`alert jobs of ${filled.runningClocks.toLocaleString()} running clocks scheduled at start-up in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
+    console.log(
+      `alert jobs of ${filled.runningClocks.toLocaleString()} running clocks scheduled at start-up in ${((performance.now() - t1) / 1000).toFixed(1)} s`,
+    );
     const COMMANDS = ['接单', '收件', '递交'];
     // Each agent works through its own village's errands, claim → accept → submit; a later run starts
     // on the next errand (the last one of a run may be left half done).
@@ -136,7 +165,9 @@ try {
         body: (vu, step) => {
           if (step % COMMANDS.length === 0) cursor[vu] = (cursor[vu] ?? -1) + 1;
           const receipt = filled.claimable[vu]?.[cursor[vu] ?? 0];
-          return receipt ? JSON.stringify({ from: filled.agents[vu], room: filled.rooms[vu], text: `${COMMANDS[step % COMMANDS.length] ?? ''} ${receipt}` }) : null;
+          return receipt
+            ? JSON.stringify({ from: filled.agents[vu], room: filled.rooms[vu], text: `${COMMANDS[step % COMMANDS.length] ?? ''} ${receipt}` })
+            : null;
         },
         check: (status, text) => status === 200 && /接单。|已收件|已递交/.test(text),
       });
@@ -152,7 +183,12 @@ try {
         concurrency,
         warmupSeconds: WARMUP,
         seconds: SECONDS,
-        body: (vu, step) => JSON.stringify({ from: filled.agents[(vu + step) % filled.agents.length], room: filled.rooms[(vu + step) % filled.rooms.length], text: step % 2 ? '逾期' : '待办' }),
+        body: (vu, step) =>
+          JSON.stringify({
+            from: filled.agents[(vu + step) % filled.agents.length],
+            room: filled.rooms[(vu + step) % filled.rooms.length],
+            text: step % 2 ? '逾期' : '待办',
+          }),
         check: (status, text) => status === 200 && /待办|逾期/.test(text),
       });
       report(`3. 待办 / 逾期, ${concurrency === 1 ? 'one agent at a time' : `${concurrency} agents at once`}`, lists);
@@ -160,7 +196,9 @@ try {
     await stop(commandServer);
   }
   if (!process.env.BENCH_SKIP_ALERTS) await alertBench(alertBenchOptions(dir, CONCURRENCY));
-  console.log('\ngoals: intake ≥ 2,000 msg/s, p99 ≤ 50 ms, ≥ 5 % of the bare route; commands ≥ 1,000/s, p99 ≤ 50 ms; 待办/逾期 p99 ≤ 20 ms; alert recovery ≤ 30 s');
+  console.log(
+    '\ngoals: intake ≥ 2,000 msg/s, p99 ≤ 50 ms, ≥ 5 % of the bare route; commands ≥ 1,000/s, p99 ≤ 50 ms; 待办/逾期 p99 ≤ 20 ms; alert recovery ≤ 30 s',
+  );
 } finally {
   for (const p of processes) p.kill('SIGTERM');
   await new Promise((r) => setTimeout(r, 700));

@@ -1,5 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { addDays, dayOfWeek, endOfShanghaiDay, formatChineseDate, isLocalDate, shanghaiDate, shanghaiMinuteOfDay, startOfShanghaiDay } from '../../src/calendar/local-date.ts';
+import {
+  addDays,
+  dayOfWeek,
+  endOfShanghaiDay,
+  formatChineseDate,
+  isLocalDate,
+  shanghaiDate,
+  shanghaiMinuteOfDay,
+  startOfShanghaiDay,
+} from '../../src/calendar/local-date.ts';
 
 const originalTz = process.env.TZ;
 afterEach(() => {

@@ -120,11 +120,19 @@ describe('year files', () => {
   });
 
   it('expands ranges and rejects contradictions and dates of another year', () => {
-    const ok = parseYearFile('year: 2030\nstatus: official\nsource: test\nholidays:\n  - { from: "2030-10-01", to: "2030-10-07", name: 国庆节 }\nworkdays:\n  - { date: "2030-10-12", name: 国庆节 }\n', 'x.yaml');
+    const ok = parseYearFile(
+      'year: 2030\nstatus: official\nsource: test\nholidays:\n  - { from: "2030-10-01", to: "2030-10-07", name: 国庆节 }\nworkdays:\n  - { date: "2030-10-12", name: 国庆节 }\n',
+      'x.yaml',
+    );
     expect(ok.holidays.size).toBe(7);
     expect(ok.workdays.has('2030-10-12')).toBe(true);
     expect(() => parseYearFile('year: 2030\nstatus: official\nsource: t\nholidays: [{ date: "2031-01-01", name: x }]\n', 'y.yaml')).toThrow(/not in 2030/);
-    expect(() => parseYearFile('year: 2030\nstatus: official\nsource: t\nholidays: [{ date: "2030-01-01", name: x }]\nworkdays: [{ date: "2030-01-01", name: x }]\n', 'z.yaml')).toThrow(/both/);
+    expect(() =>
+      parseYearFile(
+        'year: 2030\nstatus: official\nsource: t\nholidays: [{ date: "2030-01-01", name: x }]\nworkdays: [{ date: "2030-01-01", name: x }]\n',
+        'z.yaml',
+      ),
+    ).toThrow(/both/);
     expect(() => parseYearFile('year: 2030\nstatus: maybe\nsource: t\nholidays: []\n', 'w.yaml')).toThrow(/status/);
   });
 });

@@ -40,7 +40,9 @@ describe.each(channels)('channel conformance: %s', (_name, start) => {
     for (const answer of homesteadAnswers) last = await driver.say('liu-fang', answer);
     receipt = /DB\d{9,}/.exec(last.join('\n'))?.[0] ?? '';
     expect(receipt, last.join('\n')).not.toBe('');
-    const row = driver.app.daiban.database.sqlite.prepare<[string], { channel: string; village_code: string }>('SELECT channel, village_code FROM errands WHERE receipt_no = ?').get(receipt);
+    const row = driver.app.daiban.database.sqlite
+      .prepare<[string], { channel: string; village_code: string }>('SELECT channel, village_code FROM errands WHERE receipt_no = ?')
+      .get(receipt);
     expect(row).toEqual({ channel: driver.channel, village_code: 'qs-lw' });
     const notice = await driver.app.waitForOutbox({ room: 'lw-agents@chatroom' }, 1);
     expect(notice.map((m) => m.text).join('\n')).toContain(receipt);
@@ -48,10 +50,14 @@ describe.each(channels)('channel conformance: %s', (_name, start) => {
 
   it("an agent's command works on this channel, in the agents' room where it has rooms", async () => {
     await driver.bind('agent-sun');
-    const replies = driver.sayInRoom ? await driver.sayInRoom('lw-agents@chatroom', 'agent-sun', `接单 ${receipt}`, true) : await driver.say('agent-sun', `接单 ${receipt}`);
+    const replies = driver.sayInRoom
+      ? await driver.sayInRoom('lw-agents@chatroom', 'agent-sun', `接单 ${receipt}`, true)
+      : await driver.say('agent-sun', `接单 ${receipt}`);
     expect(replies.join('\n')).toMatch(/接单/);
     expect(replies.join('\n')).toContain(receipt);
-    const status = driver.app.daiban.database.sqlite.prepare<[string], { status: string }>('SELECT status FROM errands WHERE receipt_no = ?').get(receipt)?.status;
+    const status = driver.app.daiban.database.sqlite
+      .prepare<[string], { status: string }>('SELECT status FROM errands WHERE receipt_no = ?')
+      .get(receipt)?.status;
     expect(status).toBe('claimed');
   });
 

@@ -20,7 +20,20 @@ const people: Record<string, CommandActor> = {
   resident: { personId: 'r1', grants: [{ role: 'resident', villageCode: 'v1', townshipCode: null }] },
 };
 
-const agentOnErrand: CommandName[] = ['claim', 'accept', 'return', 'refuse', 'submit', 'feed_back', 'suspend', 'resume', 'reassign', 'pick_up', 'finish_handling', 'hand_back'];
+const agentOnErrand: CommandName[] = [
+  'claim',
+  'accept',
+  'return',
+  'refuse',
+  'submit',
+  'feed_back',
+  'suspend',
+  'resume',
+  'reassign',
+  'pick_up',
+  'finish_handling',
+  'hand_back',
+];
 const centreOnErrand: CommandName[] = ['start', 'complete', 'centre_return', 'confirm_hand_back', 'suspend', 'resume'];
 /** Any agent of the village may give these on an errand nobody holds (or to claim one). */
 const openToVillage: CommandName[] = ['claim', 'accept', 'refuse', 'pick_up'];

@@ -80,7 +80,13 @@ describe('loadConfig', () => {
     const off = loadConfig({ ADMIN_TOKEN: token, WECHAT_OA_APPID: 'wx49f0ab532d5d035a', WECHAT_OA_TOKEN: '' });
     expect(off.ok && off.config.officialAccount).toBeNull();
     const on = loadConfig({ ADMIN_TOKEN: token, WECHAT_OA_APPID: 'wx49f0ab532d5d035a', WECHAT_OA_TOKEN: 'secretToken1' });
-    expect(on.ok && on.config.officialAccount).toEqual({ appId: 'wx49f0ab532d5d035a', token: 'secretToken1', encodingAesKeys: [], menuPath: 'data/wechat-menu.yaml', replyBudgetMs: 4000 });
+    expect(on.ok && on.config.officialAccount).toEqual({
+      appId: 'wx49f0ab532d5d035a',
+      token: 'secretToken1',
+      encodingAesKeys: [],
+      menuPath: 'data/wechat-menu.yaml',
+      replyBudgetMs: 4000,
+    });
     // WeChat waits 5 s: a budget beyond 4.5 s would answer too late to matter.
     const slow = loadConfig({ ADMIN_TOKEN: token, WECHAT_OA_TOKEN: 'secretToken1', WECHAT_OA_REPLY_BUDGET_MS: '5000' });
     expect(!slow.ok && slow.problems[0]).toMatch(/^WECHAT_OA_REPLY_BUDGET_MS/);
@@ -102,7 +108,12 @@ describe('loadConfig', () => {
       customerServiceAllowance: 5,
     });
     expect(on.ok && JSON.stringify(redactConfig(on.config))).not.toContain(secret);
-    const local = loadConfig({ ADMIN_TOKEN: token, WECHAT_OA_APPID: 'wx49f0ab532d5d035a', WECHAT_OA_SECRET: secret, WECHAT_API_BASE: 'http://127.0.0.1:4567/' });
+    const local = loadConfig({
+      ADMIN_TOKEN: token,
+      WECHAT_OA_APPID: 'wx49f0ab532d5d035a',
+      WECHAT_OA_SECRET: secret,
+      WECHAT_API_BASE: 'http://127.0.0.1:4567/',
+    });
     expect(local.ok && local.config.officialAccountOutbound?.apiBase).toBe('http://127.0.0.1:4567');
     const bad = loadConfig({ ADMIN_TOKEN: token, WECHAT_OA_SECRET: secret, WECHAT_API_BASE: 'api.weixin.qq.com' });
     expect(!bad.ok && bad.problems.map((p) => p.split(':')[0])).toEqual(['WECHAT_API_BASE', 'WECHAT_OA_APPID']);
@@ -123,7 +134,15 @@ describe('loadConfig', () => {
   it('turns the Wechaty channel on only with a puppet, with pacing defaults, and redacts the puppet token', () => {
     expect(loadConfig({ ADMIN_TOKEN: token }).ok && loadConfig({ ADMIN_TOKEN: token })).toMatchObject({ config: { wechaty: null } });
     const on = loadConfig({ ADMIN_TOKEN: token, WECHATY_PUPPET: 'wechaty-puppet-service', WECHATY_PUPPET_TOKEN: 'puppet_service_token_123' });
-    expect(on.ok && on.config.wechaty).toEqual({ puppet: 'wechaty-puppet-service', token: 'puppet_service_token_123', name: 'daiban', sendGapMs: 3000, jitterMs: 2000, dailyCap: 300, friendCap: 50 });
+    expect(on.ok && on.config.wechaty).toEqual({
+      puppet: 'wechaty-puppet-service',
+      token: 'puppet_service_token_123',
+      name: 'daiban',
+      sendGapMs: 3000,
+      jitterMs: 2000,
+      dailyCap: 300,
+      friendCap: 50,
+    });
     expect(on.ok && JSON.stringify(redactConfig(on.config))).not.toContain('puppet_service_token_123');
     const bad = loadConfig({ ADMIN_TOKEN: token, WECHATY_PUPPET: 'wechat4u', WECHATY_DAILY_CAP: '0', WECHATY_SEND_GAP_MS: 'soon' });
     expect(!bad.ok && bad.problems.map((p) => p.split(':')[0])).toEqual(['WECHATY_PUPPET', 'WECHATY_SEND_GAP_MS', 'WECHATY_DAILY_CAP']);
@@ -147,12 +166,21 @@ describe('loadConfig', () => {
       const r = loadConfig({ ...base, ...env });
       return r.ok ? [] : r.problems;
     };
-    expect(problems({ WECHAT_OA_ENCODING_AES_KEY: `${key}=` })).toEqual([expect.stringMatching(/^WECHAT_OA_ENCODING_AES_KEY: must be the 43-character EncodingAESKey/)]);
+    expect(problems({ WECHAT_OA_ENCODING_AES_KEY: `${key}=` })).toEqual([
+      expect.stringMatching(/^WECHAT_OA_ENCODING_AES_KEY: must be the 43-character EncodingAESKey/),
+    ]);
     expect(problems({ WECHAT_OA_ENCODING_AES_KEY_PREVIOUS: 'short' })[0]).toMatch(/^WECHAT_OA_ENCODING_AES_KEY_PREVIOUS: must be the 43-character/);
-    expect(problems({ WECHAT_OA_APPID: '', WECHAT_OA_ENCODING_AES_KEY: key })).toEqual([expect.stringMatching(/^WECHAT_OA_APPID: is required when WECHAT_OA_ENCODING_AES_KEY is set/)]);
-    expect(problems({ WECHAT_OA_ENCODING_AES_KEY_PREVIOUS: previous })).toEqual([expect.stringMatching(/^WECHAT_OA_ENCODING_AES_KEY_PREVIOUS: is only used next to/)]);
+    expect(problems({ WECHAT_OA_APPID: '', WECHAT_OA_ENCODING_AES_KEY: key })).toEqual([
+      expect.stringMatching(/^WECHAT_OA_APPID: is required when WECHAT_OA_ENCODING_AES_KEY is set/),
+    ]);
+    expect(problems({ WECHAT_OA_ENCODING_AES_KEY_PREVIOUS: previous })).toEqual([
+      expect.stringMatching(/^WECHAT_OA_ENCODING_AES_KEY_PREVIOUS: is only used next to/),
+    ]);
     // Reported together with the problems of single keys.
-    expect(problems({ WECHAT_OA_APPID: '', WECHAT_OA_ENCODING_AES_KEY: key, HTTP_PORT: 'x' }).map((p) => p.split(':')[0])).toEqual(['HTTP_PORT', 'WECHAT_OA_APPID']);
+    expect(problems({ WECHAT_OA_APPID: '', WECHAT_OA_ENCODING_AES_KEY: key, HTTP_PORT: 'x' }).map((p) => p.split(':')[0])).toEqual([
+      'HTTP_PORT',
+      'WECHAT_OA_APPID',
+    ]);
   });
 
   it('is documented key for key in .env.example', () => {

@@ -35,7 +35,11 @@ describe('ensure-installed', () => {
   });
 
   it('installs when a package is missing or at another version', () => {
-    const records: (Record<string, object> | null)[] = [null, { 'node_modules/fastify': { version: '5.12.8' } }, { 'node_modules/fastify': { version: '5.11.0' }, 'node_modules/vitest': { version: '4.1.12' } }];
+    const records: (Record<string, object> | null)[] = [
+      null,
+      { 'node_modules/fastify': { version: '5.12.8' } },
+      { 'node_modules/fastify': { version: '5.11.0' }, 'node_modules/vitest': { version: '4.1.12' } },
+    ];
     for (const installed of records) {
       const r = run(installed);
       expect(r.stdout).toContain('Installing dependencies');

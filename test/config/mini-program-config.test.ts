@@ -10,7 +10,14 @@ describe('the mini-program keys', () => {
     const off = loadConfig(base);
     expect(off.ok && off.config.miniProgram).toBeNull();
     const on = loadConfig({ ...base, WECHAT_MP_APPID: appId, WECHAT_MP_SECRET: secret, WECHAT_API_BASE: 'http://127.0.0.1:9/' });
-    expect(on.ok && on.config.miniProgram).toEqual({ appId, secret, apiBase: 'http://127.0.0.1:9', sessionMs: 7 * 86_400_000, templatesPath: null, state: 'formal' });
+    expect(on.ok && on.config.miniProgram).toEqual({
+      appId,
+      secret,
+      apiBase: 'http://127.0.0.1:9',
+      sessionMs: 7 * 86_400_000,
+      templatesPath: null,
+      state: 'formal',
+    });
     expect(on.ok && JSON.stringify(redactConfig(on.config))).not.toContain(secret);
     const days = loadConfig({ ...base, WECHAT_MP_APPID: appId, WECHAT_MP_SECRET: secret, WECHAT_MP_SESSION_DAYS: '30' });
     expect(days.ok && days.config.miniProgram?.sessionMs).toBe(30 * 86_400_000);
@@ -28,7 +35,11 @@ describe('the mini-program keys', () => {
     };
     expect(problems({ WECHAT_MP_APPID: appId })).toEqual(['WECHAT_MP_APPID, WECHAT_MP_SECRET']);
     expect(problems({ WECHAT_MP_SECRET: secret })).toEqual(['WECHAT_MP_APPID, WECHAT_MP_SECRET']);
-    expect(problems({ WECHAT_MP_APPID: 'gh_123', WECHAT_MP_SECRET: 'short', WECHAT_MP_SESSION_DAYS: '0' })).toEqual(['WECHAT_MP_APPID', 'WECHAT_MP_SECRET', 'WECHAT_MP_SESSION_DAYS']);
+    expect(problems({ WECHAT_MP_APPID: 'gh_123', WECHAT_MP_SECRET: 'short', WECHAT_MP_SESSION_DAYS: '0' })).toEqual([
+      'WECHAT_MP_APPID',
+      'WECHAT_MP_SECRET',
+      'WECHAT_MP_SESSION_DAYS',
+    ]);
     expect(problems({ WECHAT_MP_TEMPLATES_PATH: 'data/mp.yaml' })).toEqual(['WECHAT_MP_APPID']);
     expect(problems({ WECHAT_MP_APPID: appId, WECHAT_MP_SECRET: secret, WECHAT_MP_STATE: 'production' })).toEqual(['WECHAT_MP_STATE']);
   });

@@ -31,7 +31,16 @@ describe('npm start', () => {
     const port = await freePort();
     const token = 'npm-start-admin-token-0123456789';
     const db = join(dir, 'daiban.db');
-    const env = { ...process.env, ADMIN_TOKEN: token, SIMULATOR_ENABLED: 'true', SQLITE_PATH: db, HTTP_PORT: String(port), REDIS_URL: inject('redisUrl'), BULLMQ_PREFIX: `npmstart${process.pid}`, LOG_LEVEL: 'info' };
+    const env = {
+      ...process.env,
+      ADMIN_TOKEN: token,
+      SIMULATOR_ENABLED: 'true',
+      SQLITE_PATH: db,
+      HTTP_PORT: String(port),
+      REDIS_URL: inject('redisUrl'),
+      BULLMQ_PREFIX: `npmstart${process.pid}`,
+      LOG_LEVEL: 'info',
+    };
     const child = spawn('npm', ['start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
@@ -55,7 +64,13 @@ describe('npm start', () => {
       expect(existsSync(`${db}-wal`)).toBe(false);
       const stored = new BetterSqlite3(db, { readonly: true });
       try {
-        expect((stored.prepare("SELECT count(*) AS n FROM channel_identities WHERE channel = 'simulator' AND external_id = 'npm-start-villager'").get() as { n: number }).n).toBe(1);
+        expect(
+          (
+            stored.prepare("SELECT count(*) AS n FROM channel_identities WHERE channel = 'simulator' AND external_id = 'npm-start-villager'").get() as {
+              n: number;
+            }
+          ).n,
+        ).toBe(1);
       } finally {
         stored.close();
       }

@@ -38,7 +38,9 @@ describe('the .env file', () => {
 
 describe('Redis for a service', () => {
   it('is REDIS_URL or the local one, never a private server: without one it says what to do', async () => {
-    await expect(resolveRedis(undefined, { info: () => undefined, warn: () => undefined }, { privateServer: false, localUrl: 'redis://127.0.0.1:1' })).rejects.toThrow(NO_REDIS_FOR_SERVICE);
+    await expect(
+      resolveRedis(undefined, { info: () => undefined, warn: () => undefined }, { privateServer: false, localUrl: 'redis://127.0.0.1:1' }),
+    ).rejects.toThrow(NO_REDIS_FOR_SERVICE);
     expect(NO_REDIS_FOR_SERVICE).toContain('npm run demo');
   });
 });
@@ -46,7 +48,17 @@ describe('Redis for a service', () => {
 describe('a server that can reach nobody', () => {
   it('warns at start that no channel is configured and the roster is empty', async () => {
     const cwd = mkdtempSync(join(dir, 'idle-'));
-    const env = { ...baseEnv, ADMIN_TOKEN: 'idle-admin-token-0123456789', REDIS_URL: inject('redisUrl'), BULLMQ_PREFIX: `idle${process.pid}`, HTTP_PORT: '0', SQLITE_PATH: join(cwd, 'd.db'), CATALOG_PATH: resolve('data/catalog.yaml'), CALENDAR_DIR: resolve('data/calendar'), WECHAT_OA_MENU_FILE: resolve('data/wechat-menu.yaml') };
+    const env = {
+      ...baseEnv,
+      ADMIN_TOKEN: 'idle-admin-token-0123456789',
+      REDIS_URL: inject('redisUrl'),
+      BULLMQ_PREFIX: `idle${process.pid}`,
+      HTTP_PORT: '0',
+      SQLITE_PATH: join(cwd, 'd.db'),
+      CATALOG_PATH: resolve('data/catalog.yaml'),
+      CALENDAR_DIR: resolve('data/calendar'),
+      WECHAT_OA_MENU_FILE: resolve('data/wechat-menu.yaml'),
+    };
     const child = spawn(process.execPath, mainArgs, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));

@@ -17,9 +17,22 @@ describe('WeCom configuration', () => {
 
   it('turns the app on with CorpID, AgentId and Secret, and its callback with the token and the AES keys', () => {
     const sending = loadConfig({ ...base, ...app });
-    expect(sending.ok && sending.config.wecom).toEqual({ corpId: 'ww0123456789abcdef', agentId: 1000002, secret: SECRET, apiBase: 'https://qyapi.weixin.qq.com', callback: null });
+    expect(sending.ok && sending.config.wecom).toEqual({
+      corpId: 'ww0123456789abcdef',
+      agentId: 1000002,
+      secret: SECRET,
+      apiBase: 'https://qyapi.weixin.qq.com',
+      callback: null,
+    });
     const previous = 'A'.repeat(43);
-    const full = loadConfig({ ...base, ...app, WECOM_TOKEN: 'tok123', WECOM_ENCODING_AES_KEY: KEY, WECOM_ENCODING_AES_KEY_PREVIOUS: previous, WECOM_API_BASE: 'http://127.0.0.1:9/' });
+    const full = loadConfig({
+      ...base,
+      ...app,
+      WECOM_TOKEN: 'tok123',
+      WECOM_ENCODING_AES_KEY: KEY,
+      WECOM_ENCODING_AES_KEY_PREVIOUS: previous,
+      WECOM_API_BASE: 'http://127.0.0.1:9/',
+    });
     expect(full.ok && full.config.wecom).toMatchObject({ apiBase: 'http://127.0.0.1:9', callback: { token: 'tok123', encodingAesKeys: [KEY, previous] } });
     const redacted = full.ok ? JSON.stringify(redactConfig(full.config)) : '';
     for (const secret of [SECRET, 'tok123', KEY, previous]) expect(redacted).not.toContain(secret);
@@ -29,7 +42,8 @@ describe('WeCom configuration', () => {
     const r = loadConfig({ ...base, WECOM_TOKEN: 'tok123', WECOM_AGENT_ID: 'abc', WECOM_ENCODING_AES_KEY_PREVIOUS: KEY });
     expect(r.ok).toBe(false);
     const problems = r.ok ? '' : r.problems.join('\n');
-    for (const key of ['WECOM_AGENT_ID', 'WECOM_CORP_ID', 'WECOM_SECRET', 'WECOM_ENCODING_AES_KEY:', 'WECOM_ENCODING_AES_KEY_PREVIOUS']) expect(problems).toContain(key);
+    for (const key of ['WECOM_AGENT_ID', 'WECOM_CORP_ID', 'WECOM_SECRET', 'WECOM_ENCODING_AES_KEY:', 'WECOM_ENCODING_AES_KEY_PREVIOUS'])
+      expect(problems).toContain(key);
   });
 
   it('binds rooms to robots as room=key pairs, several rooms to one robot allowed, keys redacted', () => {

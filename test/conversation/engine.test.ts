@@ -122,7 +122,12 @@ describe('the conversation engine', () => {
   });
 
   it('refuses a flow whose decision states loop without ever asking', () => {
-    const loop = flowSchema.parse({ id: 'main', version: 1, start: 'a', states: { a: { decide: 'check_agent', on: { has_agent: 'b', no_agent: 'b' } }, b: { decide: 'check_agent', on: { has_agent: 'a', no_agent: 'a' } } } });
+    const loop = flowSchema.parse({
+      id: 'main',
+      version: 1,
+      start: 'a',
+      states: { a: { decide: 'check_agent', on: { has_agent: 'b', no_agent: 'b' } }, b: { decide: 'check_agent', on: { has_agent: 'a', no_agent: 'a' } } },
+    });
     const looping = createConversationEngine({ ...definition, flows: new Map([...content.flows, ['main', loop]]) });
     expect(() => looping.step(null, { kind: 'text', text: '菜单' }, fakeContext())).toThrow(FlowDefinitionError);
   });

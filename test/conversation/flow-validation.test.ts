@@ -16,7 +16,19 @@ function withFlow(raw: unknown): Map<string, Flow> {
 describe('flow validation', () => {
   it('accepts the shipped flows, intents and templates', () => {
     expect(validate(content.flows)).toEqual([]);
-    expect([...content.flows.keys()].sort()).toEqual(['complaint', 'confirm_entrustment', 'main', 'my_errands', 'query', 'rating', 'register', 'request', 'talk_to_agent', 'who_is_agent', 'withdraw']);
+    expect([...content.flows.keys()].sort()).toEqual([
+      'complaint',
+      'confirm_entrustment',
+      'main',
+      'my_errands',
+      'query',
+      'rating',
+      'register',
+      'request',
+      'talk_to_agent',
+      'who_is_agent',
+      'withdraw',
+    ]);
   });
 
   it('finds a target that does not exist and a state nobody reaches', () => {
@@ -65,7 +77,10 @@ describe('flow validation', () => {
       }),
     );
     expect(problems).toEqual(
-      expect.arrayContaining(['broken.b: template request.guide uses "item", which is not set on every path here', 'broken.b: template request.no_such_text does not exist']),
+      expect.arrayContaining([
+        'broken.b: template request.guide uses "item", which is not set on every path here',
+        'broken.b: template request.no_such_text does not exist',
+      ]),
     );
   });
 
@@ -75,7 +90,13 @@ describe('flow validation', () => {
         id: 'fine',
         version: 1,
         start: 'a',
-        states: { a: { say: ['request.summary'], reply: { options: [{ id: 'ok', label: 'opt.submit' }] }, on: { ok: { to: 'end', do: 'create_errand', say: ['request.created'] } } } },
+        states: {
+          a: {
+            say: ['request.summary'],
+            reply: { options: [{ id: 'ok', label: 'opt.submit' }] },
+            on: { ok: { to: 'end', do: 'create_errand', say: ['request.created'] } },
+          },
+        },
       }),
     );
     // request.summary needs item and the beneficiary data, which this toy flow never sets.

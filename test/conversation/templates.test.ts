@@ -38,7 +38,13 @@ describe('message templates', () => {
   });
 
   it('renders the masked room notice without a full name or phone number', () => {
-    const text = templates.render('notify.new_request_room', { receiptNo: 'DB261201001', itemName: '出生登记', villageName: '石桥村', maskedName: '张*花', claimBy: '2026-12-02' });
+    const text = templates.render('notify.new_request_room', {
+      receiptNo: 'DB261201001',
+      itemName: '出生登记',
+      villageName: '石桥村',
+      maskedName: '张*花',
+      claimBy: '2026-12-02',
+    });
     expect(text).toContain('张*花');
     expect(text).toContain('12月2日 周三');
     expect(text).not.toMatch(/1[3-9]\d{9}/);

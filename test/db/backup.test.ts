@@ -59,7 +59,13 @@ describe('a backup taken under load', () => {
     while (acknowledged.length < 30) await new Promise((r) => setTimeout(r, 20));
     const before = [...acknowledged];
     const backupDir = join(dir, 'backups');
-    const { path, manifest } = await takeBackup({ sqlitePath: app.config.sqlitePath, photosDir: app.config.photosDir, backupDir, now: Date.now(), reason: 'test' });
+    const { path, manifest } = await takeBackup({
+      sqlitePath: app.config.sqlitePath,
+      photosDir: app.config.photosDir,
+      backupDir,
+      now: Date.now(),
+      reason: 'test',
+    });
     filing = false;
     await load;
     expect(acknowledged.length).toBeGreaterThan(before.length);
@@ -106,7 +112,8 @@ describe('keeping backups', () => {
   it('removes the oldest beyond the count', async () => {
     const { home, sqlitePath, backupDir } = freshDeployment();
     const day = 86_400_000;
-    for (let i = 0; i < 4; i++) await takeBackup({ sqlitePath, photosDir: join(home, 'photos'), backupDir, now: Date.UTC(2026, 11, 1) + i * day, reason: 'daily' });
+    for (let i = 0; i < 4; i++)
+      await takeBackup({ sqlitePath, photosDir: join(home, 'photos'), backupDir, now: Date.UTC(2026, 11, 1) + i * day, reason: 'daily' });
     const pruned = pruneBackups(backupDir, 2);
     expect(pruned.map((p) => p.slice(-15))).toEqual(['20261201-000000', '20261202-000000']);
     expect(listBackups(backupDir).map((p) => p.slice(-15))).toEqual(['20261203-000000', '20261204-000000']);
@@ -146,7 +153,9 @@ describe('an upgrade', () => {
       }
     };
     const before = applied();
-    expect(() => openDatabase(path, { backupBeforeMigrationDir: backupDir })).toThrow(/Upgrading the database failed .* it is unchanged.*before-migration-.*To roll back, run the previous version/);
+    expect(() => openDatabase(path, { backupBeforeMigrationDir: backupDir })).toThrow(
+      /Upgrading the database failed .* it is unchanged.*before-migration-.*To roll back, run the previous version/,
+    );
     expect(applied()).toBe(before);
     expect(existsSync(backupDir)).toBe(true);
   });

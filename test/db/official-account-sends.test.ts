@@ -27,9 +27,11 @@ const HOUR = 3_600_000;
 const wrote = (openId: string, at: number) => database.write(() => touchIdentity(database, 'official-account', openId, at));
 
 describe('customer-service allowance', () => {
-  it('allows five sends within 48 hours of the follower\'s message, counted across processes', () => {
+  it("allows five sends within 48 hours of the follower's message, counted across processes", () => {
     wrote('o-a', 1000);
-    const claims = [1, 2, 3, 4, 5, 6].map((n) => claimCustomerService(n % 2 ? database : other, { openId: 'o-a', dedupeKey: `a-${n}`, parts: 1, now: 2000 + n }).kind);
+    const claims = [1, 2, 3, 4, 5, 6].map(
+      (n) => claimCustomerService(n % 2 ? database : other, { openId: 'o-a', dedupeKey: `a-${n}`, parts: 1, now: 2000 + n }).kind,
+    );
     expect(claims).toEqual(['claimed', 'claimed', 'claimed', 'claimed', 'claimed', 'no_window']);
     // A retry of a claimed message reuses its claim.
     expect(claimCustomerService(other, { openId: 'o-a', dedupeKey: 'a-3', parts: 1, now: 3000 })).toEqual({ kind: 'claimed', partsSent: 0 });
@@ -43,13 +45,22 @@ describe('customer-service allowance', () => {
     expect(claimCustomerService(database, { openId: 'o-b', dedupeKey: 'b-1', parts: 3, now: 10 }).kind).toBe('claimed');
     recordCustomerServicePart(database, 'b-1', 2);
     expect(claimCustomerService(other, { openId: 'o-b', dedupeKey: 'b-1', parts: 3, now: 20 })).toEqual({ kind: 'claimed', partsSent: 2 });
-    expect(claimCustomerService(database, { openId: 'o-b', dedupeKey: 'b-2', parts: 3, now: 30 })).toMatchObject({ kind: 'no_window', reason: '3 of 5 customer-service messages used since the follower last wrote' });
+    expect(claimCustomerService(database, { openId: 'o-b', dedupeKey: 'b-2', parts: 3, now: 30 })).toMatchObject({
+      kind: 'no_window',
+      reason: '3 of 5 customer-service messages used since the follower last wrote',
+    });
     recordCustomerServicePart(database, 'b-1', 3);
     expect(claimCustomerService(database, { openId: 'o-b', dedupeKey: 'b-1', parts: 3, now: 40 })).toEqual({ kind: 'done' });
-    expect(claimCustomerService(database, { openId: 'o-b', dedupeKey: 'b-3', parts: 1, now: 48 * HOUR })).toMatchObject({ kind: 'no_window', reason: 'the follower last wrote more than 48 hours ago' });
+    expect(claimCustomerService(database, { openId: 'o-b', dedupeKey: 'b-3', parts: 1, now: 48 * HOUR })).toMatchObject({
+      kind: 'no_window',
+      reason: 'the follower last wrote more than 48 hours ago',
+    });
     expect(claimCustomerService(database, { openId: 'o-never', dedupeKey: 'n-1', parts: 1, now: 1 })).toMatchObject({ kind: 'no_window' });
     wrote('o-off', 0);
-    expect(claimCustomerService(database, { openId: 'o-off', dedupeKey: 'off-1', parts: 1, now: 1, allowance: 0 })).toMatchObject({ kind: 'no_window', reason: expect.stringContaining('turned off') as string });
+    expect(claimCustomerService(database, { openId: 'o-off', dedupeKey: 'off-1', parts: 1, now: 1, allowance: 0 })).toMatchObject({
+      kind: 'no_window',
+      reason: expect.stringContaining('turned off') as string,
+    });
   });
 
   it('after WeChat refused (45015/45047) counts the whole allowance until the follower writes again', () => {
@@ -69,7 +80,10 @@ describe('customer-service allowance', () => {
     const claims = [1, 2, 3, 4].map((n) => claimCustomerService(n % 2 ? database : other, { openId: 'o-e', dedupeKey: `e-${n}`, parts: 1, now: n * 10_000 }));
     expect(claims.map((c) => c.kind)).toEqual(['claimed', 'claimed', 'claimed', 'no_window']);
     expect(claims[3]).toMatchObject({ reason: '3 of 3 customer-service messages used since the follow, scan or click' });
-    expect(claimCustomerService(database, { openId: 'o-e', dedupeKey: 'e-5', parts: 1, now: 60_000 })).toMatchObject({ kind: 'no_window', reason: expect.stringContaining('never wrote') as string });
+    expect(claimCustomerService(database, { openId: 'o-e', dedupeKey: 'e-5', parts: 1, now: 60_000 })).toMatchObject({
+      kind: 'no_window',
+      reason: expect.stringContaining('never wrote') as string,
+    });
     // A click a while later opens a new minute; a written message then opens the 48-hour allowance.
     acted('o-e', 5 * 60_000);
     expect(claimCustomerService(database, { openId: 'o-e', dedupeKey: 'e-6', parts: 2, now: 5 * 60_000 + 1 }).kind).toBe('claimed');

@@ -22,7 +22,12 @@ describe('subscribe-message credits', () => {
     // The same OpenID under the other app, and another template, have nothing.
     expect(takeSubscribeCredit(database, { ...key, app: 'official-account' }, 4)).toBe(false);
     expect(takeSubscribeCredit(database, { ...key, templateId: 'TPL-other' }, 4)).toBe(false);
-    expect([takeSubscribeCredit(database, key, 5), takeSubscribeCredit(database, key, 5), takeSubscribeCredit(database, key, 5), takeSubscribeCredit(database, key, 5)]).toEqual([true, true, true, false]);
+    expect([
+      takeSubscribeCredit(database, key, 5),
+      takeSubscribeCredit(database, key, 5),
+      takeSubscribeCredit(database, key, 5),
+      takeSubscribeCredit(database, key, 5),
+    ]).toEqual([true, true, true, false]);
     expect(subscribeCreditsOf(database, 'mini-program', key.openId)).toEqual([{ templateId: 'TPL-progress', credits: 0 }]);
   });
 

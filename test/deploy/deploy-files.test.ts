@@ -85,7 +85,11 @@ describe('deploy/nginx/daiban.conf', () => {
     mkdirSync(join(prefix, 'logs'), { recursive: true });
     const cert = join(prefix, 'daiban.crt');
     const key = join(prefix, 'daiban.key');
-    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=daiban.test', '-keyout', key, '-out', cert], { encoding: 'utf8' });
+    const made = spawnSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=daiban.test', '-keyout', key, '-out', cert],
+      { encoding: 'utf8' },
+    );
     expect(made.status, made.stderr).toBe(0);
     writeFileSync(join(prefix, 'daiban-proxy.conf'), proxy);
     const site = conf

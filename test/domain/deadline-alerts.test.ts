@@ -26,7 +26,11 @@ describe('the rating window’s steps', () => {
 describe('alert steps of a deadline', () => {
   it('reminds the agent the working day before and on the morning, then escalates up the chain a working day apart', () => {
     // Delivery due Mon 12-07 (started Tue 12-01): reminders Fri 12-04 and Mon 12-07; breach → Tue 12-08.
-    const steps = alertSteps({ kind: 'delivery', startedAt: at('2026-12-01T10:00:00'), dueDate: '2026-12-07', dueAt: endOfShanghaiDay('2026-12-07') }, calendar, policy);
+    const steps = alertSteps(
+      { kind: 'delivery', startedAt: at('2026-12-01T10:00:00'), dueDate: '2026-12-07', dueAt: endOfShanghaiDay('2026-12-07') },
+      calendar,
+      policy,
+    );
     expect(view(steps)).toEqual([
       'r1 2026-12-04 08:30 agent',
       'r0 2026-12-07 08:30 agent',
@@ -38,22 +42,48 @@ describe('alert steps of a deadline', () => {
   });
 
   it('skips the National Day week and counts its make-up Saturday', () => {
-    const steps = alertSteps({ kind: 'completion', startedAt: at('2026-09-20T10:00:00'), dueDate: '2026-09-30', dueAt: endOfShanghaiDay('2026-09-30') }, calendar, policy);
-    expect(view(steps)).toEqual(['r1 2026-09-29 08:30 centre_room', 'r0 2026-09-30 08:30 centre_room', 'e1 2026-10-08 08:30 centre_room', 'e2 2026-10-09 08:30 supervisor']);
-    const claim = alertSteps({ kind: 'claim', startedAt: at('2026-10-08T10:00:00'), dueDate: '2026-10-09', dueAt: endOfShanghaiDay('2026-10-09') }, calendar, policy);
+    const steps = alertSteps(
+      { kind: 'completion', startedAt: at('2026-09-20T10:00:00'), dueDate: '2026-09-30', dueAt: endOfShanghaiDay('2026-09-30') },
+      calendar,
+      policy,
+    );
+    expect(view(steps)).toEqual([
+      'r1 2026-09-29 08:30 centre_room',
+      'r0 2026-09-30 08:30 centre_room',
+      'e1 2026-10-08 08:30 centre_room',
+      'e2 2026-10-09 08:30 supervisor',
+    ]);
+    const claim = alertSteps(
+      { kind: 'claim', startedAt: at('2026-10-08T10:00:00'), dueDate: '2026-10-09', dueAt: endOfShanghaiDay('2026-10-09') },
+      calendar,
+      policy,
+    );
     // Breach after Fri 10-09 → the make-up Saturday 10-10, then Mon 10-12 (Sunday skipped).
-    expect(view(claim)).toEqual(['r0 2026-10-09 08:30 village_room', 'e1 2026-10-10 08:30 village_room', 'e2 2026-10-12 08:30 centre_room', 'e3 2026-10-13 08:30 supervisor']);
+    expect(view(claim)).toEqual([
+      'r0 2026-10-09 08:30 village_room',
+      'e1 2026-10-10 08:30 village_room',
+      'e2 2026-10-12 08:30 centre_room',
+      'e3 2026-10-13 08:30 supervisor',
+    ]);
   });
 
   it('leaves out reminders before the clock started, and has none for the rating window', () => {
-    const claim = alertSteps({ kind: 'claim', startedAt: at('2026-12-01T09:00:00'), dueDate: '2026-12-02', dueAt: endOfShanghaiDay('2026-12-02') }, calendar, policy);
+    const claim = alertSteps(
+      { kind: 'claim', startedAt: at('2026-12-01T09:00:00'), dueDate: '2026-12-02', dueAt: endOfShanghaiDay('2026-12-02') },
+      calendar,
+      policy,
+    );
     expect(claim.map((s) => s.step)).toEqual(['r0', 'e1', 'e2', 'e3']);
     expect(alertSteps({ kind: 'rating', startedAt: 0, dueDate: '2026-12-08', dueAt: endOfShanghaiDay('2026-12-08') }, calendar, policy)).toEqual([]);
   });
 });
 
 describe('what to schedule', () => {
-  const steps = alertSteps({ kind: 'delivery', startedAt: at('2026-12-01T10:00:00'), dueDate: '2026-12-07', dueAt: endOfShanghaiDay('2026-12-07') }, calendar, policy);
+  const steps = alertSteps(
+    { kind: 'delivery', startedAt: at('2026-12-01T10:00:00'), dueDate: '2026-12-07', dueAt: endOfShanghaiDay('2026-12-07') },
+    calendar,
+    policy,
+  );
 
   it('schedules every future step when nothing was sent', () => {
     expect(stepsToSchedule(steps, new Set(), at('2026-12-01T11:00:00')).map((s) => s.step)).toEqual(['r1', 'r0', 'e1', 'e2', 'e3', 'e4']);

@@ -43,12 +43,31 @@ const allowed: Allowed[] = [
   { direction: V, from: ['in_progress'], event: 'complete', actors: ['centre_staff'], to: 'completed' },
   { direction: V, from: ['completed'], event: 'feed_back', actors: ['agent'], to: 'fed_back' },
   { direction: V, from: ['fed_back', 'closed'], event: 'reopen', actors: ['resident', 'agent', 'supervisor'], to: 'reopened', reason: true },
-  { direction: V, from: ['claimed', 'accepted', 'returned', 'submitted', 'in_progress', 'reopened'], event: 'suspend', actors: ['agent', 'centre_staff'], to: 'suspended', reason: true },
+  {
+    direction: V,
+    from: ['claimed', 'accepted', 'returned', 'submitted', 'in_progress', 'reopened'],
+    event: 'suspend',
+    actors: ['agent', 'centre_staff'],
+    to: 'suspended',
+    reason: true,
+  },
   { direction: V, from: ['suspended'], event: 'resume', actors: ['agent', 'centre_staff'], to: 'previous' },
   { direction: V, from: ['fed_back'], event: 'rate', actors: ['resident'], to: 'closed' },
   { direction: V, from: ['fed_back'], event: 'archive', actors: ['system'], to: 'closed' },
-  { direction: V, from: ['requested', 'claimed', 'accepted', 'returned', 'submitted', 'in_progress', 'suspended', 'reopened'], event: 'withdraw', actors: ['resident'], to: 'withdrawn' },
-  { direction: V, from: ['claimed', 'accepted', 'returned', 'submitted', 'in_progress', 'reopened', 'suspended', 'completed'], event: 'reassign', actors: ['agent', 'supervisor', 'admin'], to: 'same' },
+  {
+    direction: V,
+    from: ['requested', 'claimed', 'accepted', 'returned', 'submitted', 'in_progress', 'suspended', 'reopened'],
+    event: 'withdraw',
+    actors: ['resident'],
+    to: 'withdrawn',
+  },
+  {
+    direction: V,
+    from: ['claimed', 'accepted', 'returned', 'submitted', 'in_progress', 'reopened', 'suspended', 'completed'],
+    event: 'reassign',
+    actors: ['agent', 'supervisor', 'admin'],
+    to: 'same',
+  },
 
   { direction: C, from: ['none'], event: 'dispatch', actors: ['centre_staff'], to: 'dispatched' },
   { direction: C, from: ['dispatched'], event: 'pick_up', actors: ['agent'], to: 'picked_up' },
@@ -61,7 +80,13 @@ const allowed: Allowed[] = [
   { direction: C, from: ['fed_back'], event: 'rate', actors: ['resident'], to: 'closed' },
   { direction: C, from: ['fed_back'], event: 'archive', actors: ['system'], to: 'closed' },
   { direction: C, from: ['dispatched', 'picked_up', 'handled', 'suspended'], event: 'withdraw', actors: ['resident', 'centre_staff'], to: 'withdrawn' },
-  { direction: C, from: ['dispatched', 'picked_up', 'handled', 'suspended'], event: 'reassign', actors: ['agent', 'centre_staff', 'supervisor', 'admin'], to: 'same' },
+  {
+    direction: C,
+    from: ['dispatched', 'picked_up', 'handled', 'suspended'],
+    event: 'reassign',
+    actors: ['agent', 'centre_staff', 'supervisor', 'admin'],
+    to: 'same',
+  },
 ];
 
 const froms: From[] = ['none', ...errandStatuses];
@@ -124,7 +149,15 @@ describe('the errand lifecycle table', () => {
     expect(r.ok ? null : r.refusal.kind).toBe('suspension_origin_missing');
   });
 
-  it.each<[Direction, From, ErrandEvent, ActorRole, { start?: DeadlineKind[]; meet?: DeadlineKind[]; cancel?: DeadlineKind[] | 'all'; pause?: boolean; resume?: boolean }]>([
+  it.each<
+    [
+      Direction,
+      From,
+      ErrandEvent,
+      ActorRole,
+      { start?: DeadlineKind[]; meet?: DeadlineKind[]; cancel?: DeadlineKind[] | 'all'; pause?: boolean; resume?: boolean },
+    ]
+  >([
     [V, 'none', 'request', 'resident', { start: ['claim'] }],
     [V, 'requested', 'claim', 'agent', { meet: ['claim'] }],
     [V, 'claimed', 'accept', 'agent', { meet: ['claim'], start: ['delivery'] }],
@@ -143,7 +176,12 @@ describe('the errand lifecycle table', () => {
     [C, 'handled', 'hand_back', 'agent', { meet: ['handback'] }],
     [C, 'handed_back', 'confirm_hand_back', 'centre_staff', { start: ['feedback'] }],
   ])('%s %s --%s by %s--> starts, meets, cancels, pauses the right clocks', (direction, from, event, actor, ops) => {
-    const r = transition({ direction, status: from === 'none' ? null : from, suspendedFrom: from === 'suspended' ? 'in_progress' : null }, event, actor, 'reason');
+    const r = transition(
+      { direction, status: from === 'none' ? null : from, suspendedFrom: from === 'suspended' ? 'in_progress' : null },
+      event,
+      actor,
+      'reason',
+    );
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.transition.deadlines).toEqual({ start: [], meet: [], cancel: [], pause: false, resume: false, ...ops });

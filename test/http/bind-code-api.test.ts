@@ -13,13 +13,18 @@ afterAll(async () => {
   await app?.close();
 });
 
-const post = (payload: unknown, headers: Record<string, string> = auth) => app.daiban.server.inject({ method: 'POST', url: '/api/admin/bind-codes', headers, payload: payload as object });
+const post = (payload: unknown, headers: Record<string, string> = auth) =>
+  app.daiban.server.inject({ method: 'POST', url: '/api/admin/bind-codes', headers, payload: payload as object });
 
 describe('bind codes through the admin API', () => {
   it('issues a code for a roster person, an agents room and a centre room', async () => {
     const person = await post({ person: 'zhang' });
     expect(person.statusCode).toBe(200);
-    expect(person.json()).toMatchObject({ code: expect.stringMatching(/^[A-Z2-9]{6}$/) as unknown, label: '张秀花', expiresAt: new Date(START + 72 * 3_600_000).toISOString() });
+    expect(person.json()).toMatchObject({
+      code: expect.stringMatching(/^[A-Z2-9]{6}$/) as unknown,
+      label: '张秀花',
+      expiresAt: new Date(START + 72 * 3_600_000).toISOString(),
+    });
     const agents = await post({ room: { kind: 'village_agents', village: 'qs-sq' }, hours: 2 });
     expect(agents.json()).toMatchObject({ label: '石桥村代办员群', expiresAt: new Date(START + 2 * 3_600_000).toISOString() });
     const centre = await post({ room: { kind: 'centre', township: 'qs' } });
@@ -47,12 +52,17 @@ describe('bind codes through the admin API', () => {
 
   it('issues codes from the command line too, and explains a wrong call', () => {
     const cli = (...args: string[]) =>
-      spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/bind-code.ts', ...args], { encoding: 'utf8', env: { ...process.env, SQLITE_PATH: join(app.dir, 'daiban.db') } });
+      spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/bind-code.ts', ...args], {
+        encoding: 'utf8',
+        env: { ...process.env, SQLITE_PATH: join(app.dir, 'daiban.db') },
+      });
     const ok = cli('--agents-room', 'qs-bh', '--hours', '5');
     expect(ok.status).toBe(0);
     const code = /: ([A-Z2-9]{6}) \(/.exec(ok.stdout)?.[1];
     expect(ok.stdout).toContain('白鹤村代办员群');
-    expect(app.daiban.database.sqlite.prepare<[string], { target: string }>('SELECT target FROM wechaty_bind_codes WHERE code = ?').get(code ?? '')).toEqual({ target: 'village_agents' });
+    expect(app.daiban.database.sqlite.prepare<[string], { target: string }>('SELECT target FROM wechaty_bind_codes WHERE code = ?').get(code ?? '')).toEqual({
+      target: 'village_agents',
+    });
     const neither = cli();
     expect(neither.status).toBe(2);
     expect(neither.stderr).toContain('give exactly one of --person, --agents-room, --centre-room');

@@ -36,7 +36,23 @@ describe('the public service guide API', () => {
     const r = await get('/api/catalog/items/resident-id-card');
     expect(r.statusCode).toBe(200);
     const item = r.json<Record<string, unknown> & { materials: { name: string; form: string; count: number }[]; fee: { amountYuan: number; basis: string } }>();
-    for (const field of ['id', 'name', 'category', 'aliases', 'conditions', 'materials', 'fee', 'legalBasis', 'department', 'promisedWorkingDays', 'directions', 'privacySensitive', 'selfService', 'inPerson', 'version']) {
+    for (const field of [
+      'id',
+      'name',
+      'category',
+      'aliases',
+      'conditions',
+      'materials',
+      'fee',
+      'legalBasis',
+      'department',
+      'promisedWorkingDays',
+      'directions',
+      'privacySensitive',
+      'selfService',
+      'inPerson',
+      'version',
+    ]) {
       expect(item, field).toHaveProperty(field);
     }
     expect(item.materials[0]).toMatchObject({ name: expect.any(String) as string, form: expect.any(String) as string, count: expect.any(Number) as number });
@@ -68,7 +84,12 @@ describe('editing the catalogue', () => {
   });
 
   it('refuses an invalid item with 422 and every problem, and needs the admin token', async () => {
-    const r = await app.daiban.server.inject({ method: 'PUT', url: '/api/admin/catalog/items/parcel-collection-delivery', headers: auth, payload: { ...item, fee: { amountYuan: -1 }, materials: [{ name: '' }] } });
+    const r = await app.daiban.server.inject({
+      method: 'PUT',
+      url: '/api/admin/catalog/items/parcel-collection-delivery',
+      headers: auth,
+      payload: { ...item, fee: { amountYuan: -1 }, materials: [{ name: '' }] },
+    });
     expect(r.statusCode).toBe(422);
     expect(r.json<{ details: { problems: string[] } }>().details.problems.length).toBeGreaterThan(2);
     const mismatch = await app.daiban.server.inject({ method: 'PUT', url: '/api/admin/catalog/items/other-id', headers: auth, payload: item });

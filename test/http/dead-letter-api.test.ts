@@ -18,7 +18,9 @@ afterAll(async () => {
 });
 
 const insert = (text: string, recipient = 'agent-li') =>
-  app.daiban.database.write(() => insertOutbox(app.daiban.database, [{ channel: 'simulator', recipient, room: null, text, kind: 'notification' }], app.clock.now))[0] ?? 0;
+  app.daiban.database.write(() =>
+    insertOutbox(app.daiban.database, [{ channel: 'simulator', recipient, room: null, text, kind: 'notification' }], app.clock.now),
+  )[0] ?? 0;
 const kill = (id: number, reason: string) => app.daiban.database.write(() => markOutboxFailed(app.daiban.database, id, reason, 6, true));
 const get = (url: string, headers: Record<string, string> = auth) => app.daiban.server.inject({ method: 'GET', url, headers });
 const post = (url: string, headers: Record<string, string> = auth) => app.daiban.server.inject({ method: 'POST', url, headers });
@@ -71,11 +73,19 @@ describe('the sweep and ended jobs', () => {
     const connection = { url: inject('redisUrl') };
     const prefix = quiet.config.bullmqPrefix;
     try {
-      const id = quiet.daiban.database.write(() =>
-        insertOutbox(quiet.daiban.database, [{ channel: 'simulator', recipient: 'agent-zhao', room: null, text: '没发出去的', kind: 'notification' }], quiet.clock.now),
-      )[0] ?? 0;
+      const id =
+        quiet.daiban.database.write(() =>
+          insertOutbox(
+            quiet.daiban.database,
+            [{ channel: 'simulator', recipient: 'agent-zhao', room: null, text: '没发出去的', kind: 'notification' }],
+            quiet.clock.now,
+          ),
+        )[0] ?? 0;
       // A worker that breaks before it gets to the message (as a job that stalled too often ends).
-      const broken = new Worker(outboxQueueName('simulator'), () => Promise.reject(new UnrecoverableError('stalled more than allowable limit')), { connection, prefix });
+      const broken = new Worker(outboxQueueName('simulator'), () => Promise.reject(new UnrecoverableError('stalled more than allowable limit')), {
+        connection,
+        prefix,
+      });
       await quiet.daiban.outbox.enqueue([id]);
       const queue = quiet.daiban.outbox.queues.get('simulator');
       for (let i = 0; i < 100 && (await queue?.getJob(outboxJobId(id)))?.failedReason === undefined; i++) await new Promise((r) => setTimeout(r, 30));
@@ -83,7 +93,14 @@ describe('the sweep and ended jobs', () => {
       expect(outboxById(quiet.daiban.database, id)?.status).toBe('pending');
 
       // A plain sweep cannot add the same job id again; after a while the sweep sees the ended job.
-      const worker = createOutboxWorker({ connection, prefix, database: quiet.daiban.database, channel: createSimulatorChannel(quiet.daiban.database, () => quiet.clock.now), logger: pino({ level: 'silent' }), now: () => quiet.clock.now });
+      const worker = createOutboxWorker({
+        connection,
+        prefix,
+        database: quiet.daiban.database,
+        channel: createSimulatorChannel(quiet.daiban.database, () => quiet.clock.now),
+        logger: pino({ level: 'silent' }),
+        now: () => quiet.clock.now,
+      });
       try {
         await quiet.daiban.sweep();
         await new Promise((r) => setTimeout(r, 300));

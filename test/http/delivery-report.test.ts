@@ -31,7 +31,8 @@ afterAll(async () => {
   await app.close();
 });
 
-const get = (query: string, headers: Record<string, string> = auth) => app.daiban.server.inject({ method: 'GET', url: `/api/admin/deliveries${query}`, headers });
+const get = (query: string, headers: Record<string, string> = auth) =>
+  app.daiban.server.inject({ method: 'GET', url: `/api/admin/deliveries${query}`, headers });
 
 describe('GET /api/admin/deliveries', () => {
   it('counts a day’s notifications per channel and route, and the agents’ phone calls per village', async () => {

@@ -19,7 +19,9 @@ describe('GET /api/errands/<receiptNo>', () => {
   it('shows the errand with its item, village, resident, deadlines and history', async () => {
     const r = await get(`/api/errands/${receiptNo}`);
     expect(r.statusCode).toBe(200);
-    const e = r.json<Record<string, unknown> & { deadlines: { kind: string; status: string; dueDate: string }[]; events: { type: string; at: string; actor: string }[] }>();
+    const e = r.json<
+      Record<string, unknown> & { deadlines: { kind: string; status: string; dueDate: string }[]; events: { type: string; at: string; actor: string }[] }
+    >();
     expect(e).toMatchObject({
       receiptNo,
       status: 'requested',

@@ -44,7 +44,11 @@ describe('GET /healthz', () => {
     // No worker in this process: the sweep queues them and they wait.
     expect(await app.daiban.sweep()).toBe(3);
     database.write(() => markOutboxFailed(database, ids[0]!, 'refused', 6, true));
-    await app.daiban.alerts.scheduler.queue.add('alert', { errandId: 1, version: 1, deadlineId: 1, dueAt: START, step: 'e1', at: START }, { jobId: 'alert-health-check', delay: 3_600_000 });
+    await app.daiban.alerts.scheduler.queue.add(
+      'alert',
+      { errandId: 1, version: 1, deadlineId: 1, dueAt: START, step: 'e1', at: START },
+      { jobId: 'alert-health-check', delay: 3_600_000 },
+    );
 
     const health = (await app.daiban.server.inject({ method: 'GET', url: '/healthz', headers: auth })).json<Health>();
     expect(health.status).toBe('ok');
@@ -73,14 +77,17 @@ describe('GET /healthz', () => {
     const { sqlite } = app.daiban.database;
     const realPrepare = sqlite.prepare.bind(sqlite);
     // The database check fails as a closed or corrupt database would.
-    sqlite.prepare = ((source: string) => {
+    sqlite.prepare = (source: string) => {
       if (source === 'SELECT 1') throw new Error('database disk image is malformed');
       return realPrepare(source);
-    });
+    };
     try {
       const r = await app.daiban.server.inject({ method: 'GET', url: '/healthz', headers: auth });
       expect(r.statusCode).toBe(503);
-      expect(r.json<Health>()).toMatchObject({ status: 'unavailable', checks: { database: { ok: false, error: 'database disk image is malformed' }, redis: { ok: true } } });
+      expect(r.json<Health>()).toMatchObject({
+        status: 'unavailable',
+        checks: { database: { ok: false, error: 'database disk image is malformed' }, redis: { ok: true } },
+      });
     } finally {
       sqlite.prepare = realPrepare;
     }

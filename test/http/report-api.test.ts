@@ -44,9 +44,18 @@ describe('the monthly reports API', () => {
     expect(computed.statusCode).toBe(200);
     const listed = await get('/api/admin/reports?month=2026-12');
     expect(listed.statusCode).toBe(200);
-    const body = listed.json<{ month: string; reports: { unitKind: string; unitCode: string; name: string; figures: Record<string, unknown>; computedAt: string }[] }>();
+    const body = listed.json<{
+      month: string;
+      reports: { unitKind: string; unitCode: string; name: string; figures: Record<string, unknown>; computedAt: string }[];
+    }>();
     expect(body).toEqual(computed.json());
-    expect(body.reports.map((r) => `${r.unitKind}:${r.unitCode}:${r.name}`)).toEqual(['county:county:示范县', 'township:qs:青山镇', 'village:qs-bh:白鹤村', 'village:qs-lw:柳湾社区', 'village:qs-sq:石桥村']);
+    expect(body.reports.map((r) => `${r.unitKind}:${r.unitCode}:${r.name}`)).toEqual([
+      'county:county:示范县',
+      'township:qs:青山镇',
+      'village:qs-bh:白鹤村',
+      'village:qs-lw:柳湾社区',
+      'village:qs-sq:石桥村',
+    ]);
     const liuwan = body.reports.find((r) => r.unitCode === 'qs-lw');
     expect(liuwan?.figures).toMatchObject({ errands: 1, completed: 0, overdue: 1, onTimeRate: null, satisfaction: null, complaints: 0 });
     expect(liuwan?.computedAt).toBe('2027-01-05T02:00:00.000Z');

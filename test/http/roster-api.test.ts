@@ -105,6 +105,9 @@ describe('PUT /api/admin/roster', () => {
 
   it('needs the admin token and JSON', async () => {
     expect((await app.daiban.server.inject({ method: 'PUT', url: '/api/admin/roster', payload: minimal })).statusCode).toBe(401);
-    expect((await app.daiban.server.inject({ method: 'PUT', url: '/api/admin/roster', headers: { ...auth, 'content-type': 'application/json' }, payload: '[' })).statusCode).toBe(400);
+    expect(
+      (await app.daiban.server.inject({ method: 'PUT', url: '/api/admin/roster', headers: { ...auth, 'content-type': 'application/json' }, payload: '[' }))
+        .statusCode,
+    ).toBe(400);
   });
 });

@@ -42,12 +42,27 @@ describe('POST /api/simulator/messages', () => {
   });
 
   it('refuses malformed JSON, a wrong content type and a body over 64 KB with clear 4xx', async () => {
-    const bad = await app.daiban.server.inject({ method: 'POST', url: '/api/simulator/messages', headers: { ...auth, 'content-type': 'application/json' }, payload: '{"from": "x", "text": ' });
+    const bad = await app.daiban.server.inject({
+      method: 'POST',
+      url: '/api/simulator/messages',
+      headers: { ...auth, 'content-type': 'application/json' },
+      payload: '{"from": "x", "text": ',
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ error: 'invalid_request' });
-    const xml = await app.daiban.server.inject({ method: 'POST', url: '/api/simulator/messages', headers: { ...auth, 'content-type': 'application/xml' }, payload: '<xml/>' });
+    const xml = await app.daiban.server.inject({
+      method: 'POST',
+      url: '/api/simulator/messages',
+      headers: { ...auth, 'content-type': 'application/xml' },
+      payload: '<xml/>',
+    });
     expect(xml.statusCode).toBe(415);
-    const huge = await app.daiban.server.inject({ method: 'POST', url: '/api/simulator/messages', headers: { ...auth, 'content-type': 'application/json' }, payload: JSON.stringify({ from: 'x', room: null, text: 'a'.repeat(70_000) }) });
+    const huge = await app.daiban.server.inject({
+      method: 'POST',
+      url: '/api/simulator/messages',
+      headers: { ...auth, 'content-type': 'application/json' },
+      payload: JSON.stringify({ from: 'x', room: null, text: 'a'.repeat(70_000) }),
+    });
     expect(huge.statusCode).toBe(413);
   });
 

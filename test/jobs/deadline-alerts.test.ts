@@ -98,7 +98,7 @@ describe('deadline alerts', () => {
       await job!.promote();
       let state = '';
       for (let i = 0; i < 200 && state !== 'completed'; i++) {
-        state = (await job!.getState());
+        state = await job!.getState();
         if (state !== 'completed') await new Promise((r) => setTimeout(r, 25));
       }
       const centre = await bare.waitForOutbox({ room: 'qs-centre@chatroom' }, 1);

@@ -72,39 +72,75 @@ describe('the morning digest', () => {
 
   it('sends the centre room its queue and the supervisor a county summary', async () => {
     const [fromCentre] = (await app.outbox({ room: centre })).filter((m) => m.text.startsWith('☀️早报'));
-    expect(fromCentre?.text).toBe(['☀️早报 12月2日 周三：青山镇便民服务中心待办 1 件。', `1. ${atCentre} 农村宅基地和建房申请（柳湾社区 刘*）窗口正在办理，办结期限 12月4日 周五`].join('\n'));
+    expect(fromCentre?.text).toBe(
+      ['☀️早报 12月2日 周三：青山镇便民服务中心待办 1 件。', `1. ${atCentre} 农村宅基地和建房申请（柳湾社区 刘*）窗口正在办理，办结期限 12月4日 周五`].join(
+        '\n',
+      ),
+    );
     const [summary] = (await app.outbox({ to: 'supervisor-zhou' })).filter((m) => m.text.startsWith('☀️早报'));
-    expect(summary?.text).toBe(['☀️早报 12月2日 周三：示范县在办 2 件，已超时 0 件，今天到期 1 件。', '【青山镇】在办 2 件，超时 0 件，今天到期 1 件'].join('\n'));
+    expect(summary?.text).toBe(
+      ['☀️早报 12月2日 周三：示范县在办 2 件，已超时 0 件，今天到期 1 件。', '【青山镇】在办 2 件，超时 0 件，今天到期 1 件'].join('\n'),
+    );
   });
 
   it('sends a day once, however often it runs (again directly, or as a job)', async () => {
     const before = [await count({ room: lw }), await count({ room: centre }), await count({ to: 'supervisor-zhou' })];
     app.clock.now = at('2026-12-02T09:10:00');
     expect(await app.daiban.digests.runMorning()).toBe(0);
-    expect(await runJob({ kind: 'morning' }, 'digest-test-again')).toEqual({ state: 'completed', value: { kind: 'sent', date: '2026-12-02', messages: 0 }, attempts: 1 });
+    expect(await runJob({ kind: 'morning' }, 'digest-test-again')).toEqual({
+      state: 'completed',
+      value: { kind: 'sent', date: '2026-12-02', messages: 0 },
+      attempts: 1,
+    });
     await app.settle();
     expect([await count({ room: lw }), await count({ room: centre }), await count({ to: 'supervisor-zhou' })]).toEqual(before);
     const keys = app.daiban.database.sqlite.prepare("SELECT dedupe_key AS k FROM outbox WHERE dedupe_key LIKE 'digest-2026-12-02-%' ORDER BY k").all();
-    expect(keys).toEqual([{ k: 'digest-2026-12-02-person-zhou' }, { k: 'digest-2026-12-02-room-simulator-lw-agents@chatroom' }, { k: 'digest-2026-12-02-room-simulator-qs-centre@chatroom' }]);
+    expect(keys).toEqual([
+      { k: 'digest-2026-12-02-person-zhou' },
+      { k: 'digest-2026-12-02-room-simulator-lw-agents@chatroom' },
+      { k: 'digest-2026-12-02-room-simulator-qs-centre@chatroom' },
+    ]);
   });
 
   it('runs as a job from the queue and marks what is overdue', async () => {
     const before = await count({ room: lw });
     app.clock.now = at('2026-12-03T08:30:00');
-    expect(await runJob({ kind: 'morning' }, 'digest-test-1203')).toEqual({ state: 'completed', value: { kind: 'sent', date: '2026-12-03', messages: 3 }, attempts: 1 });
+    expect(await runJob({ kind: 'morning' }, 'digest-test-1203')).toEqual({
+      state: 'completed',
+      value: { kind: 'sent', date: '2026-12-03', messages: 3 },
+      attempts: 1,
+    });
     const [digest] = (await app.waitForOutbox({ room: lw }, before + 1)).slice(before);
     expect(digest?.text).toContain('柳湾社区在办 2 件，其中 1 件已超时。');
     expect(digest?.text).toContain(`1. ${waiting} 农村宅基地和建房申请（刘*）等代办员接单，接单期限 12月2日 周三（已超时）`);
     const summaries = (await app.waitForOutbox({ to: 'supervisor-zhou' }, 2)).filter((m) => m.text.startsWith('☀️早报 12月3日'));
-    expect(summaries.map((m) => m.text)).toEqual(['☀️早报 12月3日 周四：示范县在办 2 件，已超时 1 件，今天到期 0 件。\n【青山镇】在办 2 件，超时 1 件，今天到期 0 件']);
+    expect(summaries.map((m) => m.text)).toEqual([
+      '☀️早报 12月3日 周四：示范县在办 2 件，已超时 1 件，今天到期 0 件。\n【青山镇】在办 2 件，超时 1 件，今天到期 0 件',
+    ]);
   });
 
   it('reminds the supervisors of complaints still open, overdue and due today', async () => {
     const { database } = app.daiban;
     const day = 24 * 3_600_000;
     database.write(() => {
-      insertComplaint(database, { personId: 'liu', errandId: null, type: 'extra_fee', text: '收了钱', dueDate: '2026-12-04', dueAt: at('2026-12-04T23:59:59'), now: app.clock.now });
-      insertComplaint(database, { personId: 'liu', errandId: null, type: 'shirking', text: '没人管', dueDate: '2026-11-30', dueAt: at('2026-11-30T23:59:59'), now: app.clock.now - 10 * day });
+      insertComplaint(database, {
+        personId: 'liu',
+        errandId: null,
+        type: 'extra_fee',
+        text: '收了钱',
+        dueDate: '2026-12-04',
+        dueAt: at('2026-12-04T23:59:59'),
+        now: app.clock.now,
+      });
+      insertComplaint(database, {
+        personId: 'liu',
+        errandId: null,
+        type: 'shirking',
+        text: '没人管',
+        dueDate: '2026-11-30',
+        dueAt: at('2026-11-30T23:59:59'),
+        now: app.clock.now - 10 * day,
+      });
     });
     app.clock.now = at('2026-12-04T08:30:00');
     expect(await app.daiban.digests.runMorning()).toBe(3);
@@ -143,7 +179,11 @@ describe('the digest and report schedulers', () => {
       morning = await queue.getJobScheduler(MORNING_SCHEDULER);
     }
     expect(morning).toMatchObject({ pattern: '30 8 * * *', tz: 'Asia/Shanghai', template: { data: { kind: 'morning' } } });
-    expect(await queue.getJobScheduler(MONTHLY_SCHEDULER)).toMatchObject({ pattern: '30 1 1 * *', tz: 'Asia/Shanghai', template: { data: { kind: 'monthly' } } });
+    expect(await queue.getJobScheduler(MONTHLY_SCHEDULER)).toMatchObject({
+      pattern: '30 1 1 * *',
+      tz: 'Asia/Shanghai',
+      template: { data: { kind: 'monthly' } },
+    });
     // The next morning run is a job whose id carries no ':' of ours and is not all digits.
     expect(MORNING_SCHEDULER).not.toMatch(/:|^\d+$/);
   });

@@ -11,7 +11,9 @@ afterAll(async () => {
 });
 
 const insert = (channel: string, text: string, dedupeKey: string | null = null) =>
-  app.daiban.database.write(() => insertOutbox(app.daiban.database, [{ channel, recipient: 'agent-li', room: null, text, kind: 'notification', dedupeKey }], app.clock.now));
+  app.daiban.database.write(() =>
+    insertOutbox(app.daiban.database, [{ channel, recipient: 'agent-li', room: null, text, kind: 'notification', dedupeKey }], app.clock.now),
+  );
 
 describe('outbox delivery through BullMQ', () => {
   it('delivers a notification that was never enqueued, found by the sweeper', async () => {

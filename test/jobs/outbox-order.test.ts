@@ -51,7 +51,16 @@ async function setUp(channel: OutboundChannel, roomPerWindow?: number) {
   const redis = new Redis(connection.url);
   // A one-second window stands in for the minute, so the test does not wait a minute.
   const limits = roomPerWindow ? createSendLimits(redis, prefix, { roomPerMinute: roomPerWindow, personPerMinute: 100, windowSeconds: 1 }) : undefined;
-  const worker: Worker = createOutboxWorker({ connection, prefix, database, channel, logger: pino({ level: 'silent' }), now: Date.now, concurrency: 4, ...(limits ? { limits } : {}) });
+  const worker: Worker = createOutboxWorker({
+    connection,
+    prefix,
+    database,
+    channel,
+    logger: pino({ level: 'silent' }),
+    now: Date.now,
+    concurrency: 4,
+    ...(limits ? { limits } : {}),
+  });
   cleanup.push(async () => {
     await worker.close();
     redis.disconnect();
@@ -61,10 +70,20 @@ async function setUp(channel: OutboundChannel, roomPerWindow?: number) {
   });
   const write = (to: string, texts: string[], room: string | null = null) =>
     database.write(() =>
-      insertOutbox(database, texts.map((text) => ({ channel: 'simulator', recipient: room ? null : to, room, text, kind: 'notification' as const, dedupeKey: null })), Date.now()),
+      insertOutbox(
+        database,
+        texts.map((text) => ({ channel: 'simulator', recipient: room ? null : to, room, text, kind: 'notification' as const, dedupeKey: null })),
+        Date.now(),
+      ),
     );
   const enqueue = (ids: number[]) =>
-    queue.addBulk(ids.map((outboxId) => ({ name: 'deliver', data: { outboxId }, opts: { jobId: outboxJobId(outboxId), attempts: 4, backoff: { type: 'fixed', delay: 150 } } })));
+    queue.addBulk(
+      ids.map((outboxId) => ({
+        name: 'deliver',
+        data: { outboxId },
+        opts: { jobId: outboxJobId(outboxId), attempts: 4, backoff: { type: 'fixed', delay: 150 } },
+      })),
+    );
   const settled = async (ids: number[]) => {
     for (let i = 0; i < 200 && ids.some((id) => outboxById(database, id)?.status === 'pending'); i++) await new Promise((r) => setTimeout(r, 25));
     return ids.map((id) => outboxById(database, id)?.status);

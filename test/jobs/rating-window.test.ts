@@ -66,7 +66,9 @@ describe('the rating window', () => {
     await archive.promote();
     expect(await finished(archive)).toBe('sent');
     expect(app.daiban.database.sqlite.prepare('SELECT status FROM errands WHERE id = ?').get(errand.id)).toEqual({ status: 'closed' });
-    const event = app.daiban.database.sqlite.prepare("SELECT actor_role AS actor, reason FROM errand_events WHERE errand_id = ? AND type = 'archive'").get(errand.id);
+    const event = app.daiban.database.sqlite
+      .prepare("SELECT actor_role AS actor, reason FROM errand_events WHERE errand_id = ? AND type = 'archive'")
+      .get(errand.id);
     expect(event).toEqual({ actor: 'system', reason: '评价期限已过，自动归档' });
     // Nothing more is scheduled for it (jobs of older versions only wait to find themselves stale),
     // and the resident was asked twice in all: with the feedback, and once more.

@@ -52,7 +52,11 @@ function write(count: number, tag: string): number[] {
   return database.write(() => insertOutbox(database, messages, Date.now()));
 }
 const sentCount = (ids: number[]) =>
-  (database.sqlite.prepare("SELECT count(*) AS n FROM outbox WHERE status = 'sent' AND id IN (SELECT value FROM json_each(?))").get(JSON.stringify(ids)) as { n: number }).n;
+  (
+    database.sqlite.prepare("SELECT count(*) AS n FROM outbox WHERE status = 'sent' AND id IN (SELECT value FROM json_each(?))").get(JSON.stringify(ids)) as {
+      n: number;
+    }
+  ).n;
 
 async function worker(prefix: string, extra: Record<string, string> = {}): Promise<ServerProcess> {
   const p = await startWorkerProcess({ ...env, BULLMQ_PREFIX: prefix, ...extra });
@@ -79,7 +83,13 @@ describe('killing workers', () => {
       // Say what is stuck: the unsent messages' job states, and what the workers said about long waits.
       const left = ids.filter((id) => (database.sqlite.prepare('SELECT status FROM outbox WHERE id = ?').get(id) as { status: string }).status !== 'sent');
       const states = await Promise.all(left.slice(0, 5).map(async (id) => `${id}:${(await queue.getJobState(`outbox-${id}`)) ?? 'none'}`));
-      const waits = running.flatMap((p) => p.output().split('\n').filter((l) => l.includes('keeps waiting')).slice(-2));
+      const waits = running.flatMap((p) =>
+        p
+          .output()
+          .split('\n')
+          .filter((l) => l.includes('keeps waiting'))
+          .slice(-2),
+      );
       throw new Error(`${String(error)}: ${left.length} unsent (${states.join(' ')}); jobs ${JSON.stringify(await queue.getJobCounts())}\n${waits.join('\n')}`);
     });
 
@@ -89,7 +99,9 @@ describe('killing workers', () => {
     expect(delivered.map((d) => d.outboxId)).toEqual(ids);
     // And each person's messages were sent in the order they were written.
     for (const person of people) {
-      const rows = database.sqlite.prepare('SELECT id FROM outbox WHERE recipient = ? AND text LIKE ? ORDER BY sent_seq').all(person, 'kill-%') as { id: number }[];
+      const rows = database.sqlite.prepare('SELECT id FROM outbox WHERE recipient = ? AND text LIKE ? ORDER BY sent_seq').all(person, 'kill-%') as {
+        id: number;
+      }[];
       const order = rows.map((r) => r.id);
       expect(order).toEqual([...order].sort((a, b) => a - b));
     }

@@ -11,14 +11,17 @@ const eslint = new ESLint({
   overrideConfig: [{ files: ['**/*.ts'], languageOptions: { parser: tseslint.parser } }, ...boundaries],
 });
 
-const problems = async (file: string, code: string) => (await eslint.lintText(code, { filePath: resolve(file) }))[0]?.messages.map((m) => `${m.ruleId ?? ''}: ${m.message}`) ?? [];
+const problems = async (file: string, code: string) =>
+  (await eslint.lintText(code, { filePath: resolve(file) }))[0]?.messages.map((m) => `${m.ruleId ?? ''}: ${m.message}`) ?? [];
 
 describe('import boundaries', () => {
   it('refuse an adapter in app/ and jobs/', async () => {
     expect(await problems('src/app/some-use-case.ts', "import { createSimulatorChannel } from '../channels/simulator-channel.ts';\n")).toEqual([
       expect.stringContaining('no-restricted-imports: ') as string,
     ]);
-    expect((await problems('src/jobs/some-job.ts', "import { buildServer } from '../http/build-server.ts';\n")).join()).toContain('use the ports in src/app/ports.ts');
+    expect((await problems('src/jobs/some-job.ts', "import { buildServer } from '../http/build-server.ts';\n")).join()).toContain(
+      'use the ports in src/app/ports.ts',
+    );
   });
 
   it('refuse IO and the layers above in the core', async () => {
@@ -28,7 +31,9 @@ describe('import boundaries', () => {
   });
 
   it('let the allowed imports through', async () => {
-    expect(await problems('src/app/some-use-case.ts', "import type { OutboundChannel } from './ports.ts';\nimport { maskName } from '../domain/masking.ts';\n")).toEqual([]);
+    expect(
+      await problems('src/app/some-use-case.ts', "import type { OutboundChannel } from './ports.ts';\nimport { maskName } from '../domain/masking.ts';\n"),
+    ).toEqual([]);
     expect(await problems('src/channels/x.ts', "import type { OutboundChannel } from '../app/ports.ts';\n")).toEqual([]);
   });
 });

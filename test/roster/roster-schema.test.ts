@@ -19,13 +19,25 @@ describe('the roster format', () => {
       people: [{ id: 'a', name: 'b', tags: ['rich'], roles: [{ role: 'king' }], public: { photoUrl: 'javascript:alert(1)' } }],
     });
     expect(r.success).toBe(false);
-    expect(r.error?.issues.map((i) => i.path.join('.'))).toEqual(expect.arrayContaining(['people.0.tags.0', 'people.0.roles.0.role', 'people.0.public.photoUrl']));
+    expect(r.error?.issues.map((i) => i.path.join('.'))).toEqual(
+      expect.arrayContaining(['people.0.tags.0', 'people.0.roles.0.role', 'people.0.public.photoUrl']),
+    );
   });
 
   it('finds duplicates and dangling references', () => {
     const roster = rosterSchema.parse({
       county: { name: 'x', hotline: 'y' },
-      townships: [{ code: 'qs', name: 'x', centre: { name: 'a', phone: 'b', address: 'c', hours: 'd' }, villages: [{ code: 'v1', name: 'v' }, { code: 'v1', name: 'w' }] }],
+      townships: [
+        {
+          code: 'qs',
+          name: 'x',
+          centre: { name: 'a', phone: 'b', address: 'c', hours: 'd' },
+          villages: [
+            { code: 'v1', name: 'v' },
+            { code: 'v1', name: 'w' },
+          ],
+        },
+      ],
       people: [
         { id: 'a', name: 'b', identities: [{ channel: 's', id: 'x' }] },
         { id: 'a', name: 'c', identities: [{ channel: 's', id: 'x' }], roles: [{ role: 'agent', village: 'v1', township: 'qs' }] },

@@ -16,7 +16,9 @@ afterAll(async () => {
 });
 
 const personOf = (openid: string) =>
-  mp.app.daiban.database.sqlite.prepare<[string], { personId: string | null }>("SELECT person_id AS personId FROM channel_identities WHERE channel = 'mini-program' AND external_id = ?").get(openid)?.personId;
+  mp.app.daiban.database.sqlite
+    .prepare<[string], { personId: string | null }>("SELECT person_id AS personId FROM channel_identities WHERE channel = 'mini-program' AND external_id = ?")
+    .get(openid)?.personId;
 
 describe('a phone typed at registration', () => {
   it('does not stop the owner linking by her verified phone, nor confuse the agent', async () => {
@@ -38,7 +40,9 @@ describe('a phone typed at registration', () => {
     expect(byPhone.join('\n')).toContain('已为张秀花登记代办');
     const byName = await mp.app.say('agent-li', '代办 张秀花 宅基地建房 已签委托书');
     expect(byName.join('\n')).toContain('已为张秀花登记代办');
-    const owners = mp.app.daiban.database.sqlite.prepare("SELECT DISTINCT requester_id AS id FROM errands WHERE village_code = 'qs-sq'").all() as { id: string }[];
+    const owners = mp.app.daiban.database.sqlite.prepare("SELECT DISTINCT requester_id AS id FROM errands WHERE village_code = 'qs-sq'").all() as {
+      id: string;
+    }[];
     expect(owners.map((o) => o.id)).toEqual(['zhang']);
   });
 

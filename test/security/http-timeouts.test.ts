@@ -11,7 +11,11 @@ import { startTestApp, type TestApp } from '../support/test-app.ts';
 let app: TestApp;
 let port = 0;
 beforeAll(async () => {
-  app = await startTestApp({ env: { HTTP_REQUEST_TIMEOUT_MS: '1000', HTTP_CONNECTION_TIMEOUT_MS: '3000', HTTP_MAX_CONNECTIONS_PER_IP: '20' }, worker: false, roster: false });
+  app = await startTestApp({
+    env: { HTTP_REQUEST_TIMEOUT_MS: '1000', HTTP_CONNECTION_TIMEOUT_MS: '3000', HTTP_MAX_CONNECTIONS_PER_IP: '20' },
+    worker: false,
+    roster: false,
+  });
   await app.daiban.server.listen({ host: '127.0.0.1', port: 0 });
   port = (app.daiban.server.server.address() as { port: number }).port;
 });

@@ -86,11 +86,46 @@ describe('the photo store’s BMP check', () => {
     const fakes: [string, Buffer][] = [
       ['a text starting with BM', Buffer.from('BM is not a picture, it is a script: <script>alert(1)</script>')],
       ['a stated size unlike the bytes', Buffer.concat([bitmap(), Buffer.alloc(10)])],
-      ['pixels outside the file', (() => { const b = bitmap(); b.writeUInt32LE(500, 10); return b; })()],
-      ['an unknown header size', (() => { const b = bitmap(); b.writeUInt32LE(41, 14); return b; })()],
-      ['two colour planes', (() => { const b = bitmap(); b.writeUInt16LE(2, 26); return b; })()],
-      ['a bit depth of 7', (() => { const b = bitmap(); b.writeUInt16LE(7, 28); return b; })()],
-      ['zero width', (() => { const b = bitmap(); b.writeInt32LE(0, 18); return b; })()],
+      [
+        'pixels outside the file',
+        (() => {
+          const b = bitmap();
+          b.writeUInt32LE(500, 10);
+          return b;
+        })(),
+      ],
+      [
+        'an unknown header size',
+        (() => {
+          const b = bitmap();
+          b.writeUInt32LE(41, 14);
+          return b;
+        })(),
+      ],
+      [
+        'two colour planes',
+        (() => {
+          const b = bitmap();
+          b.writeUInt16LE(2, 26);
+          return b;
+        })(),
+      ],
+      [
+        'a bit depth of 7',
+        (() => {
+          const b = bitmap();
+          b.writeUInt16LE(7, 28);
+          return b;
+        })(),
+      ],
+      [
+        'zero width',
+        (() => {
+          const b = bitmap();
+          b.writeInt32LE(0, 18);
+          return b;
+        })(),
+      ],
       ['too short', Buffer.from('BM')],
     ];
     for (const [what, bytes] of fakes) {

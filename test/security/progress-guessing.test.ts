@@ -18,8 +18,15 @@ let receipt = '';
 beforeAll(async () => {
   mp = await startMiniProgram();
   const token = await mp.resident('o-guess-1', { name: '何小梅', villageCode: 'qs-lw', phone: '13700004321' });
-  const version = (await mp.call('GET', '/api/mp/entrustment?itemId=homestead-building-application', token)).json<{ entrustment: { version: string } }>().entrustment.version;
-  const filed = await mp.call('POST', '/api/mp/errands', token, { itemId: 'homestead-building-application', entrustment: { confirmed: true, version } }, { 'idempotency-key': 'guess-key-1' });
+  const version = (await mp.call('GET', '/api/mp/entrustment?itemId=homestead-building-application', token)).json<{ entrustment: { version: string } }>()
+    .entrustment.version;
+  const filed = await mp.call(
+    'POST',
+    '/api/mp/errands',
+    token,
+    { itemId: 'homestead-building-application', entrustment: { confirmed: true, version } },
+    { 'idempotency-key': 'guess-key-1' },
+  );
   receipt = filed.json<{ receiptNo: string }>().receiptNo;
   base = await mp.app.daiban.server.listen({ host: '127.0.0.1', port: 0 });
 });
@@ -57,7 +64,8 @@ describe('a receipt’s tracking code', () => {
     const mine = (await mp.call('GET', '/api/mp/errands', token)).json<{ errands: { receiptNo: string; trackingCode: string }[] }>().errands;
     const code = mine.find((e) => e.receiptNo === receipt)?.trackingCode ?? '';
     expect(code).toMatch(/^[0-9A-HJKMNP-TV-Z]{8}$/);
-    const open = (r: string, c: string, ip: string) => mp.app.daiban.server.inject({ method: 'GET', url: `/api/mp/progress?receipt=${r}&code=${c}`, remoteAddress: ip });
+    const open = (r: string, c: string, ip: string) =>
+      mp.app.daiban.server.inject({ method: 'GET', url: `/api/mp/progress?receipt=${r}&code=${c}`, remoteAddress: ip });
     const shown = await open(receipt, code, '198.51.100.40');
     expect(shown.statusCode).toBe(200);
     expect(shown.json()).toMatchObject({ receiptNo: receipt, requester: '何*梅' });
@@ -67,7 +75,9 @@ describe('a receipt’s tracking code', () => {
     expect((await open(receipt, 'AAAAAAAA', '198.51.100.41')).statusCode).toBe(404);
     // One of phone digits or code, not both, not neither.
     expect((await mp.app.daiban.server.inject({ method: 'GET', url: `/api/mp/progress?receipt=${receipt}` })).statusCode).toBe(400);
-    expect((await mp.app.daiban.server.inject({ method: 'GET', url: `/api/mp/progress?receipt=${receipt}&code=${code}&phoneLast4=4321` })).statusCode).toBe(400);
+    expect((await mp.app.daiban.server.inject({ method: 'GET', url: `/api/mp/progress?receipt=${receipt}&code=${code}&phoneLast4=4321` })).statusCode).toBe(
+      400,
+    );
   });
 });
 

@@ -18,7 +18,10 @@ beforeAll(async () => {
       done();
     },
   });
-  app = await startTestApp({ env: { WECHAT_MP_APPID: 'wxa1b2c3d4e5f60718', WECHAT_MP_SECRET: 'mpsecret0123456789abcdef01234567' }, logger: pino({ level: 'debug' }, sink) });
+  app = await startTestApp({
+    env: { WECHAT_MP_APPID: 'wxa1b2c3d4e5f60718', WECHAT_MP_SECRET: 'mpsecret0123456789abcdef01234567' },
+    logger: pino({ level: 'debug' }, sink),
+  });
 });
 afterAll(async () => {
   await app.close();
@@ -51,7 +54,12 @@ describe('with SIMULATOR_ENABLED=false', () => {
   it('has no simulator routes: 404 as for any unknown route, and none in /docs', async () => {
     const off = await startTestApp({ env: { SIMULATOR_ENABLED: 'false' }, roster: false, worker: false });
     try {
-      const r = await off.daiban.server.inject({ method: 'POST', url: '/api/simulator/messages', headers: auth, payload: { from: 'x', room: null, text: 'hi' } });
+      const r = await off.daiban.server.inject({
+        method: 'POST',
+        url: '/api/simulator/messages',
+        headers: auth,
+        payload: { from: 'x', room: null, text: 'hi' },
+      });
       expect(r.statusCode).toBe(404);
       expect(r.json()).toMatchObject({ error: 'not_found' });
       const paths = Object.keys((await off.daiban.server.inject({ method: 'GET', url: '/docs/json' })).json<{ paths: Record<string, unknown> }>().paths);

@@ -49,7 +49,8 @@ const signedQuery = (app: TestApp, nonce: string) => {
   const timestamp = seconds(app);
   return new URLSearchParams({ signature: computeSignature(TOKEN, timestamp, nonce), timestamp, nonce, openid: OPENID }).toString();
 };
-const post = (app: TestApp, query: string, body: string) => app.daiban.server.inject({ method: 'POST', url: `${PATH}?${query}`, headers: { 'content-type': 'text/xml' }, payload: body });
+const post = (app: TestApp, query: string, body: string) =>
+  app.daiban.server.inject({ method: 'POST', url: `${PATH}?${query}`, headers: { 'content-type': 'text/xml' }, payload: body });
 
 describe('a signed Official Account URL', () => {
   it('is refused with another body, on this process and on another; the same body is a re-delivery', async () => {
@@ -85,7 +86,9 @@ describe('a signed Official Account URL', () => {
     const unfollow = `<xml><ToUserName><![CDATA[gh_daiban]]></ToUserName><FromUserName><![CDATA[${OPENID}]]></FromUserName><CreateTime>${seconds(web1)}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[unsubscribe]]></Event></xml>`;
     const forged = await post(web2, query, unfollow);
     expect(forged.statusCode).toBe(403);
-    const identity = web1.daiban.database.sqlite.prepare("SELECT count(*) AS n FROM channel_identities WHERE channel = 'official-account' AND external_id = ?").get(OPENID) as { n: number };
+    const identity = web1.daiban.database.sqlite
+      .prepare("SELECT count(*) AS n FROM channel_identities WHERE channel = 'official-account' AND external_id = ?")
+      .get(OPENID) as { n: number };
     expect(identity.n).toBe(1);
   });
 

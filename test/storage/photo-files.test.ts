@@ -30,7 +30,10 @@ describe('the photo store', () => {
 
   it('refuses what is not a picture, is empty, or is over the limit', () => {
     const files = createPhotoFiles(join(dir, 'b'), 64);
-    expect(files.save(Buffer.from('<html><script>alert(1)</script></html>'))).toMatchObject({ ok: false, reason: expect.stringContaining('not a JPEG') as string });
+    expect(files.save(Buffer.from('<html><script>alert(1)</script></html>'))).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('not a JPEG') as string,
+    });
     expect(files.save(Buffer.alloc(0))).toMatchObject({ ok: false, reason: 'the picture is empty' });
     expect(files.save(Buffer.concat([JPEG, Buffer.alloc(100)]))).toMatchObject({ ok: false, reason: expect.stringContaining('larger than 64') as string });
     expect(existsSync(join(dir, 'b'))).toBe(false);
@@ -39,7 +42,8 @@ describe('the photo store', () => {
   it('reads only names of its own making, so no path can reach outside its directory', () => {
     const files = createPhotoFiles(join(dir, 'c'));
     writeFileSync(join(dir, 'secret.txt'), 'not for you');
-    for (const name of ['../secret.txt', '..%2fsecret.txt', '/etc/passwd', `${'a'.repeat(64)}.jpg/../../secret.txt`, `${'a'.repeat(64)}.exe`]) expect(files.read(name)).toBeNull();
+    for (const name of ['../secret.txt', '..%2fsecret.txt', '/etc/passwd', `${'a'.repeat(64)}.jpg/../../secret.txt`, `${'a'.repeat(64)}.exe`])
+      expect(files.read(name)).toBeNull();
     // A well-formed name whose file does not exist.
     expect(files.read(`${'a'.repeat(64)}.jpg`)).toBeNull();
   });

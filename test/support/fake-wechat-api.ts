@@ -32,7 +32,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
  * every token it issued.
  */
 
-export type FakeEndpoint = 'stable_token' | 'custom_send' | 'template_send' | 'subscribe_send' | 'mp_subscribe_send' | 'phone_number' | 'menu_create' | 'media_get' | 'user_info';
+export type FakeEndpoint =
+  'stable_token' | 'custom_send' | 'template_send' | 'subscribe_send' | 'mp_subscribe_send' | 'phone_number' | 'menu_create' | 'media_get' | 'user_info';
 
 /** Field key → WeChat field type (thing, phrase, name, character_string, number, time, …). */
 export type FakeTemplateFields = Record<string, string>;
@@ -53,7 +54,9 @@ export interface FakeWeChatApi {
   /** The next `times` calls to `endpoint` answer this errcode (after letting `skip` calls through). */
   failNext(errcode: number, times?: number, endpoint?: FakeEndpoint, skip?: number): void;
   /** Template (template/send), subscribe (bizsend) or mini-program subscribe (subscribe/send) messages WeChat accepted, in order. */
-  deliveredTemplates(endpoint: 'template_send' | 'subscribe_send' | 'mp_subscribe_send'): { touser: string; templateId: string; data: Record<string, string> }[];
+  deliveredTemplates(
+    endpoint: 'template_send' | 'subscribe_send' | 'mp_subscribe_send',
+  ): { touser: string; templateId: string; data: Record<string, string> }[];
   /**
    * A fresh getPhoneNumber code for a user with this verified number (countryCode 86 unless given);
    * `appid`: the watermark's (default the fake's AppID).
@@ -97,7 +100,18 @@ const ERRMSG: Record<number, string> = {
 };
 
 /** The longest value WeChat takes per field type (characters). */
-const FIELD_LIMITS: Record<string, number> = { thing: 20, phrase: 5, name: 10, character_string: 32, number: 32, letter: 32, symbol: 5, amount: 10, phone_number: 17, car_number: 8 };
+const FIELD_LIMITS: Record<string, number> = {
+  thing: 20,
+  phrase: 5,
+  name: 10,
+  character_string: 32,
+  number: 32,
+  letter: 32,
+  symbol: 5,
+  amount: 10,
+  phone_number: 17,
+  car_number: 8,
+};
 
 export async function startFakeWeChatApi(options: {
   appId: string;
@@ -156,7 +170,8 @@ export async function startFakeWeChatApi(options: {
     if (!query.access_token || !valid.has(query.access_token)) return answer('custom_send', query, body, error(40001));
     const fail = injected('custom_send');
     if (fail) return answer('custom_send', query, body, fail);
-    if (!body.touser || body.msgtype !== 'text' || typeof body.text?.content !== 'string') return answer('custom_send', query, body, { errcode: 40008, errmsg: 'invalid message type' });
+    if (!body.touser || body.msgtype !== 'text' || typeof body.text?.content !== 'string')
+      return answer('custom_send', query, body, { errcode: 40008, errmsg: 'invalid message type' });
     return answer('custom_send', query, body, { errcode: 0, errmsg: 'ok' });
   });
 
@@ -227,8 +242,10 @@ export async function startFakeWeChatApi(options: {
     const text = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
     if (body.miniprogram_state !== undefined && !['developer', 'trial', 'formal'].includes(text(body.miniprogram_state)))
       return answer('mp_subscribe_send', query, body, { errcode: 47001, errmsg: 'data format error: miniprogram_state' });
-    if (body.lang !== undefined && !['zh_CN', 'en_US', 'zh_HK', 'zh_TW'].includes(text(body.lang))) return answer('mp_subscribe_send', query, body, { errcode: 47001, errmsg: 'data format error: lang' });
-    if (body.page !== undefined && options.pages && !options.pages.includes(text(body.page).split('?')[0]!)) return answer('mp_subscribe_send', query, body, error(41030));
+    if (body.lang !== undefined && !['zh_CN', 'en_US', 'zh_HK', 'zh_TW'].includes(text(body.lang)))
+      return answer('mp_subscribe_send', query, body, { errcode: 47001, errmsg: 'data format error: lang' });
+    if (body.page !== undefined && options.pages && !options.pages.includes(text(body.page).split('?')[0]!))
+      return answer('mp_subscribe_send', query, body, error(41030));
     const wrong = checkTemplateSend('subscribe_send', body);
     if (wrong) return answer('mp_subscribe_send', query, body, wrong);
     return answer('mp_subscribe_send', query, body, { errcode: 0, errmsg: 'ok' });
@@ -249,7 +266,12 @@ export async function startFakeWeChatApi(options: {
     return answer('phone_number', query, body, {
       errcode: 0,
       errmsg: 'ok',
-      phone_info: { phoneNumber, purePhoneNumber: phone.purePhoneNumber, countryCode: phone.countryCode, watermark: { timestamp: Math.floor(Date.now() / 1000), appid: phone.appid } },
+      phone_info: {
+        phoneNumber,
+        purePhoneNumber: phone.purePhoneNumber,
+        countryCode: phone.countryCode,
+        watermark: { timestamp: Math.floor(Date.now() / 1000), appid: phone.appid },
+      },
     });
   });
 
@@ -273,7 +295,10 @@ export async function startFakeWeChatApi(options: {
     const file = media.get(query.media_id ?? '');
     if (!file) return answer('media_get', query, {}, error(40007));
     answer('media_get', query, {}, { errcode: 0, bytes: file.bytes.length });
-    return reply.type(file.contentType).header('content-disposition', `attachment; filename="${query.media_id ?? ''}.jpg"`).send(Buffer.from(file.bytes));
+    return reply
+      .type(file.contentType)
+      .header('content-disposition', `attachment; filename="${query.media_id ?? ''}.jpg"`)
+      .send(Buffer.from(file.bytes));
   });
 
   options.extend?.(app);
@@ -284,7 +309,11 @@ export async function startFakeWeChatApi(options: {
     delivered: () =>
       requests
         .filter((r) => r.endpoint === 'custom_send' && r.answer.errcode === 0)
-        .map((r) => ({ touser: String(r.body.touser), content: String((r.body.text as { content: string }).content), accessToken: String(r.query.access_token) })),
+        .map((r) => ({
+          touser: String(r.body.touser),
+          content: String((r.body.text as { content: string }).content),
+          accessToken: String(r.query.access_token),
+        })),
     deliveredTemplates: (endpoint) =>
       requests
         .filter((r) => r.endpoint === endpoint && r.answer.errcode === 0 && r.answer.replayed !== true)

@@ -50,7 +50,13 @@ const ERRMSG: Record<number, string> = {
 
 export const ROBOT_LIMIT_PER_MINUTE = 20;
 
-export async function startFakeWeComApi(options: { corpId: string; secret: string; agentId: number; robotKeys: readonly string[]; members?: readonly string[] }): Promise<FakeWeComApi> {
+export async function startFakeWeComApi(options: {
+  corpId: string;
+  secret: string;
+  agentId: number;
+  robotKeys: readonly string[];
+  members?: readonly string[];
+}): Promise<FakeWeComApi> {
   const app = Fastify({ logger: false });
   const requests: WeComRequest[] = [];
   const failures: { endpoint: WeComEndpoint; errcode: number; left: number }[] = [];

@@ -21,11 +21,20 @@ export interface MiniProgramHarness {
   login(openId: string, unionId?: string): Promise<string>;
   /** Logs in and registers a new resident; returns the token. */
   resident(openId: string, form?: Record<string, unknown>): Promise<string>;
-  call(method: InjectOptions['method'], url: string, token: string | null, payload?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
+  call(
+    method: InjectOptions['method'],
+    url: string,
+    token: string | null,
+    payload?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
 
-export async function startMiniProgram(env: Record<string, string> = {}, options: { pages?: string[]; otherApps?: { appId: string; secret: string }[] } = {}): Promise<MiniProgramHarness> {
+export async function startMiniProgram(
+  env: Record<string, string> = {},
+  options: { pages?: string[]; otherApps?: { appId: string; secret: string }[] } = {},
+): Promise<MiniProgramHarness> {
   let registered: JsCode2SessionFake | undefined;
   const api = await startFakeWeChatApi({
     appId: MP_APPID,

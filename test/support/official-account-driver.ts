@@ -34,7 +34,10 @@ export async function startOfficialAccountDriver(): Promise<ChannelDriver> {
     sayInRoom: null,
     async notificationsTo(person, atLeast) {
       for (let i = 0; i < 200; i++) {
-        const texts = fake.delivered().filter((d) => d.touser === openIdOf(person)).map((d) => d.content);
+        const texts = fake
+          .delivered()
+          .filter((d) => d.touser === openIdOf(person))
+          .map((d) => d.content);
         if (texts.length >= atLeast) return texts;
         await new Promise((r) => setTimeout(r, 50));
       }

@@ -28,7 +28,9 @@ export function bindFollower(app: TestApp, openid: string, personId: string): vo
 
 export function notifyFollower(app: TestApp, openid: string, text: string, errandId: number | null = null): number {
   const db = app.daiban.database;
-  const [id] = db.write(() => insertOutbox(db, [{ channel: 'official-account', recipient: openid, room: null, text, kind: 'notification', errandId }], app.clock.now));
+  const [id] = db.write(() =>
+    insertOutbox(db, [{ channel: 'official-account', recipient: openid, room: null, text, kind: 'notification', errandId }], app.clock.now),
+  );
   return id!;
 }
 
@@ -47,7 +49,13 @@ export async function startOfficialAccountApp(
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'wechat-templates.yaml'), templatesYaml);
   const app = await startTestApp({
-    env: { WECHAT_OA_TOKEN: OA_TOKEN, WECHAT_OA_APPID: OA_APPID, WECHAT_OA_SECRET: OA_SECRET, WECHAT_API_BASE: fake.url, WECHAT_OA_TEMPLATES_PATH: join(dir, 'wechat-templates.yaml') },
+    env: {
+      WECHAT_OA_TOKEN: OA_TOKEN,
+      WECHAT_OA_APPID: OA_APPID,
+      WECHAT_OA_SECRET: OA_SECRET,
+      WECHAT_API_BASE: fake.url,
+      WECHAT_OA_TEMPLATES_PATH: join(dir, 'wechat-templates.yaml'),
+    },
   });
   return { fake, app };
 }

@@ -33,7 +33,10 @@ export async function startServerProcess(env: Record<string, string>, nodeArgs: 
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 150; i++) {
     if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
-    const up = await fetch(`${url}/healthz`).then((r) => r.status === 200, () => false);
+    const up = await fetch(`${url}/healthz`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (up) return { child, url, output: () => output };
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -35,7 +35,15 @@ export interface TestApp {
 let counter = 0;
 
 export async function startTestApp(
-  options: { env?: Record<string, string>; roster?: boolean; redisUrl?: string; worker?: boolean; bot?: boolean; wechatyPuppet?: ComposeOptions['wechatyPuppet']; logger?: ComposeOptions['logger'] } = {},
+  options: {
+    env?: Record<string, string>;
+    roster?: boolean;
+    redisUrl?: string;
+    worker?: boolean;
+    bot?: boolean;
+    wechatyPuppet?: ComposeOptions['wechatyPuppet'];
+    logger?: ComposeOptions['logger'];
+  } = {},
 ): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'daiban-test-'));
   const prefix = `t${process.pid}x${++counter}x${Date.now().toString(36)}`;
@@ -61,7 +69,12 @@ export async function startTestApp(
     sweepEveryMs: 500,
   });
   if (options.roster !== false) {
-    const r = await daiban.server.inject({ method: 'PUT', url: '/api/admin/roster', headers: auth, payload: JSON.parse(readFileSync('data/demo-roster.json', 'utf8')) as object });
+    const r = await daiban.server.inject({
+      method: 'PUT',
+      url: '/api/admin/roster',
+      headers: auth,
+      payload: JSON.parse(readFileSync('data/demo-roster.json', 'utf8')) as object,
+    });
     if (r.statusCode !== 200) throw new Error(`roster load failed: ${r.body}`);
   }
   const outbox: TestApp['outbox'] = async (query) => {

@@ -35,7 +35,9 @@ export function transcriptTests(dir: string): void {
     app = null;
   });
 
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()) {
     const path = join(dir, file);
     const doc = parseDocument(readFileSync(path, 'utf8'));
     it(`${file}: ${String(doc.get('description'))}`, async () => {

@@ -72,9 +72,11 @@ export async function startWechatyDriver(options: { env?: Record<string, string>
 
   const sql = app.daiban.database.sqlite;
   const personOf = (name: string) =>
-    sql.prepare<[string], { personId: string; name: string }>(
-      "SELECT ci.person_id AS personId, p.name AS name FROM channel_identities ci JOIN people p ON p.id = ci.person_id WHERE ci.channel = 'simulator' AND ci.external_id = ?",
-    ).get(name);
+    sql
+      .prepare<[string], { personId: string; name: string }>(
+        "SELECT ci.person_id AS personId, p.name AS name FROM channel_identities ci JOIN people p ON p.id = ci.person_id WHERE ci.channel = 'simulator' AND ci.external_id = ?",
+      )
+      .get(name);
 
   const contacts = new Map<string, ContactMock>();
   const contact = (person: string) => {
@@ -119,10 +121,16 @@ export async function startWechatyDriver(options: { env?: Record<string, string>
       .get(roomId);
     if (!row) throw new Error(`no room ${roomId} in the roster`);
     const binder = contact('room-binder');
-    const created = mocker.createRoom({ id: `${roomId.replace(/@.*$/, '')}-${rooms.size}@chatroom`, topic: `${roomId} 群`, memberIdList: [BOT_ID, ...[...contacts.values()].map((c) => c.id)] });
+    const created = mocker.createRoom({
+      id: `${roomId.replace(/@.*$/, '')}-${rooms.size}@chatroom`,
+      topic: `${roomId} 群`,
+      memberIdList: [BOT_ID, ...[...contacts.values()].map((c) => c.id)],
+    });
     listen(created);
     rooms.set(roomId, created);
-    const code = await issueCode(row.kind === 'centre' ? { room: { kind: 'centre', township: row.township } } : { room: { kind: 'village_agents', village: row.village } });
+    const code = await issueCode(
+      row.kind === 'centre' ? { room: { kind: 'centre', township: row.township } } : { room: { kind: 'village_agents', village: row.village } },
+    );
     const [answer] = await send(binder, `绑定 ${code}`, created);
     if (!answer?.includes('绑定成功')) throw new Error(`room ${roomId} was not bound: ${answer ?? '(no answer)'}`);
     return created;

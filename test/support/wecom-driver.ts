@@ -30,7 +30,11 @@ export interface WeComDriver extends ChannelDriver {
 }
 
 export async function startWeComDriver(
-  options: { env?: Record<string, string>; robotKeys?: readonly string[]; /** The organisation's members (default: anyone). */ members?: readonly string[] } = {},
+  options: {
+    env?: Record<string, string>;
+    robotKeys?: readonly string[];
+    /** The organisation's members (default: anyone). */ members?: readonly string[];
+  } = {},
 ): Promise<WeComDriver> {
   const fake = await startFakeWeComApi({
     corpId: WECOM_CORP_ID,
@@ -56,7 +60,11 @@ export async function startWeComDriver(
   /** Per UserID: how many app messages were already handed out (by say or notificationsTo). */
   const marks = new Map<string, number>();
 
-  const textsTo = (userId: string) => fake.appMessages().filter((m) => m.touser === userId).map((m) => m.content);
+  const textsTo = (userId: string) =>
+    fake
+      .appMessages()
+      .filter((m) => m.touser === userId)
+      .map((m) => m.content);
   const takeNew = (userId: string) => {
     const all = textsTo(userId);
     const fresh = all.slice(marks.get(userId) ?? 0);
@@ -75,7 +83,12 @@ export async function startWeComDriver(
     const nonce = String(300000 + ++nonces);
     const query = new URLSearchParams({ msg_signature: getSignature(o.token ?? WECOM_TOKEN, timestamp, nonce, encrypted), timestamp, nonce });
     const body = `<xml><ToUserName><![CDATA[${WECOM_CORP_ID}]]></ToUserName><AgentID><![CDATA[${WECOM_AGENT_ID}]]></AgentID><Encrypt><![CDATA[${encrypted}]]></Encrypt></xml>`;
-    const r = await app.daiban.server.inject({ method: 'POST', url: `/wechat/wecom?${query.toString()}`, headers: { 'content-type': 'text/xml' }, payload: body });
+    const r = await app.daiban.server.inject({
+      method: 'POST',
+      url: `/wechat/wecom?${query.toString()}`,
+      headers: { 'content-type': 'text/xml' },
+      payload: body,
+    });
     return { statusCode: r.statusCode, body: r.body };
   };
 

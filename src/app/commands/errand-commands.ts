@@ -72,7 +72,15 @@ interface Ctx {
   /** The same, unmasked: for what goes to the speaker privately. */
   sayPrivately(key: string, vars?: Record<string, unknown>): string;
   notifier(tag: string): Notifier;
-  move(event: ErrandEvent, options?: { reason?: string | null; patch?: Parameters<typeof moveErrand>[1]['patch']; days?: Parameters<typeof moveErrand>[1]['days']; data?: Record<string, unknown> }): Moved;
+  move(
+    event: ErrandEvent,
+    options?: {
+      reason?: string | null;
+      patch?: Parameters<typeof moveErrand>[1]['patch'];
+      days?: Parameters<typeof moveErrand>[1]['days'];
+      data?: Record<string, unknown>;
+    },
+  ): Moved;
 }
 
 export function runErrandCommand(env: CommandEnv, turn: CommandTurn, command: ErrandCommand): CommandResult {
@@ -92,7 +100,12 @@ export function runErrandCommand(env: CommandEnv, turn: CommandTurn, command: Er
   const event = EVENT_OF[command.name];
   if (event) {
     // The grammar already insists on reasons; here only the state matters.
-    const check = transition({ direction: errand.direction, status: errand.status as ErrandStatus, suspendedFrom: errand.suspendedFrom as ErrandStatus | null }, event, auth.role, null);
+    const check = transition(
+      { direction: errand.direction, status: errand.status as ErrandStatus, suspendedFrom: errand.suspendedFrom as ErrandStatus | null },
+      event,
+      auth.role,
+      null,
+    );
     if (!check.ok && check.refusal.kind !== 'reason_required') return reply(stateRefusal(env, command.name, errand, turn, action, say));
   }
 
@@ -106,7 +119,8 @@ export function runErrandCommand(env: CommandEnv, turn: CommandTurn, command: Er
     say: (key, vars = {}) => say(key, turn.room ? roomVars({ ...parties.vars, ...vars }) : { ...parties.vars, ...vars }),
     sayPrivately: (key, vars = {}) => say(key, { ...parties.vars, ...vars }),
     notifier: (tag) => errandNotifier(database, directory, templates, parties, tag),
-    move: (ev, options = {}) => moveErrand(env, { errandId: errand.id, event: ev, actor: { personId: turn.actor.id, role: auth.role }, now: turn.now, ...options }),
+    move: (ev, options = {}) =>
+      moveErrand(env, { errandId: errand.id, event: ev, actor: { personId: turn.actor.id, role: auth.role }, now: turn.now, ...options }),
   };
   return HANDLERS[command.name](ctx, command);
 }
@@ -115,7 +129,10 @@ function refusalText(env: CommandEnv, command: ErrandCommand, refusal: AuthRefus
   const { directory, templates } = env;
   switch (refusal.kind) {
     case 'role':
-      return say('refused_role', { command: commandSpec(command.name).words[0], allowed: refusal.allowed.map((r) => templates.render(`role.${r}`, {})).join('或') });
+      return say('refused_role', {
+        command: commandSpec(command.name).words[0],
+        allowed: refusal.allowed.map((r) => templates.render(`role.${r}`, {})).join('或'),
+      });
     case 'other_village':
       return say('refused_village', { villageName: directory.village(refusal.villageCode)?.name ?? refusal.villageCode });
     case 'other_township':
@@ -125,13 +142,23 @@ function refusalText(env: CommandEnv, command: ErrandCommand, refusal: AuthRefus
   }
 }
 
-function stateRefusal(env: CommandEnv, name: CommandName, errand: ErrandRow, turn: CommandTurn, action: string, say: (key: string, vars?: Record<string, unknown>) => string): string {
+function stateRefusal(
+  env: CommandEnv,
+  name: CommandName,
+  errand: ErrandRow,
+  turn: CommandTurn,
+  action: string,
+  say: (key: string, vars?: Record<string, unknown>) => string,
+): string {
   const status = errand.status as ErrandStatus;
   const statusText = env.templates.render(`status.${status}`, {});
   if (name === 'claim' && status !== 'requested' && errand.agentId && errand.agentId !== turn.actor.id) {
     return say('claim_taken', { agentName: env.directory.staffById(errand.agentId)?.name ?? '' });
   }
-  if (DONE_STATUS[name] === status && (!errand.agentId || errand.agentId === turn.actor.id || name === 'start' || name === 'complete' || name === 'confirm_hand_back')) {
+  if (
+    DONE_STATUS[name] === status &&
+    (!errand.agentId || errand.agentId === turn.actor.id || name === 'start' || name === 'complete' || name === 'confirm_hand_back')
+  ) {
     return say('already_done', { action });
   }
   if (isTerminal(status)) return say('closed_errand', { statusText, action });
@@ -144,7 +171,9 @@ type Handler = (ctx: Ctx, command: ErrandCommand) => CommandResult;
 const inRoom = (ctx: Ctx) => ctx.turn.room !== null;
 const dueLine = (ctx: Ctx, moved: Moved) => {
   const d = moved.next;
-  return d?.dueDate ? ctx.env.templates.render('cmd.deadline_line', { label: ctx.env.templates.render(`deadline.${d.kind}`, {}), dueDate: d.dueDate, overdue: false }) : null;
+  return d?.dueDate
+    ? ctx.env.templates.render('cmd.deadline_line', { label: ctx.env.templates.render(`deadline.${d.kind}`, {}), dueDate: d.dueDate, overdue: false })
+    : null;
 };
 
 function detailsFor(ctx: Ctx, errand: ErrandRow): string {
@@ -162,10 +191,20 @@ function detailsFor(ctx: Ctx, errand: ErrandRow): string {
 
 const claim: Handler = (ctx) => {
   const moved = ctx.move('claim', { patch: { agentId: ctx.turn.actor.id } });
-  const notify = errandNotifier(ctx.env.database, ctx.env.directory, ctx.env.templates, { ...ctx.parties, agent: ctx.turn.actor, vars: { ...ctx.parties.vars, agentName: ctx.turn.actor.name } }, 'claimed');
+  const notify = errandNotifier(
+    ctx.env.database,
+    ctx.env.directory,
+    ctx.env.templates,
+    { ...ctx.parties, agent: ctx.turn.actor, vars: { ...ctx.parties.vars, agentName: ctx.turn.actor.name } },
+    'claimed',
+  );
   const roomText = ctx.say('claimed_room', { agentName: ctx.turn.actor.name });
   const others = notify.agentRoom('cmd.claimed_room').filter((m) => m.room !== ctx.turn.room?.externalId);
-  const outbox = [...others, ...notify.resident('notify.resident_claimed'), ...toSpeaker(ctx.turn, detailsFor(ctx, moved.after), `errand-${ctx.errand.id}-details-${ctx.turn.actor.id}-v${moved.after.version}`, ctx.errand.id)];
+  const outbox = [
+    ...others,
+    ...notify.resident('notify.resident_claimed'),
+    ...toSpeaker(ctx.turn, detailsFor(ctx, moved.after), `errand-${ctx.errand.id}-details-${ctx.turn.actor.id}-v${moved.after.version}`, ctx.errand.id),
+  ];
   return { replies: [inRoom(ctx) ? roomText : ctx.say('claimed')], outbox };
 };
 
@@ -175,7 +214,8 @@ const accept: Handler = (ctx, command) => {
   if (errand.entrustmentStatus === 'pending' && !paperSigned) return reply(ctx.say('entrustment_pending'));
   const b = errand.beneficiary;
   const family = b.kind === 'family';
-  if (family && !paperSigned && errand.entrustmentStatus !== 'paper') return reply(ctx.say('paper_needed', { relation: b.relation ?? '', beneficiaryName: b.name ?? '' }));
+  if (family && !paperSigned && errand.entrustmentStatus !== 'paper')
+    return reply(ctx.say('paper_needed', { relation: b.relation ?? '', beneficiaryName: b.name ?? '' }));
   if (paperSigned) markPaperEntrustment(env.database, errand.id);
   const moved = ctx.move('accept', {
     patch: { agentId: errand.agentId ?? turn.actor.id, ...(errand.entrustmentStatus === 'pending' ? { entrustmentStatus: 'paper' as const } : {}) },
@@ -191,7 +231,11 @@ const accept: Handler = (ctx, command) => {
   });
   const deliveryBy = moved.started.find((d) => d.kind === 'delivery')?.dueDate ?? shanghaiDate(turn.now);
   const agent = env.directory.staffById(moved.after.agentId ?? turn.actor.id) ?? turn.actor;
-  const parties = { ...ctx.parties, agent, vars: { ...ctx.parties.vars, agentName: agent.name, agentPhone: agent.publicProfile?.phone ?? agent.phone, entryNo: ledger.entryNo, deliveryBy } };
+  const parties = {
+    ...ctx.parties,
+    agent,
+    vars: { ...ctx.parties.vars, agentName: agent.name, agentPhone: agent.publicProfile?.phone ?? agent.phone, entryNo: ledger.entryNo, deliveryBy },
+  };
   const notify = errandNotifier(env.database, env.directory, env.templates, parties, 'accepted');
   const vars = { entryNo: ledger.entryNo, deliveryBy };
   return { replies: [inRoom(ctx) ? ctx.say('accepted_room', vars) : ctx.say('accepted', vars)], outbox: notify.resident('notify.receipt') };
@@ -202,7 +246,14 @@ const returnMaterials: Handler = (ctx, command) => {
   if (command.name !== 'return' && command.name !== 'centre_return') return reply('');
   const items = noticeItems(env.catalog.get(errand.itemId), command.items);
   ctx.move('return', { reason: command.items.join('、') });
-  const version = insertNotice(env.database, { errandId: errand.id, kind: 'return', items, catalogItemVersion: env.catalog.versionOf(errand.itemId), issuedBy: turn.actor.id, at: turn.now });
+  const version = insertNotice(env.database, {
+    errandId: errand.id,
+    kind: 'return',
+    items,
+    catalogItemVersion: env.catalog.versionOf(errand.itemId),
+    issuedBy: turn.actor.id,
+    at: turn.now,
+  });
   const notify = ctx.notifier(`returned-${version}`);
   const added = items.filter((i) => !i.inCatalogue).map((i) => i.name);
   const outbox = [...notify.resident('notify.resident_returned', { items: items.map((i) => i.name), reason: null, at: turn.now, version })];
@@ -230,7 +281,11 @@ const start: Handler = (ctx, command) => {
   if (command.name !== 'start') return reply('');
   const { env, errand, turn } = ctx;
   const calendar = env.calendars.forTownship(errand.townshipCode);
-  const due = resolveDue(command.due, { today: shanghaiDate(turn.now), calendar, promisedDays: env.catalog.get(errand.itemId)?.promisedWorkingDays ?? env.deadlines.deliveryDays });
+  const due = resolveDue(command.due, {
+    today: shanghaiDate(turn.now),
+    calendar,
+    promisedDays: env.catalog.get(errand.itemId)?.promisedWorkingDays ?? env.deadlines.deliveryDays,
+  });
   if (!due.ok) return reply(ctx.say(due.problem, due.vars));
   const moved = ctx.move('start', { days: { completion: due.workingDays }, data: { workingDays: due.workingDays } });
   const completion = moved.started.find((d) => d.kind === 'completion');
@@ -244,20 +299,34 @@ const complete: Handler = (ctx, command) => {
   const feedbackBy = moved.started.find((d) => d.kind === 'feedback')?.dueDate ?? '';
   const notify = ctx.notifier('completed');
   const vars = { result: command.result, feedbackBy };
-  return { replies: [ctx.say('completed', { approved: command.approved })], outbox: [...notify.resident('notify.resident_completed', vars), ...notify.agents('notify.agent_completed', vars)] };
+  return {
+    replies: [ctx.say('completed', { approved: command.approved })],
+    outbox: [...notify.resident('notify.resident_completed', vars), ...notify.agents('notify.agent_completed', vars)],
+  };
 };
 
 /** After the result reaches the resident, they are asked to rate it (now if idle, else later). */
 function inviteToRate(ctx: Ctx, errand: ErrandRow): CommandResult['outbox'] {
   const { env, turn } = ctx;
   const laterText = env.templates.render('notify.rate_later', ctx.parties.vars);
-  return inviteResident(env, { residentId: errand.requesterId, channel: errand.channel, flowId: 'rating', errandId: errand.id, laterText, dedupeKey: `errand-${errand.id}-v${errand.version}-rate-invite`, now: turn.now });
+  return inviteResident(env, {
+    residentId: errand.requesterId,
+    channel: errand.channel,
+    flowId: 'rating',
+    errandId: errand.id,
+    laterText,
+    dedupeKey: `errand-${errand.id}-v${errand.version}-rate-invite`,
+    now: turn.now,
+  });
 }
 
 const feedBack: Handler = (ctx, command) => {
   const note = command.name === 'feed_back' ? command.note : null;
   const moved = ctx.move('feed_back', { reason: note });
-  return { replies: [ctx.say('fed_back')], outbox: [...ctx.notifier('fed-back').resident('notify.resident_fed_back', { note }), ...inviteToRate(ctx, moved.after)] };
+  return {
+    replies: [ctx.say('fed_back')],
+    outbox: [...ctx.notifier('fed-back').resident('notify.resident_fed_back', { note }), ...inviteToRate(ctx, moved.after)],
+  };
 };
 
 const suspend: Handler = (ctx, command) => {
@@ -283,7 +352,12 @@ const reassign: Handler = (ctx, command) => {
   const moved = ctx.move('reassign', { patch: { agentId: target.id }, reason: target.name });
   const parties = { ...ctx.parties, agent: target, vars: { ...ctx.parties.vars, agentName: target.name } };
   const notify = errandNotifier(env.database, env.directory, env.templates, parties, 'reassigned');
-  const details = toStaff([target], detailsFor({ ...ctx, parties }, moved.after), errand.id, `errand-${errand.id}-details-${target.id}-v${moved.after.version}`);
+  const details = toStaff(
+    [target],
+    detailsFor({ ...ctx, parties }, moved.after),
+    errand.id,
+    `errand-${errand.id}-details-${target.id}-v${moved.after.version}`,
+  );
   return {
     replies: [ctx.say('reassigned', { agentName: target.name })],
     outbox: [...details, ...notify.agentRoom('notify.room_reassigned'), ...notify.resident('notify.resident_reassigned')],
@@ -292,7 +366,10 @@ const reassign: Handler = (ctx, command) => {
 
 const pickUp: Handler = (ctx) => {
   const moved = ctx.move('pick_up', { patch: { agentId: ctx.errand.agentId ?? ctx.turn.actor.id } });
-  return { replies: [ctx.say('picked_up', { dueBy: moved.started[0]?.dueDate ?? '' })], outbox: toSpeaker(ctx.turn, detailsFor(ctx, moved.after), `errand-${ctx.errand.id}-details-${ctx.turn.actor.id}-v${moved.after.version}`, ctx.errand.id) };
+  return {
+    replies: [ctx.say('picked_up', { dueBy: moved.started[0]?.dueDate ?? '' })],
+    outbox: toSpeaker(ctx.turn, detailsFor(ctx, moved.after), `errand-${ctx.errand.id}-details-${ctx.turn.actor.id}-v${moved.after.version}`, ctx.errand.id),
+  };
 };
 
 const finishHandling: Handler = (ctx, command) => {
@@ -314,7 +391,10 @@ const confirmHandBack: Handler = (ctx) => {
   const notify = ctx.notifier('collect');
   return {
     replies: [ctx.say('confirmed_hand_back')],
-    outbox: [...notify.resident('notify.resident_collect', { address: township?.centre.address ?? '', hours: township?.centre.hours ?? '' }), ...inviteToRate(ctx, moved.after)],
+    outbox: [
+      ...notify.resident('notify.resident_collect', { address: township?.centre.address ?? '', hours: township?.centre.hours ?? '' }),
+      ...inviteToRate(ctx, moved.after),
+    ],
   };
 };
 
@@ -324,7 +404,15 @@ const rectify: Handler = (ctx, command) => {
   const open = openRectificationOf(env.database, errand.id);
   if (!open || !resolveRectification(env.database, open.id, turn.actor.id, command.note, turn.now)) return reply(ctx.say('no_rectification'));
   const notify = ctx.notifier(`rectified-${open.id}`);
-  const invite = inviteResident(env, { residentId: errand.requesterId, channel: errand.channel, flowId: 'rating', errandId: errand.id, laterText: env.templates.render('notify.rate_later', ctx.parties.vars), dedupeKey: `errand-${errand.id}-fix-invite-${open.id}`, now: turn.now });
+  const invite = inviteResident(env, {
+    residentId: errand.requesterId,
+    channel: errand.channel,
+    flowId: 'rating',
+    errandId: errand.id,
+    laterText: env.templates.render('notify.rate_later', ctx.parties.vars),
+    dedupeKey: `errand-${errand.id}-fix-invite-${open.id}`,
+    now: turn.now,
+  });
   return { replies: [ctx.say('rectified')], outbox: [...notify.resident('notify.rectified', { note: command.note }), ...invite] };
 };
 

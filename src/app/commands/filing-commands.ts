@@ -41,7 +41,15 @@ function findItem(env: CommandEnv, words: string): { item: CatalogItem } | { can
 export function runFilingCommand(env: CommandEnv, turn: CommandTurn, command: FilingCommand): CommandResult {
   const say = (key: string, vars: Record<string, unknown> = {}) => env.templates.render(`cmd.${key}`, vars);
   const auth = authoriseCommand({ personId: turn.actor.id, grants: turn.actor.grants }, command.name, null);
-  if (!auth.ok) return reply(say('refused_role', { command: commandSpec(command.name).words[0], allowed: commandSpec(command.name).roles.map((r) => env.templates.render(`role.${r}`, {})).join('或') }));
+  if (!auth.ok)
+    return reply(
+      say('refused_role', {
+        command: commandSpec(command.name).words[0],
+        allowed: commandSpec(command.name)
+          .roles.map((r) => env.templates.render(`role.${r}`, {}))
+          .join('或'),
+      }),
+    );
   const verb = commandSpec(command.name).words[0] ?? '';
   // The form with a phone number, as the reply suggests it: 代办 李大爷 139xxxxxxxx 残疾证
   const form = command.name === 'dispatch' ? commandSpec(command.name).example : `${verb} ${command.resident} 13800000000 ${command.itemWords}`;
@@ -50,7 +58,9 @@ export function runFilingCommand(env: CommandEnv, turn: CommandTurn, command: Fi
   if (command.name === 'dispatch') {
     const township = auth.grant.townshipCode;
     // In a group, only the group's villages.
-    const inTownship = env.directory.villages.filter((v) => env.directory.village(v.code)?.townshipCode === township && (!turn.scope || turn.scope.villages.includes(v.code)));
+    const inTownship = env.directory.villages.filter(
+      (v) => env.directory.village(v.code)?.townshipCode === township && (!turn.scope || turn.scope.villages.includes(v.code)),
+    );
     const found = findVillages(command.village, inTownship);
     const village = found.length === 1 ? found[0] : inTownship.find((v) => v.code === command.village);
     if (!village) return reply(say('no_such_village', { name: command.village, names: inTownship.map((v) => v.name).join('、') }));
@@ -67,7 +77,8 @@ export function runFilingCommand(env: CommandEnv, turn: CommandTurn, command: Fi
 
   const phone = command.name === 'dispatch' ? null : command.phone;
   const lookup = findResident(env.database, { villageCode, nameOrPhone: command.resident, phone });
-  if (lookup.kind === 'several') return reply(say('several_residents', { villageName, name: command.resident, count: lookup.count, form: commandSpec(command.name).form }));
+  if (lookup.kind === 'several')
+    return reply(say('several_residents', { villageName, name: command.resident, count: lookup.count, form: commandSpec(command.name).form }));
   let resident: PersonRow | undefined = lookup.kind === 'found' ? lookup.person : undefined;
   if (!resident) {
     if (!phone) return reply(say('no_such_resident', { villageName, name: command.resident, form }));
@@ -99,12 +110,22 @@ export function runFilingCommand(env: CommandEnv, turn: CommandTurn, command: Fi
   const outbox = [];
   if (command.name === 'file') {
     // The agent who files it holds it.
-    moveErrand(env, { errandId: filed.errandId, event: 'claim', actor: { personId: turn.actor.id, role: 'agent' }, patch: { agentId: turn.actor.id }, now: turn.now });
+    moveErrand(env, {
+      errandId: filed.errandId,
+      event: 'claim',
+      actor: { personId: turn.actor.id, role: 'agent' },
+      patch: { agentId: turn.actor.id },
+      now: turn.now,
+    });
   } else {
     const errand = findErrandById(env.database, filed.errandId);
     if (errand) {
       const parties = errandParties(env.database, env.directory, errand, item.name);
-      outbox.push(...errandNotifier(env.database, env.directory, env.templates, parties, 'collected').agents('notify.agent_new_collected', { collectorName: turn.actor.name }));
+      outbox.push(
+        ...errandNotifier(env.database, env.directory, env.templates, parties, 'collected').agents('notify.agent_new_collected', {
+          collectorName: turn.actor.name,
+        }),
+      );
     }
   }
   const pendingConfirm = !paper && reachable;
@@ -122,22 +143,53 @@ export function runFilingCommand(env: CommandEnv, turn: CommandTurn, command: Fi
     );
   }
   // Everyone in a group reads the answer: the name masked there (a phone must not turn into a name).
-  const vars = { receiptNo: filed.receiptNo, itemName: item.name, residentName: turn.room ? maskName(resident.name) : resident.name, villageName, pendingConfirm, paper };
+  const vars = {
+    receiptNo: filed.receiptNo,
+    itemName: item.name,
+    residentName: turn.room ? maskName(resident.name) : resident.name,
+    villageName,
+    pendingConfirm,
+    paper,
+  };
   return { replies: [say(command.name === 'file' ? 'filed' : 'collected', vars)], outbox };
 }
 
 /** What a signed paper form says: the same entrustment text, rendered for this resident and item. */
 function paperEntrustment(env: CommandEnv, turn: CommandTurn, resident: PersonRow, item: CatalogItem) {
-  const identity = { id: 0, channel: 'paper', externalId: resident.id, personId: resident.id, createdAt: turn.now, lastSeenAt: turn.now, lastMessageAt: null, lastEventAt: null, unionId: null, unionCheckedAt: null };
-  const ctx = buildFlowContext({ database: env.database, directory: env.directory, catalog: env.catalog, matcher: env.matcher, templates: env.templates }, { now: turn.now, identity, person: resident });
-  const text = env.templates.render('entrustment.text', buildRenderVars({ itemId: item.id, forWhom: 'self', beneficiaryName: null, relation: null }, ctx, shanghaiDate(turn.now)));
+  const identity = {
+    id: 0,
+    channel: 'paper',
+    externalId: resident.id,
+    personId: resident.id,
+    createdAt: turn.now,
+    lastSeenAt: turn.now,
+    lastMessageAt: null,
+    lastEventAt: null,
+    unionId: null,
+    unionCheckedAt: null,
+  };
+  const ctx = buildFlowContext(
+    { database: env.database, directory: env.directory, catalog: env.catalog, matcher: env.matcher, templates: env.templates },
+    { now: turn.now, identity, person: resident },
+  );
+  const text = env.templates.render(
+    'entrustment.text',
+    buildRenderVars({ itemId: item.id, forWhom: 'self', beneficiaryName: null, relation: null }, ctx, shanghaiDate(turn.now)),
+  );
   return { text, version: env.templates.version('entrustment.text'), paper: true };
 }
 
 function dispatch(
   env: CommandEnv,
   turn: CommandTurn,
-  input: { resident: PersonRow; item: CatalogItem; villageCode: string; villageName: string; note: string | null; entrustment: { text: string; version: string; paper: boolean } | null },
+  input: {
+    resident: PersonRow;
+    item: CatalogItem;
+    villageCode: string;
+    villageName: string;
+    note: string | null;
+    entrustment: { text: string; version: string; paper: boolean } | null;
+  },
 ): CommandResult {
   const say = (key: string, vars: Record<string, unknown> = {}) => env.templates.render(`cmd.${key}`, vars);
   if (!input.item.directions.includes('centre_to_village')) {
@@ -152,11 +204,25 @@ function dispatch(
   const details = env.templates.render('notify.agent_dispatched', { ...parties.vars, staffName: turn.actor.name, note: input.note });
   return {
     replies: [say('dispatched', { receiptNo: errand.receiptNo, villageName: input.villageName })],
-    outbox: [...notify.agentRoom('notify.room_dispatched'), ...toStaff(agents, details, errand.id, `errand-${errand.id}-dispatched-agents`), ...notify.resident('notify.resident_dispatched')],
+    outbox: [
+      ...notify.agentRoom('notify.room_dispatched'),
+      ...toStaff(agents, details, errand.id, `errand-${errand.id}-dispatched-agents`),
+      ...notify.resident('notify.resident_dispatched'),
+    ],
   };
 }
 
-function createDispatched(env: CommandEnv, turn: CommandTurn, input: { resident: PersonRow; item: CatalogItem; villageCode: string; note: string | null; entrustment: { text: string; version: string; paper: boolean } | null }): number {
+function createDispatched(
+  env: CommandEnv,
+  turn: CommandTurn,
+  input: {
+    resident: PersonRow;
+    item: CatalogItem;
+    villageCode: string;
+    note: string | null;
+    entrustment: { text: string; version: string; paper: boolean } | null;
+  },
+): number {
   return fileErrand(env, {
     requester: { ...input.resident, villageCode: input.villageCode },
     actor: { personId: turn.actor.id, role: 'centre_staff' },

@@ -21,7 +21,15 @@ export function runListingCommand(env: CommandEnv, turn: CommandTurn, command: L
   const { templates, directory } = env;
   const say = (key: string, vars: Record<string, unknown> = {}) => templates.render(`cmd.${key}`, vars);
   const auth = authoriseCommand({ personId: turn.actor.id, grants: turn.actor.grants }, command.name, null);
-  if (!auth.ok) return reply(say('refused_role', { command: commandSpec(command.name).words[0], allowed: commandSpec(command.name).roles.map((r) => templates.render(`role.${r}`, {})).join('或') }));
+  if (!auth.ok)
+    return reply(
+      say('refused_role', {
+        command: commandSpec(command.name).words[0],
+        allowed: commandSpec(command.name)
+          .roles.map((r) => templates.render(`role.${r}`, {}))
+          .join('或'),
+      }),
+    );
   const grants = turn.actor.grants;
   const scope = {
     agentId: grants.some((g) => g.role === 'agent') ? turn.actor.id : null,
@@ -37,10 +45,18 @@ export function runListingCommand(env: CommandEnv, turn: CommandTurn, command: L
     const thisMonth = `${today.slice(0, 7)}-01`;
     const from = command.month === 'this' ? thisMonth : `${addDays(thisMonth, -1).slice(0, 7)}-01`;
     const to = command.month === 'this' ? today : addDays(thisMonth, -1);
-    const inScope = scope.everywhere ? directory.villages.map((v) => v.code) : directory.villages.filter((v) => scope.townships.includes(directory.village(v.code)?.townshipCode ?? '')).map((v) => v.code);
+    const inScope = scope.everywhere
+      ? directory.villages.map((v) => v.code)
+      : directory.villages.filter((v) => scope.townships.includes(directory.village(v.code)?.townshipCode ?? '')).map((v) => v.code);
     const villages = scope.within ? inScope.filter((code) => scope.within?.includes(code)) : inScope;
     const calendar = env.calendars.forTownship(null);
-    const rows = villageStats(env.database, { villages, from, to, now: turn.now, workingDays: (a: LocalDate, b: LocalDate) => calendar.countWorkingDays(a, b).count });
+    const rows = villageStats(env.database, {
+      villages,
+      from,
+      to,
+      now: turn.now,
+      workingDays: (a: LocalDate, b: LocalDate) => calendar.countWorkingDays(a, b).count,
+    });
     const delivery = new Map(villageDeliveryStats(env.database, { villages, from, to }).map((d) => [d.villageCode, d]));
     const pct = (n: number | null) => (n === null ? say('percent_none') : `${Math.round(n * 100)}%`);
     return reply(
@@ -81,7 +97,13 @@ export function runListingCommand(env: CommandEnv, turn: CommandTurn, command: L
         itemName: e.itemName,
         who: who(e),
         statusText: templates.render(`status.${e.status}`, {}),
-        deadline: e.dueDate ? say('deadline_line', { label: templates.render(`deadline.${e.deadlineKind ?? 'claim'}`, {}), dueDate: e.dueDate, overdue: e.dueAt !== null && e.dueAt < turn.now }) : null,
+        deadline: e.dueDate
+          ? say('deadline_line', {
+              label: templates.render(`deadline.${e.deadlineKind ?? 'claim'}`, {}),
+              dueDate: e.dueDate,
+              overdue: e.dueAt !== null && e.dueAt < turn.now,
+            })
+          : null,
       })),
     }),
   );

@@ -22,7 +22,8 @@ export function runCommand(env: CommandEnv, turn: CommandTurn, parsed: Exclude<P
     const grants = grantsInRoom(turn.actor.grants, scope);
     const roles = commandSpec(command.name).roles;
     const mayHere = grants.some((g) => roles.includes(g.role));
-    if (!mayHere && turn.actor.grants.some((g) => roles.includes(g.role))) return reply(templates.render('cmd.room_out_of_scope', { roomName: roomName(env.directory, turn.room) }));
+    if (!mayHere && turn.actor.grants.some((g) => roles.includes(g.role)))
+      return reply(templates.render('cmd.room_out_of_scope', { roomName: roomName(env.directory, turn.room) }));
     turn = { ...turn, actor: { ...turn.actor, grants }, scope };
   }
   switch (command.name) {
@@ -43,4 +44,3 @@ export function runCommand(env: CommandEnv, turn: CommandTurn, parsed: Exclude<P
       return runErrandCommand(env, turn, command satisfies ErrandCommand);
   }
 }
-

@@ -54,7 +54,13 @@ export function entrustmentOfErrand(mp: MiniProgramEnv, caller: Caller, receiptN
 
 export type EntrustmentDecision = { decision: 'confirm'; version: string; privacyConsent?: boolean | undefined } | { decision: 'decline' };
 
-export function decideEntrustment(mp: MiniProgramEnv, caller: Caller, receiptNo: string, form: EntrustmentDecision, now: number): { receiptNo: string; status: string; entrustment: string } {
+export function decideEntrustment(
+  mp: MiniProgramEnv,
+  caller: Caller,
+  receiptNo: string,
+  form: EntrustmentDecision,
+  now: number,
+): { receiptNo: string; status: string; entrustment: string } {
   const person = requirePerson(caller);
   const errand = ownErrand(mp, person, receiptNo);
   if (errand.entrustmentStatus !== 'pending') throw new AppError('not_allowed', `the entrustment of ${receiptNo} is ${errand.entrustmentStatus} already`);
@@ -62,7 +68,9 @@ export function decideEntrustment(mp: MiniProgramEnv, caller: Caller, receiptNo:
     throw new AppError('invalid_request', 'The entrustment text has changed since it was shown: show GET …/entrustment again and confirm that version.');
   return writeFor(mp, caller, now, ({ env, ctx }) => {
     const pendingOutboxIds =
-      form.decision === 'confirm' ? confirmEntrustment(env, person, ctx, errand.id, form.privacyConsent ?? null, now) : declineEntrustment(env, person, errand.id, now);
+      form.decision === 'confirm'
+        ? confirmEntrustment(env, person, ctx, errand.id, form.privacyConsent ?? null, now)
+        : declineEntrustment(env, person, errand.id, now);
     const after = errandByReceipt(mp.database, receiptNo)?.errand ?? errand;
     return { value: { receiptNo, status: after.status, entrustment: form.decision === 'decline' ? 'declined' : after.entrustmentStatus }, pendingOutboxIds };
   });
@@ -76,11 +84,18 @@ export interface ComplaintForm {
 }
 
 /** A complaint (投诉), as in the chat: recorded with its time limit, and the supervisors told. */
-export function complainFromForm(mp: MiniProgramEnv, caller: Caller, form: ComplaintForm, now: number): { complaintId: number; dueDate: string; hotline: string } {
+export function complainFromForm(
+  mp: MiniProgramEnv,
+  caller: Caller,
+  form: ComplaintForm,
+  now: number,
+): { complaintId: number; dueDate: string; hotline: string } {
   const person = requirePerson(caller);
   if (form.receiptNo) ownErrand(mp, person, form.receiptNo);
   return writeFor(mp, caller, now, ({ env, ctx }) => {
-    const applied = applyEffects(env, { identity: caller.identity, person, ctx, now }, [{ kind: 'record_complaint', type: form.type, text: form.text.trim(), receiptNo: form.receiptNo ?? null }]);
+    const applied = applyEffects(env, { identity: caller.identity, person, ctx, now }, [
+      { kind: 'record_complaint', type: form.type, text: form.text.trim(), receiptNo: form.receiptNo ?? null },
+    ]);
     const { complaintId, complaintDue } = applied.results;
     if (typeof complaintId !== 'number' || typeof complaintDue !== 'string') throw new AppError('internal', 'the complaint was not recorded');
     return { value: { complaintId, dueDate: complaintDue, hotline: env.directory.county.hotline }, pendingOutboxIds: applied.pendingOutboxIds };

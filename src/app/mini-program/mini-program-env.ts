@@ -58,8 +58,20 @@ export function writeFor<T>(mp: MiniProgramEnv, caller: Caller, now: number, fn:
     outcome = mp.database.write(() => {
       const directory = mp.directories.current();
       const { catalog, matcher } = mp.catalogs.current();
-      const env: EffectEnv = { database: mp.database, directory, catalog, calendars: mp.calendars, templates: mp.templates, deadlines: mp.deadlines, newPersonId: mp.newPersonId, touched };
-      const ctx = buildFlowContext({ database: mp.database, directory, catalog, matcher, templates: mp.templates }, { now, identity: caller.identity, person: caller.person });
+      const env: EffectEnv = {
+        database: mp.database,
+        directory,
+        catalog,
+        calendars: mp.calendars,
+        templates: mp.templates,
+        deadlines: mp.deadlines,
+        newPersonId: mp.newPersonId,
+        touched,
+      };
+      const ctx = buildFlowContext(
+        { database: mp.database, directory, catalog, matcher, templates: mp.templates },
+        { now, identity: caller.identity, person: caller.person },
+      );
       return fn({ env, ctx });
     });
   } catch (error) {
@@ -69,7 +81,11 @@ export function writeFor<T>(mp: MiniProgramEnv, caller: Caller, now: number, fn:
   }
   const pending = outcome.pendingOutboxIds ?? [];
   if (pending.length) {
-    mp.dispatch.enqueue(pending).catch((error: unknown) => mp.logger.warn({ err: error, outboxRows: pending.length }, 'outbox dispatch deferred (Redis unreachable?): the sweeper will deliver these'));
+    mp.dispatch
+      .enqueue(pending)
+      .catch((error: unknown) =>
+        mp.logger.warn({ err: error, outboxRows: pending.length }, 'outbox dispatch deferred (Redis unreachable?): the sweeper will deliver these'),
+      );
   }
   if (touched.size) mp.alerts?.changed(touched);
   return outcome.value;
@@ -79,5 +95,8 @@ export function writeFor<T>(mp: MiniProgramEnv, caller: Caller, now: number, fn:
 export function contextFor(mp: MiniProgramEnv, caller: Caller, now: number): FlowContext {
   const directory = mp.directories.current();
   const { catalog, matcher } = mp.catalogs.current();
-  return buildFlowContext({ database: mp.database, directory, catalog, matcher, templates: mp.templates }, { now, identity: caller.identity, person: caller.person });
+  return buildFlowContext(
+    { database: mp.database, directory, catalog, matcher, templates: mp.templates },
+    { now, identity: caller.identity, person: caller.person },
+  );
 }

@@ -15,14 +15,15 @@ import type { Caller, MiniProgramEnv } from './mini-program-env.ts';
  *   them by hand.
  */
 
-export type PhoneLink =
-  | { outcome: 'linked'; person: { maskedName: string; villageName: string | null } }
-  | { outcome: 'remembered'; maskedPhone: string };
+export type PhoneLink = { outcome: 'linked'; person: { maskedName: string; villageName: string | null } } | { outcome: 'remembered'; maskedPhone: string };
 
 export function linkByVerifiedPhone(mp: MiniProgramEnv, caller: Caller, verified: { purePhoneNumber: string; countryCode: string }, now: number): PhoneLink {
   if (caller.person) throw new AppError('already_registered', 'This WeChat user is already registered; the phone number is not needed.');
   if (verified.countryCode !== '86' || !/^1\d{10}$/.test(verified.purePhoneNumber))
-    throw new AppError('not_allowed', 'Only a mainland China (+86) mobile number can be used; register with POST /api/mp/registration and give the phone there.');
+    throw new AppError(
+      'not_allowed',
+      'Only a mainland China (+86) mobile number can be used; register with POST /api/mp/registration and give the phone there.',
+    );
   const phone = verified.purePhoneNumber;
   const { database } = mp;
   const linked = database.write(() => {

@@ -72,7 +72,9 @@ export function registerResident(mp: MiniProgramEnv, caller: Caller, form: Regis
     if (identityById(mp.database, caller.identity.id)?.personId) throw new AppError('already_registered');
     // A typed phone is only a claim (it never shadows a roster person) unless WeChat verified it for this user.
     const phoneVerified = phone !== null && phone === verified;
-    applyEffects(env, { identity: caller.identity, person: null, ctx: writeCtx, now }, [{ kind: 'register_person', name: cleanName, villageCode: form.villageCode, phone, tags, phoneVerified }]);
+    applyEffects(env, { identity: caller.identity, person: null, ctx: writeCtx, now }, [
+      { kind: 'register_person', name: cleanName, villageCode: form.villageCode, phone, tags, phoneVerified },
+    ]);
     forgetVerifiedPhone(mp.database, caller.identity.id);
     const personId = identityById(mp.database, caller.identity.id)?.personId;
     const person = personId ? personById(mp.database, personId) : undefined;
@@ -113,7 +115,8 @@ function checkRequest(catalog: Catalog, ctx: FlowContext, form: BeneficiaryForm 
       if (name.outcome !== 'ok') problems.push('beneficiary.name: 2–20 Chinese or Latin letters');
       const relation = takeRelation.run({ text: form.beneficiary.relation, data: { beneficiaryName: textOf(name.set?.beneficiaryName) }, ctx });
       if (relation.outcome !== 'ok') problems.push('beneficiary.relation: 1–10 letters, e.g. 母亲');
-      if (name.outcome === 'ok' && relation.outcome === 'ok') beneficiary = { kind: 'family', name: textOf(name.set?.beneficiaryName), relation: textOf(relation.set?.relation) };
+      if (name.outcome === 'ok' && relation.outcome === 'ok')
+        beneficiary = { kind: 'family', name: textOf(name.set?.beneficiaryName), relation: textOf(relation.set?.relation) };
     }
   } else if (form.beneficiary) problems.push('beneficiary: only with forWhom "family"');
   if (!item) return null;
@@ -144,7 +147,10 @@ export function previewEntrustment(mp: MiniProgramEnv, caller: Caller, form: Ben
   return {
     item: { ...view, selfServiceSuggested: Boolean(view.selfService) && !ctx.person?.priority },
     entrustment: { text: mp.templates.render('entrustment.text', vars), version: mp.templates.version('entrustment.text') },
-    privacyConsent: { required: checked.item.privacySensitive, text: checked.item.privacySensitive ? mp.templates.render('request.privacy_consent', vars) : null },
+    privacyConsent: {
+      required: checked.item.privacySensitive,
+      text: checked.item.privacySensitive ? mp.templates.render('request.privacy_consent', vars) : null,
+    },
     notice: { text: mp.templates.render('request.one_time_notice', vars) },
   };
 }
@@ -178,7 +184,9 @@ export function fileErrandFromForm(
   const checked = checkRequest(catalog, contextFor(mp, caller, now), form, problems);
   const currentVersion = mp.templates.version('entrustment.text');
   if (form.entrustment.version !== currentVersion)
-    problems.push(`entrustment.version: the entrustment text is now version ${currentVersion}; show it again (GET /api/mp/entrustment) and let the resident confirm it`);
+    problems.push(
+      `entrustment.version: the entrustment text is now version ${currentVersion}; show it again (GET /api/mp/entrustment) and let the resident confirm it`,
+    );
   if (checked?.item.privacySensitive && form.privacyConsent !== true)
     problems.push(`privacyConsent: ${checked.item.name} uses private materials; the resident's separate consent (true) is required`);
   if (!checked || problems.length) invalid(problems);
@@ -201,10 +209,20 @@ export function fileErrandFromForm(
       status: filed.errand.status,
       statusText: mp.templates.render(`status.${filed.errand.status}`, {}),
       message: mp.templates.render('request.created', vars),
-      notice: { text: mp.templates.render('request.one_time_notice', vars), items: notice?.items ?? [], issuedAt: new Date(notice?.issuedAt ?? now).toISOString() },
+      notice: {
+        text: mp.templates.render('request.one_time_notice', vars),
+        items: notice?.items ?? [],
+        issuedAt: new Date(notice?.issuedAt ?? now).toISOString(),
+      },
       entrustment: { version: currentVersion },
     };
-    insertMiniProgramRequest(mp.database, { identityId: caller.identity.id, idempotencyKey: idempotency.key, requestHash: idempotency.requestHash, response: errand, createdAt: now });
+    insertMiniProgramRequest(mp.database, {
+      identityId: caller.identity.id,
+      idempotencyKey: idempotency.key,
+      requestHash: idempotency.requestHash,
+      response: errand,
+      createdAt: now,
+    });
     mp.logger.info({ receiptNo, channel: caller.identity.channel }, 'errand requested');
     return { value: { replayed: false, errand }, pendingOutboxIds: applied.pendingOutboxIds };
   });
@@ -225,7 +243,13 @@ export interface RatingForm {
 }
 
 /** 好差评 of one of the caller's errands, in the chat's window (fed back, or a rectification awaiting its rating). */
-export function rateFromForm(mp: MiniProgramEnv, caller: Caller, receiptNo: string, form: RatingForm, now: number): { receiptNo: string; round: 'first' | 'rectification'; status: string } {
+export function rateFromForm(
+  mp: MiniProgramEnv,
+  caller: Caller,
+  receiptNo: string,
+  form: RatingForm,
+  now: number,
+): { receiptNo: string; round: 'first' | 'rectification'; status: string } {
   const person = requirePerson(caller);
   const found = errandByReceipt(mp.database, receiptNo);
   if (!found || found.errand.requesterId !== person.id) throw new AppError('errand_not_found');
@@ -243,7 +267,12 @@ export function rateFromForm(mp: MiniProgramEnv, caller: Caller, receiptNo: stri
       const effect = takeRatingReason.run({ text: reason, data, ctx }).effects?.[0];
       reasonKind = effect?.kind === 'rate_errand' ? effect.reasonKind : 'other';
     }
-    const pendingOutboxIds = rateErrand(env, person, { kind: 'rate_errand', errandId: errand.id, round, score: form.score, reasonKind: isBadScore(form.score) ? reasonKind : null, reason }, now);
+    const pendingOutboxIds = rateErrand(
+      env,
+      person,
+      { kind: 'rate_errand', errandId: errand.id, round, score: form.score, reasonKind: isBadScore(form.score) ? reasonKind : null, reason },
+      now,
+    );
     const after = errandByReceipt(mp.database, receiptNo);
     return { value: { receiptNo, round, status: after?.errand.status ?? errand.status }, pendingOutboxIds };
   });

@@ -70,9 +70,24 @@ export function myErrand(mp: MiniProgramEnv, caller: Caller, receiptNo: string, 
   const t = (key: string, vars: Record<string, unknown> = {}) => mp.templates.render(key, vars);
   return {
     ...summary(mp, view),
-    timeline: events.map((e) => ({ at: new Date(e.at).toISOString(), event: e.type, text: t('errand_view.event_line', { text: t(`event.${e.type}`), reason: e.reason }) })),
-    entrustments: entrustmentsOf(mp.database, found.errand.id).map((e) => ({ at: new Date(e.confirmedAt).toISOString(), textVersion: e.textVersion, text: e.text, privacyConsent: e.privacyConsent, channel: e.channel })),
-    notices: noticesOf(mp.database, found.errand.id).map((n) => ({ version: n.version, kind: n.kind, items: n.items, issuedAt: new Date(n.issuedAt).toISOString() })),
+    timeline: events.map((e) => ({
+      at: new Date(e.at).toISOString(),
+      event: e.type,
+      text: t('errand_view.event_line', { text: t(`event.${e.type}`), reason: e.reason }),
+    })),
+    entrustments: entrustmentsOf(mp.database, found.errand.id).map((e) => ({
+      at: new Date(e.confirmedAt).toISOString(),
+      textVersion: e.textVersion,
+      text: e.text,
+      privacyConsent: e.privacyConsent,
+      channel: e.channel,
+    })),
+    notices: noticesOf(mp.database, found.errand.id).map((n) => ({
+      version: n.version,
+      kind: n.kind,
+      items: n.items,
+      issuedAt: new Date(n.issuedAt).toISOString(),
+    })),
   };
 }
 
@@ -87,7 +102,8 @@ export function progressOf(mp: MiniProgramEnv, receiptNo: string, proof: { phone
   const found = errandByReceipt(mp.database, receiptNo);
   const requester = found ? personById(mp.database, found.errand.requesterId) : undefined;
   const phone = requester?.phone?.replace(/\D/g, '') ?? '';
-  const matches = 'code' in proof ? mp.trackingCodes.matches(receiptNo, proof.code) : sameDigits(phone.length >= 4 ? phone.slice(-4) : '----', proof.phoneLast4);
+  const matches =
+    'code' in proof ? mp.trackingCodes.matches(receiptNo, proof.code) : sameDigits(phone.length >= 4 ? phone.slice(-4) : '----', proof.phoneLast4);
   if (!found || !requester || !matches) return null;
   const [{ view, events } = { view: undefined, events: [] }] = views(mp, [found], now);
   if (!view) return null;

@@ -35,7 +35,8 @@ export function startSession(mp: MiniProgramEnv, wechat: CodeSession, now: numbe
     const touched = touchIdentity(mp.database, MINI_PROGRAM_CHANNEL, wechat.openId, now);
     // The same WeChat user on the Official Account (one UnionID): the same person here.
     const joined = wechat.unionId ? joinByUnionId(mp.database, touched.id, wechat.unionId, now) : null;
-    if (joined?.outcome === 'conflict') mp.logger.warn({ identity: touched.id, people: joined.people }, 'mini-program login: one WeChat user is two people in our records; not merged');
+    if (joined?.outcome === 'conflict')
+      mp.logger.warn({ identity: touched.id, people: joined.people }, 'mini-program login: one WeChat user is two people in our records; not merged');
     const identity = joined?.outcome === 'linked' ? (identityById(mp.database, touched.id) ?? touched) : touched;
     insertMiniProgramSession(mp.database, {
       tokenHash: hashToken(token),

@@ -34,9 +34,13 @@ export function createCodeExchange(options: { appId: string; secret: string; api
       const errmsg = typeof body.errmsg === 'string' ? body.errmsg : '';
       if (BAD_CODE.has(errcode)) {
         const used = errcode === 40163;
-        throw new AppError('invalid_login_code', used ? 'This login code was already used; call wx.login() again.' : 'This login code is not valid; call wx.login() again.', {
-          wechatErrcode: errcode,
-        });
+        throw new AppError(
+          'invalid_login_code',
+          used ? 'This login code was already used; call wx.login() again.' : 'This login code is not valid; call wx.login() again.',
+          {
+            wechatErrcode: errcode,
+          },
+        );
       }
       const cause = new Error(`jscode2session answered errcode ${errcode}: ${errmsg}`);
       if (RETRY.has(errcode)) throw new AppError('wechat_busy', undefined, { wechatErrcode: errcode }, { cause });
@@ -45,7 +49,9 @@ export function createCodeExchange(options: { appId: string; secret: string; api
     const openId = body.openid;
     const sessionKey = body.session_key;
     if (typeof openId !== 'string' || !openId || typeof sessionKey !== 'string' || !sessionKey) {
-      throw new AppError('wechat_busy', 'WeChat gave an incomplete login answer; try again.', undefined, { cause: new Error('jscode2session answer without openid or session_key') });
+      throw new AppError('wechat_busy', 'WeChat gave an incomplete login answer; try again.', undefined, {
+        cause: new Error('jscode2session answer without openid or session_key'),
+      });
     }
     return { openId, sessionKey, unionId: typeof body.unionid === 'string' && body.unionid ? body.unionid : null };
   };

@@ -51,7 +51,18 @@ export function createMiniProgramChannel(options: MiniProgramChannelOptions): Ou
       miniprogram_state: options.state,
       lang: 'zh_CN',
     };
-    return sendSubscribeMessage({ database, app: MINI_PROGRAM_CHANNEL, api, path: '/cgi-bin/message/subscribe/send', message, openId, templateId: spec.template_id, body, now: options.now(), logger });
+    return sendSubscribeMessage({
+      database,
+      app: MINI_PROGRAM_CHANNEL,
+      api,
+      path: '/cgi-bin/message/subscribe/send',
+      message,
+      openId,
+      templateId: spec.template_id,
+      body,
+      now: options.now(),
+      logger,
+    });
   }
 
   return {
@@ -62,7 +73,15 @@ export function createMiniProgramChannel(options: MiniProgramChannelOptions): Ou
       if (!openId) throw new PermanentDeliveryError('mini-program: the message has no recipient OpenID');
       const step = await subscribeMessage(message, openId);
       if (step.kind === 'delivered') return { route: 'subscribe', detail: step.detail };
-      return handToAgent({ userWord: 'user', channel: MINI_PROGRAM_CHANNEL, outreach: options.outreach, message, externalId: openId, tried: [step.note], logger });
+      return handToAgent({
+        userWord: 'user',
+        channel: MINI_PROGRAM_CHANNEL,
+        outreach: options.outreach,
+        message,
+        externalId: openId,
+        tried: [step.note],
+        logger,
+      });
     },
   };
 }

@@ -24,7 +24,9 @@ export function readMiniProgramTemplates(path: string | null): SubscribeMessageS
   const templates = readMessageTemplates(path);
   const problems = [
     ...(templates.template_messages.length ? ['template_messages: a mini-program has no template messages; list its templates under subscribe_messages'] : []),
-    ...templates.subscribe_messages.flatMap((spec, i) => (spec.miniprogram ? [`subscribe_messages.${i}.miniprogram: use page (a page of this mini-program)`] : [])),
+    ...templates.subscribe_messages.flatMap((spec, i) =>
+      spec.miniprogram ? [`subscribe_messages.${i}.miniprogram: use page (a page of this mini-program)`] : [],
+    ),
   ];
   if (problems.length) throw new Error(`${path} does not validate:\n  ${problems.join('\n  ')}`);
   return templates.subscribe_messages;

@@ -93,7 +93,11 @@ export function registerMiniProgramRoutes(app: FastifyInstance, deps: MiniProgra
 
   app.get(
     '/api/mp/villages',
-    zodRoute({ summary: 'The villages a resident can register in', tags: TAGS, response: { 200: z.object({ villages: z.array(z.object({ code: z.string(), name: z.string(), townshipName: z.string() })) }) } }),
+    zodRoute({
+      summary: 'The villages a resident can register in',
+      tags: TAGS,
+      response: { 200: z.object({ villages: z.array(z.object({ code: z.string(), name: z.string(), townshipName: z.string() })) }) },
+    }),
     async () => ({ villages: env.directories.current().villages }),
   );
 
@@ -120,7 +124,7 @@ export function registerMiniProgramRoutes(app: FastifyInstance, deps: MiniProgra
       response: {
         200: s.phoneAnswer,
         400: 'Invalid or already used code',
-        403: 'Not a mainland number, or WeChat\'s answer was not for this mini-program',
+        403: "Not a mainland number, or WeChat's answer was not for this mini-program",
         409: 'Already registered, or several people have this phone number',
         503: 'WeChat busy or unreachable; retry',
       },
@@ -134,7 +138,9 @@ export function registerMiniProgramRoutes(app: FastifyInstance, deps: MiniProgra
         throw error;
       });
       const link = linkByVerifiedPhone(env, caller, verified, clock());
-      return link.outcome === 'linked' ? { outcome: 'linked', registered: true, person: link.person } : { outcome: 'remembered', registered: false, maskedPhone: link.maskedPhone };
+      return link.outcome === 'linked'
+        ? { outcome: 'linked', registered: true, person: link.person }
+        : { outcome: 'remembered', registered: false, maskedPhone: link.maskedPhone };
     },
   );
 
@@ -153,7 +159,9 @@ export function registerMiniProgramRoutes(app: FastifyInstance, deps: MiniProgra
     },
   );
 
-  app.get('/api/mp/errands', authed({ summary: 'My errands, newest first', response: { 200: s.errandsAnswer } }), async (request) => ({ errands: myErrands(env, callerOf(request), clock()) }));
+  app.get('/api/mp/errands', authed({ summary: 'My errands, newest first', response: { 200: s.errandsAnswer } }), async (request) => ({
+    errands: myErrands(env, callerOf(request), clock()),
+  }));
 
   app.get(
     '/api/mp/errands/:receiptNo',
@@ -169,7 +177,12 @@ export function registerMiniProgramRoutes(app: FastifyInstance, deps: MiniProgra
         'The entrustment must be confirmed explicitly (the version shown by GET /api/mp/entrustment), and the separate consent given for privacy-sensitive items. Answers the receipt number and the one-time notice of materials. Send an Idempotency-Key header: a retry with the same key gets the same answer and files nothing more.',
       headers: s.idempotencyHeaders,
       body: s.errandBody,
-      response: { 201: s.filedAnswer, 400: 'The form is not valid (every problem listed)', 409: 'Not registered', 422: 'Idempotency-Key reused for another form' },
+      response: {
+        201: s.filedAnswer,
+        400: 'The form is not valid (every problem listed)',
+        409: 'Not registered',
+        422: 'Idempotency-Key reused for another form',
+      },
     }),
     async (request, reply) => {
       const form = request.body as z.output<typeof s.errandBody>;
@@ -185,12 +198,25 @@ export function registerMiniProgramRoutes(app: FastifyInstance, deps: MiniProgra
     '/api/mp/errands/:receiptNo/rating',
     authed({
       summary: 'Rate one of my errands (好差评)',
-      description: 'Only while the errand waits for a rating (fed back, or a rectification to rate). 4 and 5 need a reason; a work error is handled again at once.',
+      description:
+        'Only while the errand waits for a rating (fed back, or a rectification to rate). 4 and 5 need a reason; a work error is handled again at once.',
       params: s.receiptParams,
       body: s.ratingBody,
-      response: { 200: s.ratingAnswer, 400: 'Score out of range, or a bad review without a reason', 403: 'Not waiting for a rating', 404: 'Not one of my errands' },
+      response: {
+        200: s.ratingAnswer,
+        400: 'Score out of range, or a bad review without a reason',
+        403: 'Not waiting for a rating',
+        404: 'Not one of my errands',
+      },
     }),
-    async (request) => rateFromForm(env, callerOf(request), (request.params as z.output<typeof s.receiptParams>).receiptNo, request.body as z.output<typeof s.ratingBody>, clock()),
+    async (request) =>
+      rateFromForm(
+        env,
+        callerOf(request),
+        (request.params as z.output<typeof s.receiptParams>).receiptNo,
+        request.body as z.output<typeof s.ratingBody>,
+        clock(),
+      ),
   );
 
   const receiptOf = (request: FastifyRequest) => (request.params as z.output<typeof s.receiptParams>).receiptNo;
@@ -219,10 +245,16 @@ export function registerMiniProgramRoutes(app: FastifyInstance, deps: MiniProgra
     '/api/mp/errands/:receiptNo/entrustment',
     authed({
       summary: 'Confirm or decline the entrustment of an errand filed for me',
-      description: 'Confirm with the version shown (and the separate consent for privacy-sensitive items); declining withdraws the errand. Only while the entrustment is pending.',
+      description:
+        'Confirm with the version shown (and the separate consent for privacy-sensitive items); declining withdraws the errand. Only while the entrustment is pending.',
       params: s.receiptParams,
       body: s.entrustmentDecisionBody,
-      response: { 200: s.entrustmentDecisionAnswer, 400: 'Another version of the text', 403: 'Decided already, or consent missing', 404: 'Not one of my errands' },
+      response: {
+        200: s.entrustmentDecisionAnswer,
+        400: 'Another version of the text',
+        403: 'Decided already, or consent missing',
+        404: 'Not one of my errands',
+      },
     }),
     async (request) => decideEntrustment(env, callerOf(request), receiptOf(request), request.body as z.output<typeof s.entrustmentDecisionBody>, clock()),
   );
@@ -277,7 +309,8 @@ export function registerMiniProgramRoutes(app: FastifyInstance, deps: MiniProgra
     '/api/mp/progress',
     zodRoute({
       summary: 'Progress by receipt number and the last four digits of the phone, or the receipt’s tracking code (no login)',
-      description: 'Status and a coarse timeline, names masked. A wrong combination is 404 whichever part is wrong; every lookup is counted before it is answered: per IP address, wrong guesses per address, per receipt and address, and (more slowly) per receipt from everywhere (429 with Retry-After); a right answer gives its guess back.',
+      description:
+        'Status and a coarse timeline, names masked. A wrong combination is 404 whichever part is wrong; every lookup is counted before it is answered: per IP address, wrong guesses per address, per receipt and address, and (more slowly) per receipt from everywhere (429 with Retry-After); a right answer gives its guess back.',
       tags: TAGS,
       querystring: s.progressQuery,
       response: { 200: s.progressAnswer, 404: 'No such errand for this phone', 429: 'Too many lookups' },

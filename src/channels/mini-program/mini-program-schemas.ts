@@ -29,16 +29,16 @@ const personOut = z.strictObject({
   priority: z.boolean().meta({ description: 'Elderly, disabled, left-behind or in a remote village: self-service is not suggested' }),
 });
 
-const verifiedPhone = z
-  .string()
-  .nullable()
-  .meta({ description: 'Masked, e.g. 137****8888: the phone WeChat verified (POST /api/mp/phone) that registration will use; null when none or once registered', example: '137****8888' });
+const verifiedPhone = z.string().nullable().meta({
+  description: 'Masked, e.g. 137****8888: the phone WeChat verified (POST /api/mp/phone) that registration will use; null when none or once registered',
+  example: '137****8888',
+});
 
 export const meAnswer = z.strictObject({ registered: z.boolean(), person: personOut.nullable(), verifiedPhone }).meta({ description: 'Who is logged in' });
 
 export const loginAnswer = z
   .strictObject({
-    token: z.string().meta({ description: 'Our session token: send it as Authorization: Bearer <token>. WeChat\'s session_key never leaves the server.' }),
+    token: z.string().meta({ description: "Our session token: send it as Authorization: Bearer <token>. WeChat's session_key never leaves the server." }),
     expiresAt: z.string().meta({ description: 'ISO 8601' }),
     registered: z.boolean(),
     person: personOut.nullable(),
@@ -49,18 +49,21 @@ export const loginAnswer = z
 export const registrationBody = z.strictObject({
   name: z.string().max(40).meta({ description: 'Real name, 2–20 letters', example: '刘芳' }),
   villageCode: z.string().trim().min(1).max(40).meta({ description: 'A code from GET /api/mp/villages' }),
-  phone: z
-    .string()
-    .max(20)
-    .nullable()
-    .default(null)
-    .meta({ description: 'Mainland mobile number; null (or absent) to use the number WeChat verified through POST /api/mp/phone, or to leave none (progress lookup needs one)' }),
+  phone: z.string().max(20).nullable().default(null).meta({
+    description:
+      'Mainland mobile number; null (or absent) to use the number WeChat verified through POST /api/mp/phone, or to leave none (progress lookup needs one)',
+  }),
   situation: z.array(z.enum(personTags)).max(personTags.length).default([]).meta({ description: 'Priority groups the resident belongs to' }),
   livingAway: z.boolean().default(false).meta({ description: 'Working or living away from the village (在外务工)' }),
 });
 
 export const phoneBody = z.strictObject({
-  code: z.string().trim().min(1, 'the code of the getPhoneNumber button').max(128).meta({ description: 'The code from <button open-type="getPhoneNumber"> (bindgetphonenumber: e.detail.code)' }),
+  code: z
+    .string()
+    .trim()
+    .min(1, 'the code of the getPhoneNumber button')
+    .max(128)
+    .meta({ description: 'The code from <button open-type="getPhoneNumber"> (bindgetphonenumber: e.detail.code)' }),
 });
 
 const forWhom = z.enum(['self', 'family']).default('self');
@@ -75,7 +78,10 @@ export const entrustmentQuery = z.strictObject({
 export const errandBody = z.strictObject({
   itemId: z.string().trim().min(1).max(64).meta({ description: 'A catalogue item id (GET /api/catalog/items)' }),
   forWhom,
-  beneficiary: z.strictObject({ name: z.string().max(40), relation: z.string().max(20) }).optional().meta({ description: 'With forWhom "family"' }),
+  beneficiary: z
+    .strictObject({ name: z.string().max(40), relation: z.string().max(20) })
+    .optional()
+    .meta({ description: 'With forWhom "family"' }),
   privacyConsent: z.boolean().optional().meta({ description: 'The separate consent, required (true) for privacy-sensitive items' }),
   entrustment: z
     .strictObject({
@@ -121,8 +127,12 @@ function withoutErrMsg(value: unknown): unknown {
 
 export const subscriptionsBody = z.strictObject({
   results: z
-    .preprocess(withoutErrMsg, z.record(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a subscribe template id'), z.enum(['accept', 'reject', 'ban', 'filter']))
-    .refine((r) => Object.keys(r).length >= 1 && Object.keys(r).length <= 20, 'one to twenty template ids'))
+    .preprocess(
+      withoutErrMsg,
+      z
+        .record(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a subscribe template id'), z.enum(['accept', 'reject', 'ban', 'filter']))
+        .refine((r) => Object.keys(r).length >= 1 && Object.keys(r).length <= 20, 'one to twenty template ids'),
+    )
     .meta({ description: 'What wx.requestSubscribeMessage answered, per template id (its errMsg may be left in)' }),
 });
 
@@ -131,7 +141,10 @@ export const creditsAnswer = z.object({ credits: z.array(z.object({ templateId: 
 export const progressQuery = z
   .strictObject({
     receipt: receiptNo,
-    phoneLast4: z.string().regex(/^\d{4}$/, 'the last four digits of the phone number given when registering').optional(),
+    phoneLast4: z
+      .string()
+      .regex(/^\d{4}$/, 'the last four digits of the phone number given when registering')
+      .optional(),
     code: z
       .string()
       .regex(/^[0-9A-Za-z]{8}$/, 'the eight-character tracking code of the receipt')
@@ -170,7 +183,9 @@ const noticeItem = z.looseObject({ name: z.string(), form: z.string(), count: z.
 
 export const errandDetail = errandSummary.extend({
   timeline: z.array(z.strictObject({ at: z.string(), event: z.string(), text: z.string() })),
-  entrustments: z.array(z.strictObject({ at: z.string(), textVersion: z.string(), text: z.string(), privacyConsent: z.boolean().nullable(), channel: z.string() })),
+  entrustments: z.array(
+    z.strictObject({ at: z.string(), textVersion: z.string(), text: z.string(), privacyConsent: z.boolean().nullable(), channel: z.string() }),
+  ),
   notices: z.array(z.strictObject({ version: z.number(), kind: z.string(), items: z.array(noticeItem), issuedAt: z.string() })),
 });
 
@@ -180,7 +195,9 @@ export const filedAnswer = z
     status: z.string(),
     statusText: z.string(),
     message: z.string().meta({ description: 'What the chat says after filing' }),
-    notice: z.strictObject({ text: z.string(), items: z.array(noticeItem), issuedAt: z.string() }).meta({ description: 'The one-time notice of materials (一次性告知)' }),
+    notice: z
+      .strictObject({ text: z.string(), items: z.array(noticeItem), issuedAt: z.string() })
+      .meta({ description: 'The one-time notice of materials (一次性告知)' }),
     entrustment: z.strictObject({ version: z.string() }),
   })
   .meta({ description: 'Filed (or the first answer again, with Idempotent-Replayed: true)' });
@@ -219,7 +236,9 @@ export const progressAnswer = z.strictObject({
 export const phoneAnswer = z
   .discriminatedUnion('outcome', [
     z.strictObject({
-      outcome: z.literal('linked').meta({ description: 'Exactly one person has this phone: the user is now that person (their errands filed by chat included)' }),
+      outcome: z
+        .literal('linked')
+        .meta({ description: 'Exactly one person has this phone: the user is now that person (their errands filed by chat included)' }),
       registered: z.literal(true),
       person: z.strictObject({ maskedName: z.string().meta({ example: '刘*' }), villageName: z.string().nullable() }),
     }),

@@ -24,7 +24,13 @@ export function createPhoneNumberLookup(options: { tokens: AccessTokens; apiBase
   return async function lookUp(code) {
     let answer: Record<string, unknown>;
     try {
-      answer = await postWithToken({ tokens: options.tokens, apiBase: options.apiBase, path: '/wxa/business/getuserphonenumber', body: { code }, timeoutMs: options.timeoutMs });
+      answer = await postWithToken({
+        tokens: options.tokens,
+        apiBase: options.apiBase,
+        path: '/wxa/business/getuserphonenumber',
+        body: { code },
+        timeoutMs: options.timeoutMs,
+      });
     } catch (error) {
       if (!(error instanceof WeChatApiError)) throw new AppError('wechat_busy', 'WeChat did not answer; try again in a moment.', undefined, { cause: error });
       if (error.errcode === 40029) throw new AppError('invalid_phone_code', undefined, { wechatErrcode: 40029 });
@@ -33,10 +39,14 @@ export function createPhoneNumberLookup(options: { tokens: AccessTokens; apiBase
     }
     const info = answer.phone_info as { purePhoneNumber?: unknown; countryCode?: unknown; watermark?: { appid?: unknown } } | undefined;
     if (typeof info?.purePhoneNumber !== 'string' || !/^\d{5,20}$/.test(info.purePhoneNumber) || typeof info.countryCode !== 'string') {
-      throw new AppError('wechat_busy', 'WeChat gave an incomplete answer; try again.', undefined, { cause: new Error('getuserphonenumber answered without phone_info') });
+      throw new AppError('wechat_busy', 'WeChat gave an incomplete answer; try again.', undefined, {
+        cause: new Error('getuserphonenumber answered without phone_info'),
+      });
     }
     if (info.watermark?.appid !== options.appId) {
-      throw new AppError('phone_unverified', undefined, undefined, { cause: new Error(`getuserphonenumber watermark appid ${String(info.watermark?.appid)} is not ${options.appId}`) });
+      throw new AppError('phone_unverified', undefined, undefined, {
+        cause: new Error(`getuserphonenumber watermark appid ${String(info.watermark?.appid)} is not ${options.appId}`),
+      });
     }
     return { purePhoneNumber: info.purePhoneNumber, countryCode: info.countryCode };
   };

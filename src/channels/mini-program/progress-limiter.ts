@@ -63,7 +63,10 @@ export function createProgressLimiter(redis: Redis, prefix: string, limits: Prog
   const lookups = limiter(redis, prefix, 'progress-ip', limits.perIp);
   const guesses = [
     { limiter: limiter(redis, prefix, 'progress-guess-ip', limits.failuresPerIp), key: (ip: string) => ip },
-    { limiter: limiter(redis, prefix, 'progress-guess-receipt-ip', limits.failuresPerReceiptAndIp), key: (ip: string, receiptNo: string) => `${receiptNo}:${ip}` },
+    {
+      limiter: limiter(redis, prefix, 'progress-guess-receipt-ip', limits.failuresPerReceiptAndIp),
+      key: (ip: string, receiptNo: string) => `${receiptNo}:${ip}`,
+    },
     { limiter: limiter(redis, prefix, 'progress-guess-receipt', limits.failuresPerReceipt), key: (_ip: string, receiptNo: string) => receiptNo },
   ];
   const consume = async (l: RateLimiterRedis, key: string) => {

@@ -5,12 +5,26 @@ import { getWeChatJson, postWeChatJson } from './wechat-api.ts';
  * One call to a WeChat API that takes `?access_token=`: on 40001/40014/42001 the token is dropped
  * (compare-and-delete: only if still cached) and the call made once more with a fresh one.
  */
-export async function postWithToken(input: { tokens: AccessTokens; apiBase: string; path: string; body: unknown; timeoutMs?: number }): Promise<Record<string, unknown>> {
-  return withToken(input.tokens, (token) => postWeChatJson(`${input.apiBase}${input.path}?access_token=${encodeURIComponent(token)}`, input.body, input.timeoutMs));
+export async function postWithToken(input: {
+  tokens: AccessTokens;
+  apiBase: string;
+  path: string;
+  body: unknown;
+  timeoutMs?: number;
+}): Promise<Record<string, unknown>> {
+  return withToken(input.tokens, (token) =>
+    postWeChatJson(`${input.apiBase}${input.path}?access_token=${encodeURIComponent(token)}`, input.body, input.timeoutMs),
+  );
 }
 
 /** The same for a GET endpoint with query parameters (user/info). */
-export async function getWithToken(input: { tokens: AccessTokens; apiBase: string; path: string; query: Record<string, string>; timeoutMs?: number }): Promise<Record<string, unknown>> {
+export async function getWithToken(input: {
+  tokens: AccessTokens;
+  apiBase: string;
+  path: string;
+  query: Record<string, string>;
+  timeoutMs?: number;
+}): Promise<Record<string, unknown>> {
   const query = new URLSearchParams(input.query).toString();
   return withToken(input.tokens, (token) => getWeChatJson(`${input.apiBase}${input.path}?access_token=${encodeURIComponent(token)}&${query}`, input.timeoutMs));
 }

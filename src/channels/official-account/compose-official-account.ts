@@ -42,7 +42,9 @@ export function officialAccountEdge(p: {
           lateMarks: {
             mark: async (messageId: string) => {
               // WeChat gives up on a push after three deliveries 5 s apart: five minutes is plenty.
-              await shared.redis.set(lateKey(messageId), '1', 'EX', 300).catch((error: unknown) => logger.warn({ err: error }, 'official account: late-reply mark not stored (Redis away?)'));
+              await shared.redis
+                .set(lateKey(messageId), '1', 'EX', 300)
+                .catch((error: unknown) => logger.warn({ err: error }, 'official account: late-reply mark not stored (Redis away?)'));
             },
             has: async (messageId: string) => (await shared.redis.exists(lateKey(messageId)).catch(() => 0)) === 1,
           },

@@ -8,15 +8,24 @@ import { z } from 'zod';
  * CLICK on a button is handled as the words it stands for.
  */
 
-const bytes = (max: number) => z.string().min(1).refine((s) => Buffer.byteLength(s, 'utf8') <= max, { message: `at most ${max} bytes` });
+const bytes = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .refine((s) => Buffer.byteLength(s, 'utf8') <= max, { message: `at most ${max} bytes` });
 
 const click = z.object({ name: bytes(24), type: z.literal('click').default('click'), key: bytes(128), says: z.string().min(1).max(100) }).strict();
-const view = z.object({ name: bytes(24), type: z.literal('view'), url: z.url().refine((u) => Buffer.byteLength(u) <= 1024, { message: 'at most 1024 bytes' }) }).strict();
-const miniprogram = z
-  .object({ name: bytes(24), type: z.literal('miniprogram'), url: z.url(), appid: z.string().min(1), pagepath: z.string().min(1) })
+const view = z
+  .object({ name: bytes(24), type: z.literal('view'), url: z.url().refine((u) => Buffer.byteLength(u) <= 1024, { message: 'at most 1024 bytes' }) })
   .strict();
+const miniprogram = z.object({ name: bytes(24), type: z.literal('miniprogram'), url: z.url(), appid: z.string().min(1), pagepath: z.string().min(1) }).strict();
 const leaf = z.union([view, miniprogram, click]);
-const top = z.union([z.object({ name: bytes(16), sub: z.array(leaf).min(1).max(5) }).strict(), view.extend({ name: bytes(16) }), miniprogram.extend({ name: bytes(16) }), click.extend({ name: bytes(16) })]);
+const top = z.union([
+  z.object({ name: bytes(16), sub: z.array(leaf).min(1).max(5) }).strict(),
+  view.extend({ name: bytes(16) }),
+  miniprogram.extend({ name: bytes(16) }),
+  click.extend({ name: bytes(16) }),
+]);
 const menuSchema = z.object({ buttons: z.array(top).min(1).max(3) }).strict();
 
 export type MenuFile = z.infer<typeof menuSchema>;

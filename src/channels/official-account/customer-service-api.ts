@@ -24,6 +24,10 @@ export function splitMessage(text: string, maxBytes = CUSTOMER_SERVICE_MAX_BYTES
 }
 
 /** One text through `/cgi-bin/message/custom/send` (token refreshed once if refused). */
-export async function sendCustomerServiceText(api: { tokens: AccessTokens; apiBase: string; timeoutMs?: number }, touser: string, content: string): Promise<void> {
+export async function sendCustomerServiceText(
+  api: { tokens: AccessTokens; apiBase: string; timeoutMs?: number },
+  touser: string,
+  content: string,
+): Promise<void> {
   await postWithToken({ ...api, path: '/cgi-bin/message/custom/send', body: { touser, msgtype: 'text', text: { content } } });
 }

@@ -34,7 +34,9 @@ export function stepAfterFailure(input: { channel: string; route: string; error:
       { outboxId: input.message.outboxId, route, errcode: error.errcode, errmsg: error.errmsg },
       `${channel}: configuration error (errcode ${error.errcode}: ${meaning}); fix the account or the templates file`,
     );
-    throw new PermanentDeliveryError(`${channel}: configuration error on ${route}: WeChat errcode ${error.errcode} (${meaning}): ${error.errmsg}`, { cause: error });
+    throw new PermanentDeliveryError(`${channel}: configuration error on ${route}: WeChat errcode ${error.errcode} (${meaning}): ${error.errmsg}`, {
+      cause: error,
+    });
   }
   throw new Error(`${channel}: ${note}: ${error.errmsg}; will retry`, { cause: error });
 }

@@ -22,7 +22,7 @@ const POLICY: ReadonlyMap<number, { action: ErrcodeAction; meaning: string }> = 
   [45009, { action: 'retry', meaning: 'daily API quota reached' }],
   [45011, { action: 'retry', meaning: 'API called too often' }],
   [45015, { action: 'next_route', meaning: 'outside the 48-hour customer-service window' }],
-  [45047, { action: 'next_route', meaning: "over the customer-service quota for this user" }],
+  [45047, { action: 'next_route', meaning: 'over the customer-service quota for this user' }],
   [45002, { action: 'next_route', meaning: 'content too long' }],
   [43004, { action: 'unreachable', meaning: 'the user does not follow the account' }],
   [43019, { action: 'unreachable', meaning: 'the user has blocked the account' }],

@@ -7,7 +7,20 @@
  * only make them look like something else).
  */
 
-export const FIELD_TYPES = ['thing', 'phrase', 'name', 'character_string', 'number', 'letter', 'symbol', 'amount', 'phone_number', 'car_number', 'time', 'date'] as const;
+export const FIELD_TYPES = [
+  'thing',
+  'phrase',
+  'name',
+  'character_string',
+  'number',
+  'letter',
+  'symbol',
+  'amount',
+  'phone_number',
+  'car_number',
+  'time',
+  'date',
+] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
 
 interface FieldRule {

@@ -38,7 +38,10 @@ const templateMessageSchema = z
     kinds: kindsSchema,
     template_id: z.string().trim().min(1, 'must be the template id from the WeChat platform'),
     url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
-    miniprogram: z.object({ appid: z.string().regex(/^wx[0-9a-zA-Z]{10,30}$/), pagepath: z.string().min(1) }).strict().optional(),
+    miniprogram: z
+      .object({ appid: z.string().regex(/^wx[0-9a-zA-Z]{10,30}$/), pagepath: z.string().min(1) })
+      .strict()
+      .optional(),
     fields: fieldsSchema,
   })
   .strict();
@@ -48,7 +51,10 @@ const subscribeMessageSchema = z
     kinds: kindsSchema,
     template_id: z.string().trim().min(1, 'must be the template id from the WeChat platform'),
     page: z.string().min(1).optional(),
-    miniprogram: z.object({ appid: z.string().regex(/^wx[0-9a-zA-Z]{10,30}$/), pagepath: z.string().min(1) }).strict().optional(),
+    miniprogram: z
+      .object({ appid: z.string().regex(/^wx[0-9a-zA-Z]{10,30}$/), pagepath: z.string().min(1) })
+      .strict()
+      .optional(),
     fields: fieldsSchema,
   })
   .strict();

@@ -47,7 +47,8 @@ export function createOfficialAccountChannel(options: OfficialAccountChannelOpti
   const api = { tokens: options.tokens, apiBase: options.apiBase, timeoutMs: options.timeoutMs };
   const allowance = options.customerServiceAllowance ?? 5;
 
-  const afterFailure = (route: string, error: unknown, message: OutboundMessage): Step => stepAfterFailure({ channel: 'official-account', route, error, message, logger });
+  const afterFailure = (route: string, error: unknown, message: OutboundMessage): Step =>
+    stepAfterFailure({ channel: 'official-account', route, error, message, logger });
 
   async function customerService(message: OutboundMessage, openId: string): Promise<Step> {
     const parts = splitMessage(message.text);
@@ -59,7 +60,8 @@ export function createOfficialAccountChannel(options: OfficialAccountChannelOpti
       try {
         await sendCustomerServiceText(api, openId, parts[i]!);
       } catch (error) {
-        if (error instanceof WeChatApiError && errcodeAction(error.errcode).action === 'next_route') markAllowanceRefused(database, message.dedupeKey, allowance);
+        if (error instanceof WeChatApiError && errcodeAction(error.errcode).action === 'next_route')
+          markAllowanceRefused(database, message.dedupeKey, allowance);
         return afterFailure('customer_service', error, message);
       }
       recordCustomerServicePart(database, message.dedupeKey, i + 1);
@@ -82,7 +84,10 @@ export function createOfficialAccountChannel(options: OfficialAccountChannelOpti
     };
     try {
       const answer = await postWithToken({ ...api, path: '/cgi-bin/message/template/send', body });
-      return { kind: 'delivered', detail: `template: ok (${spec.template_id}, msgid ${typeof answer.msgid === 'number' || typeof answer.msgid === 'string' ? answer.msgid : '?'})` };
+      return {
+        kind: 'delivered',
+        detail: `template: ok (${spec.template_id}, msgid ${typeof answer.msgid === 'number' || typeof answer.msgid === 'string' ? answer.msgid : '?'})`,
+      };
     } catch (error) {
       return afterFailure('template', error, message);
     }
@@ -98,7 +103,18 @@ export function createOfficialAccountChannel(options: OfficialAccountChannelOpti
       ...(spec.miniprogram ? { miniprogram: spec.miniprogram } : {}),
       data: fieldData(spec.fields, facts),
     };
-    return sendSubscribeMessage({ database, app: 'official-account', api, path: '/cgi-bin/message/subscribe/bizsend', message, openId, templateId: spec.template_id, body, now: options.now(), logger });
+    return sendSubscribeMessage({
+      database,
+      app: 'official-account',
+      api,
+      path: '/cgi-bin/message/subscribe/bizsend',
+      message,
+      openId,
+      templateId: spec.template_id,
+      body,
+      now: options.now(),
+      logger,
+    });
   }
 
   return {

@@ -26,7 +26,20 @@ export type PushAction =
   | { kind: 'ignore'; note: string };
 
 const NO_WORDS = new Set(['video', 'shortvideo', 'link', 'file', 'music', 'news', 'miniprogrampage']);
-const QUIET_EVENTS = new Set(['view', 'view_miniprogram', 'templatesendjobfinish', 'subscribe_msg_sent_event', 'subscribe_msg_change_event', 'location', 'scancode_push', 'scancode_waitmsg', 'pic_sysphoto', 'pic_photo_or_album', 'pic_weixin', 'location_select']);
+const QUIET_EVENTS = new Set([
+  'view',
+  'view_miniprogram',
+  'templatesendjobfinish',
+  'subscribe_msg_sent_event',
+  'subscribe_msg_change_event',
+  'location',
+  'scancode_push',
+  'scancode_waitmsg',
+  'pic_sysphoto',
+  'pic_photo_or_album',
+  'pic_weixin',
+  'location_select',
+]);
 
 export function villageOfScene(eventKey: string | null): string | null {
   return SCENE_VILLAGE.exec(eventKey ?? '')?.[1] ?? null;
@@ -52,7 +65,9 @@ export function pushAction(push: OfficialAccountPush, receivedAt: number, menu: 
     case 'location':
       return push.location?.label ? words(push.location.label) : { kind: 'say', template: 'photo.unreadable' };
     case 'image':
-      return push.mediaId ? { kind: 'message', message: { ...base, text: '', photo: { mediaId: push.mediaId, url: push.picUrl } } } : { kind: 'say', template: 'photo.unreadable' };
+      return push.mediaId
+        ? { kind: 'message', message: { ...base, text: '', photo: { mediaId: push.mediaId, url: push.picUrl } } }
+        : { kind: 'say', template: 'photo.unreadable' };
     case 'event':
       return eventAction(push, base, menu);
     default:
@@ -67,13 +82,17 @@ function eventAction(push: OfficialAccountPush, base: Omit<InboundMessage, 'text
       return { kind: 'message', message: { ...base, text: '', opened: { villageCode: villageOfScene(push.eventKey) } } };
     case 'click': {
       const says = menu.get(push.eventKey ?? '');
-      return says === undefined ? { kind: 'ignore', note: `menu key ${push.eventKey ?? ''} is not in the menu file` } : { kind: 'message', message: { ...base, text: says, menuClick: true } };
+      return says === undefined
+        ? { kind: 'ignore', note: `menu key ${push.eventKey ?? ''} is not in the menu file` }
+        : { kind: 'message', message: { ...base, text: says, menuClick: true } };
     }
     case 'unsubscribe':
       return { kind: 'forget', openId: push.fromUser };
     case 'subscribe_msg_popup_event': {
       const accepted = push.subscribeDecisions.filter((d) => d.status === 'accept').map((d) => d.templateId);
-      return accepted.length ? { kind: 'credits', openId: push.fromUser, templateIds: accepted } : { kind: 'ignore', note: 'subscribe popup: nothing accepted' };
+      return accepted.length
+        ? { kind: 'credits', openId: push.fromUser, templateIds: accepted }
+        : { kind: 'ignore', note: 'subscribe popup: nothing accepted' };
     }
     default:
       return { kind: 'ignore', note: QUIET_EVENTS.has(push.event ?? '') ? `event ${push.event ?? ''}` : `unknown event ${push.event ?? ''}` };

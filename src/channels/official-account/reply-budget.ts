@@ -11,7 +11,12 @@
 export type BudgetOutcome = { kind: 'ready'; texts: string[] } | { kind: 'late' } | { kind: 'busy' };
 
 export interface ReplyBudget {
-  withinBudget(messageId: string, work: () => Promise<string[]>, late: (texts: string[]) => Promise<void>, onLateError: (error: unknown) => void): Promise<BudgetOutcome>;
+  withinBudget(
+    messageId: string,
+    work: () => Promise<string[]>,
+    late: (texts: string[]) => Promise<void>,
+    onLateError: (error: unknown) => void,
+  ): Promise<BudgetOutcome>;
 }
 
 export function createReplyBudget(budgetMs: number, rememberMs = 60_000, maxRemembered = 10_000): ReplyBudget {

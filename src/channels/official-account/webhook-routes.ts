@@ -82,7 +82,11 @@ export function registerOfficialAccountRoutes(app: FastifyInstance, deps: Offici
   const checkPlain = (q: Query, log: FastifyBaseLogger) =>
     refuseUnless(checkSignature(deps.token, { signature: q.signature ?? '', timestamp: q.timestamp, nonce: q.nonce }, deps.clock()), log, 'signature');
   const checkEncrypted = (q: Query, encrypt: string, log: FastifyBaseLogger) => {
-    refuseUnless(checkMsgSignature(deps.token, { msgSignature: q.msg_signature ?? '', timestamp: q.timestamp, nonce: q.nonce }, encrypt, deps.clock()), log, 'msg_signature');
+    refuseUnless(
+      checkMsgSignature(deps.token, { msgSignature: q.msg_signature ?? '', timestamp: q.timestamp, nonce: q.nonce }, encrypt, deps.clock()),
+      log,
+      'msg_signature',
+    );
     // WeChat sends the plain signature alongside; when present it must be right as well.
     if (q.signature !== undefined) checkPlain(q, log);
   };
@@ -145,7 +149,10 @@ export function registerOfficialAccountRoutes(app: FastifyInstance, deps: Offici
     );
     if (outcome.kind === 'busy') return null;
     if (outcome.kind === 'late') {
-      log.warn({ budgetMs: deps.replyBudgetMs }, 'official account: reply not ready within the budget; answered success, it follows by the customer-service API');
+      log.warn(
+        { budgetMs: deps.replyBudgetMs },
+        'official account: reply not ready within the budget; answered success, it follows by the customer-service API',
+      );
       await deps.lateMarks?.mark(messageId);
       return null;
     }
@@ -153,7 +160,10 @@ export function registerOfficialAccountRoutes(app: FastifyInstance, deps: Offici
     if (duplicate && deps.lateMarks && (await deps.lateMarks.has(messageId))) return null;
     const { text, rest } = fitPassiveReply(outcome.texts);
     // Only one passive reply is allowed: the rest follows by the customer-service API.
-    if (rest) await deps.followUp(push.fromUser, [rest], messageId).catch((error: unknown) => log.error({ err: error }, 'official account: the rest of a long reply could not be queued'));
+    if (rest)
+      await deps
+        .followUp(push.fromUser, [rest], messageId)
+        .catch((error: unknown) => log.error({ err: error }, 'official account: the rest of a long reply could not be queued'));
     return text ? textReply(push, text) : null;
   };
   const readPush = (xml: string) => {
@@ -203,7 +213,9 @@ export function registerOfficialAccountRoutes(app: FastifyInstance, deps: Offici
         // Nothing can be read; say so loudly, and let WeChat stop retrying.
         request.log.error(
           { encryptType: q.encrypt_type },
-          deps.crypto ? 'official account: unknown encrypt_type; answered success' : 'official account: encrypted push but WECHAT_OA_ENCODING_AES_KEY is not set; set it or switch the account to plain mode',
+          deps.crypto
+            ? 'official account: unknown encrypt_type; answered success'
+            : 'official account: encrypted push but WECHAT_OA_ENCODING_AES_KEY is not set; set it or switch the account to plain mode',
         );
         return success();
       }

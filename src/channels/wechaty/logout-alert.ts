@@ -8,7 +8,13 @@ import { WECHATY_CHANNEL } from './message-conversion.ts';
 type AlertDeps = { database: Database; directories: DirectoryCache; templates: TemplateSet; dispatch: OutboxDispatch; logger: Logger };
 
 /** Tells every admin of the roster, on another channel than this one (through the outbox); returns how many were reached. */
-async function alertAdmins(deps: AlertDeps, template: string, vars: Record<string, unknown>, key: string, at: number): Promise<{ told: number; admins: number }> {
+async function alertAdmins(
+  deps: AlertDeps,
+  template: string,
+  vars: Record<string, unknown>,
+  key: string,
+  at: number,
+): Promise<{ told: number; admins: number }> {
   const { database } = deps;
   const admins = deps.directories.current().staff('admin', {});
   const text = deps.templates.render(template, vars);
@@ -18,7 +24,7 @@ async function alertAdmins(deps: AlertDeps, template: string, vars: Record<strin
     return [{ channel: identity.channel, recipient: identity.externalId, room: null, text, kind: 'notification' as const, dedupeKey: `${key}-${admin.id}` }];
   });
   const ids = messages.length ? database.write(() => insertOutbox(database, messages, at)) : [];
-  await deps.dispatch.enqueue(ids).catch((error: unknown) => deps.logger.warn({ err: error }, 'wechaty: the admins\' alert waits for the outbox sweeper'));
+  await deps.dispatch.enqueue(ids).catch((error: unknown) => deps.logger.warn({ err: error }, "wechaty: the admins' alert waits for the outbox sweeper"));
   return { told: messages.length, admins: admins.length };
 }
 

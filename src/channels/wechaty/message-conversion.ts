@@ -45,7 +45,10 @@ export type Received =
   | { kind: 'private'; messageId: string; talker: TalkerLike; text: string }
   | { kind: 'room'; messageId: string; talker: TalkerLike; room: RoomLike; text: string; mentionsBot: boolean };
 
-export async function readMessage(message: MessageLike, context: { textType: number; imageType?: number; loginAt: number; wallNow: number }): Promise<Received> {
+export async function readMessage(
+  message: MessageLike,
+  context: { textType: number; imageType?: number; loginAt: number; wallNow: number },
+): Promise<Received> {
   if (message.self()) return { kind: 'ignored', reason: 'self' };
   const room = message.room();
   const photo = context.imageType !== undefined && message.type() === context.imageType && !room;
@@ -75,6 +78,7 @@ export function toInboundMessage(
   receivedAt: number,
 ): InboundMessage {
   const base = { channel: WECHATY_CHANNEL, senderId: keys.sender, roomId: keys.room, messageId: received.messageId, receivedAt };
-  if (received.kind === 'photo') return { ...base, text: '', mentionsBot: false, ...(keys.photoFile ? { photo: { mediaId: keys.photoFile, url: null, file: keys.photoFile } } : {}) };
+  if (received.kind === 'photo')
+    return { ...base, text: '', mentionsBot: false, ...(keys.photoFile ? { photo: { mediaId: keys.photoFile, url: null, file: keys.photoFile } } : {}) };
   return { ...base, text: received.text, mentionsBot: received.kind === 'room' && received.mentionsBot };
 }

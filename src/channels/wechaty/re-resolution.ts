@@ -61,9 +61,19 @@ async function resolveKind(database: Database, kind: LinkKind, current: readonly
 }
 
 /** Re-resolves every contact and room link against the new session's contacts and rooms. */
-export async function reResolveLinks(database: Database, current: { contacts: readonly SeenContact[]; rooms: readonly SeenRoom[] }, now: number): Promise<ResolutionOutcome> {
+export async function reResolveLinks(
+  database: Database,
+  current: { contacts: readonly SeenContact[]; rooms: readonly SeenRoom[] },
+  now: number,
+): Promise<ResolutionOutcome> {
   const outcome: ResolutionOutcome = { kept: 0, moved: 0, lost: [] };
   await resolveKind(database, 'contact', current.contacts, now, outcome);
-  await resolveKind(database, 'room', current.rooms.map((r) => ({ id: r.id, name: r.topic })), now, outcome);
+  await resolveKind(
+    database,
+    'room',
+    current.rooms.map((r) => ({ id: r.id, name: r.topic })),
+    now,
+    outcome,
+  );
   return outcome;
 }

@@ -49,7 +49,14 @@ export interface WechatyChannel extends OutboundChannel {
   holdMs(): number;
 }
 
-export function createWechatyChannel(deps: { database: Database; account: Account; throttle: SendThrottle; sender: PacedSender; wallClock: () => number; logger: Logger }): WechatyChannel {
+export function createWechatyChannel(deps: {
+  database: Database;
+  account: Account;
+  throttle: SendThrottle;
+  sender: PacedSender;
+  wallClock: () => number;
+  logger: Logger;
+}): WechatyChannel {
   const { database, account, logger } = deps;
   let cappedDay: number | null = null;
   return {
@@ -61,7 +68,10 @@ export function createWechatyChannel(deps: { database: Database; account: Accoun
       if (until === null) return 0;
       if (cappedDay !== until) {
         cappedDay = until;
-        logger.error({ sentToday: deps.throttle.sentToday(now), resumesAt: new Date(until).toISOString() }, "wechaty: the account's daily sending cap (WECHATY_DAILY_CAP) is reached; notifications wait in the outbox until tomorrow");
+        logger.error(
+          { sentToday: deps.throttle.sentToday(now), resumesAt: new Date(until).toISOString() },
+          "wechaty: the account's daily sending cap (WECHATY_DAILY_CAP) is reached; notifications wait in the outbox until tomorrow",
+        );
       }
       return until - now;
     },

@@ -119,7 +119,11 @@ export async function startWechatySession(deps: WechatySessionDeps): Promise<Wec
     const account = user.name();
     resolving = reResolve()
       .then(async (lost) => {
-        if (again) await alertAdminsOfRelogin({ database, directories: deps.directories, templates, dispatch: deps.dispatch, logger }, { account, at: deps.clock(), lost });
+        if (again)
+          await alertAdminsOfRelogin(
+            { database, directories: deps.directories, templates, dispatch: deps.dispatch, logger },
+            { account, at: deps.clock(), lost },
+          );
       })
       .catch((error: unknown) => logger.error({ err: error }, 'wechaty: re-resolving contacts and rooms after the login failed'));
   });
@@ -173,7 +177,13 @@ export async function startWechatySession(deps: WechatySessionDeps): Promise<Wec
     const reply = (text: string) => sayBack(text, { room: roomKey, sender: senderKey });
 
     if (code !== null) {
-      const result = redeemBindCode(database, deps.directories.current(), { channel: WECHATY_CHANNEL, code, place: room ? 'room' : 'private', key: roomKey ?? senderKey, now: deps.clock() });
+      const result = redeemBindCode(database, deps.directories.current(), {
+        channel: WECHATY_CHANNEL,
+        code,
+        place: room ? 'room' : 'private',
+        key: roomKey ?? senderKey,
+        now: deps.clock(),
+      });
       logger.info({ outcome: result.kind, room: roomKey, sender: senderKey }, 'wechaty: bind code');
       return reply(renderBindResult(templates, result, { botName: deps.botName }));
     }
@@ -186,7 +196,9 @@ export async function startWechatySession(deps: WechatySessionDeps): Promise<Wec
       }
       photoFile = kept.file;
     }
-    const result = await deps.inbound.submit(toInboundMessage(received, { sender: senderKey, room: roomKey, ...(photoFile ? { photoFile } : {}) }, deps.clock()));
+    const result = await deps.inbound.submit(
+      toInboundMessage(received, { sender: senderKey, room: roomKey, ...(photoFile ? { photoFile } : {}) }, deps.clock()),
+    );
     if (result.duplicate) return logger.debug({ messageId: message.id }, 'wechaty: message handled before; not answered again');
     for (const r of result.replies) reply(r.text);
   };
@@ -200,7 +212,16 @@ export async function startWechatySession(deps: WechatySessionDeps): Promise<Wec
     await sender.paced('reply', () => friendship.accept());
     const senderKey = await links.contactKey({ id: contact.id, name: contact.name(), alias: () => contact.alias() });
     logger.info({ sender: senderKey }, 'wechaty: friend request accepted');
-    const result = await deps.inbound.submit({ channel: WECHATY_CHANNEL, senderId: senderKey, roomId: null, text: '', messageId: `friendship-${friendship.id}`, mentionsBot: false, receivedAt: deps.clock(), opened: { villageCode: null } });
+    const result = await deps.inbound.submit({
+      channel: WECHATY_CHANNEL,
+      senderId: senderKey,
+      roomId: null,
+      text: '',
+      messageId: `friendship-${friendship.id}`,
+      mentionsBot: false,
+      receivedAt: deps.clock(),
+      opened: { villageCode: null },
+    });
     for (const r of result.replies) {
       const sent = sender
         .paced('reply', () => contact.say(r.text))
@@ -210,20 +231,29 @@ export async function startWechatySession(deps: WechatySessionDeps): Promise<Wec
     }
   };
   bot.on('friendship', (friendship: Friendship) => {
-    intake = intake.then(() => onFriendship(friendship)).catch((error: unknown) => logger.error({ err: error }, 'wechaty: a friend request could not be handled'));
+    intake = intake
+      .then(() => onFriendship(friendship))
+      .catch((error: unknown) => logger.error({ err: error }, 'wechaty: a friend request could not be handled'));
   });
   bot.on('room-invite', (invitation: RoomInvitation) => {
     const answering = { directories: deps.directories, links, sender, templates, logger, botName: deps.botName };
-    intake = intake.then(() => answerRoomInvitation(answering, invitation).then(() => undefined)).catch((error: unknown) => logger.error({ err: error }, 'wechaty: a group invitation could not be answered'));
+    intake = intake
+      .then(() => answerRoomInvitation(answering, invitation).then(() => undefined))
+      .catch((error: unknown) => logger.error({ err: error }, 'wechaty: a group invitation could not be answered'));
   });
   bot.on('message', (message: Message) => {
-    intake = intake.then(() => onMessage(message)).catch((error: unknown) => logger.error({ err: error, messageId: message.id }, 'wechaty: a message could not be handled'));
+    intake = intake
+      .then(() => onMessage(message))
+      .catch((error: unknown) => logger.error({ err: error, messageId: message.id }, 'wechaty: a message could not be handled'));
   });
 
   try {
     await bot.start();
   } catch (error) {
-    throw new Error(`wechaty could not start with WECHATY_PUPPET=${config.puppet} (is the package installed? npm install ${config.puppet}): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new Error(
+      `wechaty could not start with WECHATY_PUPPET=${config.puppet} (is the package installed? npm install ${config.puppet}): ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
   logger.info({ puppet: deps.puppet ? 'injected' : config.puppet, name: config.name }, 'wechaty: session started; waiting for the login');
 

@@ -28,8 +28,8 @@ export const APP_MESSAGE_MAX_BYTES = 2048;
 const REFUSALS: ReadonlyMap<number, string> = new Map([
   [40003, 'invalid UserID'],
   [60111, 'the UserID is not a member of the organisation'],
-  [81013, 'the UserID is not a member, or outside the app\'s visible range'],
-  [82001, 'the member is outside the app\'s visible range'],
+  [81013, "the UserID is not a member, or outside the app's visible range"],
+  [82001, "the member is outside the app's visible range"],
   [40013, 'configuration error: invalid CorpID'],
   [40056, 'configuration error: invalid AgentId'],
   [40091, 'configuration error: invalid Secret'],

@@ -86,7 +86,9 @@ export function createRobotChannel(options: RobotChannelOptions): RobotChannel {
         const refusal = error instanceof WeChatApiError ? REFUSALS.get(error.errcode) : undefined;
         if (error instanceof WeChatApiError && refusal !== undefined) {
           partSender.forget(message.dedupeKey);
-          throw new PermanentDeliveryError(`wecom-robot: WeCom errcode ${error.errcode} (${refusal}) for room ${message.room ?? ''}: ${error.errmsg}`, { cause: error });
+          throw new PermanentDeliveryError(`wecom-robot: WeCom errcode ${error.errcode} (${refusal}) for room ${message.room ?? ''}: ${error.errmsg}`, {
+            cause: error,
+          });
         }
         throw error;
       }

@@ -24,8 +24,16 @@ export function composeWeCom(input: {
   const channels: OutboundChannel[] = [];
   const app = config.wecom;
   if (app) {
-    const tokens = createWeComTokens({ redis, prefix: config.bullmqPrefix, corpId: app.corpId, agentId: app.agentId, secret: app.secret, apiBase: app.apiBase });
-    const limit = (name: string, max: number, windowMs: number) => createSlidingWindowLimit({ redis, keyPrefix: `${prefix}:${app.agentId}:${name}`, max, windowMs });
+    const tokens = createWeComTokens({
+      redis,
+      prefix: config.bullmqPrefix,
+      corpId: app.corpId,
+      agentId: app.agentId,
+      secret: app.secret,
+      apiBase: app.apiBase,
+    });
+    const limit = (name: string, max: number, windowMs: number) =>
+      createSlidingWindowLimit({ redis, keyPrefix: `${prefix}:${app.agentId}:${name}`, max, windowMs });
     channels.push(
       createAppMessageChannel({
         tokens,
@@ -38,7 +46,7 @@ export function composeWeCom(input: {
   const robots = config.wecomRobots;
   if (robots) {
     const mismatch = robotBindingProblems(input.directories.current(), robots.robots);
-    if (mismatch.length) input.logger.warn({ problems: mismatch }, 'wecom: WECOM_ROBOTS and the roster\'s wecom-robot rooms do not match');
+    if (mismatch.length) input.logger.warn({ problems: mismatch }, "wecom: WECOM_ROBOTS and the roster's wecom-robot rooms do not match");
     channels.push(
       createRobotChannel({
         apiBase: robots.apiBase,
@@ -67,7 +75,9 @@ export function robotBindingProblems(directory: Directory, robots: readonly { ro
   const townships = new Set(directory.villages.map((v) => directory.village(v.code)?.townshipCode ?? ''));
   const rooms = [...directory.villages.flatMap((v) => directory.agentRooms(v.code)), ...[...townships].flatMap((t) => directory.centreRooms(t))];
   const known = new Set(robots.map((r) => r.room).filter((room) => directory.room(WECOM_ROBOT_CHANNEL, room)));
-  const unbound = rooms.filter((r) => r.channel === WECOM_ROBOT_CHANNEL && !bound.has(r.externalId)).map((r) => `room ${r.externalId} has no robot in WECOM_ROBOTS`);
+  const unbound = rooms
+    .filter((r) => r.channel === WECOM_ROBOT_CHANNEL && !bound.has(r.externalId))
+    .map((r) => `room ${r.externalId} has no robot in WECOM_ROBOTS`);
   const unknown = robots.filter((r) => !known.has(r.room)).map((r) => `WECOM_ROBOTS binds ${r.room}, which is not a wecom-robot room of the roster (yet)`);
   return [...unbound, ...unknown];
 }

@@ -1,7 +1,16 @@
 import type { ActionRegistry } from '../action-spec.ts';
 import { confirmEntrustment, declineEntrustment, findErrandToConfirm } from './entrustment-actions.ts';
 import { badRatingOutcome, badReason, badScore, findErrandToRate, goodScore, ratingRound, takeRatingReason } from './rating-actions.ts';
-import { checkAgent, checkComplaintText, complaintTypeOption, contactAgent, recordComplaint, skipAgentMessage, takeAgentMessage, takeComplaintText } from './contact-actions.ts';
+import {
+  checkAgent,
+  checkComplaintText,
+  complaintTypeOption,
+  contactAgent,
+  recordComplaint,
+  skipAgentMessage,
+  takeAgentMessage,
+  takeComplaintText,
+} from './contact-actions.ts';
 import { findMyErrandByReceipt, listMyErrands, listWithdrawable, withdrawErrand } from './errand-actions.ts';
 import { routeFreeText } from './menu-actions.ts';
 import { finishRegistration, listVillages, livingAway, livingHome, matchVillage, takeName, takePhone, takeSituation } from './registration-actions.ts';

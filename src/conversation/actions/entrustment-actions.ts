@@ -26,7 +26,9 @@ export const confirmEntrustment: ActionSpec = {
   outcomes: { done: [] },
   run: ({ data }) => ({
     outcome: 'done',
-    effects: [{ kind: 'confirm_entrustment', errandId: Number(data.errandId), privacyConsent: typeof data.privacyConsent === 'boolean' ? data.privacyConsent : null }],
+    effects: [
+      { kind: 'confirm_entrustment', errandId: Number(data.errandId), privacyConsent: typeof data.privacyConsent === 'boolean' ? data.privacyConsent : null },
+    ],
   }),
 };
 

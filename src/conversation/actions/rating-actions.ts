@@ -24,7 +24,16 @@ function rate(data: FlowData, score: number, reasonKind: RatingReason | null, re
   return {
     outcome,
     set: { reasonKind },
-    effects: [{ kind: 'rate_errand', errandId: Number(data.errandId), round: data.ratingRound === 'rectification' ? 'rectification' : 'first', score, reasonKind, reason }],
+    effects: [
+      {
+        kind: 'rate_errand',
+        errandId: Number(data.errandId),
+        round: data.ratingRound === 'rectification' ? 'rectification' : 'first',
+        score,
+        reasonKind,
+        reason,
+      },
+    ],
   };
 }
 

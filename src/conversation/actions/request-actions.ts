@@ -86,7 +86,11 @@ const BENEFICIARY_NAME_RE = /^[\p{Script=Han}A-Za-z·• ]{2,20}$/u;
 export const takeBeneficiaryName: ActionSpec = {
   outcomes: { ok: ['beneficiaryName'], invalid: [] },
   run({ text }) {
-    const name = (text ?? '').normalize('NFKC').trim().replace(/^(?:叫|名字叫|他叫|她叫)/, '').trim();
+    const name = (text ?? '')
+      .normalize('NFKC')
+      .trim()
+      .replace(/^(?:叫|名字叫|他叫|她叫)/, '')
+      .trim();
     if (!BENEFICIARY_NAME_RE.test(name)) return { outcome: 'invalid' };
     return { outcome: 'ok', set: { beneficiaryName: name } };
   },

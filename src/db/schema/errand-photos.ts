@@ -26,7 +26,12 @@ export const errandPhotos = sqliteTable(
     fetchAttempts: integer('fetch_attempts').notNull().default(0),
     fetchError: text('fetch_error'),
   },
-  (t) => [index('errand_photos_errand_idx').on(t.errandId), index('errand_photos_unfetched_idx').on(t.receivedAt).where(sql`file IS NULL`)],
+  (t) => [
+    index('errand_photos_errand_idx').on(t.errandId),
+    index('errand_photos_unfetched_idx')
+      .on(t.receivedAt)
+      .where(sql`file IS NULL`),
+  ],
 );
 
 /**

@@ -41,7 +41,9 @@ export const errands = sqliteTable(
     channel: text('channel').notNull(),
     note: text('note'),
     /** confirmed: by the resident in chat; paper: a signed form the agent or centre holds; pending: not yet. */
-    entrustmentStatus: text('entrustment_status', { enum: ['confirmed', 'paper', 'pending'] }).notNull().default('confirmed'),
+    entrustmentStatus: text('entrustment_status', { enum: ['confirmed', 'paper', 'pending'] })
+      .notNull()
+      .default('confirmed'),
     /** The centre's result: approved or not, with its note. */
     outcome: text('outcome', { enum: ['approved', 'rejected'] }),
     resultNote: text('result_note'),
@@ -59,11 +61,17 @@ export const errands = sqliteTable(
     index('errands_village_idx').on(t.villageCode, t.createdAt),
     index('errands_created_idx').on(t.createdAt),
     /** Errands waiting for an agent (待办 of a village). */
-    index('errands_unclaimed_idx').on(t.villageCode).where(sql`status IN ('requested', 'dispatched')`),
+    index('errands_unclaimed_idx')
+      .on(t.villageCode)
+      .where(sql`status IN ('requested', 'dispatched')`),
     /** Errands at a centre (待办 of its staff). */
-    index('errands_at_centre_idx').on(t.townshipCode).where(sql`status IN ('submitted', 'in_progress', 'handed_back')`),
+    index('errands_at_centre_idx')
+      .on(t.townshipCode)
+      .where(sql`status IN ('submitted', 'in_progress', 'handed_back')`),
     /** An agent's open errands (待办). */
-    index('errands_agent_open_idx').on(t.agentId).where(sql`status NOT IN ('closed', 'withdrawn', 'refused', 'fed_back')`),
+    index('errands_agent_open_idx')
+      .on(t.agentId)
+      .where(sql`status NOT IN ('closed', 'withdrawn', 'refused', 'fed_back')`),
   ],
 );
 
@@ -110,7 +118,12 @@ export const errandDeadlines = sqliteTable(
     closedAt: integer('closed_at'),
   },
   // By errand (its clocks); running clocks by due time (逾期, reminders). Neither changes when a clock pauses or resumes.
-  (t) => [index('errand_deadlines_errand_idx').on(t.errandId), index('errand_deadlines_running_idx').on(t.dueAt).where(sql`status = 'running'`)],
+  (t) => [
+    index('errand_deadlines_errand_idx').on(t.errandId),
+    index('errand_deadlines_running_idx')
+      .on(t.dueAt)
+      .where(sql`status = 'running'`),
+  ],
 );
 
 /** The resident's authorisation (授权委托) of an errand, with the exact text version agreed to. */

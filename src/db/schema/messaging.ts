@@ -55,13 +55,25 @@ export const outbox = sqliteTable(
   },
   // Partial indexes: a direct reply (most rows) touches only one of them.
   (t) => [
-    uniqueIndex('outbox_dedupe_uq').on(t.dedupeKey).where(sql`dedupe_key IS NOT NULL`),
-    index('outbox_recipient_idx').on(t.channel, t.recipient, t.sentSeq).where(sql`room IS NULL`),
-    index('outbox_room_idx').on(t.channel, t.room, t.sentSeq).where(sql`room IS NOT NULL`),
-    index('outbox_pending_idx').on(t.id).where(sql`status = 'pending'`),
+    uniqueIndex('outbox_dedupe_uq')
+      .on(t.dedupeKey)
+      .where(sql`dedupe_key IS NOT NULL`),
+    index('outbox_recipient_idx')
+      .on(t.channel, t.recipient, t.sentSeq)
+      .where(sql`room IS NULL`),
+    index('outbox_room_idx')
+      .on(t.channel, t.room, t.sentSeq)
+      .where(sql`room IS NOT NULL`),
+    index('outbox_pending_idx')
+      .on(t.id)
+      .where(sql`status = 'pending'`),
     // Dead letters are few: counted by /healthz and 统计, listed by the admin API.
-    index('outbox_dead_idx').on(t.createdAt).where(sql`status = 'dead'`),
-    uniqueIndex('outbox_sent_seq_uq').on(t.sentSeq).where(sql`sent_seq IS NOT NULL`),
+    index('outbox_dead_idx')
+      .on(t.createdAt)
+      .where(sql`status = 'dead'`),
+    uniqueIndex('outbox_sent_seq_uq')
+      .on(t.sentSeq)
+      .where(sql`sent_seq IS NOT NULL`),
   ],
 );
 

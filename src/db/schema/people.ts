@@ -18,7 +18,10 @@ export const people = sqliteTable(
     name: text('name').notNull(),
     phone: text('phone'),
     villageCode: text('village_code').references(() => villages.code),
-    tags: text('tags', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+    tags: text('tags', { mode: 'json' })
+      .$type<string[]>()
+      .notNull()
+      .default(sql`'[]'`),
     publicProfile: text('public_profile', { mode: 'json' }).$type<PublicProfile>(),
     /** roster: loaded by an admin; chat: registered themselves; agent/centre: entered by staff for someone who came or phoned. */
     source: text('source', { enum: ['roster', 'chat', 'agent', 'centre'] }).notNull(),
@@ -81,7 +84,9 @@ export const channelIdentities = sqliteTable(
   (t) => [
     uniqueIndex('channel_identities_external_uq').on(t.channel, t.externalId),
     index('channel_identities_person_idx').on(t.personId),
-    index('channel_identities_union_idx').on(t.unionId).where(sql`union_id IS NOT NULL`),
+    index('channel_identities_union_idx')
+      .on(t.unionId)
+      .where(sql`union_id IS NOT NULL`),
   ],
 );
 

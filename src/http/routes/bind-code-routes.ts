@@ -22,7 +22,12 @@ export const bindCodeRequest = z
         error: 'must be { kind: "village_agents", village } or { kind: "centre", township }',
       })
       .optional(),
-    hours: z.number().int('must be a whole number').min(1).max(24 * 30).optional(),
+    hours: z
+      .number()
+      .int('must be a whole number')
+      .min(1)
+      .max(24 * 30)
+      .optional(),
   })
   .strict()
   .refine((b) => (b.person === undefined) !== (b.room === undefined), 'give either person (a roster person id) or room, not both and not neither');
@@ -33,10 +38,16 @@ export function bindTargetOf(body: z.output<typeof bindCodeRequest>): BindTarget
   return room.kind === 'village_agents' ? { kind: 'village_agents', villageCode: room.village } : { kind: 'centre', townshipCode: room.township };
 }
 
-export function registerBindCodeRoutes(app: FastifyInstance, deps: { database: Database; directories: DirectoryCache; requireAdmin: preHandlerAsyncHookHandler; clock: () => number }): void {
+export function registerBindCodeRoutes(
+  app: FastifyInstance,
+  deps: { database: Database; directories: DirectoryCache; requireAdmin: preHandlerAsyncHookHandler; clock: () => number },
+): void {
   app.post('/api/admin/bind-codes', { preHandler: deps.requireAdmin }, async (request) => {
     const body = parseInput(bindCodeRequest, request.body, 'invalid_bind_code');
-    const issued = issueBindCode(deps.database, deps.directories.current(), bindTargetOf(body), { now: deps.clock(), ...(body.hours ? { hours: body.hours } : {}) });
+    const issued = issueBindCode(deps.database, deps.directories.current(), bindTargetOf(body), {
+      now: deps.clock(),
+      ...(body.hours ? { hours: body.hours } : {}),
+    });
     return { code: issued.code, expiresAt: new Date(issued.expiresAt).toISOString(), target: issued.target, label: issued.label, say: `绑定 ${issued.code}` };
   });
 }

@@ -20,7 +20,10 @@ const listQuery = z.object({
 });
 const idParams = z.object({ id: z.coerce.number().int().min(1) });
 
-export function registerDeadLetterRoutes(app: FastifyInstance, deps: { database: Database; requireAdmin: preHandlerAsyncHookHandler; outbox: Redelivery }): void {
+export function registerDeadLetterRoutes(
+  app: FastifyInstance,
+  deps: { database: Database; requireAdmin: preHandlerAsyncHookHandler; outbox: Redelivery },
+): void {
   app.get('/api/admin/dead-letters', { preHandler: deps.requireAdmin }, async (request) => {
     const q = parseInput(listQuery, request.query);
     const rows = deadLetters(deps.database, { limit: q.limit, ...(q.before ? { beforeId: q.before } : {}) });

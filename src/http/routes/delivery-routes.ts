@@ -17,7 +17,10 @@ import { parseInput } from '../validation.ts';
 const day = z.string().trim().refine(isLocalDate, 'must be a date YYYY-MM-DD');
 const MAX_DAYS = 366;
 
-export function registerDeliveryRoutes(app: FastifyInstance, deps: { database: Database; directories: DirectoryCache; requireAdmin: preHandlerAsyncHookHandler; clock: () => number }): void {
+export function registerDeliveryRoutes(
+  app: FastifyInstance,
+  deps: { database: Database; directories: DirectoryCache; requireAdmin: preHandlerAsyncHookHandler; clock: () => number },
+): void {
   app.get('/api/admin/deliveries', { preHandler: deps.requireAdmin }, async (request) => {
     const q = parseInput(z.object({ from: day.optional(), to: day.optional() }), request.query);
     const to = q.to ?? shanghaiDate(deps.clock());

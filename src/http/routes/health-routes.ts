@@ -59,7 +59,10 @@ function readBacklog(database: Database): Reading<{ pending: number; dead: numbe
   }
 }
 
-export function registerHealthRoutes(app: FastifyInstance, deps: { checks: readonly HealthCheck[]; queues: readonly Queue[]; database: Database; adminToken: string }): void {
+export function registerHealthRoutes(
+  app: FastifyInstance,
+  deps: { checks: readonly HealthCheck[]; queues: readonly Queue[]; database: Database; adminToken: string },
+): void {
   app.get('/healthz', async (request, reply) => {
     const [results, counts] = await Promise.all([
       Promise.all(

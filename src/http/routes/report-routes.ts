@@ -21,12 +21,24 @@ export interface MonthlyReports {
   compute(month: string): ReportRow[];
 }
 
-const month = z.string().trim().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month YYYY-MM');
+const month = z
+  .string()
+  .trim()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month YYYY-MM');
 
-export function registerReportRoutes(app: FastifyInstance, deps: { reports: MonthlyReports; requireAdmin: preHandlerAsyncHookHandler; clock: () => number }): void {
+export function registerReportRoutes(
+  app: FastifyInstance,
+  deps: { reports: MonthlyReports; requireAdmin: preHandlerAsyncHookHandler; clock: () => number },
+): void {
   const shape = (m: string, rows: ReportRow[]) => ({
     month: m,
-    reports: rows.map((r) => ({ unitKind: r.unitKind, unitCode: r.unitCode, name: r.name, figures: r.figures, computedAt: new Date(r.computedAt).toISOString() })),
+    reports: rows.map((r) => ({
+      unitKind: r.unitKind,
+      unitCode: r.unitCode,
+      name: r.name,
+      figures: r.figures,
+      computedAt: new Date(r.computedAt).toISOString(),
+    })),
   });
 
   app.get('/api/admin/reports', { preHandler: deps.requireAdmin }, async (request) => {

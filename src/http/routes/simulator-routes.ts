@@ -62,6 +62,8 @@ export function registerSimulatorRoutes(
       limit: q.limit,
     });
     // `id` is the sending order, so paging with `after` never skips a notification delivered late.
-    return { messages: rows.map((r) => ({ id: r.sentSeq ?? r.id, to: r.recipient, room: r.room, text: r.text, at: new Date(r.sentAt ?? r.createdAt).toISOString() })) };
+    return {
+      messages: rows.map((r) => ({ id: r.sentSeq ?? r.id, to: r.recipient, room: r.room, text: r.text, at: new Date(r.sentAt ?? r.createdAt).toISOString() })),
+    };
   });
 }

@@ -68,7 +68,9 @@ describe('a bad review', () => {
     await app.say('liu-fang', '5');
     await app.say('liu-fang', '态度还是不好');
     await app.settle();
-    expect((await texts({ to: 'supervisor-zhou' })).at(-1)).toBe(`【整改后仍不满意】${receipt}（农村宅基地和建房申请，柳湾社区）评分：非常不满意；原因：态度还是不好`);
+    expect((await texts({ to: 'supervisor-zhou' })).at(-1)).toBe(
+      `【整改后仍不满意】${receipt}（农村宅基地和建房申请，柳湾社区）评分：非常不满意；原因：态度还是不好`,
+    );
     const rounds = sql<{ round: string; score: number }>(
       'SELECT r.round, r.score FROM ratings r JOIN errands e ON e.id = r.errand_id WHERE e.receipt_no = ? ORDER BY r.id',
       receipt,

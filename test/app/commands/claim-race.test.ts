@@ -13,7 +13,14 @@ beforeAll(async () => {
   app = await startTestApp({ roster: false });
   roster = JSON.parse(readFileSync('data/demo-roster.json', 'utf8')) as typeof roster;
   for (let i = 0; i < AGENTS; i++) {
-    roster.people.push({ id: `racer-${i}`, name: `张${i}`, phone: `1370000${String(1000 + i)}`, village: 'qs-lw', roles: [{ role: 'agent', village: 'qs-lw' }], identities: [{ channel: 'simulator', id: `racer-${i}` }] });
+    roster.people.push({
+      id: `racer-${i}`,
+      name: `张${i}`,
+      phone: `1370000${String(1000 + i)}`,
+      village: 'qs-lw',
+      roles: [{ role: 'agent', village: 'qs-lw' }],
+      identities: [{ channel: 'simulator', id: `racer-${i}` }],
+    });
   }
   const r = await app.daiban.server.inject({ method: 'PUT', url: '/api/admin/roster', headers: auth, payload: roster });
   expect(r.statusCode).toBe(200);
@@ -23,7 +30,12 @@ afterAll(async () => {
 });
 
 const command = (from: string, text: string, room: string | null = 'lw-agents@chatroom') =>
-  app.daiban.server.inject({ method: 'POST', url: '/api/simulator/messages', headers: auth, payload: { from, room, text } }).then((r) => r.json<{ replies: { text: string }[] }>().replies.map((x) => x.text).join('\n'));
+  app.daiban.server.inject({ method: 'POST', url: '/api/simulator/messages', headers: auth, payload: { from, room, text } }).then((r) =>
+    r
+      .json<{ replies: { text: string }[] }>()
+      .replies.map((x) => x.text)
+      .join('\n'),
+  );
 
 describe('claiming', () => {
   it('gives one errand to exactly one of twenty agents claiming at once; the others are told who has it', async () => {
@@ -64,7 +76,13 @@ describe('claiming', () => {
 
   it('answers the same message id once, and leaves nothing half-done when a command is refused', async () => {
     const receipt = await fileErrandByChat(app, 'liu-fang', '宅基地建房', homesteadAnswers);
-    const send = (id: string) => app.daiban.server.inject({ method: 'POST', url: '/api/simulator/messages', headers: auth, payload: { from: 'racer-5', room: 'lw-agents@chatroom', text: `接单 ${receipt}`, id } });
+    const send = (id: string) =>
+      app.daiban.server.inject({
+        method: 'POST',
+        url: '/api/simulator/messages',
+        headers: auth,
+        payload: { from: 'racer-5', room: 'lw-agents@chatroom', text: `接单 ${receipt}`, id },
+      });
     const [a, b] = await Promise.all([send('m-42'), send('m-42')]);
     expect(a.json()).toEqual(b.json());
     const before = app.daiban.database.sqlite.prepare('SELECT version, status FROM errands WHERE receipt_no = ?').get(receipt);

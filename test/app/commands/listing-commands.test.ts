@@ -79,12 +79,21 @@ describe('待办, 逾期 and 统计', () => {
     const quietBefore = read((await app.say('supervisor-zhou', '统计'))[0], '石桥村');
     expect(before.reminders).toBeGreaterThanOrEqual(0);
 
-    const errand = database.sqlite.prepare('SELECT e.id AS id, d.id AS deadlineId FROM errands e JOIN errand_deadlines d ON d.errand_id = e.id WHERE e.receipt_no = ? LIMIT 1').get(second) as { id: number; deadlineId: number };
+    const errand = database.sqlite
+      .prepare('SELECT e.id AS id, d.id AS deadlineId FROM errands e JOIN errand_deadlines d ON d.errand_id = e.id WHERE e.receipt_no = ? LIMIT 1')
+      .get(second) as { id: number; deadlineId: number };
     const lastMonth = Date.parse('2026-11-30T10:00:00+08:00');
     const alert = (step: string, at: number) => recordAlert(database, { deadlineId: errand.deadlineId, dueAt: 1, step, errandId: errand.id, at });
     database.write(() => {
       expect([alert('r1', app.clock.now), alert('r0', app.clock.now), alert('e1', app.clock.now), alert('e2', lastMonth)]).toEqual([true, true, true, true]);
-      const note = (errandId: number | null) => ({ channel: 'simulator', recipient: 'agent-sun', room: null, text: '测试', kind: 'notification' as const, errandId });
+      const note = (errandId: number | null) => ({
+        channel: 'simulator',
+        recipient: 'agent-sun',
+        room: null,
+        text: '测试',
+        kind: 'notification' as const,
+        errandId,
+      });
       // Written and given up on at once: the worker never sees them pending.
       for (const id of insertOutbox(database, [note(errand.id), note(null)], app.clock.now)) markOutboxFailed(database, id, 'refused', 6, true);
       for (const id of insertOutbox(database, [note(errand.id)], lastMonth)) markOutboxFailed(database, id, 'refused', 6, true);

@@ -31,8 +31,15 @@ async function filedByAgent(item: string): Promise<string> {
 
 describe('mini-program decisions', () => {
   it('withdraws a request, tells the agents, and refuses a second withdrawal and other people', async () => {
-    const version = (await mp.call('GET', '/api/mp/entrustment?itemId=homestead-building-application', token)).json<{ entrustment: { version: string } }>().entrustment.version;
-    const filed = await mp.call('POST', '/api/mp/errands', token, { itemId: 'homestead-building-application', entrustment: { confirmed: true, version } }, { 'idempotency-key': 'mp-withdraw-1' });
+    const version = (await mp.call('GET', '/api/mp/entrustment?itemId=homestead-building-application', token)).json<{ entrustment: { version: string } }>()
+      .entrustment.version;
+    const filed = await mp.call(
+      'POST',
+      '/api/mp/errands',
+      token,
+      { itemId: 'homestead-building-application', entrustment: { confirmed: true, version } },
+      { 'idempotency-key': 'mp-withdraw-1' },
+    );
     const receipt = filed.json<{ receiptNo: string }>().receiptNo;
     expect((await mp.call('POST', `/api/mp/errands/${receipt}/withdrawal`, stranger)).statusCode).toBe(404);
     const withdrawn = await mp.call('POST', `/api/mp/errands/${receipt}/withdrawal`, token);
@@ -80,7 +87,9 @@ describe('mini-program decisions', () => {
     const answer = schemas.complaintAnswer.parse(r.json());
     expect(answer.dueDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(answer.hotline).toBe('0838-1234567');
-    const row = mp.app.daiban.database.sqlite.prepare<[number], { type: string; text: string; errandId: number | null }>('SELECT type, text, errand_id AS errandId FROM complaints WHERE id = ?').get(answer.complaintId);
+    const row = mp.app.daiban.database.sqlite
+      .prepare<[number], { type: string; text: string; errandId: number | null }>('SELECT type, text, errand_id AS errandId FROM complaints WHERE id = ?')
+      .get(answer.complaintId);
     expect(row).toMatchObject({ type: 'extra_fee', text: '代办员要我交50元跑腿费' });
     expect(row?.errandId).not.toBeNull();
     await mp.app.settle();

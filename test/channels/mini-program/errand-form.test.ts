@@ -43,7 +43,9 @@ describe('registration', () => {
     const me = await mp.call('GET', '/api/mp/me', token);
     schemas.meAnswer.parse(me.json());
     expect(me.json()).toMatchObject({ registered: true, person: { name: '何小梅', villageCode: 'qs-lw', villageName: '柳湾社区', phone: '13700001234' } });
-    const row = sql<{ channel: string; source: string }>("SELECT i.channel, p.source FROM channel_identities i JOIN people p ON p.id = i.person_id WHERE i.external_id = 'o-form-1'");
+    const row = sql<{ channel: string; source: string }>(
+      "SELECT i.channel, p.source FROM channel_identities i JOIN people p ON p.id = i.person_id WHERE i.external_id = 'o-form-1'",
+    );
     expect(row).toEqual([{ channel: 'mini-program', source: 'chat' }]);
   });
 
@@ -81,7 +83,11 @@ describe('registration', () => {
 
 describe('GET /api/mp/entrustment', () => {
   it('shows the entrustment text with its version, the privacy question and the one-time notice', async () => {
-    const r = await mp.call('GET', `/api/mp/entrustment?itemId=${DIBAO}&forWhom=family&beneficiaryName=${encodeURIComponent('何大山')}&relation=${encodeURIComponent('父亲')}`, token);
+    const r = await mp.call(
+      'GET',
+      `/api/mp/entrustment?itemId=${DIBAO}&forWhom=family&beneficiaryName=${encodeURIComponent('何大山')}&relation=${encodeURIComponent('父亲')}`,
+      token,
+    );
     expect(r.statusCode).toBe(200);
     const p = r.json<{ entrustment: { text: string; version: string }; privacyConsent: { required: boolean; text: string }; notice: { text: string } }>();
     expect(p.entrustment.text).toContain('委托人：何小梅');
@@ -99,7 +105,13 @@ describe('POST /api/mp/errands', () => {
     const chatReceipt = await fileErrandByChat(mp.app, 'liu-fang', '宅基地建房', homesteadAnswers);
     const r = await file(homestead());
     expect(r.statusCode).toBe(201);
-    const body = r.json<{ receiptNo: string; status: string; message: string; notice: { text: string; items: { name: string }[] }; entrustment: { version: string } }>();
+    const body = r.json<{
+      receiptNo: string;
+      status: string;
+      message: string;
+      notice: { text: string; items: { name: string }[] };
+      entrustment: { version: string };
+    }>();
     expect(body.receiptNo).toMatch(/^DB\d{9}$/);
     // The answer is what the OpenAPI document says.
     schemas.filedAnswer.parse(r.json());
@@ -134,7 +146,9 @@ describe('POST /api/mp/errands', () => {
     // The village agents' room and the agent hear of both, in the same words.
     const room = await mp.app.waitForOutbox({ room: 'lw-agents@chatroom' }, 2);
     const roomText = (receipt: string) => room.find((m) => m.text.includes(receipt))?.text ?? '';
-    expect(roomText(body.receiptNo).replace(body.receiptNo, 'R').replace('何*梅', 'X')).toBe(roomText(chatReceipt).replace(chatReceipt, 'R').replace('刘*', 'X'));
+    expect(roomText(body.receiptNo).replace(body.receiptNo, 'R').replace('何*梅', 'X')).toBe(
+      roomText(chatReceipt).replace(chatReceipt, 'R').replace('刘*', 'X'),
+    );
     expect(roomText(body.receiptNo)).not.toContain('何小梅');
     const agent = await mp.app.waitForOutbox({ to: 'agent-sun' }, 2);
     expect(agent.some((m) => m.text.includes(body.receiptNo) && m.text.includes('13700001234'))).toBe(true);
@@ -172,7 +186,13 @@ describe('POST /api/mp/errands', () => {
   });
 
   it('records the family member and the separate privacy consent of a privacy-sensitive item', async () => {
-    const r = await file({ itemId: DIBAO, forWhom: 'family', beneficiary: { name: '何大山', relation: '父亲' }, privacyConsent: true, entrustment: { confirmed: true, version } });
+    const r = await file({
+      itemId: DIBAO,
+      forWhom: 'family',
+      beneficiary: { name: '何大山', relation: '父亲' },
+      privacyConsent: true,
+      entrustment: { confirmed: true, version },
+    });
     expect(r.statusCode).toBe(201);
     const receipt = r.json<{ receiptNo: string }>().receiptNo;
     const [row] = sql<{ beneficiary: string; privacy_consent: number; text: string }>(
@@ -187,7 +207,11 @@ describe('POST /api/mp/errands', () => {
   it.each([
     ['entrustment not confirmed', () => ({ ...homestead(), entrustment: { confirmed: false, version } }), /entrustment\.confirmed: the resident must confirm/],
     ['no entrustment at all', () => ({ itemId: HOMESTEAD }), /entrustment/],
-    ['an old entrustment version', () => ({ ...homestead(), entrustment: { confirmed: true, version: 'aaaaaaaaaaaa' } }), /entrustment\.version: the entrustment text is now version/],
+    [
+      'an old entrustment version',
+      () => ({ ...homestead(), entrustment: { confirmed: true, version: 'aaaaaaaaaaaa' } }),
+      /entrustment\.version: the entrustment text is now version/,
+    ],
     ['an unknown item', () => ({ ...homestead(), itemId: 'moon-landing' }), /itemId: no catalogue item moon-landing/],
     ['a private item without consent', () => ({ ...homestead(), itemId: DIBAO }), /privacyConsent: .* separate consent/],
     ['family without a name', () => ({ ...homestead(), forWhom: 'family' }), /beneficiary: give the family member/],
@@ -200,13 +224,18 @@ describe('POST /api/mp/errands', () => {
     expect(r.statusCode).toBe(400);
     expect(r.json()).toMatchObject({ error: 'invalid_request' });
     expect(r.json<{ message: string }>().message).toMatch(pattern);
-    expect({ errands: count('errands'), outbox: count('outbox'), requests: count('mini_program_requests'), entrustments: count('entrustments') }).toEqual(before);
+    expect({ errands: count('errands'), outbox: count('outbox'), requests: count('mini_program_requests'), entrustments: count('entrustments') }).toEqual(
+      before,
+    );
   });
 
   it('answers malformed JSON with 400 and another content type with 415', async () => {
     const broken = await mp.call('POST', '/api/mp/errands', token, '{"itemId":', { 'idempotency-key': newKey(), 'content-type': 'application/json' });
     expect(broken.statusCode).toBe(400);
-    const form = await mp.call('POST', '/api/mp/errands', token, 'itemId=1', { 'idempotency-key': newKey(), 'content-type': 'application/x-www-form-urlencoded' });
+    const form = await mp.call('POST', '/api/mp/errands', token, 'itemId=1', {
+      'idempotency-key': newKey(),
+      'content-type': 'application/x-www-form-urlencoded',
+    });
     expect(form.statusCode).toBe(415);
   });
 });

@@ -24,7 +24,9 @@ describe('POST /api/mp/login', () => {
     expect(r.body).not.toContain(key);
     expect(r.body).not.toMatch(/session_?key/i);
     // Stored server-side, and only the token's hash.
-    const row = mp.app.daiban.database.sqlite.prepare('SELECT token_hash, session_key, open_id, union_id FROM mini_program_sessions ORDER BY created_at DESC LIMIT 1').get() as Record<string, string>;
+    const row = mp.app.daiban.database.sqlite
+      .prepare('SELECT token_hash, session_key, open_id, union_id FROM mini_program_sessions ORDER BY created_at DESC LIMIT 1')
+      .get() as Record<string, string>;
     expect(row).toMatchObject({ session_key: key, open_id: 'o-openid-login-1', union_id: 'u-union-1' });
     expect(row.token_hash).not.toBe(body.token);
     expect(JSON.stringify(mp.app.daiban.database.sqlite.prepare('SELECT * FROM mini_program_sessions').all())).not.toContain(body.token);

@@ -34,10 +34,12 @@ subscribe_messages:
     fields: { thing1: { type: thing, source: text } }
 `,
     );
-    expect(() => readMiniProgramTemplates(path)).toThrow(/template_messages: a mini-program has no template messages[\s\S]*subscribe_messages\.0\.miniprogram: use page/);
+    expect(() => readMiniProgramTemplates(path)).toThrow(
+      /template_messages: a mini-program has no template messages[\s\S]*subscribe_messages\.0\.miniprogram: use page/,
+    );
   });
 
-  it('reports the format\'s own problems with the file name', () => {
+  it("reports the format's own problems with the file name", () => {
     const path = file('bad.yaml', 'subscribe_messages:\n  - kinds: [default]\n    template_id: S1\n    fields: { thing1: { type: colour, source: text } }\n');
     expect(() => readMiniProgramTemplates(path)).toThrow(/bad\.yaml does not validate:[\s\S]*fields\.thing1\.type/);
   });

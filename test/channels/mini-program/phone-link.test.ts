@@ -22,8 +22,14 @@ let users = 0;
 const newUser = () => `oMpPhone${process.pid}x${++users}`;
 const verify = (token: string, code: string) => mp.call('POST', '/api/mp/phone', token, { code });
 const identityOf = (openid: string) =>
-  mp.app.daiban.database.sqlite.prepare<[string], { id: number; personId: string | null }>("SELECT id, person_id AS personId FROM channel_identities WHERE channel = 'mini-program' AND external_id = ?").get(openid);
-const remembered = (openid: string) => mp.app.daiban.database.sqlite.prepare<[number], { phone: string }>('SELECT phone FROM mini_program_phones WHERE identity_id = ?').get(identityOf(openid)!.id)?.phone;
+  mp.app.daiban.database.sqlite
+    .prepare<[string], { id: number; personId: string | null }>(
+      "SELECT id, person_id AS personId FROM channel_identities WHERE channel = 'mini-program' AND external_id = ?",
+    )
+    .get(openid);
+const remembered = (openid: string) =>
+  mp.app.daiban.database.sqlite.prepare<[number], { phone: string }>('SELECT phone FROM mini_program_phones WHERE identity_id = ?').get(identityOf(openid)!.id)
+    ?.phone;
 
 describe('POST /api/mp/phone', () => {
   it('links the user to the roster person with that phone; their errands filed by chat are then theirs', async () => {
@@ -53,7 +59,11 @@ describe('POST /api/mp/phone', () => {
     expect(r.statusCode).toBe(200);
     expect(schemas.phoneAnswer.parse(r.json())).toEqual({ outcome: 'remembered', registered: false, maskedPhone: '137****8888' });
     expect(identityOf(openid)?.personId).toBeNull();
-    expect(schemas.meAnswer.parse((await mp.call('GET', '/api/mp/me', token)).json())).toEqual({ registered: false, person: null, verifiedPhone: '137****8888' });
+    expect(schemas.meAnswer.parse((await mp.call('GET', '/api/mp/me', token)).json())).toEqual({
+      registered: false,
+      person: null,
+      verifiedPhone: '137****8888',
+    });
     const registered = await mp.call('POST', '/api/mp/registration', token, { name: '何小梅', villageCode: 'qs-lw' });
     expect(registered.statusCode).toBe(201);
     expect(registered.json()).toMatchObject({ registered: true, person: { name: '何小梅', phone: '13700008888' }, verifiedPhone: null });
@@ -63,7 +73,10 @@ describe('POST /api/mp/phone', () => {
   it('refuses clearly when two people the county knows have the phone, and links nobody', async () => {
     // Two people in the roster with the same number (a shared family phone).
     const roster = JSON.parse(readFileSync('data/demo-roster.json', 'utf8')) as { people: object[] };
-    roster.people.push({ id: 'zhao-1', name: '赵一', phone: '13700006666', village: 'qs-sq' }, { id: 'zhao-2', name: '赵二', phone: '137-0000-6666', village: 'qs-sq' });
+    roster.people.push(
+      { id: 'zhao-1', name: '赵一', phone: '13700006666', village: 'qs-sq' },
+      { id: 'zhao-2', name: '赵二', phone: '137-0000-6666', village: 'qs-sq' },
+    );
     expect((await mp.app.daiban.server.inject({ method: 'PUT', url: '/api/admin/roster', headers: auth, payload: roster })).statusCode).toBe(200);
     const openid = newUser();
     const token = await mp.login(openid);
@@ -105,7 +118,10 @@ describe('POST /api/mp/phone', () => {
 
   it('is documented in the OpenAPI document', async () => {
     const doc = (await mp.app.daiban.server.inject({ method: 'GET', url: '/docs/json' })).json<{
-      paths: Record<string, Record<string, { responses: Record<string, unknown>; requestBody?: { content: Record<string, { schema: { required?: string[] } }> } }>>;
+      paths: Record<
+        string,
+        Record<string, { responses: Record<string, unknown>; requestBody?: { content: Record<string, { schema: { required?: string[] } }> } }>
+      >;
     }>();
     const phone = doc.paths['/api/mp/phone']?.post;
     expect(Object.keys(phone?.responses ?? {}).sort()).toEqual(['200', '400', '403', '409', '503']);

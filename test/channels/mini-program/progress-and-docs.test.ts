@@ -9,15 +9,25 @@ let receipt: string;
 let noPhoneReceipt: string;
 
 async function fileFor(token: string, key: string): Promise<string> {
-  const version = (await mp.call('GET', '/api/mp/entrustment?itemId=homestead-building-application', token)).json<{ entrustment: { version: string } }>().entrustment.version;
-  const r = await mp.call('POST', '/api/mp/errands', token, { itemId: 'homestead-building-application', entrustment: { confirmed: true, version } }, { 'idempotency-key': key });
+  const version = (await mp.call('GET', '/api/mp/entrustment?itemId=homestead-building-application', token)).json<{ entrustment: { version: string } }>()
+    .entrustment.version;
+  const r = await mp.call(
+    'POST',
+    '/api/mp/errands',
+    token,
+    { itemId: 'homestead-building-application', entrustment: { confirmed: true, version } },
+    { 'idempotency-key': key },
+  );
   expect(r.statusCode).toBe(201);
   return r.json<{ receiptNo: string }>().receiptNo;
 }
 
 beforeAll(async () => {
   mp = await startMiniProgram();
-  receipt = await fileFor(await mp.resident('o-progress-1', { name: '何小梅', villageCode: 'qs-lw', phone: '13700001234', livingAway: true }), 'progress-key-1');
+  receipt = await fileFor(
+    await mp.resident('o-progress-1', { name: '何小梅', villageCode: 'qs-lw', phone: '13700001234', livingAway: true }),
+    'progress-key-1',
+  );
   noPhoneReceipt = await fileFor(await mp.resident('o-progress-2', { name: '韩梅', villageCode: 'qs-lw', phone: null }), 'progress-key-2');
 });
 afterAll(async () => {
@@ -25,7 +35,8 @@ afterAll(async () => {
 });
 
 let ipCounter = 0;
-const lookup = (query: string, ip = `10.0.0.${++ipCounter}`) => mp.app.daiban.server.inject({ method: 'GET', url: `/api/mp/progress?${query}`, remoteAddress: ip });
+const lookup = (query: string, ip = `10.0.0.${++ipCounter}`) =>
+  mp.app.daiban.server.inject({ method: 'GET', url: `/api/mp/progress?${query}`, remoteAddress: ip });
 
 describe('GET /api/mp/progress', () => {
   it('shows status and a coarse timeline by receipt number and the phone’s last four digits, names masked, without login', async () => {
@@ -104,10 +115,19 @@ describe('behind a trusted reverse proxy (HTTP_TRUST_PROXY)', () => {
     const proxied = await startMiniProgram({ HTTP_TRUST_PROXY: '127.0.0.1' });
     try {
       const token = await proxied.resident('o-proxy-1', { name: '何小梅', villageCode: 'qs-lw', phone: '13700005678' });
-      const version = (await proxied.call('GET', '/api/mp/entrustment?itemId=homestead-building-application', token)).json<{ entrustment: { version: string } }>().entrustment.version;
-      const filed = await proxied.call('POST', '/api/mp/errands', token, { itemId: 'homestead-building-application', entrustment: { confirmed: true, version } }, { 'idempotency-key': 'proxy-key-1' });
+      const version = (await proxied.call('GET', '/api/mp/entrustment?itemId=homestead-building-application', token)).json<{
+        entrustment: { version: string };
+      }>().entrustment.version;
+      const filed = await proxied.call(
+        'POST',
+        '/api/mp/errands',
+        token,
+        { itemId: 'homestead-building-application', entrustment: { confirmed: true, version } },
+        { 'idempotency-key': 'proxy-key-1' },
+      );
       const url = `/api/mp/progress?receipt=${filed.json<{ receiptNo: string }>().receiptNo}&phoneLast4=5678`;
-      const via = (client: string) => proxied.app.daiban.server.inject({ method: 'GET', url, remoteAddress: '127.0.0.1', headers: { 'x-forwarded-for': client } });
+      const via = (client: string) =>
+        proxied.app.daiban.server.inject({ method: 'GET', url, remoteAddress: '127.0.0.1', headers: { 'x-forwarded-for': client } });
       for (let i = 0; i < 30; i++) expect((await via('203.0.113.1')).statusCode).toBe(200);
       expect((await via('203.0.113.1')).statusCode).toBe(429);
       // Another client behind the same proxy is not affected.
@@ -122,7 +142,20 @@ describe('/docs', () => {
   it('serves the OpenAPI document listing the mini-program routes with their schemas', async () => {
     const r = await mp.app.daiban.server.inject({ method: 'GET', url: '/docs/json' });
     expect(r.statusCode).toBe(200);
-    const doc = r.json<{ openapi: string; paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties: Record<string, unknown>; required?: string[] } }> }; parameters?: { name: string; in: string }[]; security?: unknown[] }>> }>();
+    const doc = r.json<{
+      openapi: string;
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            requestBody?: { content: Record<string, { schema: { properties: Record<string, unknown>; required?: string[] } }> };
+            parameters?: { name: string; in: string }[];
+            security?: unknown[];
+          }
+        >
+      >;
+    }>();
     expect(doc.openapi).toMatch(/^3\./);
     const routes = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
     expect(routes).toEqual(
@@ -163,8 +196,16 @@ describe('/docs', () => {
     expect(form?.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'idempotency-key', in: 'header' })]));
     expect(form?.security).toEqual([{ miniProgramSession: [] }]);
     expect(doc.paths['/api/mp/progress']?.get?.parameters?.map((p) => p.name)).toEqual(expect.arrayContaining(['receipt', 'phoneLast4']));
-    const login = doc.paths['/api/mp/login']?.post as unknown as { responses: Record<string, { content: Record<string, { schema: { properties: Record<string, unknown> } }> }> };
-    expect(Object.keys(login.responses['200']?.content['application/json']?.schema.properties ?? {})).toEqual(['token', 'expiresAt', 'registered', 'person', 'verifiedPhone']);
+    const login = doc.paths['/api/mp/login']?.post as unknown as {
+      responses: Record<string, { content: Record<string, { schema: { properties: Record<string, unknown> } }> }>;
+    };
+    expect(Object.keys(login.responses['200']?.content['application/json']?.schema.properties ?? {})).toEqual([
+      'token',
+      'expiresAt',
+      'registered',
+      'person',
+      'verifiedPhone',
+    ]);
     expect(login.responses['400']?.content['application/json']?.schema.properties).toHaveProperty('error');
   });
 

@@ -11,7 +11,8 @@ let version: string;
 beforeAll(async () => {
   mp = await startMiniProgram();
   token = await mp.resident('o-rate-1', { name: '何小梅', villageCode: 'qs-lw', phone: '13700001234' });
-  version = (await mp.call('GET', '/api/mp/entrustment?itemId=homestead-building-application', token)).json<{ entrustment: { version: string } }>().entrustment.version;
+  version = (await mp.call('GET', '/api/mp/entrustment?itemId=homestead-building-application', token)).json<{ entrustment: { version: string } }>().entrustment
+    .version;
 });
 afterAll(async () => {
   await mp.close();
@@ -24,7 +25,13 @@ const rate = (receipt: string, body: unknown, as = token) => mp.call('POST', `/a
 let n = 0;
 /** Files through the form, then the agent and the centre take it to "fed back" by chat commands. */
 async function fedBack(options: { stopBeforeFeedback?: boolean } = {}): Promise<string> {
-  const r = await mp.call('POST', '/api/mp/errands', token, { itemId: 'homestead-building-application', entrustment: { confirmed: true, version } }, { 'idempotency-key': `rating-${++n}-abcdef` });
+  const r = await mp.call(
+    'POST',
+    '/api/mp/errands',
+    token,
+    { itemId: 'homestead-building-application', entrustment: { confirmed: true, version } },
+    { 'idempotency-key': `rating-${++n}-abcdef` },
+  );
   expect(r.statusCode).toBe(201);
   const receipt = r.json<{ receiptNo: string }>().receiptNo;
   const lw = 'lw-agents@chatroom';
@@ -52,7 +59,9 @@ describe('POST /api/mp/errands/:receiptNo/rating', () => {
     const r = await rate(receipt, { score: 2 });
     expect(r.statusCode).toBe(200);
     expect(schemas.ratingAnswer.parse(r.json())).toEqual({ receiptNo: receipt, round: 'first', status: 'closed' });
-    expect(sql('SELECT round, score, reason_kind FROM ratings r JOIN errands e ON e.id = r.errand_id WHERE e.receipt_no = ?', receipt)).toEqual([{ round: 'first', score: 2, reason_kind: null }]);
+    expect(sql('SELECT round, score, reason_kind FROM ratings r JOIN errands e ON e.id = r.errand_id WHERE e.receipt_no = ?', receipt)).toEqual([
+      { round: 'first', score: 2, reason_kind: null },
+    ]);
     const twice = await rate(receipt, { score: 1 });
     expect(twice.statusCode).toBe(403);
     expect(sql('SELECT count(*) AS n FROM ratings')).toEqual([{ n: 1 }]);
@@ -67,7 +76,9 @@ describe('POST /api/mp/errands/:receiptNo/rating', () => {
     const r = await rate(receipt, { score: 4, reason: '材料办错了，名字写错' });
     expect(r.statusCode).toBe(200);
     expect(r.json()).toMatchObject({ status: 'reopened' });
-    expect(sql('SELECT reason_kind, reason FROM ratings r JOIN errands e ON e.id = r.errand_id WHERE e.receipt_no = ?', receipt)).toEqual([{ reason_kind: 'work_error', reason: '材料办错了，名字写错' }]);
+    expect(sql('SELECT reason_kind, reason FROM ratings r JOIN errands e ON e.id = r.errand_id WHERE e.receipt_no = ?', receipt)).toEqual([
+      { reason_kind: 'work_error', reason: '材料办错了，名字写错' },
+    ]);
   });
 
   it('opens a rectification case for a bad review of another kind, and tells the supervisor', async () => {
@@ -115,7 +126,9 @@ describe('subscribe-message credits', () => {
     expect(r.statusCode).toBe(200);
     expect(r.json()).toEqual({ credits: [{ templateId: 'tmpl-progress', credits: 1 }] });
     // As wx.requestSubscribeMessage answers it, errMsg included.
-    const raw = await mp.call('POST', '/api/mp/subscriptions', token, { results: { errMsg: 'requestSubscribeMessage:ok', 'tmpl-progress': 'accept', 'tmpl-result': 'accept' } });
+    const raw = await mp.call('POST', '/api/mp/subscriptions', token, {
+      results: { errMsg: 'requestSubscribeMessage:ok', 'tmpl-progress': 'accept', 'tmpl-result': 'accept' },
+    });
     expect(raw.statusCode).toBe(200);
     expect((await mp.call('GET', '/api/mp/subscriptions', token)).json()).toEqual({
       credits: [
@@ -125,7 +138,7 @@ describe('subscribe-message credits', () => {
     });
     const other = await mp.login('o-rate-other');
     expect((await mp.call('GET', '/api/mp/subscriptions', other)).json()).toEqual({ credits: [] });
-    expect(sql("SELECT app, open_id FROM subscribe_credits GROUP BY open_id")).toEqual([{ app: 'mini-program', open_id: 'o-rate-1' }]);
+    expect(sql('SELECT app, open_id FROM subscribe_credits GROUP BY open_id')).toEqual([{ app: 'mini-program', open_id: 'o-rate-1' }]);
   });
 
   it('refuses malformed results with 400 and grants nothing', async () => {

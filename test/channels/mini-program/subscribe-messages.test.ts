@@ -49,17 +49,33 @@ const db = () => mp.app.daiban.database;
 const credits = (openid: string) => subscribeCreditsOf(db(), 'mini-program', openid).find((c) => c.templateId === 'MP_PROGRESS')?.credits ?? 0;
 const sends = (openid: string) => mp.api.requests.filter((r) => r.endpoint === 'mp_subscribe_send' && r.body.touser === openid);
 const toUser = (openid: string) =>
-  db().sqlite.prepare<[string], { id: number; status: string; lastError: string | null }>("SELECT id, status, last_error AS lastError FROM outbox WHERE channel = 'mini-program' AND recipient = ? ORDER BY id").all(openid);
+  db()
+    .sqlite.prepare<[string], { id: number; status: string; lastError: string | null }>(
+      "SELECT id, status, last_error AS lastError FROM outbox WHERE channel = 'mini-program' AND recipient = ? ORDER BY id",
+    )
+    .all(openid);
 const agentTasks = (id: number) =>
-  db().sqlite.prepare<[string], { id: number; recipient: string | null; status: string; text: string }>('SELECT id, recipient, status, text FROM outbox WHERE dedupe_key LIKE ?').all(`daiban-outbox-${id}-agent-task%`);
+  db()
+    .sqlite.prepare<[string], { id: number; recipient: string | null; status: string; text: string }>(
+      'SELECT id, recipient, status, text FROM outbox WHERE dedupe_key LIKE ?',
+    )
+    .all(`daiban-outbox-${id}-agent-task%`);
 
 /** A resident of 柳湾 who logs in to the mini-program, accepts `accepts` subscribe messages and files an errand. */
 async function residentWithErrand(accepts: number): Promise<{ openid: string; receipt: string }> {
   const openid = newUser();
   const token = await mp.resident(openid, { name: '何小梅', villageCode: 'qs-lw', phone: null });
-  for (let i = 0; i < accepts; i++) expect((await mp.call('POST', '/api/mp/subscriptions', token, { results: { MP_PROGRESS: 'accept' } })).statusCode).toBe(200);
-  version ??= (await mp.call('GET', '/api/mp/entrustment?itemId=homestead-building-application', token)).json<{ entrustment: { version: string } }>().entrustment.version;
-  const filed = await mp.call('POST', '/api/mp/errands', token, { itemId: 'homestead-building-application', entrustment: { confirmed: true, version } }, { 'idempotency-key': `mp-sub-${openid}` });
+  for (let i = 0; i < accepts; i++)
+    expect((await mp.call('POST', '/api/mp/subscriptions', token, { results: { MP_PROGRESS: 'accept' } })).statusCode).toBe(200);
+  version ??= (await mp.call('GET', '/api/mp/entrustment?itemId=homestead-building-application', token)).json<{ entrustment: { version: string } }>()
+    .entrustment.version;
+  const filed = await mp.call(
+    'POST',
+    '/api/mp/errands',
+    token,
+    { itemId: 'homestead-building-application', entrustment: { confirmed: true, version } },
+    { 'idempotency-key': `mp-sub-${openid}` },
+  );
   expect(filed.statusCode).toBe(201);
   return { openid, receipt: filed.json<{ receiptNo: string }>().receiptNo };
 }
@@ -74,7 +90,7 @@ async function claimed(openid: string, receipt: string): Promise<number> {
 }
 
 describe('the mini-program channel', () => {
-  it('sends the claim notification as a subscribe message with one of the resident\'s credits, with the mini-program\'s own token', async () => {
+  it("sends the claim notification as a subscribe message with one of the resident's credits, with the mini-program's own token", async () => {
     const { openid, receipt } = await residentWithErrand(2);
     const id = await claimed(openid, receipt);
     expect(outboxRouteOf(db(), id)).toMatchObject({ route: 'subscribe', detail: 'subscribe: ok (MP_PROGRESS)' });
@@ -84,7 +100,11 @@ describe('the mini-program channel', () => {
       touser: openid,
       template_id: 'MP_PROGRESS',
       page: 'pages/errands/detail',
-      data: { thing1: { value: '农村宅基地和建房申请' }, phrase2: { value: '已接单' }, time3: { value: expect.stringMatching(/^2026年12月1日 \d\d:\d\d$/) as string } },
+      data: {
+        thing1: { value: '农村宅基地和建房申请' },
+        phrase2: { value: '已接单' },
+        time3: { value: expect.stringMatching(/^2026年12月1日 \d\d:\d\d$/) as string },
+      },
       miniprogram_state: 'formal',
       lang: 'zh_CN',
     });
@@ -134,7 +154,13 @@ describe('the mini-program channel', () => {
     const { openid, receipt } = await residentWithErrand(1);
     const errandId = db().sqlite.prepare<[string], { id: number }>('SELECT id FROM errands WHERE receipt_no = ?').get(receipt)!.id;
     // The errand is still waiting for an agent (requested): only `claimed` and `general` have templates.
-    const [id] = db().write(() => insertOutbox(db(), [{ channel: 'mini-program', recipient: openid, room: null, text: '您的申请已登记', kind: 'notification', errandId }], mp.app.clock.now));
+    const [id] = db().write(() =>
+      insertOutbox(
+        db(),
+        [{ channel: 'mini-program', recipient: openid, room: null, text: '您的申请已登记', kind: 'notification', errandId }],
+        mp.app.clock.now,
+      ),
+    );
     await mp.app.daiban.sweep();
     await until(() => outboxById(db(), id!)?.status === 'sent', 'the notification to be handed over');
     expect(outboxRouteOf(db(), id!)).toMatchObject({ route: 'agent_task', detail: 'subscribe: none configured for kind requested; agent_task: 1 message(s)' });
@@ -161,11 +187,13 @@ describe('the mini-program channel', () => {
     expect(credits(openid)).toBe(1);
   });
 
-  it('parks a notification naming 41030 when the configured page is not one of the mini-program\'s', async () => {
+  it("parks a notification naming 41030 when the configured page is not one of the mini-program's", async () => {
     const openid = newUser();
     const token = await mp.resident(openid, { name: '何小梅', villageCode: 'qs-lw', phone: null });
     await mp.call('POST', '/api/mp/subscriptions', token, { results: { MP_GENERAL: 'accept' } });
-    const [id] = db().write(() => insertOutbox(db(), [{ channel: 'mini-program', recipient: openid, room: null, text: '通知', kind: 'notification', errandId: null }], mp.app.clock.now));
+    const [id] = db().write(() =>
+      insertOutbox(db(), [{ channel: 'mini-program', recipient: openid, room: null, text: '通知', kind: 'notification', errandId: null }], mp.app.clock.now),
+    );
     await mp.app.daiban.sweep();
     await until(() => outboxById(db(), id!)?.status !== 'pending', 'the notification to be parked');
     expect(sends(openid).map((r) => [r.body.page, r.answer.errcode])).toEqual([['pages/gone/index', 41030]]);

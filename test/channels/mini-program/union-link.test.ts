@@ -14,7 +14,10 @@ import { bindFollower, OA_APPID, OA_SECRET, OA_TOKEN } from '../../support/offic
 let mp: MiniProgramHarness;
 let oa: OaClient;
 beforeAll(async () => {
-  mp = await startMiniProgram({ WECHAT_OA_TOKEN: OA_TOKEN, WECHAT_OA_APPID: OA_APPID, WECHAT_OA_SECRET: OA_SECRET }, { otherApps: [{ appId: OA_APPID, secret: OA_SECRET }] });
+  mp = await startMiniProgram(
+    { WECHAT_OA_TOKEN: OA_TOKEN, WECHAT_OA_APPID: OA_APPID, WECHAT_OA_SECRET: OA_SECRET },
+    { otherApps: [{ appId: OA_APPID, secret: OA_SECRET }] },
+  );
   oa = createOaClient(mp.app.daiban.server, OA_TOKEN, () => mp.app.clock.now);
 });
 afterAll(async () => {

@@ -77,7 +77,9 @@ describe('access token manager', () => {
 
   it('reports a refused stable_token as a WeChat API error and caches nothing', async () => {
     fake.failNext(40125, 1, 'stable_token');
-    const error = await manager().get().catch((e: unknown) => e);
+    const error = await manager()
+      .get()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WeChatApiError);
     expect((error as WeChatApiError).errcode).toBe(40125);
     expect(await connect().exists(tokenKey())).toBe(0);

@@ -63,7 +63,11 @@ describe('a customer-service text', () => {
     const busy = await send('频率').catch((e: unknown) => e);
     expect(busy).toBeInstanceOf(WeChatApiError);
     expect((busy as WeChatApiError).errcode).toBe(45009);
-    const offline = await sendCustomerServiceText({ tokens: { get: async () => 'token', invalidate: async () => undefined }, apiBase: 'http://127.0.0.1:9', timeoutMs: 1000 }, OPENID, '网络').catch((e: unknown) => e);
+    const offline = await sendCustomerServiceText(
+      { tokens: { get: async () => 'token', invalidate: async () => undefined }, apiBase: 'http://127.0.0.1:9', timeoutMs: 1000 },
+      OPENID,
+      '网络',
+    ).catch((e: unknown) => e);
     expect(offline).toBeInstanceOf(Error);
     expect(offline).not.toBeInstanceOf(WeChatApiError);
     expect((offline as Error).message).toMatch(/unreachable/);

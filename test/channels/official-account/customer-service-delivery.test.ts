@@ -30,7 +30,12 @@ async function push(openid: string, content: string, msgId: string) {
   const body =
     `<xml><ToUserName><![CDATA[gh_daiban]]></ToUserName><FromUserName><![CDATA[${openid}]]></FromUserName>` +
     `<CreateTime>${at}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${content}]]></Content><MsgId>${msgId}</MsgId></xml>`;
-  const r = await app.daiban.server.inject({ method: 'POST', url: `/wechat/official-account?${query}`, headers: { 'content-type': 'text/xml' }, payload: body });
+  const r = await app.daiban.server.inject({
+    method: 'POST',
+    url: `/wechat/official-account?${query}`,
+    headers: { 'content-type': 'text/xml' },
+    payload: body,
+  });
   expect(r.statusCode).toBe(200);
 }
 
@@ -54,7 +59,9 @@ describe('Official Account notifications through the customer-service API', () =
     // Give a duplicate (a second sweep, a second job) the chance to show up.
     await app.daiban.sweep();
     await new Promise((r) => setTimeout(r, 300));
-    expect(fake.delivered().filter((d) => d.touser === openid)).toEqual([{ touser: openid, content: text, accessToken: expect.stringMatching(/^fake-token-/) as string }]);
+    expect(fake.delivered().filter((d) => d.touser === openid)).toEqual([
+      { touser: openid, content: text, accessToken: expect.stringMatching(/^fake-token-/) as string },
+    ]);
     expect(fake.requests.filter((r) => r.endpoint === 'stable_token')).toHaveLength(1);
   });
 

@@ -30,12 +30,17 @@ describe('fake WeChat API: template and subscribe messages', () => {
     const first = await template({ ...good, client_msg_id: 'k-1' });
     expect(first).toEqual({ errcode: 0, errmsg: 'ok', msgid: expect.any(Number) as number });
     expect(await template({ ...good, client_msg_id: 'k-1' })).toMatchObject({ errcode: 0, msgid: first.msgid });
-    expect(fake.deliveredTemplates('template_send').filter((t) => t.touser === 'oUser1')).toEqual([{ touser: 'oUser1', templateId: 'TPL', data: { thing1: '材料已办好', phrase2: '已办结' } }]);
+    expect(fake.deliveredTemplates('template_send').filter((t) => t.touser === 'oUser1')).toEqual([
+      { touser: 'oUser1', templateId: 'TPL', data: { thing1: '材料已办好', phrase2: '已办结' } },
+    ]);
   });
 
   it('checks the send like WeChat: token, template id, fields and their lengths', async () => {
     expect(await post('/cgi-bin/message/template/send?access_token=nope', good)).toMatchObject({ errcode: 40001 });
-    expect(await template({ ...good, template_id: undefined })).toMatchObject({ errcode: 40037, errmsg: expect.stringMatching(/^invalid template_id/) as string });
+    expect(await template({ ...good, template_id: undefined })).toMatchObject({
+      errcode: 40037,
+      errmsg: expect.stringMatching(/^invalid template_id/) as string,
+    });
     expect(await template({ ...good, touser: '' })).toMatchObject({ errcode: 40003 });
     expect(await template({ ...good, data: { thing1: { value: '一二三四五六七八九十一二三四五六七八九十一' }, phrase2: { value: '好' } } })).toMatchObject({
       errcode: 47003,
@@ -50,7 +55,10 @@ describe('fake WeChat API: template and subscribe messages', () => {
   it('answers the injected errcode for the endpoint chosen, then normally', async () => {
     fake.failNext(43101, 1, 'subscribe_send');
     expect(await template({ ...good, touser: 'oUser3' })).toMatchObject({ errcode: 0 });
-    expect(await subscribe({ touser: 'oUser3', template_id: 'SUB', data: { thing1: { value: '好' } } })).toMatchObject({ errcode: 43101, errmsg: expect.stringMatching(/^user refuse to accept the msg rid: /) as string });
+    expect(await subscribe({ touser: 'oUser3', template_id: 'SUB', data: { thing1: { value: '好' } } })).toMatchObject({
+      errcode: 43101,
+      errmsg: expect.stringMatching(/^user refuse to accept the msg rid: /) as string,
+    });
     expect(await subscribe({ touser: 'oUser3', template_id: 'SUB', data: { thing1: { value: '好' } } })).toMatchObject({ errcode: 0 });
   });
 });

@@ -119,7 +119,9 @@ describe('message crypto (safe mode)', () => {
   });
 
   it('refuses a message that is not UTF-8', () => {
-    expect(crypto.decrypt(rawEncrypt(pad32(Buffer.concat([framed('', appId).subarray(0, 16), Buffer.from([0, 0, 0, 2, 0xff, 0xfe]), Buffer.from(appId)]))))).toEqual({
+    expect(
+      crypto.decrypt(rawEncrypt(pad32(Buffer.concat([framed('', appId).subarray(0, 16), Buffer.from([0, 0, 0, 2, 0xff, 0xfe]), Buffer.from(appId)])))),
+    ).toEqual({
       ok: false,
       reason: 'not_utf8',
     });

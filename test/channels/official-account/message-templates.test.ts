@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { fieldData, parseMessageTemplates, readMessageTemplates, specFor, type NotificationFacts } from '../../../src/channels/official-account/message-templates.ts';
+import {
+  fieldData,
+  parseMessageTemplates,
+  readMessageTemplates,
+  specFor,
+  type NotificationFacts,
+} from '../../../src/channels/official-account/message-templates.ts';
 
 const facts: NotificationFacts = {
   text: '【代办】您申请的医保缴费证明已经办好，请到村委会领取。',
@@ -95,6 +101,8 @@ describe('the example templates file', () => {
   });
 
   it('names a file that cannot be read', () => {
-    expect(() => readMessageTemplates('data/no-such-templates.yaml')).toThrow(/^WeChat message templates file data\/no-such-templates\.yaml cannot be read: ENOENT/);
+    expect(() => readMessageTemplates('data/no-such-templates.yaml')).toThrow(
+      /^WeChat message templates file data\/no-such-templates\.yaml cannot be read: ENOENT/,
+    );
   });
 });

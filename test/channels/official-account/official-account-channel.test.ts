@@ -46,7 +46,8 @@ afterAll(async () => {
 
 let followers = 0;
 const newFollower = () => `oFollowerRoutes${process.pid}x${++followers}`;
-const calls = (endpoint: 'custom_send' | 'template_send' | 'subscribe_send', openid: string) => fake.requests.filter((r) => r.endpoint === endpoint && r.body.touser === openid);
+const calls = (endpoint: 'custom_send' | 'template_send' | 'subscribe_send', openid: string) =>
+  fake.requests.filter((r) => r.endpoint === endpoint && r.body.touser === openid);
 const row = (id: number) => outboxById(app.daiban.database, id)!;
 const route = (id: number) => outboxRouteOf(app.daiban.database, id);
 
@@ -57,7 +58,9 @@ async function delivered(ids: number[]): Promise<void> {
 
 /** Agent tasks written for a message (their keys derive from its dedupe key). */
 const agentTasks = (id: number) =>
-  app.daiban.database.sqlite.prepare<[string], { channel: string; recipient: string | null; text: string }>('SELECT channel, recipient, text FROM outbox WHERE dedupe_key LIKE ?').all(`daiban-outbox-${id}-agent-task%`);
+  app.daiban.database.sqlite
+    .prepare<[string], { channel: string; recipient: string | null; text: string }>('SELECT channel, recipient, text FROM outbox WHERE dedupe_key LIKE ?')
+    .all(`daiban-outbox-${id}-agent-task%`);
 
 describe('Official Account routes: customer-service allowance, then template messages', () => {
   it('sends five notifications after a follower writes as customer-service messages, and the sixth as a template message without calling the customer-service API', async () => {
@@ -79,7 +82,9 @@ describe('Official Account routes: customer-service allowance, then template mes
       client_msg_id: `daiban-outbox-${ids[5]}`,
       data: { thing1: { value: '【代办】您申请的城乡居民医保缴费证明已…' }, time2: { value: '2026年12月1日 09:00' }, phrase3: { value: '有新进展' } },
     });
-    expect(route(ids[5]!)?.detail).toMatch(/^customer_service: skipped \(5 of 5 customer-service messages used since the follower last wrote\); template: ok \(TPL_PROGRESS, msgid \d+\)$/);
+    expect(route(ids[5]!)?.detail).toMatch(
+      /^customer_service: skipped \(5 of 5 customer-service messages used since the follower last wrote\); template: ok \(TPL_PROGRESS, msgid \d+\)$/,
+    );
 
     // The follower writes again (past the 10-minute resolution of last_seen_at): a new allowance.
     app.clock.now += 11 * 60_000;
@@ -102,7 +107,13 @@ describe('Official Account routes: customer-service allowance, then template mes
     expect(sent).toEqual({
       touser: openid,
       templateId: 'TPL_STRUCTURED',
-      data: { thing1: expect.stringContaining('宅基地') as string, phrase2: '待接单', character_string3: receipt, time4: expect.stringMatching(/^20\d\d年\d{1,2}月\d{1,2}日$/) as string, thing5: '柳湾社区' },
+      data: {
+        thing1: expect.stringContaining('宅基地') as string,
+        phrase2: '待接单',
+        character_string3: receipt,
+        time4: expect.stringMatching(/^20\d\d年\d{1,2}月\d{1,2}日$/) as string,
+        thing5: '柳湾社区',
+      },
     });
   });
 
@@ -117,47 +128,67 @@ describe('Official Account routes: customer-service allowance, then template mes
     expect([route(inside)?.route, route(outside)?.route]).toEqual(['customer_service', 'template']);
     expect(route(outside)?.detail).toMatch(/customer_service: skipped \(the follower last wrote more than 48 hours ago\)/);
     expect(calls('custom_send', openid)).toHaveLength(1);
-    expect(fake.deliveredTemplates('template_send').filter((t) => t.touser === openid).map((t) => t.data.thing1)).toEqual(['窗口外']);
+    expect(
+      fake
+        .deliveredTemplates('template_send')
+        .filter((t) => t.touser === openid)
+        .map((t) => t.data.thing1),
+    ).toEqual(['窗口外']);
   });
 
-  it.each([45015, 45047])('on %i from the customer-service API falls back to the template message, and the next notification skips the customer-service API', async (errcode) => {
-    const openid = newFollower();
-    await followerWrites(app, openid, '你好');
-    fake.failNext(errcode, 1, 'custom_send');
-    const first = notifyFollower(app, openid, '第一条');
-    await delivered([first]);
-    expect(route(first)).toMatchObject({ route: 'template', detail: expect.stringContaining(`customer_service: errcode ${errcode}`) as string });
-    const second = notifyFollower(app, openid, '第二条');
-    await delivered([second]);
-    expect(route(second)?.route).toBe('template');
-    expect(calls('custom_send', openid)).toHaveLength(1);
-    expect(fake.deliveredTemplates('template_send').filter((t) => t.touser === openid).map((t) => t.data.thing1)).toEqual(['第一条', '第二条']);
-  });
+  it.each([45015, 45047])(
+    'on %i from the customer-service API falls back to the template message, and the next notification skips the customer-service API',
+    async (errcode) => {
+      const openid = newFollower();
+      await followerWrites(app, openid, '你好');
+      fake.failNext(errcode, 1, 'custom_send');
+      const first = notifyFollower(app, openid, '第一条');
+      await delivered([first]);
+      expect(route(first)).toMatchObject({ route: 'template', detail: expect.stringContaining(`customer_service: errcode ${errcode}`) as string });
+      const second = notifyFollower(app, openid, '第二条');
+      await delivered([second]);
+      expect(route(second)?.route).toBe('template');
+      expect(calls('custom_send', openid)).toHaveLength(1);
+      expect(
+        fake
+          .deliveredTemplates('template_send')
+          .filter((t) => t.touser === openid)
+          .map((t) => t.data.thing1),
+      ).toEqual(['第一条', '第二条']);
+    },
+  );
 
-  it.each([43004, 48002])('on %i (the follower cannot get WeChat pushes) hands the message to the village agent, without trying a template message', async (errcode) => {
-    const openid = newFollower();
-    bindFollower(app, openid, 'zhang');
-    await followerWrites(app, openid, '你好');
-    fake.failNext(errcode, 1, 'custom_send');
-    const id = notifyFollower(app, openid, `【代办】您的材料已送到便民服务中心。（${errcode}）`);
-    await delivered([id]);
-    expect(row(id).status).toBe('sent');
-    expect(route(id)).toMatchObject({ route: 'agent_task', detail: expect.stringContaining(`customer_service: errcode ${errcode}`) as string });
-    expect(calls('template_send', openid)).toEqual([]);
-    const tasks = agentTasks(id);
-    expect(tasks).toHaveLength(1);
-    // The admin sees how it went.
-    const shown = await app.daiban.server.inject({ method: 'GET', url: `/api/admin/outbox/${id}`, headers: auth });
-    expect(shown.json()).toMatchObject({ id, status: 'sent', route: { route: 'agent_task', detail: expect.stringContaining(`errcode ${errcode}`) as string } });
-    expect(tasks[0]).toMatchObject({ channel: 'simulator', recipient: 'agent-li' });
-    expect(tasks[0]!.text).toContain('张*花');
-    expect(tasks[0]!.text).not.toContain('张秀花');
-    expect(tasks[0]!.text).toContain('13900000011');
-    expect(tasks[0]!.text).toContain(`【代办】您的材料已送到便民服务中心。（${errcode}）`);
-    // The task reaches the agent through the simulator channel.
-    await app.waitForOutbox({ to: 'agent-li' }, 1);
-    expect((await app.outbox({ to: 'agent-li' })).filter((m) => m.text === tasks[0]!.text)).toHaveLength(1);
-  });
+  it.each([43004, 48002])(
+    'on %i (the follower cannot get WeChat pushes) hands the message to the village agent, without trying a template message',
+    async (errcode) => {
+      const openid = newFollower();
+      bindFollower(app, openid, 'zhang');
+      await followerWrites(app, openid, '你好');
+      fake.failNext(errcode, 1, 'custom_send');
+      const id = notifyFollower(app, openid, `【代办】您的材料已送到便民服务中心。（${errcode}）`);
+      await delivered([id]);
+      expect(row(id).status).toBe('sent');
+      expect(route(id)).toMatchObject({ route: 'agent_task', detail: expect.stringContaining(`customer_service: errcode ${errcode}`) as string });
+      expect(calls('template_send', openid)).toEqual([]);
+      const tasks = agentTasks(id);
+      expect(tasks).toHaveLength(1);
+      // The admin sees how it went.
+      const shown = await app.daiban.server.inject({ method: 'GET', url: `/api/admin/outbox/${id}`, headers: auth });
+      expect(shown.json()).toMatchObject({
+        id,
+        status: 'sent',
+        route: { route: 'agent_task', detail: expect.stringContaining(`errcode ${errcode}`) as string },
+      });
+      expect(tasks[0]).toMatchObject({ channel: 'simulator', recipient: 'agent-li' });
+      expect(tasks[0]!.text).toContain('张*花');
+      expect(tasks[0]!.text).not.toContain('张秀花');
+      expect(tasks[0]!.text).toContain('13900000011');
+      expect(tasks[0]!.text).toContain(`【代办】您的材料已送到便民服务中心。（${errcode}）`);
+      // The task reaches the agent through the simulator channel.
+      await app.waitForOutbox({ to: 'agent-li' }, 1);
+      expect((await app.outbox({ to: 'agent-li' })).filter((m) => m.text === tasks[0]!.text)).toHaveLength(1);
+    },
+  );
 
   it.each([-1, 45009])('retries the customer-service message after %i instead of falling back', async (errcode) => {
     const openid = newFollower();

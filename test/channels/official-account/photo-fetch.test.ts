@@ -93,7 +93,9 @@ describe('Official Account photos', () => {
   it('takes an error page on the way for a passing failure, and stores the photo once WeChat sends it', async () => {
     fake.addMedia('media-material-4', Buffer.from('<html><body>502 Bad Gateway</body></html>'), 'text/html');
     await sendPhoto('media-material-4');
-    const attempts = () => app.daiban.database.sqlite.prepare<[string], { n: number }>('SELECT fetch_attempts AS n FROM errand_photos WHERE media_id = ?').get('media-material-4')?.n ?? 0;
+    const attempts = () =>
+      app.daiban.database.sqlite.prepare<[string], { n: number }>('SELECT fetch_attempts AS n FROM errand_photos WHERE media_id = ?').get('media-material-4')
+        ?.n ?? 0;
     await expect.poll(attempts, { timeout: 10_000 }).toBeGreaterThan(0);
     expect((await listed())[3]).toMatchObject({ stored: false, problem: null });
     fake.addMedia('media-material-4', JPEG, 'image/jpeg');

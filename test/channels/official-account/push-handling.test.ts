@@ -20,7 +20,8 @@ const messageOf = (xml: string) => {
 
 describe('what each Official Account push means', () => {
   it('a voice message is its recognition text; without one the person is asked to say it again', () => {
-    const voice = (recognition: string) => push('voice', `<MediaId><![CDATA[media-v1]]></MediaId><Format><![CDATA[amr]]></Format><Recognition><![CDATA[${recognition}]]></Recognition>`);
+    const voice = (recognition: string) =>
+      push('voice', `<MediaId><![CDATA[media-v1]]></MediaId><Format><![CDATA[amr]]></Format><Recognition><![CDATA[${recognition}]]></Recognition>`);
     expect(messageOf(voice('我要办医保')).text).toBe('我要办医保');
     expect(act(voice(''))).toEqual({ kind: 'say', template: 'photo.voice_unclear' });
   });
@@ -36,7 +37,9 @@ describe('what each Official Account push means', () => {
 
   it('a follow opens the conversation, with the village of a village QR code', () => {
     expect(messageOf(event('subscribe')).opened).toEqual({ villageCode: null });
-    expect(messageOf(event('subscribe', '<EventKey><![CDATA[qrscene_village-qs-sq]]></EventKey><Ticket><![CDATA[t1]]></Ticket>')).opened).toEqual({ villageCode: 'qs-sq' });
+    expect(messageOf(event('subscribe', '<EventKey><![CDATA[qrscene_village-qs-sq]]></EventKey><Ticket><![CDATA[t1]]></Ticket>')).opened).toEqual({
+      villageCode: 'qs-sq',
+    });
     expect(messageOf(event('SCAN', '<EventKey><![CDATA[village-qs-lw]]></EventKey>')).opened).toEqual({ villageCode: 'qs-lw' });
     // Events have no MsgId: sender + CreateTime (+ the event, so a follow and a click of one second differ) key the de-duplication.
     expect(messageOf(event('subscribe')).messageId).toBe('oKind00011764550800subscribe');
@@ -58,7 +61,10 @@ describe('what each Official Account push means', () => {
         '<List><TemplateId><![CDATA[TPL-b]]></TemplateId><SubscribeStatusString><![CDATA[reject]]></SubscribeStatusString><PopupScene>2</PopupScene></List></SubscribeMsgPopupEvent>',
     );
     expect(act(popup)).toEqual({ kind: 'credits', openId: 'oKind0001', templateIds: ['TPL-a'] });
-    const single = event('subscribe_msg_popup_event', '<SubscribeMsgPopupEvent><List><TemplateId>TPL-c</TemplateId><SubscribeStatusString>accept</SubscribeStatusString></List></SubscribeMsgPopupEvent>');
+    const single = event(
+      'subscribe_msg_popup_event',
+      '<SubscribeMsgPopupEvent><List><TemplateId>TPL-c</TemplateId><SubscribeStatusString>accept</SubscribeStatusString></List></SubscribeMsgPopupEvent>',
+    );
     expect(act(single)).toEqual({ kind: 'credits', openId: 'oKind0001', templateIds: ['TPL-c'] });
   });
 

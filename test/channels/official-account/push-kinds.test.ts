@@ -50,7 +50,9 @@ describe('Official Account pushes of every kind', () => {
   it('a location answers the village question by its address', async () => {
     const open = 'oLocation00000000000000002';
     await register(open, '钱多多', () =>
-      oa.push(open, 'location', '<Location_X>30.6</Location_X><Location_Y>104.0</Location_Y><Scale>15</Scale><Label><![CDATA[示范县青山镇白鹤村3组]]></Label>').then((r) => r.reply),
+      oa
+        .push(open, 'location', '<Location_X>30.6</Location_X><Location_Y>104.0</Location_Y><Scale>15</Scale><Label><![CDATA[示范县青山镇白鹤村3组]]></Label>')
+        .then((r) => r.reply),
     );
     expect(personOf(open)).toMatchObject({ name: '钱多多', village_code: 'qs-bh' });
   });
@@ -60,7 +62,11 @@ describe('Official Account pushes of every kind', () => {
     const typed = await oa.text(open, '我的代办');
     expect(typed).not.toBe('');
     expect(await oa.event(open, 'CLICK', '<EventKey><![CDATA[MENU_MY_ERRANDS]]></EventKey>')).toBe(typed);
-    const voice = await oa.push(open, 'voice', '<MediaId><![CDATA[v1]]></MediaId><Format><![CDATA[amr]]></Format><Recognition><![CDATA[我的代办。]]></Recognition>');
+    const voice = await oa.push(
+      open,
+      'voice',
+      '<MediaId><![CDATA[v1]]></MediaId><Format><![CDATA[amr]]></Format><Recognition><![CDATA[我的代办。]]></Recognition>',
+    );
     expect(voice.reply).toBe(typed);
     const unclear = await oa.push(open, 'voice', '<MediaId><![CDATA[v2]]></MediaId><Format><![CDATA[amr]]></Format><Recognition><![CDATA[]]></Recognition>');
     expect(unclear.reply).toMatch(/没听清/);
@@ -68,7 +74,11 @@ describe('Official Account pushes of every kind', () => {
 
   it('a follow and a menu click count as events, typed words as a message (their customer-service allowances differ)', async () => {
     const open = 'oActions00000000000000001';
-    const times = () => row<{ message: number | null; event: number | null }>("SELECT last_message_at AS message, last_event_at AS event FROM channel_identities WHERE channel = 'official-account' AND external_id = ?", open);
+    const times = () =>
+      row<{ message: number | null; event: number | null }>(
+        "SELECT last_message_at AS message, last_event_at AS event FROM channel_identities WHERE channel = 'official-account' AND external_id = ?",
+        open,
+      );
     await oa.event(open, 'subscribe', '');
     const followedAt = app.clock.now;
     expect(times()).toEqual({ message: null, event: followedAt });
@@ -82,7 +92,8 @@ describe('Official Account pushes of every kind', () => {
 
   it('a photo is kept on the open errand by media id and the agent is told; one sent before the errand goes with it', async () => {
     const open = 'oScene0000000000000000001';
-    const image = (mediaId: string) => oa.push(open, 'image', `<PicUrl><![CDATA[http://mmbiz.qpic.cn/${mediaId}]]></PicUrl><MediaId><![CDATA[${mediaId}]]></MediaId>`);
+    const image = (mediaId: string) =>
+      oa.push(open, 'image', `<PicUrl><![CDATA[http://mmbiz.qpic.cn/${mediaId}]]></PicUrl><MediaId><![CDATA[${mediaId}]]></MediaId>`);
     expect((await image('media-before')).reply).toMatch(/先替您留着/);
 
     let last = await oa.text(open, '宅基地建房');
@@ -116,16 +127,22 @@ describe('Official Account pushes of every kind', () => {
     const open = 'oScene0000000000000000001';
     const person = personOf(open)!;
     const count = (sql: string) => row<{ n: number }>(sql, open)?.n ?? -1;
-    expect(count("SELECT count(*) AS n FROM outbox WHERE recipient = ?")).toBeGreaterThan(0);
+    expect(count('SELECT count(*) AS n FROM outbox WHERE recipient = ?')).toBeGreaterThan(0);
     // What else names the follower: a UnionID WeChat gave, a customer-service claim.
     app.daiban.database.sqlite.prepare("UPDATE channel_identities SET union_id = 'union-zhao' WHERE external_id = ?").run(open);
     app.daiban.database.sqlite
-      .prepare("INSERT INTO official_account_sends (dedupe_key, route, open_id, parts, parts_sent, refused, at) VALUES ('k-zhao', 'customer_service', ?, 1, 1, 0, 0)")
+      .prepare(
+        "INSERT INTO official_account_sends (dedupe_key, route, open_id, parts, parts_sent, refused, at) VALUES ('k-zhao', 'customer_service', ?, 1, 1, 0, 0)",
+      )
       .run(open);
     expect(await oa.event(open, 'unsubscribe')).toBe('');
     expect(count('SELECT count(*) AS n FROM official_account_sends WHERE open_id = ?')).toBe(0);
-    expect(row<{ n: number }>("SELECT count(*) AS n FROM channel_identities WHERE union_id = 'union-zhao' OR (external_id LIKE 'gone-%' AND union_checked_at IS NULL)")?.n).toBe(0);
-    expect(count("SELECT count(*) AS n FROM channel_identities WHERE external_id = ?")).toBe(0);
+    expect(
+      row<{ n: number }>(
+        "SELECT count(*) AS n FROM channel_identities WHERE union_id = 'union-zhao' OR (external_id LIKE 'gone-%' AND union_checked_at IS NULL)",
+      )?.n,
+    ).toBe(0);
+    expect(count('SELECT count(*) AS n FROM channel_identities WHERE external_id = ?')).toBe(0);
     expect(count('SELECT count(*) AS n FROM outbox WHERE recipient = ?')).toBe(0);
     expect(count('SELECT count(*) AS n FROM subscribe_credits WHERE open_id = ?')).toBe(0);
     expect(row<{ n: number }>('SELECT count(*) AS n FROM errands WHERE requester_id = ?', person.id)?.n).toBe(1);

@@ -58,7 +58,10 @@ function webhookWith(respond: (message: InboundMessage) => Promise<InboundResult
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function deliveredTo(openId: string, atLeast: number): Promise<string[]> {
   for (let i = 0; i < 200; i++) {
-    const texts = fake.delivered().filter((d) => d.touser === openId).map((d) => d.content);
+    const texts = fake
+      .delivered()
+      .filter((d) => d.touser === openId)
+      .map((d) => d.content);
     if (texts.length >= atLeast) return texts;
     await sleep(50);
   }
@@ -99,7 +102,10 @@ describe('the passive reply budget', () => {
     const rest = await deliveredTo(openId, 1);
     await app.settle();
     await sleep(200);
-    const all = fake.delivered().filter((d) => d.touser === openId).map((d) => d.content);
+    const all = fake
+      .delivered()
+      .filter((d) => d.touser === openId)
+      .map((d) => d.content);
     expect(all).toEqual(rest);
     // Passive part + the customer-service parts are the whole reply, in order, nothing twice.
     expect(`${first}\n${all.join('\n')}`.replace(/\n+/g, '\n')).toContain('第60条');

@@ -40,7 +40,9 @@ describe('official account signature', () => {
     const vectorAt = 1411525903 * 1000;
     // The vector's Encrypt is long; a prefix must not pass, the whole signed text must.
     expect(checkMsgSignature('123456', q, encrypt, vectorAt)).toEqual({ ok: false, reason: 'bad_signature' });
-    const full = encrypt + 'q5Yj4GNglrBb8I2BAJVODGajiFnXBu7mCPatfjsu6IHCrsTyeDXzF6Bv283dGymzxh6ydJRvZsryDyZbLTE7rhnus50qGPMfp2wASFlzEgMW9z1ef/RD8XzaFYgm7iTdaXpXaG4+BiYyolBug/gYNx410cvkKR2/nPwBiT+P4hIiOAQqGp/TywZBtDh1yCF2KOd0gpiMZ5jSw3e29mTvmUHzkVQiMS6td7vXUaWOMZnYZlF3So2SjHnwh4jYFxdgpkHHqIrH/54SNdshoQgWYEvccTKe7FS709/5t6NMxuGhcUGAPOQipvWTT4dShyqio7mlsl5noTrb++x6En749zCpQVhDpbV6GDnTbcX2e8K9QaNWHp91eBdCRxthuL0=';
+    const full =
+      encrypt +
+      'q5Yj4GNglrBb8I2BAJVODGajiFnXBu7mCPatfjsu6IHCrsTyeDXzF6Bv283dGymzxh6ydJRvZsryDyZbLTE7rhnus50qGPMfp2wASFlzEgMW9z1ef/RD8XzaFYgm7iTdaXpXaG4+BiYyolBug/gYNx410cvkKR2/nPwBiT+P4hIiOAQqGp/TywZBtDh1yCF2KOd0gpiMZ5jSw3e29mTvmUHzkVQiMS6td7vXUaWOMZnYZlF3So2SjHnwh4jYFxdgpkHHqIrH/54SNdshoQgWYEvccTKe7FS709/5t6NMxuGhcUGAPOQipvWTT4dShyqio7mlsl5noTrb++x6En749zCpQVhDpbV6GDnTbcX2e8K9QaNWHp91eBdCRxthuL0=';
     expect(checkMsgSignature('123456', q, full, vectorAt)).toEqual({ ok: true });
     expect(checkMsgSignature('123456', q, full, vectorAt + MAX_CLOCK_SKEW_MS + 1000)).toEqual({ ok: false, reason: 'stale_timestamp' });
     expect(checkMsgSignature('654321', q, full, vectorAt)).toEqual({ ok: false, reason: 'bad_signature' });

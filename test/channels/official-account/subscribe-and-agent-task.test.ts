@@ -39,13 +39,16 @@ const newFollower = () => `oFollowerSub${process.pid}x${++followers}`;
 const calls = (openid: string) => fake.requests.filter((r) => r.endpoint === 'subscribe_send' && r.body.touser === openid);
 const row = (id: number) => outboxById(app.daiban.database, id)!;
 const route = (id: number) => outboxRouteOf(app.daiban.database, id);
-const credits = (openid: string) => subscribeCreditsOf(app.daiban.database, 'official-account', openid).find((c) => c.templateId === 'SUB_NOTICE')?.credits ?? 0;
+const credits = (openid: string) =>
+  subscribeCreditsOf(app.daiban.database, 'official-account', openid).find((c) => c.templateId === 'SUB_NOTICE')?.credits ?? 0;
 const grant = (openid: string, n: number) => {
   const db = app.daiban.database;
   db.write(() => grantSubscribeCredits(db, { app: 'official-account', openId: openid, templateId: 'SUB_NOTICE' }, n, app.clock.now));
 };
 const agentTasks = (id: number) =>
-  app.daiban.database.sqlite.prepare<[string], { id: number; recipient: string | null; status: string }>('SELECT id, recipient, status FROM outbox WHERE dedupe_key LIKE ?').all(`daiban-outbox-${id}-agent-task%`);
+  app.daiban.database.sqlite
+    .prepare<[string], { id: number; recipient: string | null; status: string }>('SELECT id, recipient, status FROM outbox WHERE dedupe_key LIKE ?')
+    .all(`daiban-outbox-${id}-agent-task%`);
 
 async function delivered(ids: number[]): Promise<void> {
   await app.daiban.sweep();
@@ -53,14 +56,19 @@ async function delivered(ids: number[]): Promise<void> {
 }
 
 describe('Official Account routes: subscribe messages, then the village agent', () => {
-  it('sends a subscribe message with one of the follower\'s credits', async () => {
+  it("sends a subscribe message with one of the follower's credits", async () => {
     const openid = newFollower();
     grant(openid, 2);
     const id = notifyFollower(app, openid, '【代办】您的证明已经办好了，请到村委会领取，记得带身份证。');
     await delivered([id]);
     expect(route(id)?.route).toBe('subscribe');
     expect(calls(openid).map((r) => r.body)).toEqual([
-      { touser: openid, template_id: 'SUB_NOTICE', page: 'pages/errands/index', data: { thing1: { value: '【代办】您的证明已经办好了，请到村委会…' }, thing2: { value: '村级代办服务' } } },
+      {
+        touser: openid,
+        template_id: 'SUB_NOTICE',
+        page: 'pages/errands/index',
+        data: { thing1: { value: '【代办】您的证明已经办好了，请到村委会…' }, thing2: { value: '村级代办服务' } },
+      },
     ]);
     expect(credits(openid)).toBe(1);
   });
@@ -123,7 +131,16 @@ describe('Official Account routes: subscribe messages, then the village agent', 
     const openid = newFollower();
     bindFollower(app, openid, 'liu');
     // A pending row no worker takes (no job): both attempts run here, as two workers would.
-    const [id] = db.write(() => db.sqlite.prepare("INSERT INTO outbox (channel, recipient, room, text, kind, status, attempts, created_at) VALUES ('official-account', ?, NULL, '两次尝试', 'notification', 'dead', 0, ?) RETURNING id").all(openid, app.clock.now) as { id: number }[]).map((r) => r.id);
+    const [id] = db
+      .write(
+        () =>
+          db.sqlite
+            .prepare(
+              "INSERT INTO outbox (channel, recipient, room, text, kind, status, attempts, created_at) VALUES ('official-account', ?, NULL, '两次尝试', 'notification', 'dead', 0, ?) RETURNING id",
+            )
+            .all(openid, app.clock.now) as { id: number }[],
+      )
+      .map((r) => r.id);
     db.write(() => db.sqlite.prepare("UPDATE outbox SET status = 'pending' WHERE id = ?").run(id!));
     const channel = createOfficialAccountChannel({
       database: db,
@@ -140,7 +157,13 @@ describe('Official Account routes: subscribe messages, then the village agent', 
     const second = await channel.send(message);
     expect(first && second && first.handOver).toEqual(second && second.handOver);
     const write = (outcome: typeof first) =>
-      markOutboxSentVia(db, { id: id!, route: outcome!.route, detail: outcome!.detail, handOver: outcome!.handOver!.map((h) => ({ ...h, kind: 'notification' as const })), now: app.clock.now });
+      markOutboxSentVia(db, {
+        id: id!,
+        route: outcome!.route,
+        detail: outcome!.detail,
+        handOver: outcome!.handOver!.map((h) => ({ ...h, kind: 'notification' as const })),
+        now: app.clock.now,
+      });
     expect(write(first)).toHaveLength(1);
     expect(write(second)).toBeNull();
     expect(agentTasks(id!)).toHaveLength(1);

@@ -105,7 +105,10 @@ describe('POST /wechat/official-account (safe mode)', () => {
   });
 
   it('refuses a message for another appid, or under an unknown key, with 400 and stores nothing', async () => {
-    const foreign = createMessageCrypto({ appId: 'wx0000000000000000', encodingAesKey: KEY }).encrypt(textPush('oForeign0005', '你好', '25000000000000005'), Buffer.alloc(16, 5));
+    const foreign = createMessageCrypto({ appId: 'wx0000000000000000', encodingAesKey: KEY }).encrypt(
+      textPush('oForeign0005', '你好', '25000000000000005'),
+      Buffer.alloc(16, 5),
+    );
     const unknownKey = createMessageCrypto({ appId: APPID, encodingAesKey: Buffer.alloc(32, 9).toString('base64').slice(0, 43) }).encrypt(
       textPush('oForeign0005', '你好', '25000000000000006'),
       Buffer.alloc(16, 5),

@@ -9,7 +9,15 @@ const text = (extra = '<MsgId>23637352235060880</MsgId>') =>
 describe('parsing an Official Account push', () => {
   it('keeps every value a string (MsgId, a number-like content)', () => {
     const r = parsePush(text());
-    expect(r.ok && r.push).toMatchObject({ toUser: 'gh_abc', fromUser: 'oUser123', createTime: '1714036504', msgType: 'text', msgId: '23637352235060880', content: ' 0012 ', event: null });
+    expect(r.ok && r.push).toMatchObject({
+      toUser: 'gh_abc',
+      fromUser: 'oUser123',
+      createTime: '1714036504',
+      msgType: 'text',
+      msgId: '23637352235060880',
+      content: ' 0012 ',
+      event: null,
+    });
   });
 
   it('refuses DOCTYPE and ENTITY declarations before parsing', () => {
@@ -44,7 +52,15 @@ describe('the inbound message of a push', () => {
       if (action.kind !== 'message') throw new Error(action.kind);
       return action.message;
     };
-    expect(message(r.push)).toEqual({ channel: 'official-account', senderId: 'oUser123', roomId: null, text: ' 0012 ', messageId: '23637352235060880', mentionsBot: false, receivedAt: 42 });
+    expect(message(r.push)).toEqual({
+      channel: 'official-account',
+      senderId: 'oUser123',
+      roomId: null,
+      text: ' 0012 ',
+      messageId: '23637352235060880',
+      mentionsBot: false,
+      receivedAt: 42,
+    });
     expect(message({ ...r.push, msgId: null }).messageId).toBe('oUser1231714036504');
   });
 });

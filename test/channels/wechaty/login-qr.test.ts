@@ -17,7 +17,12 @@ describe('the login QR code', () => {
     expect(c.printed).toHaveLength(1);
     expect(c.printed[0]!.split('\n').length).toBeGreaterThan(10);
     expect(c.printed[0]).toMatch(/[█▀▄]/);
-    expect(c.logs).toEqual([{ obj: { url: 'https://wechaty.js.org/qrcode/https%3A%2F%2Flogin.weixin.qq.com%2Fl%2Fabc%3D%3D', status: 2 }, msg: expect.stringContaining('scan') as unknown }]);
+    expect(c.logs).toEqual([
+      {
+        obj: { url: 'https://wechaty.js.org/qrcode/https%3A%2F%2Flogin.weixin.qq.com%2Fl%2Fabc%3D%3D', status: 2 },
+        msg: expect.stringContaining('scan') as unknown,
+      },
+    ]);
     expect(qrImageUrl('a b')).toBe('https://wechaty.js.org/qrcode/a%20b');
   });
 

@@ -8,7 +8,9 @@ const TEXT = 7;
 const NOW = Date.parse('2026-12-01T10:00:00Z');
 const context = { textType: TEXT, loginAt: NOW - 60 * 60_000, wallNow: NOW };
 
-function message(over: Partial<{ self: boolean; type: number; text: string; at: number; room: boolean; mentioned: boolean; mentionText: string }> = {}): MessageLike {
+function message(
+  over: Partial<{ self: boolean; type: number; text: string; at: number; room: boolean; mentioned: boolean; mentionText: string }> = {},
+): MessageLike {
   const o = { self: false, type: TEXT, text: '你好', at: NOW - 1000, room: false, mentioned: false, mentionText: '', ...over };
   return {
     id: 'm-1',
@@ -56,7 +58,10 @@ describe('reading a Wechaty message', () => {
   it('takes a private text as it is, and a room text without the @mention of the bot', async () => {
     const privately = await readMessage(message({ text: ' 宅基地建房 ' }), context);
     expect(privately).toMatchObject({ kind: 'private', messageId: 'm-1', text: '宅基地建房' });
-    const inRoom = await readMessage(message({ room: true, mentioned: true, text: '@代办助手\u2005接单 DB261201001', mentionText: '接单 DB261201001' }), context);
+    const inRoom = await readMessage(
+      message({ room: true, mentioned: true, text: '@代办助手\u2005接单 DB261201001', mentionText: '接单 DB261201001' }),
+      context,
+    );
     expect(inRoom).toMatchObject({ kind: 'room', text: '接单 DB261201001', mentionsBot: true });
     const notMentioned = await readMessage(message({ room: true, text: '接单 DB261201001' }), context);
     expect(notMentioned).toMatchObject({ kind: 'room', text: '接单 DB261201001', mentionsBot: false });

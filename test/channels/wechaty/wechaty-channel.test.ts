@@ -31,12 +31,23 @@ function setup(options: { dailyCap?: number } = {}) {
   const throttle = createSendThrottle({ gapMs: 1000, jitterMs: 0, dailyCap: options.dailyCap ?? 10, now: NOON });
   const slept: number[] = [];
   const wall = { now: NOON };
-  const sender = createPacedSender(throttle, () => wall.now, async (ms) => void slept.push(ms));
+  const sender = createPacedSender(
+    throttle,
+    () => wall.now,
+    async (ms) => void slept.push(ms),
+  );
   const channel = createWechatyChannel({ database, account, throttle, sender, wallClock: () => wall.now, logger });
   return { database, links, channel, said, slept, errors, wall, present, setOnline: (v: boolean) => (online = v) };
 }
 
-const message = (over: { recipient?: string | null; room?: string | null }) => ({ outboxId: 1, dedupeKey: 'daiban-outbox-1', recipient: null, room: null, text: '通知', ...over });
+const message = (over: { recipient?: string | null; room?: string | null }) => ({
+  outboxId: 1,
+  dedupeKey: 'daiban-outbox-1',
+  recipient: null,
+  room: null,
+  text: '通知',
+  ...over,
+});
 
 describe('the Wechaty outbound channel', () => {
   it('sends to the current id of a stable key, paced by the account throttle', async () => {
@@ -122,7 +133,14 @@ describe('re-resolving contacts and rooms after a login', () => {
       ['赵四', 'not_found'],
     ]);
     const idOf = (key: string) => linkByKey(t.database, key)?.wechatyId;
-    expect([idOf(stays), idOf(moves), idOf(twin), idOf(ambiguous), idOf(vanished), idOf(room)]).toEqual(['c-stays', 'c-new', 'c-w2', null, null, 'r-new@chatroom']);
+    expect([idOf(stays), idOf(moves), idOf(twin), idOf(ambiguous), idOf(vanished), idOf(room)]).toEqual([
+      'c-stays',
+      'c-new',
+      'c-w2',
+      null,
+      null,
+      'r-new@chatroom',
+    ]);
     // A message from the moved contact finds the same stable key.
     expect(await t.links.contactKey({ id: 'c-new', name: '李明' })).toBe(moves);
   });

@@ -39,7 +39,9 @@ describe('the Wechaty channel', () => {
     for (const answer of [...registration, ...homesteadAnswers]) last = await driver.send(chunhua, answer);
     expect(last.join('\n')).toMatch(/DB\d{9,}/);
     const identity = driver.app.daiban.database.sqlite
-      .prepare<[], { externalId: string; name: string }>("SELECT ci.external_id AS externalId, p.name FROM channel_identities ci JOIN people p ON p.id = ci.person_id WHERE ci.channel = 'wechaty' AND p.name = '刘春花'")
+      .prepare<[], { externalId: string; name: string }>(
+        "SELECT ci.external_id AS externalId, p.name FROM channel_identities ci JOIN people p ON p.id = ci.person_id WHERE ci.channel = 'wechaty' AND p.name = '刘春花'",
+      )
       .all();
     // The identity is our stable key, not the puppet's contact id.
     expect(identity).toHaveLength(1);
@@ -122,7 +124,9 @@ describe('the Wechaty channel', () => {
     const personCode = await driver.issueCode({ person: 'zhao' });
     expect(await driver.send(someone, `绑定 ${personCode}`, room)).toEqual([expect.stringContaining('是给个人用的')]);
     // Nobody was bound by any of these.
-    const bound = driver.app.daiban.database.sqlite.prepare<[], { n: number }>("SELECT count(*) AS n FROM channel_identities WHERE channel = 'wechaty' AND person_id IN ('liu', 'zhao')").get()!.n;
+    const bound = driver.app.daiban.database.sqlite
+      .prepare<[], { n: number }>("SELECT count(*) AS n FROM channel_identities WHERE channel = 'wechaty' AND person_id IN ('liu', 'zhao')")
+      .get()!.n;
     expect(bound).toBe(0);
   });
 
@@ -132,7 +136,10 @@ describe('the Wechaty channel', () => {
     const passerby = driver.contact('只在闲聊群的人');
     expect(await driver.send(passerby, '大家好', group)).toEqual([]);
     // Nothing of an unbound group, or of who talks only there, is stored.
-    const stored = driver.app.daiban.database.sqlite.prepare<[], { name: string }>('SELECT name FROM wechaty_links').all().map((r) => r.name);
+    const stored = driver.app.daiban.database.sqlite
+      .prepare<[], { name: string }>('SELECT name FROM wechaty_links')
+      .all()
+      .map((r) => r.name);
     expect(stored).not.toContain('闲聊群');
     expect(stored).not.toContain('只在闲聊群的人');
     const said: string[] = [];
@@ -164,8 +171,21 @@ describe('the Wechaty channel', () => {
   it("joins a group when bound staff invite it, tells the inviter to bind it, and leaves anyone else's invitation unanswered", async () => {
     const li = driver.contact('agent-li');
     const stranger = driver.mocker.createContact({ id: 'wxid-stranger-2', name: '路人乙' });
-    const invitation = (id: string, inviterId: string, topic: string) => ({ id, inviterId, topic, avatar: '', invitation: '', memberCount: 3, memberIdList: [], timestamp: Date.now(), receiverId: BOT_ID });
-    const invitations: Record<string, object> = { 'invite-stranger': invitation('invite-stranger', stranger.id, '卖保险群'), 'invite-li': invitation('invite-li', li.id, '石桥村代办二群') };
+    const invitation = (id: string, inviterId: string, topic: string) => ({
+      id,
+      inviterId,
+      topic,
+      avatar: '',
+      invitation: '',
+      memberCount: 3,
+      memberIdList: [],
+      timestamp: Date.now(),
+      receiverId: BOT_ID,
+    });
+    const invitations: Record<string, object> = {
+      'invite-stranger': invitation('invite-stranger', stranger.id, '卖保险群'),
+      'invite-li': invitation('invite-li', li.id, '石桥村代办二群'),
+    };
     const accepted: string[] = [];
     // The mock puppet keeps no invitations of its own: these two were received by the account.
     const puppet = driver.puppet as unknown as { roomInvitationRawPayload(id: string): Promise<object>; roomInvitationAccept(id: string): Promise<void> };
@@ -192,10 +212,15 @@ describe('the Wechaty channel', () => {
     // A request filed meanwhile (through another channel) waits for the bound room.
     const receipt = await fileErrandByChat(driver.app, 'zhang-xiuhua', '宅基地建房', homesteadAnswers);
     const pending = () =>
-      driver.app.daiban.database.sqlite.prepare<[], { n: number }>("SELECT count(*) AS n FROM outbox WHERE channel = 'wechaty' AND status = 'pending'").get()!.n;
+      driver.app.daiban.database.sqlite.prepare<[], { n: number }>("SELECT count(*) AS n FROM outbox WHERE channel = 'wechaty' AND status = 'pending'").get()!
+        .n;
     await new Promise((r) => setTimeout(r, 1500));
     expect(pending()).toBeGreaterThan(0);
-    expect(driver.app.daiban.database.sqlite.prepare<[], { attempts: number }>("SELECT max(attempts) AS attempts FROM outbox WHERE channel = 'wechaty' AND status = 'pending'").get()!.attempts).toBe(0);
+    expect(
+      driver.app.daiban.database.sqlite
+        .prepare<[], { attempts: number }>("SELECT max(attempts) AS attempts FROM outbox WHERE channel = 'wechaty' AND status = 'pending'")
+        .get()!.attempts,
+    ).toBe(0);
 
     // The next session has new ids for everyone: the old contacts and group are gone.
     const oldRoom = await driver.room('sq-agents@chatroom');

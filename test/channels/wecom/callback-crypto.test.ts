@@ -20,7 +20,9 @@ const ours = createMessageCrypto({ appId: CORP_ID, encodingAesKey: KEY });
 describe('WeCom callback crypto', () => {
   it('checks the URL-check vector’s signature and decrypts its echostr to what @wecom/crypto reads', () => {
     const at = Number(URL_CHECK.timestamp) * 1000;
-    expect(checkMsgSignature(TOKEN, { msgSignature: URL_CHECK.msg_signature, timestamp: URL_CHECK.timestamp, nonce: URL_CHECK.nonce }, URL_CHECK.echostr, at)).toEqual({ ok: true });
+    expect(
+      checkMsgSignature(TOKEN, { msgSignature: URL_CHECK.msg_signature, timestamp: URL_CHECK.timestamp, nonce: URL_CHECK.nonce }, URL_CHECK.echostr, at),
+    ).toEqual({ ok: true });
     const theirs = wecomDecrypt(KEY, URL_CHECK.echostr);
     expect(theirs.id).toBe(CORP_ID);
     const decrypted = ours.decrypt(URL_CHECK.echostr);

@@ -16,7 +16,10 @@ afterAll(async () => {
 });
 
 const db = () => driver.app.daiban.database.sqlite;
-const count = (sql: string, ...params: unknown[]) => db().prepare<unknown[], { n: number }>(sql).get(...params)?.n ?? 0;
+const count = (sql: string, ...params: unknown[]) =>
+  db()
+    .prepare<unknown[], { n: number }>(sql)
+    .get(...params)?.n ?? 0;
 /** Whether anything of a WeCom user reached the handler: an identity, an inbox row or an outbox row. */
 const traces = (userId: string) =>
   count("SELECT count(*) AS n FROM channel_identities WHERE channel = 'wecom' AND external_id = ? AND person_id IS NULL", userId) +
@@ -25,11 +28,20 @@ const traces = (userId: string) =>
 
 const seconds = () => String(Math.floor(driver.app.clock.now / 1000));
 let nonces = 0;
-const get = (query: Record<string, string>) => driver.app.daiban.server.inject({ method: 'GET', url: `/wechat/wecom?${new URLSearchParams(query).toString()}` });
+const get = (query: Record<string, string>) =>
+  driver.app.daiban.server.inject({ method: 'GET', url: `/wechat/wecom?${new URLSearchParams(query).toString()}` });
 const postRaw = (query: Record<string, string>, body: string | Buffer) =>
-  driver.app.daiban.server.inject({ method: 'POST', url: `/wechat/wecom?${new URLSearchParams(query).toString()}`, headers: { 'content-type': 'text/xml' }, payload: body });
+  driver.app.daiban.server.inject({
+    method: 'POST',
+    url: `/wechat/wecom?${new URLSearchParams(query).toString()}`,
+    headers: { 'content-type': 'text/xml' },
+    payload: body,
+  });
 /** A correctly signed envelope around `encrypt`, for bodies the driver's callback() cannot make. */
-const signedPost = (encrypt: string, body: string | Buffer = `<xml><ToUserName><![CDATA[${WECOM_CORP_ID}]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`) => {
+const signedPost = (
+  encrypt: string,
+  body: string | Buffer = `<xml><ToUserName><![CDATA[${WECOM_CORP_ID}]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`,
+) => {
   const timestamp = seconds();
   const nonce = String(400000 + ++nonces);
   return postRaw({ msg_signature: getSignature(WECOM_TOKEN, timestamp, nonce, encrypt), timestamp, nonce }, body);
@@ -53,7 +65,10 @@ describe('GET /wechat/wecom (URL check)', () => {
     for (let i = 0; !echostr.includes('+'); i++) echostr = wecomEncrypt(WECOM_AES_KEY, `echo-${i}`, WECOM_CORP_ID);
     const timestamp = seconds();
     const signature = getSignature(WECOM_TOKEN, timestamp, '5552', echostr);
-    const r = await driver.app.daiban.server.inject({ method: 'GET', url: `/wechat/wecom?msg_signature=${signature}&timestamp=${timestamp}&nonce=5552&echostr=${echostr.replaceAll('=', '%3D')}` });
+    const r = await driver.app.daiban.server.inject({
+      method: 'GET',
+      url: `/wechat/wecom?msg_signature=${signature}&timestamp=${timestamp}&nonce=5552&echostr=${echostr.replaceAll('=', '%3D')}`,
+    });
     expect(r.statusCode).toBe(200);
     expect(r.body).toMatch(/^echo-\d+$/);
   });
@@ -189,7 +204,9 @@ describe('POST /wechat/wecom refuses bad input before handling anything', () => 
     const encrypt = Buffer.concat([cipher.update(Buffer.concat([plain, Buffer.alloc(pad, pad)])), cipher.final()]).toString('base64');
     expect((await signedPost(encrypt)).statusCode).toBe(400);
     // Raw non-UTF-8 bytes around the envelope are refused too.
-    expect((await signedPost(encrypt, Buffer.concat([Buffer.from('<xml><Encrypt>'), Buffer.from([0xff, 0xfe]), Buffer.from('</Encrypt></xml>')]))).statusCode).toBeGreaterThanOrEqual(400);
+    expect(
+      (await signedPost(encrypt, Buffer.concat([Buffer.from('<xml><Encrypt>'), Buffer.from([0xff, 0xfe]), Buffer.from('</Encrypt></xml>')]))).statusCode,
+    ).toBeGreaterThanOrEqual(400);
     expect(traces(userId)).toBe(0);
   });
 });

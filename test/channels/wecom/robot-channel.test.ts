@@ -31,7 +31,10 @@ beforeAll(async () => {
   // The roster puts the agents' and the centre's WeCom groups on the robots, and gives 李明 his WeCom UserID.
   const roster = JSON.parse(readFileSync('data/demo-roster.json', 'utf8')) as { people: { id: string; identities: object[] }[]; rooms: object[] };
   roster.people.find((p) => p.id === 'li')!.identities.push({ channel: 'wecom', id: userIdOf('agent-li') });
-  roster.rooms.push({ channel: 'wecom-robot', id: 'sq-agents', kind: 'village_agents', village: 'qs-sq' }, { channel: 'wecom-robot', id: 'qs-centre', kind: 'centre', township: 'qs' });
+  roster.rooms.push(
+    { channel: 'wecom-robot', id: 'sq-agents', kind: 'village_agents', village: 'qs-sq' },
+    { channel: 'wecom-robot', id: 'qs-centre', kind: 'centre', township: 'qs' },
+  );
   const r = await driver.app.daiban.server.inject({ method: 'PUT', url: '/api/admin/roster', headers: auth, payload: roster });
   expect(r.statusCode).toBe(200);
 });
@@ -115,7 +118,12 @@ describe('WeCom group robots', () => {
     for (const room of ['shared-a', 'shared-b', 'shared-c']) {
       const sent = rows.filter((r) => r?.room === room && r.status === 'sent').map((r) => r!.id);
       expect(sent).toEqual([...sent].sort((a, b) => a - b));
-      expect(sent).toEqual(rows.filter((r) => r?.room === room).map((r) => r!.id).slice(0, sent.length));
+      expect(sent).toEqual(
+        rows
+          .filter((r) => r?.room === room)
+          .map((r) => r!.id)
+          .slice(0, sent.length),
+      );
     }
   });
 });
