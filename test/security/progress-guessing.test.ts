@@ -18,16 +18,7 @@ let receipt = '';
 beforeAll(async () => {
   mp = await startMiniProgram();
   const token = await mp.resident('o-guess-1', { name: '何小梅', villageCode: 'qs-lw', phone: '13700004321' });
-  const version = (await mp.call('GET', '/api/mp/entrustment?itemId=homestead-building-application', token)).json<{ entrustment: { version: string } }>()
-    .entrustment.version;
-  const filed = await mp.call(
-    'POST',
-    '/api/mp/errands',
-    token,
-    { itemId: 'homestead-building-application', entrustment: { confirmed: true, version } },
-    { 'idempotency-key': 'guess-key-1' },
-  );
-  receipt = filed.json<{ receiptNo: string }>().receiptNo;
+  receipt = await mp.fileHomestead(token, 'guess-key-1');
   base = await mp.app.daiban.server.listen({ host: '127.0.0.1', port: 0 });
 });
 afterAll(async () => {

@@ -20,6 +20,8 @@ export interface MiniProgramHarness {
   /** Logs a user in (a fresh wx.login() code, with the UnionID WeChat gives, if any); returns our session token. */
   login(openId: string, unionId?: string): Promise<string>;
   /** Logs in and registers a new resident; returns the token. */
+  /** Files the 宅基地 errand (entrustment confirmed) for a registered user; returns its receipt number. */
+  fileHomestead(token: string, idempotencyKey: string): Promise<string>;
   resident(openId: string, form?: Record<string, unknown>): Promise<string>;
   call(
     method: InjectOptions['method'],
@@ -72,6 +74,14 @@ export async function startMiniProgram(
       return token;
     },
     call,
+    async fileHomestead(token, idempotencyKey) {
+      const entrustment = await call('GET', '/api/mp/entrustment?itemId=homestead-building-application', token);
+      const version = entrustment.json<{ entrustment: { version: string } }>().entrustment.version;
+      const body = { itemId: 'homestead-building-application', entrustment: { confirmed: true, version } };
+      const r = await call('POST', '/api/mp/errands', token, body, { 'idempotency-key': idempotencyKey });
+      if (r.statusCode !== 201) throw new Error(`filing ${r.statusCode}: ${r.body}`);
+      return r.json<{ receiptNo: string }>().receiptNo;
+    },
     async close() {
       await app.close();
       await api.close();

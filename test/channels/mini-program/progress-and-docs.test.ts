@@ -8,19 +8,7 @@ let mp: MiniProgramHarness;
 let receipt: string;
 let noPhoneReceipt: string;
 
-async function fileFor(token: string, key: string): Promise<string> {
-  const version = (await mp.call('GET', '/api/mp/entrustment?itemId=homestead-building-application', token)).json<{ entrustment: { version: string } }>()
-    .entrustment.version;
-  const r = await mp.call(
-    'POST',
-    '/api/mp/errands',
-    token,
-    { itemId: 'homestead-building-application', entrustment: { confirmed: true, version } },
-    { 'idempotency-key': key },
-  );
-  expect(r.statusCode).toBe(201);
-  return r.json<{ receiptNo: string }>().receiptNo;
-}
+const fileFor = (token: string, key: string) => mp.fileHomestead(token, key);
 
 beforeAll(async () => {
   mp = await startMiniProgram();
