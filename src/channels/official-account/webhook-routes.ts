@@ -100,13 +100,10 @@ export function registerOfficialAccountRoutes(app: FastifyInstance, deps: Offici
     return d.message;
   };
 
-  const replayed = (log: FastifyBaseLogger) => {
-    log.warn({ kind: 'signature' }, 'official account: a used signature came back with another body; refused');
-    return new AppError('invalid_signature', 'This signature was already used for another message.');
-  };
+  const replayed = () => new AppError('invalid_signature', 'This signature was already used for another message.');
   /** A push that changes something without being a message: its key is claimed on its own. */
-  const claimFor = (oneUse: OneUseKey | null, log: FastifyBaseLogger) => {
-    if (oneUse && deps.claimOneUse(oneUse) === 'replay') throw replayed(log);
+  const claimFor = (oneUse: OneUseKey | null) => {
+    if (oneUse && deps.claimOneUse(oneUse) === 'replay') throw replayed();
   };
 
   const budget = createReplyBudget(deps.replyBudgetMs);
@@ -121,12 +118,12 @@ export function registerOfficialAccountRoutes(app: FastifyInstance, deps: Offici
         log.info({ msgType: push.msgType, event: push.event }, `official account: ${action.note}; answered success`);
         return null;
       case 'forget':
-        claimFor(oneUse, log);
+        claimFor(oneUse);
         deps.forget(action.openId);
         log.info('official account: a follower left; their channel identity is anonymised');
         return null;
       case 'credits':
-        claimFor(oneUse, log);
+        claimFor(oneUse);
         deps.grantCredits(action.openId, action.templateIds);
         return null;
       case 'say':
@@ -203,7 +200,9 @@ export function registerOfficialAccountRoutes(app: FastifyInstance, deps: Offici
         if (typeof request.body !== 'string') throw new AppError('invalid_request', 'Send the push as text/xml.');
         // Plain mode: the signature does not cover the body, so it may serve this body only.
         const answered = await answer(readPush(request.body), request.log, oneUseKeyOf(q, request.body)).catch((error: unknown) => {
-          if (isAppError(error) && error.code === 'invalid_signature') throw replayed(request.log);
+          // Refused by claimFor or by the inbound handler (which claims a message's key with the message).
+          if (isAppError(error) && error.code === 'invalid_signature')
+            request.log.warn({ kind: 'signature' }, 'official account: a used signature came back with another body; refused');
           throw error;
         });
         return answered === null ? success() : xml(answered);
