@@ -20,8 +20,8 @@ export interface BackupManifest {
 const BACKUP_PREFIX = 'daiban-';
 const DB_FILE = 'daiban.db';
 
-/** 2026-12-08T01:02:03.456Z → 20261208-010203 (UTC, sortable). */
-const stampOf = (now: number) => new Date(now).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+/** 2026-12-08T01:02:03.456Z → 20261208-010203 (UTC, sortable): names backups and copies. */
+export const stampOf = (now: number) => new Date(now).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 
 function countPhotos(dir: string): number {
   if (!existsSync(dir)) return 0;

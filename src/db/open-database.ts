@@ -4,6 +4,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stampOf } from './backup.ts';
 import * as schema from './schema.ts';
 
 /**
@@ -53,7 +54,7 @@ function migrateSafely(sqlite: BetterSqlite3.Database, db: Db, path: string, bac
   let copy: string | null = null;
   if (pending > 0 && applied > 0 && backupDir && path !== ':memory:') {
     mkdirSync(backupDir, { recursive: true });
-    copy = join(backupDir, `before-migration-${new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}-${applied}.db`);
+    copy = join(backupDir, `before-migration-${stampOf(Date.now())}-${applied}.db`);
     sqlite.prepare('VACUUM INTO ?').run(copy);
   }
   try {

@@ -35,10 +35,13 @@ export function insertOutbox(database: Database, messages: readonly NewOutboxMes
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CASE WHEN ? THEN ${NEXT_SEQ} END) ON CONFLICT DO NOTHING RETURNING id`,
   );
   const ids: number[] = [];
+  // The full names on each errand a group notice concerns, read once per errand for this batch.
+  const names = new Map<number, string[]>();
+  const namesOn = (errandId: number) => names.get(errandId) ?? names.set(errandId, namesOnErrands(database, [errandId])).get(errandId) ?? [];
   for (const m of messages) {
     const sent = m.kind === 'reply' && m.later !== true;
     // A group never reads a full name on the errand, whatever template wrote the notice.
-    const text = m.room && m.errandId ? maskNamesIn(m.text, namesOnErrands(database, [m.errandId])) : m.text;
+    const text = m.room && m.errandId ? maskNamesIn(m.text, namesOn(m.errandId)) : m.text;
     const row = insert.get(
       m.channel,
       m.recipient,
