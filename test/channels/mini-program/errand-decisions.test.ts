@@ -31,16 +31,7 @@ async function filedByAgent(item: string): Promise<string> {
 
 describe('mini-program decisions', () => {
   it('withdraws a request, tells the agents, and refuses a second withdrawal and other people', async () => {
-    const version = (await mp.call('GET', '/api/mp/entrustment?itemId=homestead-building-application', token)).json<{ entrustment: { version: string } }>()
-      .entrustment.version;
-    const filed = await mp.call(
-      'POST',
-      '/api/mp/errands',
-      token,
-      { itemId: 'homestead-building-application', entrustment: { confirmed: true, version } },
-      { 'idempotency-key': 'mp-withdraw-1' },
-    );
-    const receipt = filed.json<{ receiptNo: string }>().receiptNo;
+    const receipt = await mp.fileHomestead(token, 'mp-withdraw-1');
     expect((await mp.call('POST', `/api/mp/errands/${receipt}/withdrawal`, stranger)).statusCode).toBe(404);
     const withdrawn = await mp.call('POST', `/api/mp/errands/${receipt}/withdrawal`, token);
     expect(withdrawn.statusCode).toBe(200);

@@ -30,7 +30,6 @@ subscribe_messages:
 `;
 
 let mp: MiniProgramHarness;
-let version: string;
 beforeAll(async () => {
   const dir = join(process.cwd(), '.tmp', `mp-subscribe-${process.pid}`);
   mkdirSync(dir, { recursive: true });
@@ -67,17 +66,8 @@ async function residentWithErrand(accepts: number): Promise<{ openid: string; re
   const token = await mp.resident(openid, { name: '何小梅', villageCode: 'qs-lw', phone: null });
   for (let i = 0; i < accepts; i++)
     expect((await mp.call('POST', '/api/mp/subscriptions', token, { results: { MP_PROGRESS: 'accept' } })).statusCode).toBe(200);
-  version ??= (await mp.call('GET', '/api/mp/entrustment?itemId=homestead-building-application', token)).json<{ entrustment: { version: string } }>()
-    .entrustment.version;
-  const filed = await mp.call(
-    'POST',
-    '/api/mp/errands',
-    token,
-    { itemId: 'homestead-building-application', entrustment: { confirmed: true, version } },
-    { 'idempotency-key': `mp-sub-${openid}` },
-  );
-  expect(filed.statusCode).toBe(201);
-  return { openid, receipt: filed.json<{ receiptNo: string }>().receiptNo };
+  // fileHomestead fails unless the errand is filed (201).
+  return { openid, receipt: await mp.fileHomestead(token, `mp-sub-${openid}`) };
 }
 
 /** The village agent claims the errand by chat; answers the claim notification to the resident. */
