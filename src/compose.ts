@@ -32,7 +32,7 @@ import type { AlertEnv } from './app/deadline-alerts.ts';
 import { runMorningDigest } from './app/morning-digest.ts';
 import { computeMonthlyReport, storedMonthlyReport } from './app/monthly-report.ts';
 import { createDigestJobs, type DigestJobs } from './jobs/digest-jobs.ts';
-import { pruneBackups, takeBackup } from './db/backup.ts';
+import { takeDailyBackup } from './db/backup.ts';
 import { officialAccountEdge } from './channels/official-account/compose-official-account.ts';
 import { composeWeChatOutbound } from './channels/wechat-outbound.ts';
 import type { OutboundChannel } from './app/ports.ts';
@@ -223,17 +223,14 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
       config.backup.keep > 0 && onDisk
         ? {
             minute: config.backup.minute,
-            run: async () => {
-              const taken = await takeBackup({
+            run: () =>
+              takeDailyBackup({
                 sqlitePath: config.sqlitePath,
                 photosDir: config.photosDir,
                 backupDir: config.backup.dir,
+                keep: config.backup.keep,
                 now: clock(),
-                reason: 'daily',
-              });
-              const pruned = pruneBackups(config.backup.dir, config.backup.keep);
-              return { path: taken.path, errands: taken.manifest.errands, pruned: pruned.length };
-            },
+              }),
           }
         : undefined,
     worker: options.worker !== false,

@@ -76,6 +76,18 @@ export async function takeBackup(p: {
   return { path, manifest };
 }
 
+/** The worker's daily backup: one now, then the oldest beyond `keep` removed. */
+export async function takeDailyBackup(p: {
+  sqlitePath: string;
+  photosDir: string;
+  backupDir: string;
+  keep: number;
+  now: number;
+}): Promise<{ path: string; errands: number; pruned: number }> {
+  const taken = await takeBackup({ ...p, reason: 'daily' });
+  return { path: taken.path, errands: taken.manifest.errands, pruned: pruneBackups(p.backupDir, p.keep).length };
+}
+
 /** The backups under `backupDir`, oldest first. */
 export function listBackups(backupDir: string): string[] {
   if (!existsSync(backupDir)) return [];

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkDatabaseCopy, listBackups, pruneBackups, restoreBackup, takeBackup } from '../../src/db/backup.ts';
+import { checkDatabaseCopy, listBackups, pruneBackups, restoreBackup, takeBackup, takeDailyBackup } from '../../src/db/backup.ts';
 import { openDatabase } from '../../src/db/open-database.ts';
 import { markRunning } from '../../src/db/running-marks.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
@@ -117,6 +117,18 @@ describe('keeping backups', () => {
     const pruned = pruneBackups(backupDir, 2);
     expect(pruned.map((p) => p.slice(-15))).toEqual(['20261201-000000', '20261202-000000']);
     expect(listBackups(backupDir).map((p) => p.slice(-15))).toEqual(['20261203-000000', '20261204-000000']);
+  });
+});
+
+describe('the daily backup', () => {
+  it('takes one and keeps the newest ones only', async () => {
+    const { home, sqlitePath, backupDir } = freshDeployment();
+    const day = 86_400_000;
+    const runs = [];
+    for (let i = 0; i < 3; i++)
+      runs.push(await takeDailyBackup({ sqlitePath, photosDir: join(home, 'photos'), backupDir, keep: 2, now: Date.UTC(2026, 11, 1) + i * day }));
+    expect(runs.map((r) => r.pruned)).toEqual([0, 0, 1]);
+    expect(listBackups(backupDir)).toEqual(runs.slice(1).map((r) => r.path));
   });
 });
 
