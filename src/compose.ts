@@ -4,6 +4,7 @@ import type { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { FastifyInstance } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
+import { createAppContexts } from './app/app-context.ts';
 import { createCalendarBook } from './app/calendar-book.ts';
 import { createCatalogCache, type CatalogCache } from './app/catalog-cache.ts';
 import { createDirectoryCache, type DirectoryCache } from './app/directory.ts';
@@ -145,6 +146,23 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
     maxTextLength: 2000,
   });
 
+  const newPersonId = () => `r-${randomUUID().slice(0, 12)}`;
+  // One context per turn: every use case (chat, commands, forms, deadline jobs, digests) reads it.
+  const contexts = createAppContexts({
+    database,
+    directories,
+    catalogs,
+    calendars,
+    templates,
+    engine,
+    deadlines: config.deadlines,
+    alertPolicy: config.alerts,
+    clock,
+    newPersonId,
+    botName: config.botName,
+  });
+  const alertEnv: () => AlertEnv = contexts;
+
   const connection = { url: options.redisUrl };
   const runWorkers = options.worker !== false;
   // Its own connection: the sending limits, and the marker that says the alert jobs were built.
@@ -180,20 +198,6 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
       )
     : [];
 
-  const alertEnv = (): AlertEnv => {
-    const { catalog, matcher } = catalogs.current();
-    return {
-      database,
-      directory: directories.current(),
-      catalog,
-      matcher,
-      engine,
-      calendars,
-      templates,
-      deadlines: config.deadlines,
-      alertPolicy: config.alerts,
-    };
-  };
   const scheduler = createAlertScheduler({ ...connection, enableOfflineQueue: false }, config.bullmqPrefix, alertEnv, clock);
   scheduler.queue.on('error', (error) => logger.warn({ err: error }, 'deadline queue: Redis error'));
   let alertWorker: Worker | null = null;
@@ -209,7 +213,7 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
     });
   }
   // Morning digests and monthly reports: the schedulers are set at start-up (and checked every minute).
-  const digestEnv = () => ({ database, directory: directories.current(), calendars, templates });
+  const digestEnv = contexts;
   const digestDeliver = (ids: number[]) => queue.enqueue(ids);
   const digestJobs = createDigestJobs({
     connection: { ...connection, enableOfflineQueue: false },
@@ -263,21 +267,7 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
       });
     },
   };
-  const newPersonId = () => `r-${randomUUID().slice(0, 12)}`;
-  const inbound = createInboundHandler({
-    alerts,
-    database,
-    directories,
-    catalogs,
-    calendars,
-    templates,
-    engine,
-    deadlines: config.deadlines,
-    dispatch: queue,
-    logger,
-    newPersonId,
-    botName: config.botName,
-  });
+  const inbound = createInboundHandler({ context: contexts, alerts, dispatch: queue, logger });
   const oaTokens = wechatOut.officialAccountTokens;
   const oaApiBase = config.officialAccountOutbound?.apiBase;
   const photoFiles = createPhotoFiles(config.photosDir);
@@ -294,19 +284,7 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
   const miniProgram =
     mp && mpTokens
       ? {
-          env: {
-            database,
-            directories,
-            catalogs,
-            calendars,
-            templates,
-            deadlines: config.deadlines,
-            dispatch: queue,
-            alerts,
-            logger,
-            newPersonId,
-            trackingCodes: createTrackingCodes(config.trackingSecret),
-          },
+          env: { database, templates, context: contexts, dispatch: queue, alerts, logger, trackingCodes: createTrackingCodes(config.trackingSecret) },
           exchange: createCodeExchange(mp),
           phone: createPhoneNumberLookup({ tokens: mpTokens, apiBase: mp.apiBase, appId: mp.appId }),
           sessionMs: mp.sessionMs,

@@ -11,15 +11,14 @@ import { AppError } from '../errors.ts';
 import { fileErrand, type ErrandEnv } from './file-errand.ts';
 import { confirmEntrustment, declineEntrustment, rateErrand, withdrawErrand } from './resident-decisions.ts';
 import { toStaff } from './notifications.ts';
+import type { AppContext } from './app-context.ts';
 
 /**
  * Applies what a conversation step asked for, inside the message's transaction. Returns the values
  * the replies need (the receipt number…) and the outbox rows waiting to be delivered.
  */
 
-export interface EffectEnv extends ErrandEnv {
-  newPersonId: () => string;
-}
+export type EffectEnv = ErrandEnv & Pick<AppContext, 'newPersonId'>;
 
 export interface EffectTurn {
   identity: IdentityRow;

@@ -1,4 +1,3 @@
-import type { WorkingHours } from '../calendar/working-hours.ts';
 import { errandsWithRunningClocks, recordAlert, sentSteps } from '../db/alert-repository.ts';
 import { findErrandById, openDeadlines, type ErrandRow, type StoredDeadline } from '../db/errand-repository.ts';
 import { insertOutbox, type NewOutboxMessage } from '../db/outbox-repository.ts';
@@ -7,6 +6,7 @@ import { errandNotifier, errandParties } from './errand-parties.ts';
 import type { ErrandEnv } from './file-errand.ts';
 import { moveErrand } from './move-errand.ts';
 import { inviteResident, type InvitationEnv } from './resident-invitations.ts';
+import type { AppContext } from './app-context.ts';
 
 /**
  * Deadline alerts as the application sees them: which jobs an errand's running clocks need now,
@@ -24,9 +24,7 @@ export interface AlertJobData {
   at: number;
 }
 
-export interface AlertEnv extends ErrandEnv, InvitationEnv {
-  alertPolicy: { reminderDaysBefore: readonly number[]; hours: WorkingHours };
-}
+export type AlertEnv = ErrandEnv & InvitationEnv & Pick<AppContext, 'alertPolicy'>;
 
 /** The id of an alert job: carries the errand's version; no ':' and never all digits (BullMQ). */
 export const alertJobId = (d: AlertJobData) => `alert-e${d.errandId}-v${d.version}-d${d.deadlineId}-${d.step}`;

@@ -1,10 +1,6 @@
 import { shanghaiDate } from '../calendar/local-date.ts';
-import type { Catalog } from '../catalog/catalog.ts';
-import type { DeadlinePolicy } from '../config/config.ts';
 import type { Beneficiary } from '../conversation/effects.ts';
-import type { TemplateSet } from '../conversation/templates.ts';
 import { appendEvent, insertEntrustment, insertErrand, insertNotice, nextReceiptSequence, saveDeadlines } from '../db/errand-repository.ts';
-import type { Database } from '../db/open-database.ts';
 import { insertOutbox } from '../db/outbox-repository.ts';
 import { attachHeldPhotos, MEDIA_LIFETIME_MS } from '../db/photo-repository.ts';
 import type { PersonRow } from '../db/people-repository.ts';
@@ -14,10 +10,9 @@ import { maskName } from '../domain/masking.ts';
 import { formatReceiptNo } from '../domain/receipt-number.ts';
 import type { ActorRole } from '../domain/roles.ts';
 import { AppError } from '../errors.ts';
-import type { CalendarBook } from './calendar-book.ts';
 import { deadlineDays } from './deadline-policy.ts';
-import type { Directory } from './directory.ts';
 import { toRooms, toStaff } from './notifications.ts';
+import type { AppContext, TouchedErrands } from './app-context.ts';
 
 /**
  * Files a village → centre errand: the lifecycle's `request` move, the receipt number, the
@@ -26,16 +21,7 @@ import { toRooms, toStaff } from './notifications.ts';
  * Runs inside the caller's transaction; never awaits.
  */
 
-export interface ErrandEnv {
-  database: Database;
-  directory: Directory;
-  catalog: Catalog;
-  calendars: CalendarBook;
-  templates: TemplateSet;
-  deadlines: DeadlinePolicy;
-  /** Errands changed in this transaction: their deadline jobs are scheduled anew after it commits. */
-  touched?: Set<number>;
-}
+export type ErrandEnv = Pick<AppContext, 'database' | 'directory' | 'catalog' | 'calendars' | 'templates' | 'deadlines'> & TouchedErrands;
 
 export interface FileErrandInput {
   requester: PersonRow;

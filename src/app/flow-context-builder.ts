@@ -1,24 +1,15 @@
-import type { Catalog } from '../catalog/catalog.ts';
-import type { ItemMatcher } from '../catalog/item-matcher.ts';
 import type { AgentView, ErrandView, FlowContext, PersonView } from '../conversation/flow-context.ts';
-import type { TemplateSet } from '../conversation/templates.ts';
 import { deadlinesOf, errandsOfRequester, eventsOf } from '../db/errand-queries.ts';
-import type { Database } from '../db/open-database.ts';
 import { awaitingFixRating } from '../db/rating-repository.ts';
 import type { IdentityRow, PersonRow } from '../db/people-repository.ts';
 import { selfServiceExemptTags } from '../domain/roles.ts';
 import type { Directory, StaffMember } from './directory.ts';
 import { buildErrandView } from './errand-views.ts';
+import type { AppContext } from './app-context.ts';
 
 /** Prepares the snapshot the conversation engine reads for one message. */
 
-export interface ContextEnv {
-  database: Database;
-  directory: Directory;
-  catalog: Catalog;
-  matcher: ItemMatcher;
-  templates: TemplateSet;
-}
+export type ContextEnv = Pick<AppContext, 'database' | 'directory' | 'catalog' | 'matcher' | 'templates'>;
 
 const MY_ERRANDS_LIMIT = 10;
 /** Self-service is not pushed on these (the priority groups); migrant workers may still be shown how. */

@@ -1,8 +1,5 @@
-import type { DeadlinePolicy } from '../config/config.ts';
-import type { ConversationEngine, Input } from '../conversation/engine.ts';
-import type { TemplateSet } from '../conversation/templates.ts';
+import type { Input } from '../conversation/engine.ts';
 import { findInbox, loadConversation, recordInbox, saveConversation } from '../db/conversation-repository.ts';
-import type { Database } from '../db/open-database.ts';
 import { createGroupCommit } from '../db/group-commit.ts';
 import { insertOutbox } from '../db/outbox-repository.ts';
 import { claimOneUseKey } from '../db/signed-request-repository.ts';
@@ -13,10 +10,8 @@ import { StaleErrandError } from '../db/errand-repository.ts';
 import { AppError, errorCatalog, isAppError } from '../errors.ts';
 import { parseCommand, type ParseResult } from '../commands/command-grammar.ts';
 import { applyEffects } from './apply-effects.ts';
+import type { AppContext, AppContexts } from './app-context.ts';
 import { runCommand } from './commands/run-command.ts';
-import type { CalendarBook } from './calendar-book.ts';
-import type { CatalogCache } from './catalog-cache.ts';
-import type { Directory, DirectoryCache } from './directory.ts';
 import { buildFlowContext } from './flow-context-builder.ts';
 import type { InboundMessage, InboundResult, OutboundReply } from './inbound-message.ts';
 import type { Logger, OutboxDispatch } from './ports.ts';
@@ -33,20 +28,12 @@ import { keepResidentPhoto } from './resident-photos.ts';
  */
 
 export interface InboundDeps {
-  database: Database;
-  directories: DirectoryCache;
-  catalogs: CatalogCache;
-  calendars: CalendarBook;
-  templates: TemplateSet;
-  engine: ConversationEngine;
-  deadlines: DeadlinePolicy;
+  /** Each turn's context, read once at its start. */
+  context: AppContexts;
   /** Told after a commit which errands changed, to schedule their deadline alerts. */
   alerts?: { changed(errandIds: ReadonlySet<number>): void };
   dispatch: OutboxDispatch;
   logger: Logger;
-  newPersonId: () => string;
-  /** The bot's name in rooms ("@代办助手"). */
-  botName: string;
 }
 
 export interface InboundHandler {
@@ -92,7 +79,8 @@ function createDeferralLog(logger: Logger, everyMs = 60_000) {
 }
 
 export function createInboundHandler(deps: InboundDeps): InboundHandler {
-  const { database, templates } = deps;
+  // The database and the templates live as long as the process; the roster and the catalogue are read per turn.
+  const { database, templates, botName } = deps.context();
   const deferred = createDeferralLog(deps.logger);
 
   const replay = (message: InboundMessage): Turn | null => {
@@ -122,27 +110,15 @@ export function createInboundHandler(deps: InboundDeps): InboundHandler {
   };
 
   /** A staff member's command, in a room or privately; the reply goes back where it was said. */
-  const commandTurn = (message: InboundMessage, parsed: Exclude<ParseResult, { kind: 'none' }>, directory: Directory): Turn => {
+  const commandTurn = (message: InboundMessage, parsed: Exclude<ParseResult, { kind: 'none' }>, app: AppContext): Turn => {
+    const { directory } = app;
     const now = message.receivedAt;
     const identity = touchIdentity(database, message.channel, message.senderId, now, actionOf(message));
     const actor = directory.staffByIdentity(message.channel, message.senderId);
     if (!actor)
       return { result: { replies: respond(message, [templates.render('cmd.not_member', {})], identity.id, now, true), duplicate: false }, pending: [] };
-    const { catalog, matcher } = deps.catalogs.current();
     const touched = new Set<number>();
-    const env = {
-      database,
-      directory,
-      catalog,
-      matcher,
-      calendars: deps.calendars,
-      templates,
-      deadlines: deps.deadlines,
-      engine: deps.engine,
-      newPersonId: deps.newPersonId,
-      botName: deps.botName,
-      touched,
-    };
+    const env = { ...app, touched };
     const room = message.roomId ? (directory.room(message.channel, message.roomId) ?? null) : null;
     const result = runCommand(env, { actor, channel: message.channel, room, now }, parsed);
     // The last guard of group privacy for replies (insertOutbox guards notices): no full name of anyone
@@ -166,13 +142,14 @@ export function createInboundHandler(deps: InboundDeps): InboundHandler {
       refuseReusedSignature(message);
       const again = replay(message);
       if (again) return again;
-      const directory = deps.directories.current();
+      const app = deps.context();
+      const { directory } = app;
       if (!directory.room(message.channel, message.roomId ?? '')) throw new AppError('unknown_room', `room ${message.roomId ?? ''} is not in the roster`);
-      const parsed = parseCommand(message.text, deps.botName);
-      if (parsed.kind !== 'none') return commandTurn(message, parsed, directory);
+      const parsed = parseCommand(message.text, botName);
+      if (parsed.kind !== 'none') return commandTurn(message, parsed, app);
       const identity = touchIdentity(database, message.channel, message.senderId, message.receivedAt, actionOf(message));
       // In a room the bot speaks only when spoken to.
-      const texts = message.mentionsBot ? [templates.render('room.hint', { county: directory.county, botName: deps.botName })] : [];
+      const texts = message.mentionsBot ? [templates.render('room.hint', { county: directory.county, botName })] : [];
       return { result: { replies: respond(message, texts, identity.id, message.receivedAt, true), duplicate: false }, pending: [] };
     });
 
@@ -183,29 +160,27 @@ export function createInboundHandler(deps: InboundDeps): InboundHandler {
       if (again) return again;
       const now = message.receivedAt;
       // Staff give commands privately too; anything else (and everything from residents) is a conversation.
-      const staffDirectory = deps.directories.current();
-      if (staffDirectory.staffByIdentity(message.channel, message.senderId)) {
-        const parsed = parseCommand(message.text, deps.botName);
-        if (parsed.kind !== 'none') return commandTurn(message, parsed, staffDirectory);
+      const app = deps.context();
+      const { directory, catalog, matcher } = app;
+      if (directory.staffByIdentity(message.channel, message.senderId)) {
+        const parsed = parseCommand(message.text, botName);
+        if (parsed.kind !== 'none') return commandTurn(message, parsed, app);
       }
       const identity = touchIdentity(database, message.channel, message.senderId, now, actionOf(message));
       const person = identity.personId ? (personById(database, identity.personId) ?? null) : null;
-      const directory = deps.directories.current();
       if (message.photo) {
         const kept = keepResidentPhoto({ database, directory, templates }, { identity, person, channel: message.channel, ...message.photo, now });
         const pending = insertOutbox(database, kept.notices, now);
         return { result: { replies: respond(message, [kept.reply], identity.id, now, true), duplicate: false }, pending };
       }
       const stored = loadConversation(database, identity.id);
-      const { catalog, matcher } = deps.catalogs.current();
       const ctx = buildFlowContext({ database, directory, catalog, matcher, templates }, { now, identity, person });
       const input: Input = message.opened
         ? { kind: 'start', ...(message.opened.villageCode ? { villageCode: message.opened.villageCode } : {}) }
         : { kind: 'text', text: message.text };
-      const step = deps.engine.step(stored?.state ?? null, input, ctx);
+      const step = app.engine.step(stored?.state ?? null, input, ctx);
       const touched = new Set<number>();
-      const env = { database, directory, catalog, calendars: deps.calendars, templates, deadlines: deps.deadlines, newPersonId: deps.newPersonId, touched };
-      const applied = applyEffects(env, { identity, person, ctx, now }, step.effects);
+      const applied = applyEffects({ ...app, touched }, { identity, person, ctx, now }, step.effects);
       if (applied.results.receiptNo) deps.logger.info({ receiptNo: applied.results.receiptNo, channel: message.channel }, 'errand requested');
       const text = renderReplies(templates, step.replies, applied.results);
       if (!saveConversation(database, identity.id, step.state, stored?.revision ?? null, now)) throw new ConversationConflict();
@@ -221,7 +196,7 @@ export function createInboundHandler(deps: InboundDeps): InboundHandler {
     database.write(() => {
       const identity = touchIdentity(database, message.channel, message.senderId, message.receivedAt, actionOf(message));
       const template = errorCatalog[error.code].template ?? 'errors.internal';
-      const text = templates.render(template, { county: deps.directories.current().county });
+      const text = templates.render(template, { county: deps.context().directory.county });
       // A refusal is final for this message; after a failure of ours a re-delivery may try again.
       const remember = error.code !== 'internal' && error.code !== 'conflict';
       return { result: { replies: respond(message, [text], identity.id, message.receivedAt, remember), duplicate: false }, pending: [] };

@@ -1,10 +1,8 @@
 import { addDays, endOfShanghaiDay, shanghaiDate, type LocalDate } from '../calendar/local-date.ts';
 import { villageStats, type VillageStats } from '../db/listing-queries.ts';
-import type { Database } from '../db/open-database.ts';
 import { reportsFor, upsertReports, type StoredReport } from '../db/report-repository.ts';
 import type { ReportFigures } from '../db/schema.ts';
-import type { CalendarBook } from './calendar-book.ts';
-import type { Directory } from './directory.ts';
+import type { AppContext } from './app-context.ts';
 
 /**
  * Monthly figures for publication (公开): per village, per township and for the county — errands
@@ -14,11 +12,7 @@ import type { Directory } from './directory.ts';
  * replaces its rows.
  */
 
-export interface ReportEnv {
-  database: Database;
-  directory: Directory;
-  calendars: CalendarBook;
-}
+export type ReportEnv = Pick<AppContext, 'database' | 'directory' | 'calendars'>;
 
 const MONTH_RE = /^(\d{4})-(0[1-9]|1[0-2])$/;
 

@@ -1,13 +1,10 @@
 import { shanghaiDate, yearOf, type LocalDate } from '../calendar/local-date.ts';
-import type { TemplateSet } from '../conversation/templates.ts';
 import { complaintBacklog } from '../db/complaint-repository.ts';
 import { openErrandsFor, type ListedErrand, type ListScope } from '../db/listing-queries.ts';
-import type { Database } from '../db/open-database.ts';
 import { insertOutbox, type NewOutboxMessage } from '../db/outbox-repository.ts';
 import { maskName } from '../domain/masking.ts';
-import type { CalendarBook } from './calendar-book.ts';
-import type { Directory } from './directory.ts';
 import { toRooms, toStaff } from './notifications.ts';
+import type { AppContext } from './app-context.ts';
 
 /**
  * The morning digest (每日早报), on working days only: each village's agent room gets the village's
@@ -17,12 +14,7 @@ import { toRooms, toStaff } from './notifications.ts';
  * written in one transaction with a key per day and audience: running a day again sends nothing new.
  */
 
-export interface DigestEnv {
-  database: Database;
-  directory: Directory;
-  calendars: CalendarBook;
-  templates: TemplateSet;
-}
+export type DigestEnv = Pick<AppContext, 'database' | 'directory' | 'calendars' | 'templates'>;
 
 export type DigestOutcome = { kind: 'not_a_workday'; date: LocalDate } | { kind: 'sent'; date: LocalDate; outboxIds: number[] };
 

@@ -1,14 +1,9 @@
-import type { Catalog } from '../catalog/catalog.ts';
-import type { ItemMatcher } from '../catalog/item-matcher.ts';
-import type { ConversationEngine } from '../conversation/engine.ts';
-import type { TemplateSet } from '../conversation/templates.ts';
 import { loadConversation, saveConversation } from '../db/conversation-repository.ts';
-import type { Database } from '../db/open-database.ts';
 import type { NewOutboxMessage } from '../db/outbox-repository.ts';
 import { identitiesOf, personById } from '../db/people-repository.ts';
-import type { Directory } from './directory.ts';
 import { buildFlowContext } from './flow-context-builder.ts';
 import { renderReplies } from './render-replies.ts';
+import type { AppContext } from './app-context.ts';
 
 /**
  * Asking a resident something they did not start: rate a finished errand, confirm an entrustment an
@@ -16,14 +11,7 @@ import { renderReplies } from './render-replies.ts';
  * sent; when they are busy, a short note says how to answer later (e.g. reply 评价).
  */
 
-export interface InvitationEnv {
-  database: Database;
-  directory: Directory;
-  catalog: Catalog;
-  matcher: ItemMatcher;
-  templates: TemplateSet;
-  engine: ConversationEngine;
-}
+export type InvitationEnv = Pick<AppContext, 'database' | 'directory' | 'catalog' | 'matcher' | 'templates' | 'engine'>;
 
 export function inviteResident(
   env: InvitationEnv,

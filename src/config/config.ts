@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import { parseWorkingHours, type WorkingHours } from '../calendar/working-hours.ts';
+import { parseWorkingHours } from '../calendar/working-hours.ts';
+import type { AlertPolicy, DeadlinePolicy } from '../app/deadline-policy.ts';
 import { channelConfig, channelEnvShape, channelKeyProblems, redactChannelConfig, type ChannelConfig } from './channel-config.ts';
 
 /**
@@ -107,23 +108,10 @@ function crossKeyProblems(env: Record<string, string | undefined>): string[] {
   return problems;
 }
 
+export type { AlertPolicy, DeadlinePolicy };
+
 export type EnvKey = keyof typeof envSchema.shape;
 export const envKeys = Object.keys(envSchema.shape) as EnvKey[];
-
-export interface DeadlinePolicy {
-  claimDays: number;
-  deliveryDays: number;
-  feedbackDays: number;
-  ratingDays: number;
-  rectificationDays: number;
-  pickupDays: number;
-  handlingDays: number;
-  handbackDays: number;
-  /** A complaint is answered within this many working days. */
-  complaintDays: number;
-  /** An unrated errand is invited again after this many working days (then archived at the rating deadline). */
-  ratingReminderDays: number;
-}
 
 export interface HttpLimits {
   /** The whole request (headers and body) must arrive within this. */
@@ -160,7 +148,7 @@ export interface Config extends ChannelConfig {
   calendarDir: string;
   deadlines: DeadlinePolicy;
   /** When reminders and escalations go out, and how many working days before a due day they remind. */
-  alerts: { hours: WorkingHours; reminderDaysBefore: number[] };
+  alerts: AlertPolicy;
   /** The morning digest's time on working days, in minutes after Shanghai midnight (08:30 → 510). */
   digestMinute: number;
   /** Backups (db/backup.ts): where, how many daily ones to keep (0: no daily backup), and when (minutes after Shanghai midnight). */

@@ -1,18 +1,12 @@
-import type { ItemMatcher } from '../../catalog/item-matcher.ts';
-import type { ConversationEngine } from '../../conversation/engine.ts';
 import type { NewOutboxMessage } from '../../db/outbox-repository.ts';
 import type { RoomEntry, StaffMember } from '../directory.ts';
 import type { ErrandEnv } from '../file-errand.ts';
 import type { RoomScope } from './room-scope.ts';
+import type { AppContext } from '../app-context.ts';
 
 /** What a chat command runs with, and what it gives back. */
 
-export interface CommandEnv extends ErrandEnv {
-  matcher: ItemMatcher;
-  engine: ConversationEngine;
-  newPersonId: () => string;
-  botName: string;
-}
+export type CommandEnv = ErrandEnv & Pick<AppContext, 'matcher' | 'engine' | 'newPersonId' | 'botName'>;
 
 export interface CommandTurn {
   actor: StaffMember;

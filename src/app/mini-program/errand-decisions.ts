@@ -42,7 +42,7 @@ export function entrustmentOfErrand(mp: MiniProgramEnv, caller: Caller, receiptN
   const person = requirePerson(caller);
   const errand = ownErrand(mp, person, receiptNo);
   const ctx = contextFor(mp, caller, now);
-  const item = mp.catalogs.current().catalog.get(errand.itemId);
+  const item = mp.context().catalog.get(errand.itemId);
   const vars = entrustmentVarsOf(errand, ctx, now);
   return {
     pending: errand.entrustmentStatus === 'pending',

@@ -1,14 +1,9 @@
-import type { DeadlinePolicy } from '../../config/config.ts';
-import type { TemplateSet } from '../../conversation/templates.ts';
 import type { FlowContext } from '../../conversation/flow-context.ts';
 import { StaleErrandError } from '../../db/errand-repository.ts';
-import type { Database } from '../../db/open-database.ts';
 import { AppError } from '../../errors.ts';
 import type { IdentityRow, PersonRow } from '../../db/people-repository.ts';
 import type { EffectEnv } from '../apply-effects.ts';
-import type { CalendarBook } from '../calendar-book.ts';
-import type { CatalogCache } from '../catalog-cache.ts';
-import type { DirectoryCache } from '../directory.ts';
+import type { AppContext, AppContexts } from '../app-context.ts';
 import { buildFlowContext } from '../flow-context-builder.ts';
 import type { Logger, OutboxDispatch } from '../ports.ts';
 import type { TrackingCodes } from '../tracking-codes.ts';
@@ -19,20 +14,15 @@ import type { TrackingCodes } from '../tracking-codes.ts';
  * tells the outbox dispatcher and the deadline scheduler — exactly as the inbound handler does.
  */
 
-export interface MiniProgramEnv {
-  database: Database;
-  directories: DirectoryCache;
-  catalogs: CatalogCache;
-  calendars: CalendarBook;
-  templates: TemplateSet;
-  deadlines: DeadlinePolicy;
+export type MiniProgramEnv = Pick<AppContext, 'database' | 'templates'> & {
+  /** Each request's context, read once at its start (the roster and the catalogue as they are now). */
+  context: AppContexts;
   dispatch: OutboxDispatch;
   alerts?: { changed(errandIds: ReadonlySet<number>): void };
   logger: Logger;
-  newPersonId: () => string;
   /** Signed codes that open a receipt's progress without the phone. */
   trackingCodes: TrackingCodes;
-}
+};
 
 /** The caller of a mini-program request: its channel identity and, once registered, its person. */
 export interface Caller {
@@ -56,23 +46,9 @@ export function writeFor<T>(mp: MiniProgramEnv, caller: Caller, now: number, fn:
   let outcome: WriteOutcome<T>;
   try {
     outcome = mp.database.write(() => {
-      const directory = mp.directories.current();
-      const { catalog, matcher } = mp.catalogs.current();
-      const env: EffectEnv = {
-        database: mp.database,
-        directory,
-        catalog,
-        calendars: mp.calendars,
-        templates: mp.templates,
-        deadlines: mp.deadlines,
-        newPersonId: mp.newPersonId,
-        touched,
-      };
-      const ctx = buildFlowContext(
-        { database: mp.database, directory, catalog, matcher, templates: mp.templates },
-        { now, identity: caller.identity, person: caller.person },
-      );
-      return fn({ env, ctx });
+      const app = mp.context();
+      const ctx = buildFlowContext(app, { now, identity: caller.identity, person: caller.person });
+      return fn({ env: { ...app, touched }, ctx });
     });
   } catch (error) {
     // Another process moved the errand in between: nothing was written; the client may try again.
@@ -93,10 +69,5 @@ export function writeFor<T>(mp: MiniProgramEnv, caller: Caller, now: number, fn:
 
 /** A read-only flow context (no transaction). */
 export function contextFor(mp: MiniProgramEnv, caller: Caller, now: number): FlowContext {
-  const directory = mp.directories.current();
-  const { catalog, matcher } = mp.catalogs.current();
-  return buildFlowContext(
-    { database: mp.database, directory, catalog, matcher, templates: mp.templates },
-    { now, identity: caller.identity, person: caller.person },
-  );
+  return buildFlowContext(mp.context(), { now, identity: caller.identity, person: caller.person });
 }

@@ -41,6 +41,6 @@ export function linkByVerifiedPhone(mp: MiniProgramEnv, caller: Caller, verified
   });
   if (!linked) return { outcome: 'remembered', maskedPhone: maskPhone(phone) };
   mp.logger.info({ personId: linked.id, identityId: caller.identity.id }, 'mini-program user linked to a known person by verified phone');
-  const village = linked.villageCode ? mp.directories.current().village(linked.villageCode) : undefined;
+  const village = linked.villageCode ? mp.context().directory.village(linked.villageCode) : undefined;
   return { outcome: 'linked', person: { maskedName: maskName(linked.name), villageName: village?.name ?? null } };
 }

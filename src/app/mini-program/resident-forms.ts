@@ -63,7 +63,7 @@ export function registerResident(mp: MiniProgramEnv, caller: Caller, form: Regis
     if (taken.outcome === 'ok' && typeof taken.set?.phone === 'string') phone = taken.set.phone;
     else problems.push('phone: a mainland mobile number of 11 digits (or null to leave none)');
   }
-  if (!mp.directories.current().village(form.villageCode)) problems.push(`villageCode: no village ${form.villageCode} (GET /api/mp/villages lists them)`);
+  if (!mp.context().directory.village(form.villageCode)) problems.push(`villageCode: no village ${form.villageCode} (GET /api/mp/villages lists them)`);
   if (problems.length) invalid(problems);
   const tags = [...new Set<string>([...form.situation, ...(form.livingAway ? ['migrant'] : [])])];
   const cleanName = textOf(name.set?.name);
@@ -138,7 +138,7 @@ export interface EntrustmentPreview {
 export function previewEntrustment(mp: MiniProgramEnv, caller: Caller, form: BeneficiaryForm & { itemId: string }, now: number): EntrustmentPreview {
   requirePerson(caller);
   const ctx = contextFor(mp, caller, now);
-  const { catalog } = mp.catalogs.current();
+  const { catalog } = mp.context();
   const problems: string[] = [];
   const checked = checkRequest(catalog, ctx, form, problems);
   if (!checked || problems.length) invalid(problems);
@@ -179,7 +179,7 @@ export function fileErrandFromForm(
   const person = requirePerson(caller);
   const earlier = findMiniProgramRequest(mp.database, caller.identity.id, idempotency.key);
   if (earlier) return replay(earlier, idempotency.requestHash);
-  const { catalog } = mp.catalogs.current();
+  const { catalog } = mp.context();
   const problems: string[] = [];
   const checked = checkRequest(catalog, contextFor(mp, caller, now), form, problems);
   const currentVersion = mp.templates.version('entrustment.text');

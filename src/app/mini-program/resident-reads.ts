@@ -16,7 +16,7 @@ import type { Caller, MiniProgramEnv } from './mini-program-env.ts';
 const MY_ERRANDS_LIMIT = 50;
 
 function views(mp: MiniProgramEnv, rows: readonly ErrandSummaryRow[], now: number) {
-  const directory = mp.directories.current();
+  const directory = mp.context().directory;
   const ids = rows.map((r) => r.errand.id);
   const events = eventsOf(mp.database, ids);
   const deadlines = deadlinesOf(mp.database, ids);
@@ -107,7 +107,7 @@ export function progressOf(mp: MiniProgramEnv, receiptNo: string, proof: { phone
   if (!found || !requester || !matches) return null;
   const [{ view, events } = { view: undefined, events: [] }] = views(mp, [found], now);
   if (!view) return null;
-  const directory = mp.directories.current();
+  const directory = mp.context().directory;
   return {
     receiptNo: view.receiptNo,
     itemName: view.itemName,

@@ -57,7 +57,7 @@ export function registerMiniProgramRoutes(app: FastifyInstance, deps: MiniProgra
     if (!caller) throw new AppError('session_required');
     return caller;
   };
-  const personOut = (person: PersonRow | null) => (person ? personView(person, env.directories.current()) : null);
+  const personOut = (person: PersonRow | null) => (person ? personView(person, env.context().directory) : null);
   const me = (caller: Caller) => {
     const verified = caller.person ? null : verifiedPhoneOf(env.database, caller.identity.id);
     return { registered: caller.person !== null, person: personOut(caller.person), verifiedPhone: verified ? maskPhone(verified) : null };
@@ -98,7 +98,7 @@ export function registerMiniProgramRoutes(app: FastifyInstance, deps: MiniProgra
       tags: TAGS,
       response: { 200: z.object({ villages: z.array(z.object({ code: z.string(), name: z.string(), townshipName: z.string() })) }) },
     }),
-    async () => ({ villages: env.directories.current().villages }),
+    async () => ({ villages: env.context().directory.villages }),
   );
 
   app.post(
