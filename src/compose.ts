@@ -25,6 +25,7 @@ import { seedCatalogIfEmpty } from './db/catalog-repository.ts';
 import { openDatabase, type Database } from './db/open-database.ts';
 import { startWalCheckpointer } from './db/wal-checkpointer.ts';
 import { buildServer } from './http/build-server.ts';
+import { databaseCheck, redisCheck } from './http/health-checks.ts';
 import { createOutboxWorker } from './jobs/outbox-delivery.ts';
 import { createOutboxQueues, sweepOutbox, type OutboxQueues } from './jobs/outbox-queues.ts';
 import { createSendLimits } from './jobs/send-limits.ts';
@@ -33,6 +34,8 @@ import type { AlertEnv } from './app/deadline-alerts.ts';
 import { runMorningDigest } from './app/morning-digest.ts';
 import { computeMonthlyReport, storedMonthlyReport } from './app/monthly-report.ts';
 import { createDigestJobs, type DigestJobs } from './jobs/digest-jobs.ts';
+import { createAlertRebuild, redisAlertsBuiltMarker } from './jobs/alert-rebuild.ts';
+import { startSweepTimers } from './jobs/sweep-timers.ts';
 import { takeDailyBackup } from './db/backup.ts';
 import { officialAccountEdge } from './channels/official-account/compose-official-account.ts';
 import { composeWeChatOutbound } from './channels/wechat-outbound.ts';
@@ -254,19 +257,8 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
     },
     computeMonth,
   };
-  // Set when scheduling after a commit failed (Redis away): the next sweep rebuilds every job.
-  let alertsNeedRebuild = true;
-  const alertsBuiltKey = `${config.bullmqPrefix}:daiban:alerts-built`;
-
-  // Told after a commit which errands changed (chat, commands, mini-program forms).
-  const alerts = {
-    changed: (ids: ReadonlySet<number>) => {
-      scheduler.schedule(ids).catch((error: unknown) => {
-        if (!alertsNeedRebuild) logger.warn({ err: error }, 'deadline alerts not scheduled (Redis unreachable?): the next sweep rebuilds them');
-        alertsNeedRebuild = true;
-      });
-    },
-  };
+  // Changed errands' jobs are scheduled after each commit; lost or unscheduled ones are rebuilt by the checks.
+  const alerts = createAlertRebuild({ scheduler, marker: redisAlertsBuiltMarker(sharedRedis, config.bullmqPrefix), logger, clock });
   const inbound = createInboundHandler({ context: contexts, alerts, dispatch: queue, logger });
   const oaTokens = wechatOut.officialAccountTokens;
   const oaApiBase = config.officialAccountOutbound?.apiBase;
@@ -326,8 +318,7 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
     );
   if (workers.length) logger.info({ channels: workers.map((w) => w.name) }, 'outbox workers started');
 
-  const healthRedis = new Redis(options.redisUrl, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 1000 });
-  healthRedis.on('error', () => undefined);
+  const redisHealth = redisCheck(options.redisUrl);
   const server = buildServer({
     logger,
     adminToken: config.adminToken,
@@ -363,24 +354,7 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
     photos: followers.photos,
     trustProxy: config.trustProxy,
     limits: config.httpLimits,
-    health: [
-      {
-        name: 'database',
-        check: async () => {
-          database.sqlite.prepare('SELECT 1').get();
-        },
-      },
-      {
-        name: 'redis',
-        // Without Redis the bot still takes and answers messages; notifications wait in the outbox.
-        essential: false,
-        check: async () => {
-          if (healthRedis.status === 'wait' || healthRedis.status === 'end') await healthRedis.connect().catch(() => undefined);
-          // The health route gives every check one second.
-          if ((await healthRedis.ping()) !== 'PONG') throw new Error('unexpected answer to PING');
-        },
-      },
-    ],
+    health: [databaseCheck(database), redisHealth],
   });
 
   const sweep = async () => {
@@ -393,44 +367,7 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
       return 0;
     }
   };
-  let rebuilding: Promise<number> | null = null;
-  /** One rebuild at a time: a sweep that finds one running waits for it instead of starting another. */
-  const rebuildAlerts = () => {
-    rebuilding ??= (async () => {
-      // Cleared before, so that a scheduling that fails while the rebuild runs still asks for another.
-      alertsNeedRebuild = false;
-      try {
-        const count = await scheduler.rebuild();
-        await sharedRedis.set(alertsBuiltKey, String(clock()));
-        logger.info({ jobs: count }, 'deadline alert jobs scheduled from the database');
-        return count;
-      } catch (error) {
-        alertsNeedRebuild = true;
-        throw error;
-      } finally {
-        rebuilding = null;
-      }
-    })();
-    return rebuilding;
-  };
-  /** Rebuilds the alert jobs when needed: a failed scheduling, or Redis lost them (flushed or restarted empty). */
-  const sweepAlerts = async () => {
-    try {
-      if (rebuilding) return;
-      if (alertsNeedRebuild || !(await sharedRedis.exists(alertsBuiltKey))) await rebuildAlerts();
-    } catch (error) {
-      logger.warn({ err: error }, 'deadline alert rebuild failed; will try again');
-    }
-  };
-  // Pending outbox rows are swept every minute; whether Redis lost the alert jobs (one EXISTS) is
-  // checked every few seconds, so that a flushed or restarted Redis gets them back within seconds.
-  const sweepEvery = options.sweepEveryMs ?? 60_000;
-  const alertCheckEvery = Math.min(sweepEvery, 5_000);
-  if (sweepEvery > 0) void Promise.all([sweep(), sweepAlerts()]);
-  const timer = sweepEvery > 0 ? setInterval(() => void sweep(), sweepEvery) : null;
-  timer?.unref();
-  const alertTimer = sweepEvery > 0 ? setInterval(() => void sweepAlerts(), alertCheckEvery) : null;
-  alertTimer?.unref();
+  const timers = startSweepTimers({ everyMs: options.sweepEveryMs ?? 60_000, sweep, checkAlerts: alerts.check });
   digestJobs.start().catch((error: unknown) => logger.warn({ err: error }, 'digest schedulers not set at start-up (Redis away?); retried every minute'));
 
   return {
@@ -442,12 +379,11 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
     directories,
     outbox: queue,
     sweep,
-    alerts: { scheduler, rebuild: rebuildAlerts },
+    alerts: { scheduler, rebuild: alerts.rebuild },
     digests,
     wechaty,
     async close() {
-      if (timer) clearInterval(timer);
-      if (alertTimer) clearInterval(alertTimer);
+      timers.stop();
       await server.close();
       // Closing a worker waits for the jobs it is running.
       await Promise.all([...workers, ...(alertWorker ? [alertWorker] : [])].map((w) => w.close()));
@@ -455,7 +391,7 @@ export async function composeDaiban(options: ComposeOptions): Promise<Daiban> {
       await scheduler.close();
       await digestJobs.close();
       await queue.close();
-      healthRedis.disconnect();
+      redisHealth.close();
       sharedRedis.disconnect();
       await checkpointer?.stop();
       database.close();
