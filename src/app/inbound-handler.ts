@@ -96,6 +96,8 @@ export function createInboundHandler(deps: InboundDeps): InboundHandler {
    * the commit. A turn is synchronous, so no other message's turn can interleave.
    */
   let laterReplies: number[] = [];
+  /** Rows of the replies the current turn recorded as sent with its answer. */
+  let sentReplyIds: number[] = [];
   const respond = (message: InboundMessage, texts: string[], identityId: number | null, now: number, remember: boolean): OutboundReply[] => {
     const to = message.roomId ? null : message.senderId;
     const later = message.replyLater === true;
@@ -106,6 +108,7 @@ export function createInboundHandler(deps: InboundDeps): InboundHandler {
     );
     if (later) laterReplies.push(...ids);
     if (remember && message.messageId) recordInbox(database, { channel: message.channel, messageId: message.messageId, identityId, response: texts, at: now });
+    if (!later) sentReplyIds = ids;
     return texts.map((text) => ({ to, room: message.roomId, text }));
   };
 
@@ -205,6 +208,7 @@ export function createInboundHandler(deps: InboundDeps): InboundHandler {
   /** The message's turn, with its retries and its refusal; runs inside a write transaction or opens its own. */
   const turnFor = (message: InboundMessage): Turn => {
     laterReplies = [];
+    sentReplyIds = [];
     let turn: Turn | null = null;
     for (let attempt = 1; !turn; attempt++) {
       try {
@@ -212,6 +216,7 @@ export function createInboundHandler(deps: InboundDeps): InboundHandler {
       } catch (error) {
         // The failed attempt's transaction (or savepoint) rolled back its rows.
         laterReplies = [];
+        sentReplyIds = [];
         const concurrent = error instanceof ConversationConflict || error instanceof StaleErrandError;
         if (concurrent && attempt < MAX_ATTEMPTS) continue;
         // Refusals of the request itself, not of what it says: the edge answers them (no reply is written).
@@ -227,7 +232,9 @@ export function createInboundHandler(deps: InboundDeps): InboundHandler {
     }
     const pending = [...laterReplies, ...turn.pending];
     laterReplies = [];
-    return { ...turn, pending };
+    const result = sentReplyIds.length ? { ...turn.result, sentReplyIds } : turn.result;
+    sentReplyIds = [];
+    return { ...turn, result, pending };
   };
 
   /** After the commit: the outbox worker hears of the new rows and the deadline scheduler of the changed errands (one call each for a batch). */

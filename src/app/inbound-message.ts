@@ -45,4 +45,9 @@ export interface InboundResult {
   replies: OutboundReply[];
   /** The message was a re-delivery: the first answer is repeated, nothing is done twice. */
   duplicate: boolean;
+  /**
+   * The outbox rows that record the replies as sent with the answer (none for a re-delivery, or when
+   * the replies go later): a channel that finds it could not carry them all retracts them (retractReplies).
+   */
+  sentReplyIds?: readonly number[];
 }

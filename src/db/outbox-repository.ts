@@ -61,6 +61,19 @@ export function insertOutbox(database: Database, messages: readonly NewOutboxMes
   return ids;
 }
 
+/**
+ * Takes back direct replies recorded as sent with an answer that, as it turned out, did not carry them
+ * (the Official Account's passive answer was too late or too short for them): the channel records
+ * what really went out instead. Only 'sent' replies are taken back. Returns how many.
+ */
+export function retractReplies(database: Database, ids: readonly number[]): number {
+  if (!ids.length) return 0;
+  return database.db
+    .delete(outbox)
+    .where(and(inArray(outbox.id, [...ids]), eq(outbox.kind, 'reply'), eq(outbox.status, 'sent')))
+    .run().changes;
+}
+
 /** The next number in sending order (the partial unique index makes max() a single lookup). */
 const NEXT_SEQ = '(SELECT coalesce(max(sent_seq), 0) + 1 FROM outbox WHERE sent_seq IS NOT NULL)';
 
