@@ -1,5 +1,5 @@
 import pino, { type Logger } from 'pino';
-import { composeDaiban, type Daiban } from './compose.ts';
+import { composeProcess, type Process } from './compose.ts';
 import { loadConfig, redactConfig, type Config } from './config/config.ts';
 import { withDotEnv } from './config/dot-env.ts';
 import { markRunning } from './db/running-marks.ts';
@@ -12,7 +12,7 @@ import { resolveRedis } from './redis/local-redis.ts';
  */
 
 export interface Running {
-  daiban: Daiban;
+  process: Process;
   url: string;
   close(): Promise<void>;
 }
@@ -20,21 +20,21 @@ export interface Running {
 /** Builds and starts a listening Daiban (used by main and by the demo; only the demo may start a private Redis). */
 export async function startDaiban(config: Config, logger: Logger, options: { privateRedis: boolean } = { privateRedis: false }): Promise<Running> {
   const redis = await resolveRedis(config.redisUrl, { info: (m) => logger.info(m), warn: (m) => logger.warn(m) }, { privateServer: options.privateRedis });
-  const { web, worker, bot } = config.roles;
   // A process without the worker role neither runs the shared workers nor sweeps: the worker
   // processes do both. The bot role adds the Wechaty session and its own outbox worker.
-  const daiban = await composeDaiban({ config, redisUrl: redis.url, logger, worker, bot, ...(worker ? {} : { sweepEveryMs: 0 }) });
+  const { web, worker, bot } = config.roles;
+  const proc = await composeProcess({ config, redisUrl: redis.url, logger, roles: config.roles });
   // While this process runs, `npm run restore` refuses to replace the database.
   const unmark = markRunning(config.sqlitePath);
-  const url = web ? await daiban.server.listen({ host: config.http.host, port: config.http.port }) : '';
+  const url = proc.web ? await proc.web.server.listen({ host: config.http.host, port: config.http.port }) : '';
   if (web) logger.info({ address: url, simulator: config.simulatorEnabled, worker, bot }, 'Daiban is listening');
   else if (worker) logger.info({ bot }, 'Daiban worker is running (no HTTP server in this process)');
   else logger.info('Daiban bot is running (the Wechaty session and its sending worker; no HTTP server in this process)');
   return {
-    daiban,
+    process: proc,
     url,
     async close() {
-      await daiban.close();
+      await proc.close();
       unmark();
       await redis.stop?.();
     },
@@ -42,7 +42,7 @@ export async function startDaiban(config: Config, logger: Logger, options: { pri
 }
 
 /** A server that can reach nobody, or knows no village, is running but useless: say so at start. */
-function warnIfIdle(config: Config, daiban: Daiban, logger: Logger): void {
+function warnIfIdle(config: Config, proc: Process, logger: Logger): void {
   const channels = [config.officialAccount, config.officialAccountOutbound, config.wecom, config.wecomRobots, config.wechaty, config.miniProgram].filter(
     Boolean,
   ).length;
@@ -51,7 +51,7 @@ function warnIfIdle(config: Config, daiban: Daiban, logger: Logger): void {
       'no channel is configured (Official Account, WeCom, Wechaty, mini-program) and the simulator is off: nobody can reach this bot. See .env.example.',
     );
   }
-  if (daiban.directories.current().villages.length === 0) {
+  if (proc.core.directories.current().villages.length === 0) {
     logger.warn('the roster is empty: no village, agent or centre is known yet. Load one: npm run roster:load -- <roster.json> (see data/demo-roster.json).');
   }
 }
@@ -72,7 +72,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   const logger = pino({ level: config.logLevel, redact: ['req.headers.authorization', 'adminToken'] });
   logger.info({ config: redactConfig(config) }, 'starting');
   const running = await startDaiban(config, logger);
-  warnIfIdle(config, running.daiban, logger);
+  warnIfIdle(config, running.process, logger);
 
   let stopping = false;
   const stop = async (signal: string) => {

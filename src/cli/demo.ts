@@ -31,7 +31,7 @@ const config = configOrExit(env);
 const DEMO_LOG = './data/demo.log';
 const logger = pino({ level: config.logLevel }, pino.destination({ dest: DEMO_LOG, mkdir: true, sync: true }));
 const running = await startDaiban(config, logger, { privateRedis: true });
-const counts = loadRoster(running.daiban.database, JSON.parse(readFileSync('data/demo-roster.json', 'utf8')), Date.now());
+const counts = loadRoster(running.process.core.database, JSON.parse(readFileSync('data/demo-roster.json', 'utf8')), Date.now());
 const interactive = Boolean(process.stdin.isTTY);
 
 console.log(`

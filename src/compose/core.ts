@@ -1,0 +1,253 @@
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import type { Logger as PinoLogger } from 'pino';
+import { createAppContexts, type AppContexts } from '../app/app-context.ts';
+import { createCalendarBook } from '../app/calendar-book.ts';
+import { createCatalogCache, type CatalogCache } from '../app/catalog-cache.ts';
+import { createDirectoryCache, type DirectoryCache } from '../app/directory.ts';
+import { createInboundHandler, type InboundHandler } from '../app/inbound-handler.ts';
+import { computeMonthlyReport, storedMonthlyReport } from '../app/monthly-report.ts';
+import type { OutboundChannel } from '../app/ports.ts';
+import { loadHolidaySchedules } from '../calendar/holiday-data.ts';
+import { shanghaiDate, yearOf } from '../calendar/local-date.ts';
+import { readCatalogFile } from '../catalog/catalog-file.ts';
+import { createSimulatorChannel } from '../channels/simulator-channel.ts';
+import { composeWeCom } from '../channels/wecom/wecom-channels.ts';
+import { WECHATY_CHANNEL } from '../channels/wechaty/message-conversion.ts';
+import type { Config } from '../config/config.ts';
+import { loadContent } from '../content/load-content.ts';
+import { actionRegistry } from '../conversation/actions/action-registry.ts';
+import { createConversationEngine } from '../conversation/engine.ts';
+import { validateFlows } from '../conversation/flow-validation.ts';
+import type { TemplateSet } from '../conversation/templates.ts';
+import { takeDailyBackup } from '../db/backup.ts';
+import { seedCatalogIfEmpty } from '../db/catalog-repository.ts';
+import { openDatabase, type Database } from '../db/open-database.ts';
+import { startWalCheckpointer } from '../db/wal-checkpointer.ts';
+import { createAlertRebuild, redisAlertsBuiltMarker, type AlertRebuild } from '../jobs/alert-rebuild.ts';
+import { createAlertScheduler, type AlertScheduler } from '../jobs/deadline-jobs.ts';
+import { createDigestJobs, type DigestJobs } from '../jobs/digest-jobs.ts';
+import { createOutboxQueues, type OutboxQueues } from '../jobs/outbox-queues.ts';
+import { createSendLimits, type SendLimits } from '../jobs/send-limits.ts';
+import { createPhotoFiles, type PhotoFiles } from '../storage/photo-files.ts';
+import { composeWeChatOutbound } from '../channels/wechat-outbound.ts';
+import { createFollowerChores, type FollowerChores } from '../channels/official-account/follower-chores.ts';
+
+/**
+ * What every role of a process shares: the database (migrated), the catalogue (seeded on first
+ * start), calendars, the conversation content (validated), the caches and the app context, the
+ * inbound handler, the outbox's and the deadline and digest queues (to enqueue into; the workers are
+ * the worker role's), the sending channels, and Redis. `composeWeb`, `composeWorker` and
+ * `composeBot` add what their role runs.
+ */
+
+export interface CoreOptions {
+  config: Config;
+  redisUrl: string;
+  logger: PinoLogger;
+  clock?: () => number;
+  /** The digest jobs are worked in this process (the worker role). */
+  worker: boolean;
+}
+
+export interface Core {
+  config: Config;
+  logger: PinoLogger;
+  clock: () => number;
+  redisUrl: string;
+  database: Database;
+  templates: TemplateSet;
+  directories: DirectoryCache;
+  catalogs: CatalogCache;
+  contexts: AppContexts;
+  inbound: InboundHandler;
+  /** Its own connection: the sending limits, access tokens, late marks, the alert marker. */
+  sharedRedis: Redis;
+  /** The sending channels this process could work (the simulator's, WeChat's, WeCom's). */
+  channels: OutboundChannel[];
+  wechat: ReturnType<typeof composeWeChatOutbound>;
+  wecom: ReturnType<typeof composeWeCom>;
+  outbox: OutboxQueues;
+  limits: SendLimits;
+  alertScheduler: AlertScheduler;
+  alerts: AlertRebuild;
+  digestJobs: DigestJobs;
+  /** Computes and stores one month's figures, and answers them. */
+  computeMonth: (month: string) => ReturnType<typeof storedMonthlyReport>;
+  storedMonth: (month: string) => ReturnType<typeof storedMonthlyReport>;
+  photoFiles: PhotoFiles;
+  /** Followers' photos and UnionIDs fetched from WeChat (the photo route asks; the worker's sweep runs the rest). */
+  followers: FollowerChores;
+  close(): Promise<void>;
+}
+
+const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+export const contentDirs = {
+  flowsDir: `${projectRoot}flows`,
+  templatesDir: `${projectRoot}templates/zh-CN`,
+};
+
+export function composeCore(options: CoreOptions): Core {
+  const { config, logger } = options;
+  const clock = options.clock ?? Date.now;
+
+  const content = loadContent(contentDirs);
+  const problems = validateFlows({ flows: content.flows, intents: content.intents, actions: actionRegistry, templates: content.templates });
+  if (problems.length) throw new Error(`conversation flows do not validate:\n  ${problems.join('\n  ')}`);
+  const templates = content.templates;
+
+  // A file database checkpoints from its own thread; the inline checkpoint stays only as a safety net.
+  const onDisk = config.sqlitePath !== ':memory:';
+  const database = openDatabase(config.sqlitePath, { autocheckpointPages: onDisk ? 50_000 : 10_000, backupBeforeMigrationDir: config.backup.dir });
+  const checkpointer = onDisk
+    ? startWalCheckpointer(config.sqlitePath, {
+        onError: (error) => {
+          database.sqlite.pragma('wal_autocheckpoint = 10000');
+          logger.warn({ err: error }, 'WAL checkpointer thread failed; commits checkpoint inline from now on');
+        },
+      })
+    : null;
+  const catalogFile = readCatalogFile(config.catalogPath);
+  if (seedCatalogIfEmpty(database, catalogFile, clock())) logger.info({ items: catalogFile.items.length }, 'catalogue loaded from the data file');
+
+  const schedules = loadHolidaySchedules(config.calendarDir);
+  const thisYear = yearOf(shanghaiDate(clock()));
+  for (const year of [thisYear, thisYear + 1]) {
+    const s = schedules.find((y) => y.year === year);
+    if (!s) logger.warn({ year }, `calendar: no holiday data for ${year}; deadlines in ${year} will be marked provisional`);
+    else if (s.status !== 'official') logger.warn({ year, source: s.source }, `calendar: ${year} is provisional (make-up workdays unknown)`);
+  }
+  const calendars = createCalendarBook(database, schedules, logger);
+  const directories = createDirectoryCache(database);
+  const catalogs = createCatalogCache(database);
+  catalogs.current();
+
+  // Option labels have no variables (flow validation checks it): render each once.
+  const labels = new Map<string, string>();
+  const engine = createConversationEngine({
+    flows: content.flows,
+    intents: content.intents,
+    actions: actionRegistry,
+    labelText: (key) => labels.get(key) ?? labels.set(key, templates.render(key, {})).get(key) ?? '',
+    resumeAfterMs: config.conversationResumeHours * 3_600_000,
+    maxTextLength: 2000,
+  });
+
+  // One context per turn: every use case (chat, commands, forms, deadline jobs, digests) reads it.
+  const contexts = createAppContexts({
+    database,
+    directories,
+    catalogs,
+    calendars,
+    templates,
+    engine,
+    deadlines: config.deadlines,
+    alertPolicy: config.alerts,
+    clock,
+    newPersonId: () => `r-${randomUUID().slice(0, 12)}`,
+    botName: config.botName,
+  });
+
+  // A fresh options object for each queue (each keeps and may amend the one it is given).
+  const connection = () => ({ url: options.redisUrl, enableOfflineQueue: false });
+  const sharedRedis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1 });
+  sharedRedis.on('error', () => undefined);
+  const wechat = composeWeChatOutbound({ config, redis: sharedRedis, database, directories, templates, logger, now: clock });
+  const wecom = composeWeCom({ config, redis: sharedRedis, database, directories, logger });
+  const channels: OutboundChannel[] = [createSimulatorChannel(database, clock), ...wechat.channels, ...wecom.channels];
+  const outbox = createOutboxQueues({
+    connection: connection(),
+    prefix: config.bullmqPrefix,
+    database,
+    // Every process knows the 'wechaty' queue (to enqueue); only the bot process works it.
+    channels: [...channels.map((c) => c.name), ...(config.wechaty ? [WECHATY_CHANNEL] : [])],
+    onError: (error) => logger.warn({ err: error }, 'outbox queue: Redis error'),
+  });
+  const limits = createSendLimits(sharedRedis, config.bullmqPrefix, config.outbox);
+
+  const alertScheduler = createAlertScheduler(connection(), config.bullmqPrefix, contexts, clock);
+  alertScheduler.queue.on('error', (error) => logger.warn({ err: error }, 'deadline queue: Redis error'));
+  // Changed errands' jobs are scheduled after each commit; lost or unscheduled ones are rebuilt by the checks.
+  const alerts = createAlertRebuild({ scheduler: alertScheduler, marker: redisAlertsBuiltMarker(sharedRedis, config.bullmqPrefix), logger, clock });
+
+  // Morning digests, monthly reports and the daily backup: job schedulers in the 'digests' queue.
+  const digestJobs = createDigestJobs({
+    connection: connection(),
+    prefix: config.bullmqPrefix,
+    env: contexts,
+    now: clock,
+    logger,
+    deliver: (ids) => outbox.enqueue(ids),
+    morningMinute: config.digestMinute,
+    backup:
+      config.backup.keep > 0 && onDisk
+        ? {
+            minute: config.backup.minute,
+            run: () =>
+              takeDailyBackup({
+                sqlitePath: config.sqlitePath,
+                photosDir: config.photosDir,
+                backupDir: config.backup.dir,
+                keep: config.backup.keep,
+                now: clock(),
+              }),
+          }
+        : undefined,
+    worker: options.worker,
+    lockMs: config.jobLockMs,
+  });
+  const storedMonth = (month: string) => storedMonthlyReport(contexts(), month);
+
+  const photoFiles = createPhotoFiles(config.photosDir);
+  const oaTokens = wechat.officialAccountTokens;
+  const oaApiBase = config.officialAccountOutbound?.apiBase;
+  const followers = createFollowerChores({
+    database,
+    files: photoFiles,
+    api: oaTokens && oaApiBase ? { tokens: oaTokens, apiBase: oaApiBase } : null,
+    withMiniProgram: config.miniProgram !== null,
+    clock,
+    logger,
+  });
+
+  const inbound = createInboundHandler({ context: contexts, alerts, dispatch: outbox, logger });
+
+  return {
+    config,
+    logger,
+    clock,
+    redisUrl: options.redisUrl,
+    database,
+    templates,
+    directories,
+    catalogs,
+    contexts,
+    inbound,
+    sharedRedis,
+    channels,
+    wechat,
+    wecom,
+    outbox,
+    limits,
+    alertScheduler,
+    alerts,
+    digestJobs,
+    computeMonth: (month) => {
+      computeMonthlyReport(contexts(), month, clock());
+      return storedMonth(month);
+    },
+    storedMonth,
+    photoFiles,
+    followers,
+    async close() {
+      await alertScheduler.close();
+      await digestJobs.close();
+      await outbox.close();
+      sharedRedis.disconnect();
+      await checkpointer?.stop();
+      database.close();
+    },
+  };
+}
