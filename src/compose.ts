@@ -34,7 +34,7 @@ import { computeMonthlyReport, storedMonthlyReport } from './app/monthly-report.
 import { createDigestJobs, type DigestJobs } from './jobs/digest-jobs.ts';
 import { takeDailyBackup } from './db/backup.ts';
 import { officialAccountEdge } from './channels/official-account/compose-official-account.ts';
-import { composeWeChatOutbound } from './channels/wechat-outbound.ts';
+import { composeWeChatOutbound } from './compose/wechat-outbound.ts';
 import type { OutboundChannel } from './app/ports.ts';
 import { composeWeCom } from './channels/wecom/wecom-channels.ts';
 import { WECHATY_CHANNEL } from './channels/wechaty/message-conversion.ts';

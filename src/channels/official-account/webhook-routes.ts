@@ -5,11 +5,12 @@ import type { InboundMessage, InboundResult } from '../../app/inbound-message.ts
 import { AppError, isAppError } from '../../errors.ts';
 import { pushAction } from './push-handling.ts';
 import { createReplyBudget } from './reply-budget.ts';
-import { computeMsgSignature, type MessageCrypto } from './message-crypto.ts';
+import { computeMsgSignature, type MessageCrypto } from '../wechat/message-crypto.ts';
 import { fitPassiveReply, renderEncryptedReply, renderTextReply } from './passive-reply.ts';
 import { oneUseKeyOf, type OneUseKey } from './one-use-key.ts';
-import { checkMsgSignature, checkSignature, type SignatureCheck } from './signature.ts';
-import { parseEncryptedEnvelope, parsePush, type OfficialAccountPush } from './xml-message.ts';
+import { checkMsgSignature, checkSignature, type SignatureCheck } from '../wechat/signature.ts';
+import { parsePush, type OfficialAccountPush } from './xml-message.ts';
+import { parseEncryptedEnvelope } from '../wechat/xml-envelope.ts';
 
 /**
  * GET and POST /wechat/official-account — the Official Account's server push in plain, compatible

@@ -2,9 +2,9 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { InboundHandler } from '../../app/inbound-handler.ts';
 import { AppError } from '../../errors.ts';
-import type { MessageCrypto } from '../official-account/message-crypto.ts';
-import { checkMsgSignature } from '../official-account/signature.ts';
-import { parseEncryptedEnvelope } from '../official-account/xml-message.ts';
+import type { MessageCrypto } from '../wechat/message-crypto.ts';
+import { checkMsgSignature } from '../wechat/signature.ts';
+import { parseEncryptedEnvelope } from '../wechat/xml-envelope.ts';
 import { parseCallback, toInboundMessage } from './callback-message.ts';
 
 /**

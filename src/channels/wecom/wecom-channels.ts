@@ -3,7 +3,7 @@ import type { Directory, DirectoryCache } from '../../app/directory.ts';
 import type { Logger } from '../../app/ports.ts';
 import type { Config } from '../../config/config.ts';
 import type { Database } from '../../db/open-database.ts';
-import { createMessageCrypto } from '../official-account/message-crypto.ts';
+import { createMessageCrypto } from '../wechat/message-crypto.ts';
 import type { OutboundChannel } from '../../app/ports.ts';
 import { createAppMessageChannel, createWeComTokens } from './app-message-channel.ts';
 import type { WeComCallbackDeps } from './callback-routes.ts';
