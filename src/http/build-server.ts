@@ -3,10 +3,11 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { CatalogCache } from '../app/catalog-cache.ts';
 import type { DirectoryCache } from '../app/directory.ts';
 import type { InboundHandler } from '../app/inbound-handler.ts';
-import type { OfficialAccountDeps } from '../channels/official-account/webhook-routes.ts';
-import { registerOfficialAccountRoutes } from '../channels/official-account/webhook-routes.ts';
-import { registerWeComRoutes, type WeComCallbackDeps } from '../channels/wecom/callback-routes.ts';
-import { registerMiniProgramRoutes, type MiniProgramRouteDeps } from '../channels/mini-program/mini-program-routes.ts';
+import type { OfficialAccountDeps } from '../channels/official-account/webhook-deps.ts';
+import type { WeComCallbackDeps } from '../channels/wecom/callback-deps.ts';
+import { registerOfficialAccountRoutes } from './routes/official-account-webhook.ts';
+import { registerWeComRoutes } from './routes/wecom-callback.ts';
+import { registerMiniProgramRoutes, type MiniProgramRouteDeps } from './routes/mini-program-routes.ts';
 import type { Database } from '../db/open-database.ts';
 import { createAdminGuard, createBrowserAdminGuard } from './admin-auth.ts';
 import { registerApiDocs } from './api-docs.ts';

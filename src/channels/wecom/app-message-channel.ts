@@ -11,7 +11,7 @@ import { APP_MESSAGE_POLICY, GETTOKEN_POLICY } from './wecom-errcodes.ts';
 /**
  * The WeCom app's sending side (channel `wecom`): text to a member's UserID through the app message
  * API, `POST {base}/cgi-bin/message/send?access_token=…` {touser, msgtype: 'text', agentid, text}.
- * The bot's replies to agents' commands go this way too (see callback-routes.ts), as well as any
+ * The bot's replies to agents' commands go this way too (see src/http/routes/wecom-callback.ts), as well as any
  * notification to a person whose roster identity is on `wecom`.
  *
  * - The access token comes from `GET /cgi-bin/gettoken?corpid&corpsecret`, cached and refreshed

@@ -6,7 +6,7 @@ import type { Database } from '../../db/open-database.ts';
 import { createMessageCrypto } from '../wechat/message-crypto.ts';
 import type { OutboundChannel } from '../../app/ports.ts';
 import { createAppMessageChannel, createWeComTokens } from './app-message-channel.ts';
-import type { WeComCallbackDeps } from './callback-routes.ts';
+import type { WeComCallbackDeps } from './callback-deps.ts';
 import { createRobotMentions } from './robot-mentions.ts';
 import { createRobotChannel, ROBOT_PER_MINUTE, WECOM_ROBOT_CHANNEL } from './robot-channel.ts';
 import { createSlidingWindowLimit } from './sliding-window-limit.ts';

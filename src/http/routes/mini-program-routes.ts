@@ -13,11 +13,11 @@ import type { PersonRow } from '../../db/people-repository.ts';
 import { maskPhone } from '../../domain/masking.ts';
 import { grantSubscribeCredits, subscribeCreditsOf } from '../../db/subscribe-credits-repository.ts';
 import { AppError, isAppError } from '../../errors.ts';
-import { zodRoute, type ZodRouteSpec } from '../../http/zod-route.ts';
-import type { CodeExchange } from './jscode2session.ts';
+import { zodRoute, type ZodRouteSpec } from '../zod-route.ts';
+import type { CodeExchange } from '../../channels/mini-program/jscode2session.ts';
 import * as s from './mini-program-schemas.ts';
-import type { PhoneNumberLookup } from './phone-number.ts';
-import type { ProgressLimiter } from './progress-limiter.ts';
+import type { PhoneNumberLookup } from '../../channels/mini-program/phone-number.ts';
+import type { ProgressLimiter } from '../../channels/mini-program/progress-limiter.ts';
 
 /**
  * The mini-program API under /api/mp: log in with wx.login()'s code, register, file an errand from a

@@ -1,16 +1,16 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { InboundMessage, InboundResult } from '../../app/inbound-message.ts';
 import { AppError, isAppError } from '../../errors.ts';
-import { pushAction } from './push-handling.ts';
-import { createReplyBudget } from './reply-budget.ts';
-import { computeMsgSignature, type MessageCrypto } from '../wechat/message-crypto.ts';
-import { fitPassiveReply, renderEncryptedReply, renderTextReply } from './passive-reply.ts';
-import { oneUseKeyOf, type OneUseKey } from './one-use-key.ts';
-import { checkMsgSignature, checkSignature, type SignatureCheck } from '../wechat/signature.ts';
-import { parsePush, type OfficialAccountPush } from './xml-message.ts';
-import { parseEncryptedEnvelope } from '../wechat/xml-envelope.ts';
+import { pushAction } from '../../channels/official-account/push-handling.ts';
+import { createReplyBudget } from '../../channels/official-account/reply-budget.ts';
+import { computeMsgSignature, type MessageCrypto } from '../../channels/wechat/message-crypto.ts';
+import { fitPassiveReply, renderEncryptedReply, renderTextReply } from '../../channels/official-account/passive-reply.ts';
+import { oneUseKeyOf, type OneUseKey } from '../../channels/official-account/one-use-key.ts';
+import { OFFICIAL_ACCOUNT_PATH, type OfficialAccountDeps } from '../../channels/official-account/webhook-deps.ts';
+import { checkMsgSignature, checkSignature, type SignatureCheck } from '../../channels/wechat/signature.ts';
+import { parsePush, type OfficialAccountPush } from '../../channels/official-account/xml-message.ts';
+import { parseEncryptedEnvelope } from '../../channels/wechat/xml-envelope.ts';
 
 /**
  * GET and POST /wechat/official-account — the Official Account's server push in plain, compatible
@@ -21,41 +21,6 @@ import { parseEncryptedEnvelope } from '../wechat/xml-envelope.ts';
  * (reply-budget.ts); what does not fit in one passive message, or comes late, is sent through the
  * customer-service API by `followUp`.
  */
-
-export const OFFICIAL_ACCOUNT_PATH = '/wechat/official-account';
-
-export interface OfficialAccountDeps {
-  token: string;
-  /** Handles one inbound message (the inbound handler, made asynchronous). */
-  respond(message: InboundMessage): Promise<InboundResult>;
-  clock: () => number;
-  /** Safe and compatible mode; without it an encrypted push is refused (logged, answered `success`). */
-  crypto?: MessageCrypto | undefined;
-  /** Randomness of an encrypted reply (16 bytes); tests may pin it. */
-  randomBytes?: (size: number) => Uint8Array;
-  /** What each menu click key stands for. */
-  menu: ReadonlyMap<string, string>;
-  /** A fixed answer (message kinds the bot cannot read). */
-  render(template: string): string;
-  replyBudgetMs: number;
-  /** Sends texts that were not the passive reply through the customer-service API (keyed by the push, so once). */
-  followUp(openId: string, texts: string[], messageId: string): Promise<void>;
-  /** The user unfollowed: forget their channel identity. */
-  forget(openId: string): void;
-  /** The user accepted subscribe templates in a popup: one credit each. */
-  grantCredits(openId: string, templateIds: string[]): void;
-  /**
-   * Pushes answered late, shared by every web process (Redis): WeChat's re-delivery of one of them
-   * that lands on another process finds the reply in the inbox, and must get `success`, not a copy.
-   */
-  lateMarks?: { mark(messageId: string): Promise<void>; has(messageId: string): Promise<boolean> };
-  /**
-   * Claims a plain-mode request's one-use key for a push that is not a message (an unfollow, a
-   * subscribe popup): 'replay' when the key came before with another body. Messages carry the key
-   * to the inbound handler, which claims it in the message's own transaction.
-   */
-  claimOneUse(key: OneUseKey): 'fresh' | 'redelivery' | 'replay';
-}
 
 const signedQuery = z.object({
   signature: z.string().max(100).optional(),

@@ -1,11 +1,10 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { InboundHandler } from '../../app/inbound-handler.ts';
 import { AppError } from '../../errors.ts';
-import type { MessageCrypto } from '../wechat/message-crypto.ts';
-import { checkMsgSignature } from '../wechat/signature.ts';
-import { parseEncryptedEnvelope } from '../wechat/xml-envelope.ts';
-import { parseCallback, toInboundMessage } from './callback-message.ts';
+import { checkMsgSignature } from '../../channels/wechat/signature.ts';
+import { parseEncryptedEnvelope } from '../../channels/wechat/xml-envelope.ts';
+import { WECOM_PATH, type WeComCallbackDeps } from '../../channels/wecom/callback-deps.ts';
+import { parseCallback, toInboundMessage } from '../../channels/wecom/callback-message.ts';
 
 /**
  * GET and POST /wechat/wecom — the WeCom app's callback (接收消息), always encrypted (AES, CorpID
@@ -23,18 +22,6 @@ import { parseCallback, toInboundMessage } from './callback-message.ts';
  *   DOCTYPE or entity, a message that does not decrypt or ends with another CorpID, non-UTF-8 text
  *   (400) and bodies over 64 KB (413) are refused before anything is handled.
  */
-
-export const WECOM_PATH = '/wechat/wecom';
-
-export interface WeComCallbackDeps {
-  token: string;
-  corpId: string;
-  agentId: number;
-  /** CorpID trailer, current and previous EncodingAESKey. */
-  crypto: MessageCrypto;
-  inbound: InboundHandler;
-  clock: () => number;
-}
 
 const signedQuery = z.object({
   msg_signature: z.string().max(100).default(''),
