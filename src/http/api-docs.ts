@@ -1,6 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
+import { createJsonSchemaTransform } from 'fastify-type-provider-zod';
 
 /**
  * The OpenAPI document (GET /docs/json) and swagger-ui (GET /docs), served from the packages' own
@@ -47,6 +48,8 @@ export function registerApiDocs(app: FastifyInstance, options: { version: string
   });
   void app.register(swagger, {
     hideUntagged: true,
+    // Route schemas are zod (zod-validation.ts): turned into JSON Schema here (what JSON Schema cannot say, e.g. a transform, is left open).
+    transform: createJsonSchemaTransform({ zodToJsonConfig: { unrepresentable: 'any' } }),
     openapi: {
       openapi: '3.0.3',
       info: {

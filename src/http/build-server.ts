@@ -14,6 +14,7 @@ import { registerApiDocs } from './api-docs.ts';
 import type { HttpLimits } from '../config/config.ts';
 import { DEFAULT_HTTP_LIMITS, limitConnectionsPerAddress, serverTimeouts } from './connection-limits.ts';
 import { installErrorHandler } from './error-handler.ts';
+import { installZodValidation } from './zod-validation.ts';
 import { serializeRequest } from './request-log.ts';
 import { registerAdminRoutes } from './routes/admin-routes.ts';
 import { registerBindCodeRoutes } from './routes/bind-code-routes.ts';
@@ -90,6 +91,7 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
     refused = 0;
   });
   installErrorHandler(app);
+  installZodValidation(app);
   // The OpenAPI document and swagger-ui at /docs: the routes load after it, so that it sees them.
   registerApiDocs(app, { version: '1' });
   void app.register(async (scope) => registerRoutes(scope, deps));

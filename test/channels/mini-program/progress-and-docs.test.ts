@@ -174,7 +174,7 @@ describe('/docs', () => {
         'GET /api/catalog/items',
       ]),
     );
-    // Only described routes: no queue board, no webhook, no swagger-ui assets.
+    // Only described routes: no queue board, no swagger-ui assets.
     expect(routes.some((r) => r.includes('/admin/queues') || r.includes('/docs'))).toBe(false);
     expect(doc.paths['/api/errands/{receiptNo}']?.get?.security).toEqual([{ adminToken: [] }]);
     const form = doc.paths['/api/mp/errands']?.post;
