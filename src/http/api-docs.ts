@@ -5,9 +5,10 @@ import { createJsonSchemaTransform } from 'fastify-type-provider-zod';
 
 /**
  * The OpenAPI document (GET /docs/json) and swagger-ui (GET /docs), served from the packages' own
- * files — nothing is fetched from the internet. Only tagged routes appear: the mini-program API
- * (described by its zod schemas) and, by a one-line summary from the table below, the admin, public
- * and simulator routes (the README has their details). Register it before the routes it should list.
+ * files — nothing is fetched from the internet. Only tagged routes appear: the mini-program API and
+ * the WeChat webhook and callback (described by their zod schemas, whether their channel is
+ * configured or not) and, by a one-line summary from the table below, the admin, public and
+ * simulator routes (the README has their details). Register it before the routes it should list.
  */
 
 const ADMIN = [{ adminToken: [] }];
@@ -63,6 +64,7 @@ export function registerApiDocs(app: FastifyInstance, options: { version: string
         { name: 'public', description: 'No login' },
         { name: 'admin', description: 'Authorization: Bearer <ADMIN_TOKEN>' },
         { name: 'simulator', description: 'ADMIN_TOKEN, and SIMULATOR_ENABLED=true' },
+        { name: 'wechat', description: 'Called by WeChat’s servers, signed with the account’s token (404 when that channel is not configured)' },
       ],
       components: {
         securitySchemes: {

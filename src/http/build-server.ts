@@ -46,11 +46,11 @@ export interface HttpDeps {
   outbox?: Redelivery;
   /** Stored monthly figures (GET /api/admin/reports, POST …/compute); no routes without it. */
   reports?: MonthlyReports;
-  /** The Official Account webhook (GET/POST /wechat/official-account); no routes without it. */
+  /** The Official Account webhook (GET/POST /wechat/official-account); 404 without it. */
   officialAccount?: OfficialAccountDeps;
-  /** The WeCom app's callback (GET/POST /wechat/wecom); no routes without it. */
+  /** The WeCom app's callback (GET/POST /wechat/wecom); 404 without it. */
   wecom?: Omit<WeComCallbackDeps, 'inbound' | 'clock'>;
-  /** The mini-program API (/api/mp/…); no routes without it. */
+  /** The mini-program API (/api/mp/…); 404 without it. */
   miniProgram?: MiniProgramRouteDeps;
   /** The photos residents sent, shown with their errand (GET /api/errands/<receiptNo>/photos…); no routes without it. */
   photos?: PhotoLibrary;
@@ -111,7 +111,8 @@ function registerRoutes(app: FastifyInstance, deps: HttpDeps): void {
   registerDeliveryRoutes(app, { database: deps.database, directories: deps.directories, requireAdmin, clock: deps.clock });
   if (deps.simulatorEnabled)
     registerSimulatorRoutes(app, { inbound: deps.inbound, database: deps.database, requireAdmin, clock: deps.clock, botName: deps.botName });
-  if (deps.officialAccount) registerOfficialAccountRoutes(app, deps.officialAccount);
-  if (deps.wecom) registerWeComRoutes(app, { ...deps.wecom, inbound: deps.inbound, clock: deps.clock });
-  if (deps.miniProgram) registerMiniProgramRoutes(app, deps.miniProgram);
+  // Every channel's routes, configured or not: /docs lists them all; a channel not configured answers 404.
+  registerOfficialAccountRoutes(app, deps.officialAccount ?? null);
+  registerWeComRoutes(app, deps.wecom ? { ...deps.wecom, inbound: deps.inbound, clock: deps.clock } : null);
+  registerMiniProgramRoutes(app, deps.miniProgram ?? null);
 }

@@ -14,6 +14,7 @@ import type { PersonRow } from '../../db/people-repository.ts';
 import { maskPhone } from '../../domain/masking.ts';
 import { grantSubscribeCredits, subscribeCreditsOf } from '../../db/subscribe-credits-repository.ts';
 import { AppError, isAppError } from '../../errors.ts';
+import { answerAsUnknownRoute, notConfigured } from '../unconfigured-channel.ts';
 import { errorAnswer, invalidInput, noBody } from '../zod-validation.ts';
 import type { CodeExchange } from '../../channels/mini-program/jscode2session.ts';
 import * as s from './mini-program-schemas.ts';
@@ -72,14 +73,21 @@ function open<S extends RouteSpec>(spec: S) {
   return { schema: { ...rest, tags: TAGS, ...(response ? { response: answers(response) } : {}) }, schemaErrorFormatter: badInput };
 }
 
-export function registerMiniProgramRoutes(app: FastifyInstance, deps: MiniProgramRouteDeps): void {
-  const { env, clock } = deps;
+/** The mini-program API; without the mini-program configured (null) it is declared for /docs and answers 404. */
+export function registerMiniProgramRoutes(app: FastifyInstance, configured: MiniProgramRouteDeps | null): void {
+  void app.register(async (scope) => {
+    if (!configured) answerAsUnknownRoute(scope);
+    declareMiniProgramRoutes(scope, configured ?? notConfigured<MiniProgramRouteDeps>('the mini-program'));
+  });
+}
+
+function declareMiniProgramRoutes(app: FastifyInstance, deps: MiniProgramRouteDeps): void {
   const callers = new WeakMap<FastifyRequest, AuthenticatedCaller>();
 
   /** onRequest: an unknown or expired token is refused before the body is even read. */
   const requireSession = async (request: FastifyRequest) => {
     const token = TOKEN_RE.exec(request.headers.authorization ?? '')?.[1];
-    const caller = token ? callerOfToken(env, token, clock()) : null;
+    const caller = token ? callerOfToken(deps.env, token, deps.clock()) : null;
     if (!caller) throw new AppError('session_required');
     callers.set(request, caller);
   };
@@ -88,9 +96,9 @@ export function registerMiniProgramRoutes(app: FastifyInstance, deps: MiniProgra
     if (!caller) throw new AppError('session_required');
     return caller;
   };
-  const personOut = (person: PersonRow | null) => (person ? personView(person, env.directories.current()) : null);
+  const personOut = (person: PersonRow | null) => (person ? personView(person, deps.env.directories.current()) : null);
   const me = (caller: Caller) => {
-    const verified = caller.person ? null : verifiedPhoneOf(env.database, caller.identity.id);
+    const verified = caller.person ? null : verifiedPhoneOf(deps.env.database, caller.identity.id);
     return { registered: caller.person !== null, person: personOut(caller.person), verifiedPhone: verified ? maskPhone(verified) : null };
   };
   /** The route options of a route for a logged-in user: the session is checked before the body is read. */
@@ -114,13 +122,13 @@ export function registerMiniProgramRoutes(app: FastifyInstance, deps: MiniProgra
         setRetryAfter(reply, error);
         throw error;
       });
-      const started = startSession(env, wechat, clock(), deps.sessionMs);
+      const started = startSession(deps.env, wechat, deps.clock(), deps.sessionMs);
       return { token: started.token, expiresAt: new Date(started.expiresAt).toISOString(), ...me(started.caller) };
     },
   );
 
   routes.delete('/api/mp/session', authed({ summary: 'Log out (the token stops working)', response: { 204: 'Logged out' } }), async (request, reply) => {
-    endSession(env, callerOf(request).tokenHash);
+    endSession(deps.env, callerOf(request).tokenHash);
     return reply.status(204).send();
   });
 
@@ -132,7 +140,7 @@ export function registerMiniProgramRoutes(app: FastifyInstance, deps: MiniProgra
       summary: 'The villages a resident can register in',
       response: { 200: z.object({ villages: z.array(z.object({ code: z.string(), name: z.string(), townshipName: z.string() })) }) },
     }),
-    async () => ({ villages: env.directories.current().villages }),
+    async () => ({ villages: deps.env.directories.current().villages }),
   );
 
   routes.post(
@@ -143,7 +151,7 @@ export function registerMiniProgramRoutes(app: FastifyInstance, deps: MiniProgra
       response: { 201: s.meAnswer, 400: 'A field is not valid (every problem listed)', 409: 'Already registered' },
     }),
     async (request, reply) => {
-      const person = registerResident(env, callerOf(request), request.body, clock());
+      const person = registerResident(deps.env, callerOf(request), request.body, deps.clock());
       return reply.status(201).send({ registered: true, person: personOut(person), verifiedPhone: null });
     },
   );
@@ -171,7 +179,7 @@ export function registerMiniProgramRoutes(app: FastifyInstance, deps: MiniProgra
         setRetryAfter(reply, error);
         throw error;
       });
-      const link = linkByVerifiedPhone(env, caller, verified, clock());
+      const link = linkByVerifiedPhone(deps.env, caller, verified, deps.clock());
       return link.outcome === 'linked'
         ? { outcome: 'linked', registered: true, person: link.person }
         : { outcome: 'remembered', registered: false, maskedPhone: link.maskedPhone };
@@ -189,18 +197,18 @@ export function registerMiniProgramRoutes(app: FastifyInstance, deps: MiniProgra
     async (request) => {
       const q = request.query;
       const beneficiary = q.forWhom === 'family' ? { name: q.beneficiaryName ?? '', relation: q.relation ?? '' } : undefined;
-      return previewEntrustment(env, callerOf(request), { itemId: q.itemId, forWhom: q.forWhom, beneficiary }, clock());
+      return previewEntrustment(deps.env, callerOf(request), { itemId: q.itemId, forWhom: q.forWhom, beneficiary }, deps.clock());
     },
   );
 
   routes.get('/api/mp/errands', authed({ summary: 'My errands, newest first', response: { 200: s.errandsAnswer } }), async (request) => ({
-    errands: myErrands(env, callerOf(request), clock()),
+    errands: myErrands(deps.env, callerOf(request), deps.clock()),
   }));
 
   routes.get(
     '/api/mp/errands/:receiptNo',
     authed({ summary: 'One of my errands with its timeline', params: s.receiptParams, response: { 200: s.errandDetail, 404: 'Not one of my errands' } }),
-    async (request) => myErrand(env, callerOf(request), request.params.receiptNo, clock()),
+    async (request) => myErrand(deps.env, callerOf(request), request.params.receiptNo, deps.clock()),
   );
 
   routes.post(
@@ -222,7 +230,7 @@ export function registerMiniProgramRoutes(app: FastifyInstance, deps: MiniProgra
       const form = request.body;
       const key = String(request.headers['idempotency-key']);
       const requestHash = createHash('sha256').update(JSON.stringify(form)).digest('hex');
-      const filed = fileErrandFromForm(env, callerOf(request), form, { key, requestHash }, clock());
+      const filed = fileErrandFromForm(deps.env, callerOf(request), form, { key, requestHash }, deps.clock());
       if (filed.replayed) reply.header('idempotent-replayed', 'true');
       return reply.status(201).send(filed.errand);
     },
@@ -243,7 +251,7 @@ export function registerMiniProgramRoutes(app: FastifyInstance, deps: MiniProgra
         404: 'Not one of my errands',
       },
     }),
-    async (request) => rateFromForm(env, callerOf(request), request.params.receiptNo, request.body, clock()),
+    async (request) => rateFromForm(deps.env, callerOf(request), request.params.receiptNo, request.body, deps.clock()),
   );
 
   routes.post(
@@ -254,7 +262,7 @@ export function registerMiniProgramRoutes(app: FastifyInstance, deps: MiniProgra
       params: s.receiptParams,
       response: { 200: s.withdrawalAnswer, 403: 'Too late to withdraw', 404: 'Not one of my errands' },
     }),
-    async (request) => withdrawFromForm(env, callerOf(request), request.params.receiptNo, clock()),
+    async (request) => withdrawFromForm(deps.env, callerOf(request), request.params.receiptNo, deps.clock()),
   );
 
   routes.get(
@@ -264,7 +272,7 @@ export function registerMiniProgramRoutes(app: FastifyInstance, deps: MiniProgra
       params: s.receiptParams,
       response: { 200: s.errandEntrustmentAnswer, 404: 'Not one of my errands' },
     }),
-    async (request) => entrustmentOfErrand(env, callerOf(request), request.params.receiptNo, clock()),
+    async (request) => entrustmentOfErrand(deps.env, callerOf(request), request.params.receiptNo, deps.clock()),
   );
 
   routes.post(
@@ -282,7 +290,7 @@ export function registerMiniProgramRoutes(app: FastifyInstance, deps: MiniProgra
         404: 'Not one of my errands',
       },
     }),
-    async (request) => decideEntrustment(env, callerOf(request), request.params.receiptNo, request.body, clock()),
+    async (request) => decideEntrustment(deps.env, callerOf(request), request.params.receiptNo, request.body, deps.clock()),
   );
 
   routes.post(
@@ -293,7 +301,7 @@ export function registerMiniProgramRoutes(app: FastifyInstance, deps: MiniProgra
       body: s.complaintBody,
       response: { 201: s.complaintAnswer, 400: 'Type or text missing', 404: 'The receipt number is not one of my errands' },
     }),
-    async (request, reply) => reply.status(201).send(complainFromForm(env, callerOf(request), request.body, clock())),
+    async (request, reply) => reply.status(201).send(complainFromForm(deps.env, callerOf(request), request.body, deps.clock())),
   );
 
   routes.post(
@@ -303,14 +311,14 @@ export function registerMiniProgramRoutes(app: FastifyInstance, deps: MiniProgra
       body: s.contactAgentBody,
       response: { 200: s.contactAgentAnswer },
     }),
-    async (request) => contactAgentFromForm(env, callerOf(request), request.body.message ?? null, clock()),
+    async (request) => contactAgentFromForm(deps.env, callerOf(request), request.body.message ?? null, deps.clock()),
   );
 
   routes.get(
     '/api/mp/subscriptions',
     authed({ summary: 'My subscribe-message credits per template', response: { 200: s.creditsAnswer } }),
     async (request) => ({
-      credits: subscribeCreditsOf(env.database, MINI_PROGRAM_CHANNEL, callerOf(request).openId),
+      credits: subscribeCreditsOf(deps.env.database, MINI_PROGRAM_CHANNEL, callerOf(request).openId),
     }),
   );
 
@@ -325,13 +333,13 @@ export function registerMiniProgramRoutes(app: FastifyInstance, deps: MiniProgra
     async (request) => {
       const caller = callerOf(request);
       const { results } = request.body;
-      const now = clock();
-      env.database.write(() => {
+      const now = deps.clock();
+      deps.env.database.write(() => {
         for (const [templateId, answer] of Object.entries(results)) {
-          if (answer === 'accept') grantSubscribeCredits(env.database, { app: MINI_PROGRAM_CHANNEL, openId: caller.openId, templateId }, 1, now);
+          if (answer === 'accept') grantSubscribeCredits(deps.env.database, { app: MINI_PROGRAM_CHANNEL, openId: caller.openId, templateId }, 1, now);
         }
       });
-      return { credits: subscribeCreditsOf(env.database, MINI_PROGRAM_CHANNEL, caller.openId) };
+      return { credits: subscribeCreditsOf(deps.env.database, MINI_PROGRAM_CHANNEL, caller.openId) };
     },
   );
 
@@ -348,7 +356,7 @@ export function registerMiniProgramRoutes(app: FastifyInstance, deps: MiniProgra
       const q = request.query;
       try {
         const attempt = await deps.limiter.admit(request.ip, q.receipt);
-        const progress = progressOf(env, q.receipt, q.code !== undefined ? { code: q.code } : { phoneLast4: q.phoneLast4 ?? '' }, clock());
+        const progress = progressOf(deps.env, q.receipt, q.code !== undefined ? { code: q.code } : { phoneLast4: q.phoneLast4 ?? '' }, deps.clock());
         await attempt.settle(progress !== null);
         if (progress) return progress;
         throw new AppError('errand_not_found', 'No errand with this receipt number and phone.');

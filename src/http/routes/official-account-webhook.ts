@@ -1,9 +1,11 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, isAppError } from '../../errors.ts';
+import { answerAsUnknownRoute, notConfigured } from '../unconfigured-channel.ts';
 import { pushAction } from '../../channels/official-account/push-handling.ts';
-import { createReplyBudget } from '../../channels/official-account/reply-budget.ts';
+import { createReplyBudget, type ReplyBudget } from '../../channels/official-account/reply-budget.ts';
 import { computeMsgSignature, type MessageCrypto } from '../../channels/wechat/message-crypto.ts';
 import { fitPassiveReply, renderEncryptedReply, renderTextReply } from '../../channels/official-account/passive-reply.ts';
 import { oneUseKeyOf, type OneUseKey } from '../../channels/official-account/one-use-key.ts';
@@ -32,18 +34,20 @@ const signedQuery = z.object({
 });
 type Query = z.infer<typeof signedQuery>;
 
-export function registerOfficialAccountRoutes(app: FastifyInstance, deps: OfficialAccountDeps): void {
-  const random = deps.randomBytes ?? randomBytes;
+/** Documented in /docs; a query that is not a signed query is refused like a bad signature. */
+const route = (summary: string) => ({
+  schema: { summary, tags: ['wechat'], querystring: signedQuery },
+  schemaErrorFormatter: () => new AppError('invalid_signature'),
+});
+
+/** The webhook; without the Official Account configured (null) it is declared for /docs and answers 404. */
+export function registerOfficialAccountRoutes(app: FastifyInstance, configured: OfficialAccountDeps | null): void {
+  const deps = configured ?? notConfigured<OfficialAccountDeps>('the Official Account');
 
   const refuseUnless = (check: SignatureCheck, log: FastifyBaseLogger, kind: string) => {
     if (check.ok) return;
     log.warn({ reason: check.reason, kind }, 'official account: request refused');
     throw new AppError('invalid_signature', check.reason === 'stale_timestamp' ? 'The timestamp is too far from the server clock.' : undefined);
-  };
-  const readQuery = (query: unknown): Query => {
-    const q = signedQuery.safeParse(query ?? {});
-    if (!q.success) throw new AppError('invalid_signature');
-    return q.data;
   };
   const checkPlain = (q: Query, log: FastifyBaseLogger) =>
     refuseUnless(checkSignature(deps.token, { signature: q.signature ?? '', timestamp: q.timestamp, nonce: q.nonce }, deps.clock()), log, 'signature');
@@ -72,7 +76,7 @@ export function registerOfficialAccountRoutes(app: FastifyInstance, deps: Offici
     if (oneUse && deps.claimOneUse(oneUse) === 'replay') throw replayed();
   };
 
-  const budget = createReplyBudget(deps.replyBudgetMs);
+  let budget: ReplyBudget | null = null;
   const textReply = (push: OfficialAccountPush, content: string) =>
     renderTextReply({ toUser: push.fromUser, fromUser: push.toUser, createTime: Math.floor(deps.clock() / 1000), content });
 
@@ -100,6 +104,7 @@ export function registerOfficialAccountRoutes(app: FastifyInstance, deps: Offici
     const message = oneUse ? { ...action.message, oneUse } : action.message;
     const messageId = message.messageId ?? '';
     let duplicate = false;
+    budget ??= createReplyBudget(deps.replyBudgetMs);
     const outcome = await budget.withinBudget(
       messageId,
       async () => {
@@ -136,68 +141,78 @@ export function registerOfficialAccountRoutes(app: FastifyInstance, deps: Offici
   };
 
   void app.register(async (scope) => {
+    if (!configured) answerAsUnknownRoute(scope);
+    const routes = scope.withTypeProvider<ZodTypeProvider>();
     // WeChat posts text/xml; the body limit of the server applies to it like to any other body.
     scope.addContentTypeParser(['text/xml', 'application/xml'], { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
-    scope.get(OFFICIAL_ACCOUNT_PATH, async (request, reply) => {
-      const q = readQuery(request.query);
-      const text = (body: string) => reply.type('text/plain; charset=utf-8').send(body);
-      if (q.msg_signature === undefined) {
-        checkPlain(q, request.log);
-        return text(q.echostr ?? '');
-      }
-      // Safe-mode URL check: the echostr is encrypted and signed by msg_signature; answer it decrypted.
-      if (!deps.crypto) {
-        request.log.error('official account: encrypted URL check but WECHAT_OA_ENCODING_AES_KEY is not set');
-        throw new AppError('invalid_signature', 'Safe mode is not configured on this server.');
-      }
-      const echostr = q.echostr ?? '';
-      checkEncrypted(q, echostr, request.log);
-      return text(decrypt(deps.crypto, echostr, request.log));
-    });
+    routes.get(
+      OFFICIAL_ACCOUNT_PATH,
+      route("WeChat's URL check of the Official Account's server (signed; safe mode: encrypted echostr)"),
+      async (request, reply) => {
+        const q = request.query;
+        const text = (body: string) => reply.type('text/plain; charset=utf-8').send(body);
+        if (q.msg_signature === undefined) {
+          checkPlain(q, request.log);
+          return text(q.echostr ?? '');
+        }
+        // Safe-mode URL check: the echostr is encrypted and signed by msg_signature; answer it decrypted.
+        if (!deps.crypto) {
+          request.log.error('official account: encrypted URL check but WECHAT_OA_ENCODING_AES_KEY is not set');
+          throw new AppError('invalid_signature', 'Safe mode is not configured on this server.');
+        }
+        const echostr = q.echostr ?? '';
+        checkEncrypted(q, echostr, request.log);
+        return text(decrypt(deps.crypto, echostr, request.log));
+      },
+    );
 
-    scope.post(OFFICIAL_ACCOUNT_PATH, async (request, reply) => {
-      const q = readQuery(request.query);
-      const success = () => reply.type('text/plain; charset=utf-8').send('success');
-      const xml = (body: string) => reply.type('application/xml; charset=utf-8').send(body);
-      const encrypted = q.encrypt_type !== undefined && q.encrypt_type !== 'raw';
-      if (!encrypted) {
-        checkPlain(q, request.log);
+    routes.post(
+      OFFICIAL_ACCOUNT_PATH,
+      route("The Official Account's pushes (text/xml; plain, compatible or safe mode), answered with one passive reply"),
+      async (request, reply) => {
+        const q = request.query;
+        const success = () => reply.type('text/plain; charset=utf-8').send('success');
+        const xml = (body: string) => reply.type('application/xml; charset=utf-8').send(body);
+        const encrypted = q.encrypt_type !== undefined && q.encrypt_type !== 'raw';
+        if (!encrypted) {
+          checkPlain(q, request.log);
+          if (typeof request.body !== 'string') throw new AppError('invalid_request', 'Send the push as text/xml.');
+          // Plain mode: the signature does not cover the body, so it may serve this body only.
+          const answered = await answer(readPush(request.body), request.log, oneUseKeyOf(q, request.body)).catch((error: unknown) => {
+            // Refused by claimFor or by the inbound handler (which claims a message's key with the message).
+            if (isAppError(error) && error.code === 'invalid_signature')
+              request.log.warn({ kind: 'signature' }, 'official account: a used signature came back with another body; refused');
+            throw error;
+          });
+          return answered === null ? success() : xml(answered);
+        }
+        if (q.encrypt_type !== 'aes' || !deps.crypto) {
+          checkPlain(q, request.log);
+          // Nothing can be read; say so loudly, and let WeChat stop retrying.
+          request.log.error(
+            { encryptType: q.encrypt_type },
+            deps.crypto
+              ? 'official account: unknown encrypt_type; answered success'
+              : 'official account: encrypted push but WECHAT_OA_ENCODING_AES_KEY is not set; set it or switch the account to plain mode',
+          );
+          return success();
+        }
+        // Safe and compatible mode: only the encrypted copy counts.
         if (typeof request.body !== 'string') throw new AppError('invalid_request', 'Send the push as text/xml.');
-        // Plain mode: the signature does not cover the body, so it may serve this body only.
-        const answered = await answer(readPush(request.body), request.log, oneUseKeyOf(q, request.body)).catch((error: unknown) => {
-          // Refused by claimFor or by the inbound handler (which claims a message's key with the message).
-          if (isAppError(error) && error.code === 'invalid_signature')
-            request.log.warn({ kind: 'signature' }, 'official account: a used signature came back with another body; refused');
-          throw error;
-        });
-        return answered === null ? success() : xml(answered);
-      }
-      if (q.encrypt_type !== 'aes' || !deps.crypto) {
-        checkPlain(q, request.log);
-        // Nothing can be read; say so loudly, and let WeChat stop retrying.
-        request.log.error(
-          { encryptType: q.encrypt_type },
-          deps.crypto
-            ? 'official account: unknown encrypt_type; answered success'
-            : 'official account: encrypted push but WECHAT_OA_ENCODING_AES_KEY is not set; set it or switch the account to plain mode',
-        );
-        return success();
-      }
-      // Safe and compatible mode: only the encrypted copy counts.
-      if (typeof request.body !== 'string') throw new AppError('invalid_request', 'Send the push as text/xml.');
-      const envelope = parseEncryptedEnvelope(request.body);
-      if (!envelope.ok) {
-        if (q.signature !== undefined) checkPlain(q, request.log);
-        throw new AppError('invalid_request', envelope.reason);
-      }
-      checkEncrypted(q, envelope.encrypt, request.log);
-      const answered = await answer(readPush(decrypt(deps.crypto, envelope.encrypt, request.log)), request.log);
-      if (answered === null) return success();
-      const encrypt = deps.crypto.encrypt(answered, random(16));
-      const timestamp = String(Math.floor(deps.clock() / 1000));
-      const nonce = String(randomInt(100_000_000, 1_000_000_000));
-      return xml(renderEncryptedReply({ encrypt, msgSignature: computeMsgSignature(deps.token, timestamp, nonce, encrypt), timestamp, nonce }));
-    });
+        const envelope = parseEncryptedEnvelope(request.body);
+        if (!envelope.ok) {
+          if (q.signature !== undefined) checkPlain(q, request.log);
+          throw new AppError('invalid_request', envelope.reason);
+        }
+        checkEncrypted(q, envelope.encrypt, request.log);
+        const answered = await answer(readPush(decrypt(deps.crypto, envelope.encrypt, request.log)), request.log);
+        if (answered === null) return success();
+        const encrypt = deps.crypto.encrypt(answered, (deps.randomBytes ?? randomBytes)(16));
+        const timestamp = String(Math.floor(deps.clock() / 1000));
+        const nonce = String(randomInt(100_000_000, 1_000_000_000));
+        return xml(renderEncryptedReply({ encrypt, msgSignature: computeMsgSignature(deps.token, timestamp, nonce, encrypt), timestamp, nonce }));
+      },
+    );
   });
 }
