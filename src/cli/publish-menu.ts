@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { z } from 'zod';
-import { createAccessTokens } from '../channels/official-account/access-token.ts';
+import { createAccessTokens } from '../channels/wechat/access-token.ts';
 import { readMenuFile } from '../channels/official-account/custom-menu.ts';
 import { publishMenu } from '../channels/official-account/menu-publisher.ts';
 import { envSchema } from '../config/config.ts';

@@ -31,7 +31,7 @@ import { createDigestJobs, type DigestJobs } from '../jobs/digest-jobs.ts';
 import { createOutboxQueues, type OutboxQueues } from '../jobs/outbox-queues.ts';
 import { createSendLimits, type SendLimits } from '../jobs/send-limits.ts';
 import { createPhotoFiles, type PhotoFiles } from '../storage/photo-files.ts';
-import { composeWeChatOutbound } from '../channels/wechat-outbound.ts';
+import { composeWeChatOutbound } from './wechat-outbound.ts';
 import { createFollowerChores, type FollowerChores } from '../channels/official-account/follower-chores.ts';
 
 /**

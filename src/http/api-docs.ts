@@ -1,12 +1,14 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
+import { createJsonSchemaTransform } from 'fastify-type-provider-zod';
 
 /**
  * The OpenAPI document (GET /docs/json) and swagger-ui (GET /docs), served from the packages' own
- * files — nothing is fetched from the internet. Only tagged routes appear: the mini-program API
- * (described by its zod schemas) and, by a one-line summary from the table below, the admin, public
- * and simulator routes (the README has their details). Register it before the routes it should list.
+ * files — nothing is fetched from the internet. Only tagged routes appear: the mini-program API and
+ * the WeChat webhook and callback (described by their zod schemas, whether their channel is
+ * configured or not) and, by a one-line summary from the table below, the admin, public and
+ * simulator routes (the README has their details). Register it before the routes it should list.
  */
 
 const ADMIN = [{ adminToken: [] }];
@@ -47,6 +49,8 @@ export function registerApiDocs(app: FastifyInstance, options: { version: string
   });
   void app.register(swagger, {
     hideUntagged: true,
+    // Route schemas are zod (zod-validation.ts): turned into JSON Schema here (what JSON Schema cannot say, e.g. a transform, is left open).
+    transform: createJsonSchemaTransform({ zodToJsonConfig: { unrepresentable: 'any' } }),
     openapi: {
       openapi: '3.0.3',
       info: {
@@ -60,6 +64,7 @@ export function registerApiDocs(app: FastifyInstance, options: { version: string
         { name: 'public', description: 'No login' },
         { name: 'admin', description: 'Authorization: Bearer <ADMIN_TOKEN>' },
         { name: 'simulator', description: 'ADMIN_TOKEN, and SIMULATOR_ENABLED=true' },
+        { name: 'wechat', description: 'Called by WeChat’s servers, signed with the account’s token (404 when that channel is not configured)' },
       ],
       components: {
         securitySchemes: {

@@ -3,16 +3,18 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { CatalogCache } from '../app/catalog-cache.ts';
 import type { DirectoryCache } from '../app/directory.ts';
 import type { InboundHandler } from '../app/inbound-handler.ts';
-import type { OfficialAccountDeps } from '../channels/official-account/webhook-routes.ts';
-import { registerOfficialAccountRoutes } from '../channels/official-account/webhook-routes.ts';
-import { registerWeComRoutes, type WeComCallbackDeps } from '../channels/wecom/callback-routes.ts';
-import { registerMiniProgramRoutes, type MiniProgramRouteDeps } from '../channels/mini-program/mini-program-routes.ts';
+import type { OfficialAccountDeps } from '../channels/official-account/webhook-deps.ts';
+import type { WeComCallbackDeps } from '../channels/wecom/callback-deps.ts';
+import { registerOfficialAccountRoutes } from './routes/official-account-webhook.ts';
+import { registerWeComRoutes } from './routes/wecom-callback.ts';
+import { registerMiniProgramRoutes, type MiniProgramRouteDeps } from './routes/mini-program-routes.ts';
 import type { Database } from '../db/open-database.ts';
 import { createAdminGuard, createBrowserAdminGuard } from './admin-auth.ts';
 import { registerApiDocs } from './api-docs.ts';
 import type { HttpLimits } from '../config/config.ts';
 import { DEFAULT_HTTP_LIMITS, limitConnectionsPerAddress, serverTimeouts } from './connection-limits.ts';
 import { installErrorHandler } from './error-handler.ts';
+import { installZodValidation } from './zod-validation.ts';
 import { serializeRequest } from './request-log.ts';
 import { registerAdminRoutes } from './routes/admin-routes.ts';
 import { registerBindCodeRoutes } from './routes/bind-code-routes.ts';
@@ -44,11 +46,11 @@ export interface HttpDeps {
   outbox?: Redelivery;
   /** Stored monthly figures (GET /api/admin/reports, POST …/compute); no routes without it. */
   reports?: MonthlyReports;
-  /** The Official Account webhook (GET/POST /wechat/official-account); no routes without it. */
+  /** The Official Account webhook (GET/POST /wechat/official-account); 404 without it. */
   officialAccount?: OfficialAccountDeps;
-  /** The WeCom app's callback (GET/POST /wechat/wecom); no routes without it. */
+  /** The WeCom app's callback (GET/POST /wechat/wecom); 404 without it. */
   wecom?: Omit<WeComCallbackDeps, 'inbound' | 'clock'>;
-  /** The mini-program API (/api/mp/…); no routes without it. */
+  /** The mini-program API (/api/mp/…); 404 without it. */
   miniProgram?: MiniProgramRouteDeps;
   /** The photos residents sent, shown with their errand (GET /api/errands/<receiptNo>/photos…); no routes without it. */
   photos?: PhotoLibrary;
@@ -89,6 +91,7 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
     refused = 0;
   });
   installErrorHandler(app);
+  installZodValidation(app);
   // The OpenAPI document and swagger-ui at /docs: the routes load after it, so that it sees them.
   registerApiDocs(app, { version: '1' });
   void app.register(async (scope) => registerRoutes(scope, deps));
@@ -108,7 +111,8 @@ function registerRoutes(app: FastifyInstance, deps: HttpDeps): void {
   registerDeliveryRoutes(app, { database: deps.database, directories: deps.directories, requireAdmin, clock: deps.clock });
   if (deps.simulatorEnabled)
     registerSimulatorRoutes(app, { inbound: deps.inbound, database: deps.database, requireAdmin, clock: deps.clock, botName: deps.botName });
-  if (deps.officialAccount) registerOfficialAccountRoutes(app, deps.officialAccount);
-  if (deps.wecom) registerWeComRoutes(app, { ...deps.wecom, inbound: deps.inbound, clock: deps.clock });
-  if (deps.miniProgram) registerMiniProgramRoutes(app, deps.miniProgram);
+  // Every channel's routes, configured or not: /docs lists them all; a channel not configured answers 404.
+  registerOfficialAccountRoutes(app, deps.officialAccount ?? null);
+  registerWeComRoutes(app, deps.wecom ? { ...deps.wecom, inbound: deps.inbound, clock: deps.clock } : null);
+  registerMiniProgramRoutes(app, deps.miniProgram ?? null);
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPhotoLibrary, type PhotoLibraryDeps } from '../../src/app/photo-library.ts';
-import { WeChatApiError } from '../../src/channels/official-account/wechat-api.ts';
+import { WeChatApiError } from '../../src/channels/wechat/wechat-api.ts';
 import { insertPhoto } from '../../src/db/photo-repository.ts';
 import { createPhotoFiles } from '../../src/storage/photo-files.ts';
 import { fileErrandByChat, homesteadAnswers } from '../support/intake.ts';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { computeMsgSignature, createMessageCrypto } from '../../src/channels/official-account/message-crypto.ts';
-import { computeSignature } from '../../src/channels/official-account/signature.ts';
+import { computeMsgSignature, createMessageCrypto } from '../../src/channels/wechat/message-crypto.ts';
+import { computeSignature } from '../../src/channels/wechat/signature.ts';
 import type { ServerProcess } from '../support/server-process.ts';
 import { drive, report } from './load-driver.ts';
 import { processCpuMicros, replayCheckCost } from './replay-check-bench.ts';

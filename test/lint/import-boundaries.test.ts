@@ -30,10 +30,38 @@ describe('import boundaries', () => {
     expect((await problems('src/domain/x.ts', 'export const t = Date.now();\n')).join()).toContain('Time is a parameter');
   });
 
+  it('refuse a sibling channel, http/ and app/ beyond its ports in a channel', async () => {
+    expect((await problems('src/channels/wecom/x.ts', "import { createAccessTokens } from '../official-account/custom-menu.ts';\n")).join()).toContain(
+      'never imports a sibling channel',
+    );
+    expect((await problems('src/channels/mini-program/x.ts', "import { WECOM_CHANNEL } from '../wecom/app-message-channel.ts';\n")).join()).toContain(
+      'never imports a sibling channel',
+    );
+    expect((await problems('src/channels/wechat/x.ts', "import { parsePush } from '../official-account/xml-message.ts';\n")).join()).toContain(
+      'imports no specific channel',
+    );
+    expect((await problems('src/channels/official-account/x.ts', "import { buildServer } from '../../http/build-server.ts';\n")).join()).toContain(
+      'Channels do not import http/',
+    );
+    expect((await problems('src/channels/wecom/x.ts', "import { fileErrand } from '../../app/file-errand.ts';\n")).join()).toContain('only its ports');
+  });
+
+  it('refuse http/ outside http/ and the composition', async () => {
+    expect((await problems('src/db/x.ts', "import { BODY_LIMIT } from '../http/build-server.ts';\n")).join()).toContain('Only http/ and the composition');
+    expect(await problems('src/compose.ts', "import { buildServer } from './http/build-server.ts';\n")).toEqual([]);
+  });
+
   it('let the allowed imports through', async () => {
     expect(
       await problems('src/app/some-use-case.ts', "import type { OutboundChannel } from './ports.ts';\nimport { maskName } from '../domain/masking.ts';\n"),
     ).toEqual([]);
     expect(await problems('src/channels/x.ts', "import type { OutboundChannel } from '../app/ports.ts';\n")).toEqual([]);
+    expect(
+      await problems(
+        'src/channels/wecom/x.ts',
+        "import { PermanentDeliveryError } from '../../app/ports.ts';\nimport type { DirectoryCache } from '../../app/directory.ts';\nimport { ruleOf } from '../wechat/errcode-policy.ts';\nimport { errandById } from '../../db/errand-queries.ts';\n",
+      ),
+    ).toEqual([]);
+    expect(await problems('src/http/routes/x.ts', "import { parsePush } from '../../channels/official-account/xml-message.ts';\n")).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeSignature } from '../../src/channels/official-account/signature.ts';
+import { computeSignature } from '../../src/channels/wechat/signature.ts';
 import { readPassiveReply } from '../support/oa-client.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 

@@ -1,6 +1,6 @@
 import { XMLParser } from 'fast-xml-parser';
 import type { FastifyInstance } from 'fastify';
-import { computeSignature } from '../../src/channels/official-account/signature.ts';
+import { computeSignature } from '../../src/channels/wechat/signature.ts';
 
 /** Speaks to /wechat/official-account as WeChat's servers do (plain mode): signed pushes, passive replies read back. */
 

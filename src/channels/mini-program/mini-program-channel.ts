@@ -1,10 +1,10 @@
 import type { Logger } from '../../app/ports.ts';
 import { MINI_PROGRAM_CHANNEL } from '../../app/mini-program/sessions.ts';
 import type { Database } from '../../db/open-database.ts';
-import type { AccessTokens } from '../official-account/access-token.ts';
-import { handToAgent, sendSubscribeMessage, type Outreach, type Step } from '../official-account/delivery-steps.ts';
-import { fieldData, specFor, type SubscribeMessageSpec } from '../official-account/message-templates.ts';
-import { notificationFacts } from '../official-account/notification-facts.ts';
+import type { AccessTokens } from '../wechat/access-token.ts';
+import { handToAgent, sendSubscribeMessage, type Outreach, type Step } from '../wechat/delivery-steps.ts';
+import { fieldData, specFor, type SubscribeMessageSpec } from '../wechat/message-templates.ts';
+import { notificationFacts } from '../wechat/notification-facts.ts';
 import { PermanentDeliveryError, type DeliveryOutcome, type OutboundChannel, type OutboundMessage } from '../../app/ports.ts';
 
 /**
@@ -15,7 +15,7 @@ import { PermanentDeliveryError, type DeliveryOutcome, type OutboundChannel, typ
  *      (one accept of wx.requestSubscribeMessage = one send);
  *   2. a task for the village agent to phone or visit (handed to the agent's channel).
  * One credit per message, however often the job is retried (held per outbox message); a refusal
- * gives it back unless WeChat says there was none (43101). Errcodes (errcode-policy.ts): busy or over
+ * gives it back unless WeChat says there was none (43101). Errcodes (../wechat/errcode-policy.ts): busy or over
  * a rate → retry later; 40001/40014/42001 → a fresh token, once; 43101/40003 → the agent task;
  * 40037/47003/41030 and other configuration errors → dead letter naming the code.
  */

@@ -2,9 +2,9 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../../app/ports.ts';
 import type { Config } from '../../config/config.ts';
 import type { Database } from '../../db/open-database.ts';
-import { createAccessTokens, type AccessTokens } from '../official-account/access-token.ts';
-import type { Outreach } from '../official-account/delivery-steps.ts';
-import { readMessageTemplates, type SubscribeMessageSpec } from '../official-account/message-templates.ts';
+import { createAccessTokens, type AccessTokens } from '../wechat/access-token.ts';
+import type { Outreach } from '../wechat/delivery-steps.ts';
+import { readMessageTemplates, type SubscribeMessageSpec } from '../wechat/message-templates.ts';
 import type { OutboundChannel } from '../../app/ports.ts';
 import { createMiniProgramChannel } from './mini-program-channel.ts';
 

@@ -1,7 +1,7 @@
 import { AppError } from '../../errors.ts';
-import type { AccessTokens } from '../official-account/access-token.ts';
-import { postWithToken } from '../official-account/authorised-call.ts';
-import { WeChatApiError } from '../official-account/wechat-api.ts';
+import type { AccessTokens } from '../wechat/access-token.ts';
+import { postWithToken } from '../wechat/authorised-call.ts';
+import { WeChatApiError } from '../wechat/wechat-api.ts';
 
 /**
  * WeChat's verified phone number (`POST /wxa/business/getuserphonenumber?access_token=` {code}, the

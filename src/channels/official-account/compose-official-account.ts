@@ -10,9 +10,9 @@ import { insertOutbox } from '../../db/outbox-repository.ts';
 import { claimOneUseKey } from '../../db/signed-request-repository.ts';
 import { grantSubscribeCredits } from '../../db/subscribe-credits-repository.ts';
 import { readMenuFile } from './custom-menu.ts';
-import { createMessageCrypto } from './message-crypto.ts';
+import { createMessageCrypto } from '../wechat/message-crypto.ts';
 import { OFFICIAL_ACCOUNT_CHANNEL } from './push-handling.ts';
-import type { OfficialAccountDeps } from './webhook-routes.ts';
+import type { OfficialAccountDeps } from './webhook-deps.ts';
 
 /** The webhook's dependencies, from the config and the process's parts. */
 export function officialAccountEdge(p: {

@@ -3,7 +3,7 @@ import type { Logger } from '../../app/ports.ts';
 import { lookUpFollowerUnionIds } from '../../app/union-links.ts';
 import type { Database } from '../../db/open-database.ts';
 import type { PhotoFiles } from '../../storage/photo-files.ts';
-import type { AccessTokens } from './access-token.ts';
+import type { AccessTokens } from '../wechat/access-token.ts';
 import { createMediaDownload } from './media-download.ts';
 import { OFFICIAL_ACCOUNT_CHANNEL } from './push-handling.ts';
 import { createUnionIdLookup } from './user-info.ts';

@@ -1,7 +1,7 @@
-import type { AccessTokens } from './access-token.ts';
+import type { AccessTokens } from '../wechat/access-token.ts';
 import { MAX_PHOTO_BYTES } from '../../storage/photo-files.ts';
-import { withToken } from './authorised-call.ts';
-import { DEFAULT_API_TIMEOUT_MS, WeChatApiError } from './wechat-api.ts';
+import { withToken } from '../wechat/authorised-call.ts';
+import { DEFAULT_API_TIMEOUT_MS, WeChatApiError } from '../wechat/wechat-api.ts';
 
 /**
  * Downloads an Official Account temporary media file (`GET /cgi-bin/media/get`): the picture a

@@ -1,5 +1,5 @@
-import type { AccessTokens } from './access-token.ts';
-import { postWithToken } from './authorised-call.ts';
+import type { AccessTokens } from '../wechat/access-token.ts';
+import { postWithToken } from '../wechat/authorised-call.ts';
 import type { CustomMenu } from './custom-menu.ts';
 
 /** Publishes the custom menu (`POST /cgi-bin/menu/create`); WeChat replaces the account's menu with it. */

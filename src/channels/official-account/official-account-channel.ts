@@ -2,14 +2,15 @@ import type { Logger } from '../../app/ports.ts';
 import type { Database } from '../../db/open-database.ts';
 import { claimCustomerService, markAllowanceRefused, recordCustomerServicePart } from '../../db/official-account-sends-repository.ts';
 import { PermanentDeliveryError, type DeliveryOutcome, type OutboundChannel, type OutboundMessage } from '../../app/ports.ts';
-import type { AccessTokens } from './access-token.ts';
-import { postWithToken } from './authorised-call.ts';
-import { sendCustomerServiceText, splitMessage } from './customer-service-api.ts';
-import { handToAgent, sendSubscribeMessage, stepAfterFailure, type Outreach, type Step } from './delivery-steps.ts';
-import { errcodeAction } from './errcode-policy.ts';
-import { fieldData, specFor, type MessageTemplates, type NotificationFacts } from './message-templates.ts';
-import { notificationFacts } from './notification-facts.ts';
-import { WeChatApiError } from './wechat-api.ts';
+import type { AccessTokens } from '../wechat/access-token.ts';
+import { postWithToken } from '../wechat/authorised-call.ts';
+import { sendCustomerServiceText } from './customer-service-api.ts';
+import { splitMessage } from '../wechat/message-split.ts';
+import { handToAgent, sendSubscribeMessage, stepAfterFailure, type Outreach, type Step } from '../wechat/delivery-steps.ts';
+import { errcodeAction } from '../wechat/errcode-policy.ts';
+import { fieldData, specFor, type MessageTemplates, type NotificationFacts } from '../wechat/message-templates.ts';
+import { notificationFacts } from '../wechat/notification-facts.ts';
+import { WeChatApiError } from '../wechat/wechat-api.ts';
 
 /**
  * The Official Account's 'official-account' channel: a notification to a follower goes the first way
@@ -21,7 +22,7 @@ import { WeChatApiError } from './wechat-api.ts';
  *      outbox dedupe key, so WeChat drops a repeat);
  *   3. a subscribe message (bizsend), if the follower holds a credit for a configured template;
  *   4. a task for the village agent to phone or visit (handed to the agent's channel).
- * Errcodes decide (errcode-policy.ts): busy → retry the message later; window/quota → next route;
+ * Errcodes decide (../wechat/errcode-policy.ts): busy → retry the message later; window/quota → next route;
  * the user unreachable on WeChat → straight to the agent task; a configuration error → dead letter,
  * logged loudly. The route that delivered is reported to the worker, which records it with the mark.
  */

@@ -1,8 +1,8 @@
 import type { Logger } from '../../app/ports.ts';
 import type { Database } from '../../db/open-database.ts';
 import type { OutboundChannel } from '../../app/ports.ts';
-import type { AccessTokens } from './access-token.ts';
-import { readMessageTemplates, NO_MESSAGE_TEMPLATES } from './message-templates.ts';
+import type { AccessTokens } from '../wechat/access-token.ts';
+import { readMessageTemplates, NO_MESSAGE_TEMPLATES } from '../wechat/message-templates.ts';
 import { createOfficialAccountChannel, type OfficialAccountChannelOptions } from './official-account-channel.ts';
 
 /** Builds the 'official-account' channel from its config: the templates file (checked now) and the route chain, with the shared token. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { MAX_CLOCK_SKEW_MS } from './signature.ts';
+import { MAX_CLOCK_SKEW_MS } from '../wechat/signature.ts';
 
 /**
  * A plain-mode signature covers the token, the timestamp and the nonce, not the body: whoever saw one

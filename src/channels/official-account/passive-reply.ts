@@ -1,3 +1,5 @@
+import { fitText } from '../wechat/message-split.ts';
+
 /**
  * The one passive reply an Official Account push may get: a text message as XML, with the user and
  * the account swapped. Text goes in CDATA; a "]]>" inside it is split across two CDATA sections.
@@ -28,23 +30,9 @@ export const PASSIVE_REPLY_MAX_BYTES = 2000;
 
 /**
  * Joins the handler's texts with a blank line and cuts the result below `maxBytes` at a line
- * boundary. `rest` is what did not fit: in this slice it is logged and dropped; a later slice sends
- * it through the customer-service API.
+ * boundary (../wechat/message-split.ts). `rest` is what did not fit: the webhook sends it through the
+ * customer-service API.
  */
 export function fitPassiveReply(texts: readonly string[], maxBytes = PASSIVE_REPLY_MAX_BYTES): { text: string; rest: string } {
-  const joined = texts.filter((t) => t !== '').join('\n\n');
-  if (Buffer.byteLength(joined, 'utf8') < maxBytes) return { text: joined, rest: '' };
-  let cut = 0;
-  let bytes = 0;
-  let lastBreak = -1;
-  for (const char of joined) {
-    const size = Buffer.byteLength(char, 'utf8');
-    if (bytes + size >= maxBytes) break;
-    bytes += size;
-    cut += char.length;
-    if (char === '\n') lastBreak = cut - 1;
-  }
-  // At a line boundary when there is one; otherwise at the last whole character that fits.
-  const end = lastBreak > 0 ? lastBreak : cut;
-  return { text: joined.slice(0, end).trimEnd(), rest: joined.slice(end).replace(/^\n+/, '') };
+  return fitText(texts, maxBytes);
 }

@@ -1,7 +1,7 @@
 import type { UnionIdLookup } from '../../app/union-links.ts';
-import type { AccessTokens } from './access-token.ts';
-import { getWithToken } from './authorised-call.ts';
-import { WeChatApiError } from './wechat-api.ts';
+import type { AccessTokens } from '../wechat/access-token.ts';
+import { getWithToken } from '../wechat/authorised-call.ts';
+import { WeChatApiError } from '../wechat/wechat-api.ts';
 
 /**
  * A follower's UnionID from `GET /cgi-bin/user/info?openid=…&lang=zh_CN`: present when the account

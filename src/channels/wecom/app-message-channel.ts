@@ -1,15 +1,17 @@
 import type { Redis } from 'ioredis';
-import { createPartSender } from '../part-sender.ts';
+import { createPartSender } from '../wechat/part-sender.ts';
 import { PermanentDeliveryError, type OutboundChannel, type OutboundMessage } from '../../app/ports.ts';
-import { createTokenCache, isTokenError, type AccessTokens } from '../official-account/access-token.ts';
-import { splitMessage } from '../official-account/customer-service-api.ts';
-import { getWeChatJson, postWeChatJson, WeChatApiError } from '../official-account/wechat-api.ts';
+import { createTokenCache, isTokenError, type AccessTokens } from '../wechat/access-token.ts';
+import { splitMessage } from '../wechat/message-split.ts';
+import { getWeChatJson, postWeChatJson, WeChatApiError } from '../wechat/wechat-api.ts';
+import { ruleOf } from '../wechat/errcode-policy.ts';
 import type { SlidingWindowLimit } from './sliding-window-limit.ts';
+import { APP_MESSAGE_POLICY, GETTOKEN_POLICY } from './wecom-errcodes.ts';
 
 /**
  * The WeCom app's sending side (channel `wecom`): text to a member's UserID through the app message
  * API, `POST {base}/cgi-bin/message/send?access_token=…` {touser, msgtype: 'text', agentid, text}.
- * The bot's replies to agents' commands go this way too (see callback-routes.ts), as well as any
+ * The bot's replies to agents' commands go this way too (see src/http/routes/wecom-callback.ts), as well as any
  * notification to a person whose roster identity is on `wecom`.
  *
  * - The access token comes from `GET /cgi-bin/gettoken?corpid&corpsecret`, cached and refreshed
@@ -19,25 +21,11 @@ import type { SlidingWindowLimit } from './sliding-window-limit.ts';
  * - Text over 2,048 bytes is split at line boundaries.
  * - A member the app cannot reach (unknown UserID, outside the app's visible range) and
  *   configuration errors (wrong CorpID/Secret/AgentId, this IP not trusted) are dead letters
- *   naming the code; 45009 (frequency), −1 (busy) and the unknown are retried.
+ *   naming the code (wecom-errcodes.ts); 45009 (frequency), −1 (busy) and the unknown are retried.
  */
 
 export const WECOM_CHANNEL = 'wecom';
 export const APP_MESSAGE_MAX_BYTES = 2048;
-
-const REFUSALS: ReadonlyMap<number, string> = new Map([
-  [40003, 'invalid UserID'],
-  [60111, 'the UserID is not a member of the organisation'],
-  [81013, "the UserID is not a member, or outside the app's visible range"],
-  [82001, "the member is outside the app's visible range"],
-  [40013, 'configuration error: invalid CorpID'],
-  [40056, 'configuration error: invalid AgentId'],
-  [40091, 'configuration error: invalid Secret'],
-  [60020, "configuration error: this server's IP is not among the app's trusted IPs (企业可信IP)"],
-  [48002, 'configuration error: the app is not allowed to use this API'],
-  [44004, 'empty text'],
-  [45002, 'message content too long'],
-]);
 
 export interface WeComAppOptions {
   redis: Redis;
@@ -62,7 +50,7 @@ export function createWeComTokens(options: WeComAppOptions): AccessTokens {
         answer = await getWeChatJson(`${options.apiBase}/cgi-bin/gettoken?${query.toString()}`, options.timeoutMs);
       } catch (error) {
         // gettoken answers 40001 for a wrong Secret: not a stale token, a configuration error.
-        if (error instanceof WeChatApiError && [40001, 40013, 40091].includes(error.errcode)) {
+        if (error instanceof WeChatApiError && ruleOf(GETTOKEN_POLICY, error.errcode).action === 'configuration') {
           throw new PermanentDeliveryError(`wecom: gettoken refused the CorpID/Secret (errcode ${error.errcode}): ${error.errmsg}`, { cause: error });
         }
         throw error;
@@ -128,9 +116,10 @@ export function createAppMessageChannel(options: AppMessageChannelOptions): AppM
       try {
         await partSender.send(message.dedupeKey, parts, (part) => sendPart(recipient, part));
       } catch (error) {
-        const refusal = error instanceof WeChatApiError ? REFUSALS.get(error.errcode) : undefined;
-        if (error instanceof WeChatApiError && refusal !== undefined) {
+        const rule = error instanceof WeChatApiError ? ruleOf(APP_MESSAGE_POLICY, error.errcode) : null;
+        if (error instanceof WeChatApiError && rule && rule.action !== 'retry') {
           partSender.forget(message.dedupeKey);
+          const refusal = rule.action === 'configuration' ? `configuration error: ${rule.meaning}` : rule.meaning;
           throw new PermanentDeliveryError(`wecom: WeCom errcode ${error.errcode} (${refusal}): ${error.errmsg}`, { cause: error });
         }
         throw error;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { InboundMessage } from '../../app/inbound-message.ts';
-import { parseRoot } from '../official-account/xml-message.ts';
+import { parseRoot } from '../wechat/xml-envelope.ts';
 import { WECOM_CHANNEL } from './app-message-channel.ts';
 
 /**

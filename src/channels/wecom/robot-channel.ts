@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
-import { createPartSender } from '../part-sender.ts';
+import { createPartSender } from '../wechat/part-sender.ts';
 import { PermanentDeliveryError, type OutboundChannel, type OutboundMessage } from '../../app/ports.ts';
-import { splitMessage } from '../official-account/customer-service-api.ts';
-import { postWeChatJson, WeChatApiError } from '../official-account/wechat-api.ts';
+import { splitMessage } from '../wechat/message-split.ts';
+import { postWeChatJson, WeChatApiError } from '../wechat/wechat-api.ts';
+import { ruleOf } from '../wechat/errcode-policy.ts';
 import type { SlidingWindowLimit } from './sliding-window-limit.ts';
+import { ROBOT_POLICY } from './wecom-errcodes.ts';
 
 /**
  * WeCom group robots (群机器人) as an outbound channel for agents' and centre rooms: a roster room of
@@ -18,19 +20,12 @@ import type { SlidingWindowLimit } from './sliding-window-limit.ts';
  * - `mentioned_list`: the WeCom UserIDs of the people the message concerns (from its errand), on the
  *   first part only.
  * - A wrong or removed webhook (93000) and other refusals that cannot change are dead letters naming
- *   the code; 45009 (over WeCom's frequency limit), −1 (busy) and the unknown are retried.
+ *   the code (wecom-errcodes.ts); 45009 (over WeCom's frequency limit), −1 (busy) and the unknown are retried.
  */
 
 export const WECOM_ROBOT_CHANNEL = 'wecom-robot';
 export const ROBOT_MAX_BYTES = 2048;
 export const ROBOT_PER_MINUTE = 20;
-
-const REFUSALS: ReadonlyMap<number, string> = new Map([
-  [93000, 'invalid webhook URL: the robot key is wrong or the robot was removed from its group'],
-  [40008, 'invalid message type'],
-  [44004, 'empty text'],
-  [45002, 'message content too long'],
-]);
 
 export interface RobotChannelOptions {
   apiBase: string;
@@ -83,10 +78,10 @@ export function createRobotChannel(options: RobotChannelOptions): RobotChannel {
       try {
         await partSender.send(message.dedupeKey, parts, (part, i) => post(key, part, i === 0 ? mentioned : []));
       } catch (error) {
-        const refusal = error instanceof WeChatApiError ? REFUSALS.get(error.errcode) : undefined;
-        if (error instanceof WeChatApiError && refusal !== undefined) {
+        const rule = error instanceof WeChatApiError ? ruleOf(ROBOT_POLICY, error.errcode) : null;
+        if (error instanceof WeChatApiError && rule && rule.action !== 'retry') {
           partSender.forget(message.dedupeKey);
-          throw new PermanentDeliveryError(`wecom-robot: WeCom errcode ${error.errcode} (${refusal}) for room ${message.room ?? ''}: ${error.errmsg}`, {
+          throw new PermanentDeliveryError(`wecom-robot: WeCom errcode ${error.errcode} (${rule.meaning}) for room ${message.room ?? ''}: ${error.errmsg}`, {
             cause: error,
           });
         }

@@ -1,4 +1,5 @@
-import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { DirectoryCache } from '../../app/directory.ts';
 import { loadRoster } from '../../app/load-roster.ts';
@@ -6,14 +7,17 @@ import { isLocalDate } from '../../calendar/local-date.ts';
 import { COUNTY_SCOPE, listOverrides, replaceOverrides } from '../../db/calendar-repository.ts';
 import type { Database } from '../../db/open-database.ts';
 import { AppError } from '../../errors.ts';
-import { parseInput } from '../validation.ts';
+import type { AdminGuard } from '../admin-auth.ts';
+import { invalidInput } from '../zod-validation.ts';
 
 /** PUT /api/admin/roster; GET and PUT /api/admin/calendar/overrides (local closures). */
 export function registerAdminRoutes(
   app: FastifyInstance,
-  deps: { database: Database; directories: DirectoryCache; requireAdmin: preHandlerAsyncHookHandler; clock: () => number },
+  deps: { database: Database; directories: DirectoryCache; requireAdmin: AdminGuard; clock: () => number },
 ): void {
-  app.put('/api/admin/roster', { preHandler: deps.requireAdmin }, async (request) => {
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+  // The roster is a document, validated by the use case (app/load-roster.ts) with its own problems.
+  routes.put('/api/admin/roster', { preValidation: deps.requireAdmin }, async (request) => {
     const counts = loadRoster(deps.database, request.body, deps.clock());
     return { ok: true, counts };
   });
@@ -31,10 +35,11 @@ export function registerAdminRoutes(
       .max(366),
   });
 
-  app.get('/api/admin/calendar/overrides', { preHandler: deps.requireAdmin }, async () => ({ overrides: listOverrides(deps.database) }));
+  routes.get('/api/admin/calendar/overrides', { preValidation: deps.requireAdmin }, async () => ({ overrides: listOverrides(deps.database) }));
 
-  app.put('/api/admin/calendar/overrides', { preHandler: deps.requireAdmin }, async (request) => {
-    const body = parseInput(overridesBody, request.body, 'invalid_calendar');
+  const replace = { preValidation: deps.requireAdmin, schema: { body: overridesBody }, schemaErrorFormatter: invalidInput({ code: 'invalid_calendar' }) };
+  routes.put('/api/admin/calendar/overrides', replace, async (request) => {
+    const body = request.body;
     if (body.scope !== COUNTY_SCOPE && !deps.directories.current().township(body.scope)) {
       throw new AppError('invalid_calendar', `scope must be "${COUNTY_SCOPE}" or a township code; ${body.scope} is neither`);
     }

@@ -1,9 +1,11 @@
-import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { issueBindCode, type BindTarget } from '../../app/bind-codes.ts';
 import type { DirectoryCache } from '../../app/directory.ts';
 import type { Database } from '../../db/open-database.ts';
-import { parseInput } from '../validation.ts';
+import type { AdminGuard } from '../admin-auth.ts';
+import { invalidInput } from '../zod-validation.ts';
 
 /**
  * POST /api/admin/bind-codes: a one-time code that binds a personal-WeChat contact to a roster
@@ -40,10 +42,11 @@ export function bindTargetOf(body: z.output<typeof bindCodeRequest>): BindTarget
 
 export function registerBindCodeRoutes(
   app: FastifyInstance,
-  deps: { database: Database; directories: DirectoryCache; requireAdmin: preHandlerAsyncHookHandler; clock: () => number },
+  deps: { database: Database; directories: DirectoryCache; requireAdmin: AdminGuard; clock: () => number },
 ): void {
-  app.post('/api/admin/bind-codes', { preHandler: deps.requireAdmin }, async (request) => {
-    const body = parseInput(bindCodeRequest, request.body, 'invalid_bind_code');
+  const issue = { preValidation: deps.requireAdmin, schema: { body: bindCodeRequest }, schemaErrorFormatter: invalidInput({ code: 'invalid_bind_code' }) };
+  app.withTypeProvider<ZodTypeProvider>().post('/api/admin/bind-codes', issue, async (request) => {
+    const body = request.body;
     const issued = issueBindCode(deps.database, deps.directories.current(), bindTargetOf(body), {
       now: deps.clock(),
       ...(body.hours ? { hours: body.hours } : {}),

@@ -1,11 +1,13 @@
-import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { CatalogCache } from '../../app/catalog-cache.ts';
 import { catalogItemSchema } from '../../catalog/catalog-schema.ts';
 import { upsertCatalogItem } from '../../db/catalog-repository.ts';
 import type { Database } from '../../db/open-database.ts';
 import { AppError } from '../../errors.ts';
-import { parseInput } from '../validation.ts';
+import type { AdminGuard } from '../admin-auth.ts';
+import { invalidInput } from '../zod-validation.ts';
 
 /**
  * The public service guide (公开原则): GET /api/catalog/match?q=, /api/catalog/items and
@@ -13,16 +15,19 @@ import { parseInput } from '../validation.ts';
  */
 export function registerCatalogRoutes(
   app: FastifyInstance,
-  deps: { database: Database; catalogs: CatalogCache; requireAdmin: preHandlerAsyncHookHandler; clock: () => number },
+  deps: { database: Database; catalogs: CatalogCache; requireAdmin: AdminGuard; clock: () => number },
 ): void {
+  const routes = app.withTypeProvider<ZodTypeProvider>();
   const matchQuery = z.object({ q: z.string({ error: 'q: the words to match are required' }).max(500, 'q: at most 500 characters') });
 
-  app.get('/api/catalog/match', async (request) => {
-    const { q } = parseInput(matchQuery, request.query);
+  const itemParams = z.object({ id: z.string() });
+
+  routes.get('/api/catalog/match', { schema: { querystring: matchQuery } }, async (request) => {
+    const { q } = request.query;
     return { matches: deps.catalogs.current().matcher.match(q, 5) };
   });
 
-  app.get('/api/catalog/items', async () => {
+  routes.get('/api/catalog/items', async () => {
     const { catalog } = deps.catalogs.current();
     return {
       categories: catalog.categories,
@@ -30,7 +35,7 @@ export function registerCatalogRoutes(
     };
   });
 
-  app.get<{ Params: { id: string } }>('/api/catalog/items/:id', async (request) => {
+  routes.get('/api/catalog/items/:id', { schema: { params: itemParams } }, async (request) => {
     const { catalog } = deps.catalogs.current();
     const item = catalog.get(request.params.id);
     if (!item) throw new AppError('not_found', `no catalogue item ${request.params.id}`);
@@ -43,8 +48,13 @@ export function registerCatalogRoutes(
     };
   });
 
-  app.put<{ Params: { id: string } }>('/api/admin/catalog/items/:id', { preHandler: deps.requireAdmin }, async (request) => {
-    const item = parseInput(catalogItemSchema, request.body, 'invalid_catalog_item');
+  const adminEdit = {
+    schema: { params: itemParams, body: catalogItemSchema },
+    preValidation: deps.requireAdmin,
+    schemaErrorFormatter: invalidInput({ code: 'invalid_catalog_item' }),
+  };
+  routes.put('/api/admin/catalog/items/:id', adminEdit, async (request) => {
+    const item = request.body;
     if (item.id !== request.params.id) throw new AppError('invalid_catalog_item', `the body's id ${item.id} is not ${request.params.id}`);
     const { catalog } = deps.catalogs.current();
     if (!catalog.categories.some((c) => c.code === item.category)) throw new AppError('invalid_catalog_item', `unknown category ${item.category}`);

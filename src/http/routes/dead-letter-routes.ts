@@ -1,9 +1,10 @@
-import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Database } from '../../db/open-database.ts';
 import { deadLetters, outboxById, outboxRouteOf, reviveDeadLetter } from '../../db/outbox-repository.ts';
 import { AppError } from '../../errors.ts';
-import { parseInput } from '../validation.ts';
+import type { AdminGuard } from '../admin-auth.ts';
 
 /**
  * Dead letters: messages the outbox gave up on (the remote refused for good, every attempt failed,
@@ -20,12 +21,11 @@ const listQuery = z.object({
 });
 const idParams = z.object({ id: z.coerce.number().int().min(1) });
 
-export function registerDeadLetterRoutes(
-  app: FastifyInstance,
-  deps: { database: Database; requireAdmin: preHandlerAsyncHookHandler; outbox: Redelivery },
-): void {
-  app.get('/api/admin/dead-letters', { preHandler: deps.requireAdmin }, async (request) => {
-    const q = parseInput(listQuery, request.query);
+export function registerDeadLetterRoutes(app: FastifyInstance, deps: { database: Database; requireAdmin: AdminGuard; outbox: Redelivery }): void {
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+  const admin = { preValidation: deps.requireAdmin };
+  routes.get('/api/admin/dead-letters', { ...admin, schema: { querystring: listQuery } }, async (request) => {
+    const q = request.query;
     const rows = deadLetters(deps.database, { limit: q.limit, ...(q.before ? { beforeId: q.before } : {}) });
     return {
       deadLetters: rows.map((r) => ({
@@ -43,8 +43,8 @@ export function registerDeadLetterRoutes(
   });
 
   /** One outbox message: its state, its last error, and the route that delivered it (channels with several ways record one). */
-  app.get('/api/admin/outbox/:id', { preHandler: deps.requireAdmin }, async (request) => {
-    const { id } = parseInput(idParams, request.params);
+  routes.get('/api/admin/outbox/:id', { ...admin, schema: { params: idParams } }, async (request) => {
+    const { id } = request.params;
     const row = outboxById(deps.database, id);
     if (!row) throw new AppError('not_found', `outbox message ${id} does not exist`);
     const route = outboxRouteOf(deps.database, id);
@@ -74,14 +74,14 @@ export function registerDeadLetterRoutes(
     return { retried: revived.length, queued };
   };
 
-  app.post('/api/admin/dead-letters/:id/retry', { preHandler: deps.requireAdmin }, async (request, reply) => {
-    const { id } = parseInput(idParams, request.params);
+  routes.post('/api/admin/dead-letters/:id/retry', { ...admin, schema: { params: idParams } }, async (request, reply) => {
+    const { id } = request.params;
     const result = await retry([id]);
     if (result.retried === 0) throw new AppError('not_found', `outbox message ${id} is not a dead letter`);
     return reply.code(202).send({ ok: true, id, queued: result.queued });
   });
 
-  app.post('/api/admin/dead-letters/retry-all', { preHandler: deps.requireAdmin }, async (_request, reply) => {
+  routes.post('/api/admin/dead-letters/retry-all', admin, async (_request, reply) => {
     const ids = deadLetters(deps.database, { limit: 10_000 }).map((r) => r.id);
     const result = await retry(ids);
     return reply.code(202).send({ ok: true, ...result });

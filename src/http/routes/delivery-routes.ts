@@ -1,11 +1,12 @@
-import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { DirectoryCache } from '../../app/directory.ts';
 import { addDays, isLocalDate, shanghaiDate, startOfShanghaiDay } from '../../calendar/local-date.ts';
 import { agentTasksByVillage, deliveriesBetween } from '../../db/delivery-queries.ts';
 import type { Database } from '../../db/open-database.ts';
 import { AppError } from '../../errors.ts';
-import { parseInput } from '../validation.ts';
+import type { AdminGuard } from '../admin-auth.ts';
 
 /**
  * GET /api/admin/deliveries?from=YYYY-MM-DD&to=YYYY-MM-DD (admin; both days included, Asia/Shanghai;
@@ -19,10 +20,11 @@ const MAX_DAYS = 366;
 
 export function registerDeliveryRoutes(
   app: FastifyInstance,
-  deps: { database: Database; directories: DirectoryCache; requireAdmin: preHandlerAsyncHookHandler; clock: () => number },
+  deps: { database: Database; directories: DirectoryCache; requireAdmin: AdminGuard; clock: () => number },
 ): void {
-  app.get('/api/admin/deliveries', { preHandler: deps.requireAdmin }, async (request) => {
-    const q = parseInput(z.object({ from: day.optional(), to: day.optional() }), request.query);
+  const schema = { querystring: z.object({ from: day.optional(), to: day.optional() }) };
+  app.withTypeProvider<ZodTypeProvider>().get('/api/admin/deliveries', { preValidation: deps.requireAdmin, schema }, async (request) => {
+    const q = request.query;
     const to = q.to ?? shanghaiDate(deps.clock());
     const from = q.from ?? addDays(to, -29);
     if (from > to) throw new AppError('invalid_request', 'from must not be after to');

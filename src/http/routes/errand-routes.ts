@@ -1,4 +1,5 @@
-import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { DirectoryCache } from '../../app/directory.ts';
 import { errandList, errandReport } from '../../app/errand-report.ts';
@@ -7,7 +8,7 @@ import type { Database } from '../../db/open-database.ts';
 import { errandStatuses } from '../../domain/errand-lifecycle.ts';
 import { parseReceiptNo } from '../../domain/receipt-number.ts';
 import { AppError } from '../../errors.ts';
-import { parseInput } from '../validation.ts';
+import type { AdminGuard } from '../admin-auth.ts';
 
 /**
  * GET /api/errands/<receiptNo> (with the photos the resident sent), GET /api/errands?status=&village=
@@ -15,7 +16,7 @@ import { parseInput } from '../validation.ts';
  */
 export function registerErrandRoutes(
   app: FastifyInstance,
-  deps: { database: Database; directories: DirectoryCache; requireAdmin: preHandlerAsyncHookHandler; photos?: PhotoLibrary },
+  deps: { database: Database; directories: DirectoryCache; requireAdmin: AdminGuard; photos?: PhotoLibrary },
 ): void {
   const listQuery = z.object({
     status: z.enum(errandStatuses).optional(),
@@ -24,12 +25,13 @@ export function registerErrandRoutes(
     offset: z.coerce.number().int().min(0).default(0),
   });
 
-  app.get('/api/errands', { preHandler: deps.requireAdmin }, async (request) => {
-    const q = parseInput(listQuery, request.query);
-    return { errands: errandList(deps.database, deps.directories.current(), q) };
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+  const admin = { preValidation: deps.requireAdmin };
+  routes.get('/api/errands', { ...admin, schema: { querystring: listQuery } }, async (request) => {
+    return { errands: errandList(deps.database, deps.directories.current(), request.query) };
   });
 
-  app.get<{ Params: { receiptNo: string } }>('/api/errands/:receiptNo', { preHandler: deps.requireAdmin }, async (request) => {
+  routes.get('/api/errands/:receiptNo', { ...admin, schema: { params: z.object({ receiptNo: z.string() }) } }, async (request) => {
     const receiptNo = parseReceiptNo(request.params.receiptNo);
     if (!receiptNo) throw new AppError('invalid_request', `not a receipt number: ${request.params.receiptNo}`);
     const report = errandReport(deps.database, deps.directories.current(), receiptNo);
@@ -39,8 +41,8 @@ export function registerErrandRoutes(
   });
 
   const photoParams = z.object({ receiptNo: z.string(), photoId: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) });
-  app.get('/api/errands/:receiptNo/photos/:photoId', { preHandler: deps.requireAdmin }, async (request, reply) => {
-    const params = parseInput(photoParams, request.params);
+  routes.get('/api/errands/:receiptNo/photos/:photoId', { ...admin, schema: { params: photoParams } }, async (request, reply) => {
+    const params = request.params;
     const receiptNo = parseReceiptNo(params.receiptNo);
     if (!receiptNo) throw new AppError('invalid_request', `not a receipt number: ${params.receiptNo}`);
     const content = deps.photos ? await deps.photos.content(receiptNo, params.photoId) : null;

@@ -1,8 +1,9 @@
-import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { shanghaiDate } from '../../calendar/local-date.ts';
 import { AppError } from '../../errors.ts';
-import { parseInput } from '../validation.ts';
+import type { AdminGuard } from '../admin-auth.ts';
 
 /** GET /api/admin/reports?month=YYYY-MM (the stored monthly figures); POST /api/admin/reports/:month/compute. */
 
@@ -26,10 +27,7 @@ const month = z
   .trim()
   .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month YYYY-MM');
 
-export function registerReportRoutes(
-  app: FastifyInstance,
-  deps: { reports: MonthlyReports; requireAdmin: preHandlerAsyncHookHandler; clock: () => number },
-): void {
+export function registerReportRoutes(app: FastifyInstance, deps: { reports: MonthlyReports; requireAdmin: AdminGuard; clock: () => number }): void {
   const shape = (m: string, rows: ReportRow[]) => ({
     month: m,
     reports: rows.map((r) => ({
@@ -41,13 +39,15 @@ export function registerReportRoutes(
     })),
   });
 
-  app.get('/api/admin/reports', { preHandler: deps.requireAdmin }, async (request) => {
-    const q = parseInput(z.object({ month }), request.query);
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+  const schema = z.object({ month });
+  routes.get('/api/admin/reports', { preValidation: deps.requireAdmin, schema: { querystring: schema } }, async (request) => {
+    const q = request.query;
     return shape(q.month, deps.reports.stored(q.month));
   });
 
-  app.post('/api/admin/reports/:month/compute', { preHandler: deps.requireAdmin }, async (request) => {
-    const p = parseInput(z.object({ month }), request.params);
+  routes.post('/api/admin/reports/:month/compute', { preValidation: deps.requireAdmin, schema: { params: schema } }, async (request) => {
+    const p = request.params;
     if (p.month > shanghaiDate(deps.clock()).slice(0, 7)) throw new AppError('invalid_request', `${p.month} has not begun yet`);
     return shape(p.month, deps.reports.compute(p.month));
   });

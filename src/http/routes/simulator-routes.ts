@@ -1,9 +1,10 @@
-import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { InboundHandler } from '../../app/inbound-handler.ts';
 import type { Database } from '../../db/open-database.ts';
 import { sentMessages } from '../../db/outbox-repository.ts';
-import { parseInput } from '../validation.ts';
+import type { AdminGuard } from '../admin-auth.ts';
 
 /**
  * The simulator channel's HTTP contract (kept exactly; tools outside the repo use it):
@@ -35,12 +36,13 @@ const outboxQuery = z
 
 export function registerSimulatorRoutes(
   app: FastifyInstance,
-  deps: { inbound: InboundHandler; database: Database; requireAdmin: preHandlerAsyncHookHandler; clock: () => number; botName: string },
+  deps: { inbound: InboundHandler; database: Database; requireAdmin: AdminGuard; clock: () => number; botName: string },
 ): void {
   const mention = `@${deps.botName}`;
 
-  app.post('/api/simulator/messages', { preHandler: deps.requireAdmin }, async (request) => {
-    const body = parseInput(messageBody, request.body);
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+  routes.post('/api/simulator/messages', { preValidation: deps.requireAdmin, schema: { body: messageBody } }, async (request) => {
+    const body = request.body;
     const result = await deps.inbound.submit({
       channel: SIMULATOR_CHANNEL,
       senderId: body.from,
@@ -53,8 +55,8 @@ export function registerSimulatorRoutes(
     return { replies: result.replies };
   });
 
-  app.get('/api/simulator/outbox', { preHandler: deps.requireAdmin }, async (request) => {
-    const q = parseInput(outboxQuery, request.query);
+  routes.get('/api/simulator/outbox', { preValidation: deps.requireAdmin, schema: { querystring: outboxQuery } }, async (request) => {
+    const q = request.query;
     const rows = sentMessages(deps.database, {
       channel: SIMULATOR_CHANNEL,
       ...(q.room !== undefined ? { room: q.room } : { to: q.to ?? '' }),

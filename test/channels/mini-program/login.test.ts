@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as schemas from '../../../src/channels/mini-program/mini-program-schemas.ts';
+import * as schemas from '../../../src/http/routes/mini-program-schemas.ts';
 import { startMiniProgram, type MiniProgramHarness } from '../../support/mini-program.ts';
 
 let mp: MiniProgramHarness;

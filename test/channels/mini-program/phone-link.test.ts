@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as schemas from '../../../src/channels/mini-program/mini-program-schemas.ts';
+import * as schemas from '../../../src/http/routes/mini-program-schemas.ts';
 import { fileErrandByChat, homesteadAnswers } from '../../support/intake.ts';
 import { MP_APPID, startMiniProgram, type MiniProgramHarness } from '../../support/mini-program.ts';
 import { auth } from '../../support/test-app.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as schemas from '../../../src/channels/mini-program/mini-program-schemas.ts';
+import * as schemas from '../../../src/http/routes/mini-program-schemas.ts';
 import { startMiniProgram, type MiniProgramHarness } from '../../support/mini-program.ts';
 
 /** The anonymous progress lookup (rate-limited through Redis), and the OpenAPI document at /docs. */
@@ -174,7 +174,7 @@ describe('/docs', () => {
         'GET /api/catalog/items',
       ]),
     );
-    // Only described routes: no queue board, no webhook, no swagger-ui assets.
+    // Only described routes: no queue board, no swagger-ui assets.
     expect(routes.some((r) => r.includes('/admin/queues') || r.includes('/docs'))).toBe(false);
     expect(doc.paths['/api/errands/{receiptNo}']?.get?.security).toEqual([{ adminToken: [] }]);
     const form = doc.paths['/api/mp/errands']?.post;

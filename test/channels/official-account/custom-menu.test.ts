@@ -1,9 +1,9 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createAccessTokens } from '../../../src/channels/official-account/access-token.ts';
+import { createAccessTokens } from '../../../src/channels/wechat/access-token.ts';
 import { MenuFileError, parseMenu, readMenuFile } from '../../../src/channels/official-account/custom-menu.ts';
 import { publishMenu } from '../../../src/channels/official-account/menu-publisher.ts';
-import { WeChatApiError } from '../../../src/channels/official-account/wechat-api.ts';
+import { WeChatApiError } from '../../../src/channels/wechat/wechat-api.ts';
 import { startFakeWeChatApi, type FakeWeChatApi } from '../../support/fake-wechat-api.ts';
 
 const APPID = 'wx49f0ab532d5d035a';

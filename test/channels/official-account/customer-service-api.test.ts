@@ -1,11 +1,11 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { createAccessTokens, type AccessTokens } from '../../../src/channels/official-account/access-token.ts';
-import { sendCustomerServiceText, splitMessage } from '../../../src/channels/official-account/customer-service-api.ts';
-import { WeChatApiError } from '../../../src/channels/official-account/wechat-api.ts';
+import { createAccessTokens, type AccessTokens } from '../../../src/channels/wechat/access-token.ts';
+import { sendCustomerServiceText } from '../../../src/channels/official-account/customer-service-api.ts';
+import { WeChatApiError } from '../../../src/channels/wechat/wechat-api.ts';
 import { startFakeWeChatApi, type FakeWeChatApi } from '../../support/fake-wechat-api.ts';
 
-/** One customer-service text against the fake WeChat API: the request format, the token refresh, the errors; and the splitting of long texts. */
+/** One customer-service text against the fake WeChat API: the request format, the token refresh, the errors. */
 
 const APPID = 'wx49f0ab532d5d035a';
 const SECRET = 'fakeSecret0123456789abcdef012345';
@@ -71,19 +71,5 @@ describe('a customer-service text', () => {
     expect(offline).toBeInstanceOf(Error);
     expect(offline).not.toBeInstanceOf(WeChatApiError);
     expect((offline as Error).message).toMatch(/unreachable/);
-  });
-});
-
-describe('splitting a long text', () => {
-  it('cuts at line boundaries into parts of at most 2,000 bytes that join back to the text', () => {
-    const lines = Array.from({ length: 60 }, (_, i) => `第${i + 1}行：请携带身份证原件和户口本到村委会办理。`);
-    const text = lines.join('\n');
-    expect(Buffer.byteLength(text)).toBeGreaterThan(4000);
-    const parts = splitMessage(text);
-    expect(parts.length).toBeGreaterThanOrEqual(3);
-    for (const part of parts) expect(Buffer.byteLength(part)).toBeLessThanOrEqual(2000);
-    expect(parts.join('\n')).toBe(text);
-    expect(parts.every((p) => p.split('\n').every((line) => lines.includes(line)))).toBe(true);
-    expect(splitMessage('短消息')).toEqual(['短消息']);
   });
 });

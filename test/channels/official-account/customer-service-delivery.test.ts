@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeSignature } from '../../../src/channels/official-account/signature.ts';
+import { computeSignature } from '../../../src/channels/wechat/signature.ts';
 import { insertOutbox, outboxById } from '../../../src/db/outbox-repository.ts';
 import { startFakeWeChatApi, type FakeWeChatApi } from '../../support/fake-wechat-api.ts';
 import { startTestApp, type TestApp } from '../../support/test-app.ts';

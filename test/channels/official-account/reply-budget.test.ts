@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { InboundMessage, InboundResult } from '../../../src/app/inbound-message.ts';
 import { officialAccountEdge } from '../../../src/channels/official-account/compose-official-account.ts';
 import { PASSIVE_REPLY_MAX_BYTES } from '../../../src/channels/official-account/passive-reply.ts';
-import { registerOfficialAccountRoutes } from '../../../src/channels/official-account/webhook-routes.ts';
+import { registerOfficialAccountRoutes } from '../../../src/http/routes/official-account-webhook.ts';
+import { installZodValidation } from '../../../src/http/zod-validation.ts';
 import { startFakeWeChatApi, type FakeWeChatApi } from '../../support/fake-wechat-api.ts';
 import { createOaClient } from '../../support/oa-client.ts';
 import { startTestApp, type TestApp } from '../../support/test-app.ts';
@@ -50,6 +51,7 @@ function webhookWith(respond: (message: InboundMessage) => Promise<InboundResult
     ...(shared ? { redis: shared } : {}),
   });
   const server = Fastify();
+  installZodValidation(server);
   servers.push(server);
   registerOfficialAccountRoutes(server, { ...edge, replyBudgetMs: BUDGET_MS, respond });
   return createOaClient(server, TOKEN, () => app.clock.now);

@@ -3,7 +3,7 @@ import { createOfficialAccountChannel } from '../../../src/channels/official-acc
 import { createAgentOutreach } from '../../../src/app/agent-outreach.ts';
 import { markOutboxSentVia, outboxById, outboxRouteOf } from '../../../src/db/outbox-repository.ts';
 import { grantSubscribeCredits, subscribeCreditsOf } from '../../../src/db/subscribe-credits-repository.ts';
-import { NO_MESSAGE_TEMPLATES } from '../../../src/channels/official-account/message-templates.ts';
+import { NO_MESSAGE_TEMPLATES } from '../../../src/channels/wechat/message-templates.ts';
 import type { FakeWeChatApi } from '../../support/fake-wechat-api.ts';
 import { bindFollower, notifyFollower, startOfficialAccountApp } from '../../support/official-account-follower.ts';
 import { until } from '../../support/until.ts';

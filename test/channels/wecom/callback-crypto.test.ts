@@ -1,7 +1,7 @@
 import { decrypt as wecomDecrypt, encrypt as wecomEncrypt, getSignature } from '@wecom/crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeMsgSignature, createMessageCrypto } from '../../../src/channels/official-account/message-crypto.ts';
-import { checkMsgSignature } from '../../../src/channels/official-account/signature.ts';
+import { computeMsgSignature, createMessageCrypto } from '../../../src/channels/wechat/message-crypto.ts';
+import { checkMsgSignature } from '../../../src/channels/wechat/signature.ts';
 import { startTestApp, type TestApp } from '../../support/test-app.ts';
 
 /** WeCom's callback encryption: the public URL-check vector, and our crypto against @wecom/crypto. */

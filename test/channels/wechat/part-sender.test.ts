@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createPartSender } from '../../src/channels/part-sender.ts';
+import { createPartSender } from '../../../src/channels/wechat/part-sender.ts';
 
 describe('sending a long message in parts', () => {
   it('sends the parts in order and, on a retry after a failed part, only the parts not yet taken', async () => {

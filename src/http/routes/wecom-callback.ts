@@ -1,11 +1,12 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { InboundHandler } from '../../app/inbound-handler.ts';
 import { AppError } from '../../errors.ts';
-import type { MessageCrypto } from '../official-account/message-crypto.ts';
-import { checkMsgSignature } from '../official-account/signature.ts';
-import { parseEncryptedEnvelope } from '../official-account/xml-message.ts';
-import { parseCallback, toInboundMessage } from './callback-message.ts';
+import { answerAsUnknownRoute, notConfigured } from '../unconfigured-channel.ts';
+import { checkMsgSignature } from '../../channels/wechat/signature.ts';
+import { parseEncryptedEnvelope } from '../../channels/wechat/xml-envelope.ts';
+import { WECOM_PATH, type WeComCallbackDeps } from '../../channels/wecom/callback-deps.ts';
+import { parseCallback, toInboundMessage } from '../../channels/wecom/callback-message.ts';
 
 /**
  * GET and POST /wechat/wecom — the WeCom app's callback (接收消息), always encrypted (AES, CorpID
@@ -24,18 +25,6 @@ import { parseCallback, toInboundMessage } from './callback-message.ts';
  *   (400) and bodies over 64 KB (413) are refused before anything is handled.
  */
 
-export const WECOM_PATH = '/wechat/wecom';
-
-export interface WeComCallbackDeps {
-  token: string;
-  corpId: string;
-  agentId: number;
-  /** CorpID trailer, current and previous EncodingAESKey. */
-  crypto: MessageCrypto;
-  inbound: InboundHandler;
-  clock: () => number;
-}
-
 const signedQuery = z.object({
   msg_signature: z.string().max(100).default(''),
   timestamp: z.string().max(20).default(''),
@@ -43,12 +32,15 @@ const signedQuery = z.object({
   echostr: z.string().max(1000).optional(),
 });
 
-export function registerWeComRoutes(app: FastifyInstance, deps: WeComCallbackDeps): void {
-  const readQuery = (query: unknown) => {
-    const q = signedQuery.safeParse(query ?? {});
-    if (!q.success) throw new AppError('invalid_signature');
-    return q.data;
-  };
+/** Documented in /docs; a query that is not a signed query is refused like a bad signature. */
+const route = (summary: string) => ({
+  schema: { summary, tags: ['wechat'], querystring: signedQuery },
+  schemaErrorFormatter: () => new AppError('invalid_signature'),
+});
+
+/** The callback; without the WeCom app's callback configured (null) it is declared for /docs and answers 404. */
+export function registerWeComRoutes(app: FastifyInstance, configured: WeComCallbackDeps | null): void {
+  const deps = configured ?? notConfigured<WeComCallbackDeps>("the WeCom app's callback");
   const checkSigned = (q: z.infer<typeof signedQuery>, encrypt: string, log: FastifyBaseLogger) => {
     const check = checkMsgSignature(deps.token, { msgSignature: q.msg_signature, timestamp: q.timestamp, nonce: q.nonce }, encrypt, deps.clock());
     if (check.ok) return;
@@ -66,18 +58,20 @@ export function registerWeComRoutes(app: FastifyInstance, deps: WeComCallbackDep
   };
 
   void app.register(async (scope) => {
+    if (!configured) answerAsUnknownRoute(scope);
+    const routes = scope.withTypeProvider<ZodTypeProvider>();
     scope.addContentTypeParser(['text/xml', 'application/xml'], { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
-    scope.get(WECOM_PATH, async (request, reply) => {
-      const q = readQuery(request.query);
+    routes.get(WECOM_PATH, route("WeCom's URL check of the app's callback (encrypted echostr, msg_signature)"), async (request, reply) => {
+      const q = request.query;
       // Base64 has no spaces: a '+' WeCom left unencoded in the URL was read as one.
       const echostr = (q.echostr ?? '').replaceAll(' ', '+');
       checkSigned(q, echostr, request.log);
       return reply.type('text/plain; charset=utf-8').send(decrypt(echostr, request.log));
     });
 
-    scope.post(WECOM_PATH, async (request, reply) => {
-      const q = readQuery(request.query);
+    routes.post(WECOM_PATH, route("The WeCom app's callback (text/xml, encrypted): members' messages to the bot"), async (request, reply) => {
+      const q = request.query;
       const done = () => reply.type('text/plain; charset=utf-8').send('');
       if (typeof request.body !== 'string') throw new AppError('invalid_request', 'Send the callback as text/xml.');
       const envelope = parseEncryptedEnvelope(request.body);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { personView } from '../../app/flow-context-builder.ts';
 import type { Caller, MiniProgramEnv } from '../../app/mini-program/mini-program-env.ts';
@@ -13,11 +14,12 @@ import type { PersonRow } from '../../db/people-repository.ts';
 import { maskPhone } from '../../domain/masking.ts';
 import { grantSubscribeCredits, subscribeCreditsOf } from '../../db/subscribe-credits-repository.ts';
 import { AppError, isAppError } from '../../errors.ts';
-import { zodRoute, type ZodRouteSpec } from '../../http/zod-route.ts';
-import type { CodeExchange } from './jscode2session.ts';
+import { answerAsUnknownRoute, notConfigured } from '../unconfigured-channel.ts';
+import { errorAnswer, invalidInput, noBody } from '../zod-validation.ts';
+import type { CodeExchange } from '../../channels/mini-program/jscode2session.ts';
 import * as s from './mini-program-schemas.ts';
-import type { PhoneNumberLookup } from './phone-number.ts';
-import type { ProgressLimiter } from './progress-limiter.ts';
+import type { PhoneNumberLookup } from '../../channels/mini-program/phone-number.ts';
+import type { ProgressLimiter } from '../../channels/mini-program/progress-limiter.ts';
 
 /**
  * The mini-program API under /api/mp: log in with wx.login()'s code, register, file an errand from a
@@ -41,14 +43,51 @@ const TAGS = ['mini-program'];
 const SESSION = [{ miniProgramSession: [] }];
 const TOKEN_RE = /^Bearer\s+([A-Za-z0-9_-]{20,100})\s*$/i;
 
-export function registerMiniProgramRoutes(app: FastifyInstance, deps: MiniProgramRouteDeps): void {
-  const { env, clock } = deps;
+/** A route's documentation and input schemas; `response` maps a status to its answer's schema, or just a description. */
+interface RouteSpec {
+  summary: string;
+  description?: string;
+  body?: z.ZodType;
+  querystring?: z.ZodType;
+  params?: z.ZodType;
+  /** Checked, not replaced: loose objects keep the other headers. */
+  headers?: z.ZodType;
+  response?: Record<number, z.ZodType | string>;
+}
+
+/** The mini-program API's wording of bad input: `query.receipt: …`, `params.receiptNo: …`. */
+const badInput = invalidInput({ namePart: true });
+
+function answers(response: Record<number, z.ZodType | string>): Record<number, z.ZodType> {
+  return Object.fromEntries(
+    Object.entries(response).map(([status, r]) => [
+      status,
+      typeof r !== 'string' ? (r.description ? r : r.meta({ description: 'OK' })) : Number(status) >= 400 ? errorAnswer(r) : noBody(r),
+    ]),
+  );
+}
+
+/** The route options of a documented mini-program route (no login). */
+function open<S extends RouteSpec>(spec: S) {
+  const { response, ...rest } = spec;
+  return { schema: { ...rest, tags: TAGS, ...(response ? { response: answers(response) } : {}) }, schemaErrorFormatter: badInput };
+}
+
+/** The mini-program API; without the mini-program configured (null) it is declared for /docs and answers 404. */
+export function registerMiniProgramRoutes(app: FastifyInstance, configured: MiniProgramRouteDeps | null): void {
+  void app.register(async (scope) => {
+    if (!configured) answerAsUnknownRoute(scope);
+    declareMiniProgramRoutes(scope, configured ?? notConfigured<MiniProgramRouteDeps>('the mini-program'));
+  });
+}
+
+function declareMiniProgramRoutes(app: FastifyInstance, deps: MiniProgramRouteDeps): void {
   const callers = new WeakMap<FastifyRequest, AuthenticatedCaller>();
 
   /** onRequest: an unknown or expired token is refused before the body is even read. */
   const requireSession = async (request: FastifyRequest) => {
     const token = TOKEN_RE.exec(request.headers.authorization ?? '')?.[1];
-    const caller = token ? callerOfToken(env, token, clock()) : null;
+    const caller = token ? callerOfToken(deps.env, token, deps.clock()) : null;
     if (!caller) throw new AppError('session_required');
     callers.set(request, caller);
   };
@@ -57,51 +96,54 @@ export function registerMiniProgramRoutes(app: FastifyInstance, deps: MiniProgra
     if (!caller) throw new AppError('session_required');
     return caller;
   };
-  const personOut = (person: PersonRow | null) => (person ? personView(person, env.context().directory) : null);
+  const personOut = (person: PersonRow | null) => (person ? personView(person, deps.env.context().directory) : null);
   const me = (caller: Caller) => {
-    const verified = caller.person ? null : verifiedPhoneOf(env.database, caller.identity.id);
+    const verified = caller.person ? null : verifiedPhoneOf(deps.env.database, caller.identity.id);
     return { registered: caller.person !== null, person: personOut(caller.person), verifiedPhone: verified ? maskPhone(verified) : null };
   };
-  const authed = (spec: Omit<ZodRouteSpec, 'tags' | 'security'>) => ({ ...zodRoute({ ...spec, tags: TAGS, security: SESSION }), onRequest: requireSession });
+  /** The route options of a route for a logged-in user: the session is checked before the body is read. */
+  const authed = <S extends RouteSpec>(spec: S) => {
+    const options = open(spec);
+    return { ...options, schema: { ...options.schema, security: SESSION }, onRequest: requireSession };
+  };
+  const routes = app.withTypeProvider<ZodTypeProvider>();
 
-  app.post(
+  routes.post(
     '/api/mp/login',
-    zodRoute({
+    open({
       summary: 'Log in with the code of wx.login()',
       description: 'jscode2session on the server; answers our own session token. 400 for an invalid or used code, 503 when WeChat is busy (retry).',
-      tags: TAGS,
       body: s.loginBody,
       response: { 200: s.loginAnswer, 400: 'Invalid or already used code', 503: 'WeChat busy or unreachable; retry' },
     }),
     async (request, reply) => {
-      const { code } = request.body as z.output<typeof s.loginBody>;
+      const { code } = request.body;
       const wechat = await deps.exchange(code).catch((error: unknown) => {
         setRetryAfter(reply, error);
         throw error;
       });
-      const started = startSession(env, wechat, clock(), deps.sessionMs);
+      const started = startSession(deps.env, wechat, deps.clock(), deps.sessionMs);
       return { token: started.token, expiresAt: new Date(started.expiresAt).toISOString(), ...me(started.caller) };
     },
   );
 
-  app.delete('/api/mp/session', authed({ summary: 'Log out (the token stops working)', response: { 204: 'Logged out' } }), async (request, reply) => {
-    endSession(env, callerOf(request).tokenHash);
+  routes.delete('/api/mp/session', authed({ summary: 'Log out (the token stops working)', response: { 204: 'Logged out' } }), async (request, reply) => {
+    endSession(deps.env, callerOf(request).tokenHash);
     return reply.status(204).send();
   });
 
-  app.get('/api/mp/me', authed({ summary: 'Who is logged in', response: { 200: s.meAnswer } }), async (request) => me(callerOf(request)));
+  routes.get('/api/mp/me', authed({ summary: 'Who is logged in', response: { 200: s.meAnswer } }), async (request) => me(callerOf(request)));
 
-  app.get(
+  routes.get(
     '/api/mp/villages',
-    zodRoute({
+    open({
       summary: 'The villages a resident can register in',
-      tags: TAGS,
       response: { 200: z.object({ villages: z.array(z.object({ code: z.string(), name: z.string(), townshipName: z.string() })) }) },
     }),
-    async () => ({ villages: env.context().directory.villages }),
+    async () => ({ villages: deps.env.context().directory.villages }),
   );
 
-  app.post(
+  routes.post(
     '/api/mp/registration',
     authed({
       summary: 'Register as a resident (name, village, phone), as the chat registration does',
@@ -109,12 +151,12 @@ export function registerMiniProgramRoutes(app: FastifyInstance, deps: MiniProgra
       response: { 201: s.meAnswer, 400: 'A field is not valid (every problem listed)', 409: 'Already registered' },
     }),
     async (request, reply) => {
-      const person = registerResident(env, callerOf(request), request.body as z.output<typeof s.registrationBody>, clock());
+      const person = registerResident(deps.env, callerOf(request), request.body, deps.clock());
       return reply.status(201).send({ registered: true, person: personOut(person), verifiedPhone: null });
     },
   );
 
-  app.post(
+  routes.post(
     '/api/mp/phone',
     authed({
       summary: 'Link to the person the county already knows, by the phone number WeChat verified',
@@ -132,19 +174,19 @@ export function registerMiniProgramRoutes(app: FastifyInstance, deps: MiniProgra
     async (request, reply) => {
       const caller = callerOf(request);
       if (caller.person) throw new AppError('already_registered', 'This WeChat user is already registered; the phone number is not needed.');
-      const { code } = request.body as z.output<typeof s.phoneBody>;
+      const { code } = request.body;
       const verified = await deps.phone(code).catch((error: unknown) => {
         setRetryAfter(reply, error);
         throw error;
       });
-      const link = linkByVerifiedPhone(env, caller, verified, clock());
+      const link = linkByVerifiedPhone(deps.env, caller, verified, deps.clock());
       return link.outcome === 'linked'
         ? { outcome: 'linked', registered: true, person: link.person }
         : { outcome: 'remembered', registered: false, maskedPhone: link.maskedPhone };
     },
   );
 
-  app.get(
+  routes.get(
     '/api/mp/entrustment',
     authed({
       summary: 'The entrustment text, the privacy question and the one-time notice of materials for an item',
@@ -153,23 +195,23 @@ export function registerMiniProgramRoutes(app: FastifyInstance, deps: MiniProgra
       response: { 200: s.previewAnswer, 400: 'Unknown item or a bad beneficiary', 409: 'Not registered' },
     }),
     async (request) => {
-      const q = request.query as z.output<typeof s.entrustmentQuery>;
+      const q = request.query;
       const beneficiary = q.forWhom === 'family' ? { name: q.beneficiaryName ?? '', relation: q.relation ?? '' } : undefined;
-      return previewEntrustment(env, callerOf(request), { itemId: q.itemId, forWhom: q.forWhom, beneficiary }, clock());
+      return previewEntrustment(deps.env, callerOf(request), { itemId: q.itemId, forWhom: q.forWhom, beneficiary }, deps.clock());
     },
   );
 
-  app.get('/api/mp/errands', authed({ summary: 'My errands, newest first', response: { 200: s.errandsAnswer } }), async (request) => ({
-    errands: myErrands(env, callerOf(request), clock()),
+  routes.get('/api/mp/errands', authed({ summary: 'My errands, newest first', response: { 200: s.errandsAnswer } }), async (request) => ({
+    errands: myErrands(deps.env, callerOf(request), deps.clock()),
   }));
 
-  app.get(
+  routes.get(
     '/api/mp/errands/:receiptNo',
     authed({ summary: 'One of my errands with its timeline', params: s.receiptParams, response: { 200: s.errandDetail, 404: 'Not one of my errands' } }),
-    async (request) => myErrand(env, callerOf(request), (request.params as z.output<typeof s.receiptParams>).receiptNo, clock()),
+    async (request) => myErrand(deps.env, callerOf(request), request.params.receiptNo, deps.clock()),
   );
 
-  app.post(
+  routes.post(
     '/api/mp/errands',
     authed({
       summary: 'Request an errand from a form',
@@ -185,16 +227,16 @@ export function registerMiniProgramRoutes(app: FastifyInstance, deps: MiniProgra
       },
     }),
     async (request, reply) => {
-      const form = request.body as z.output<typeof s.errandBody>;
+      const form = request.body;
       const key = String(request.headers['idempotency-key']);
       const requestHash = createHash('sha256').update(JSON.stringify(form)).digest('hex');
-      const filed = fileErrandFromForm(env, callerOf(request), form, { key, requestHash }, clock());
+      const filed = fileErrandFromForm(deps.env, callerOf(request), form, { key, requestHash }, deps.clock());
       if (filed.replayed) reply.header('idempotent-replayed', 'true');
       return reply.status(201).send(filed.errand);
     },
   );
 
-  app.post(
+  routes.post(
     '/api/mp/errands/:receiptNo/rating',
     authed({
       summary: 'Rate one of my errands (好差评)',
@@ -209,18 +251,10 @@ export function registerMiniProgramRoutes(app: FastifyInstance, deps: MiniProgra
         404: 'Not one of my errands',
       },
     }),
-    async (request) =>
-      rateFromForm(
-        env,
-        callerOf(request),
-        (request.params as z.output<typeof s.receiptParams>).receiptNo,
-        request.body as z.output<typeof s.ratingBody>,
-        clock(),
-      ),
+    async (request) => rateFromForm(deps.env, callerOf(request), request.params.receiptNo, request.body, deps.clock()),
   );
 
-  const receiptOf = (request: FastifyRequest) => (request.params as z.output<typeof s.receiptParams>).receiptNo;
-  app.post(
+  routes.post(
     '/api/mp/errands/:receiptNo/withdrawal',
     authed({
       summary: 'Withdraw one of my requests',
@@ -228,20 +262,20 @@ export function registerMiniProgramRoutes(app: FastifyInstance, deps: MiniProgra
       params: s.receiptParams,
       response: { 200: s.withdrawalAnswer, 403: 'Too late to withdraw', 404: 'Not one of my errands' },
     }),
-    async (request) => withdrawFromForm(env, callerOf(request), receiptOf(request), clock()),
+    async (request) => withdrawFromForm(deps.env, callerOf(request), request.params.receiptNo, deps.clock()),
   );
 
-  app.get(
+  routes.get(
     '/api/mp/errands/:receiptNo/entrustment',
     authed({
       summary: 'The entrustment of an errand filed for me (by my village agent), to read before confirming it',
       params: s.receiptParams,
       response: { 200: s.errandEntrustmentAnswer, 404: 'Not one of my errands' },
     }),
-    async (request) => entrustmentOfErrand(env, callerOf(request), receiptOf(request), clock()),
+    async (request) => entrustmentOfErrand(deps.env, callerOf(request), request.params.receiptNo, deps.clock()),
   );
 
-  app.post(
+  routes.post(
     '/api/mp/errands/:receiptNo/entrustment',
     authed({
       summary: 'Confirm or decline the entrustment of an errand filed for me',
@@ -256,10 +290,10 @@ export function registerMiniProgramRoutes(app: FastifyInstance, deps: MiniProgra
         404: 'Not one of my errands',
       },
     }),
-    async (request) => decideEntrustment(env, callerOf(request), receiptOf(request), request.body as z.output<typeof s.entrustmentDecisionBody>, clock()),
+    async (request) => decideEntrustment(deps.env, callerOf(request), request.params.receiptNo, request.body, deps.clock()),
   );
 
-  app.post(
+  routes.post(
     '/api/mp/complaints',
     authed({
       summary: 'Complain (投诉): shirking, added materials, overdue, a fee asked, other',
@@ -267,24 +301,28 @@ export function registerMiniProgramRoutes(app: FastifyInstance, deps: MiniProgra
       body: s.complaintBody,
       response: { 201: s.complaintAnswer, 400: 'Type or text missing', 404: 'The receipt number is not one of my errands' },
     }),
-    async (request, reply) => reply.status(201).send(complainFromForm(env, callerOf(request), request.body as z.output<typeof s.complaintBody>, clock())),
+    async (request, reply) => reply.status(201).send(complainFromForm(deps.env, callerOf(request), request.body, deps.clock())),
   );
 
-  app.post(
+  routes.post(
     '/api/mp/agent-contact',
     authed({
       summary: 'Ask my village agent to get in touch (找代办员)',
       body: s.contactAgentBody,
       response: { 200: s.contactAgentAnswer },
     }),
-    async (request) => contactAgentFromForm(env, callerOf(request), (request.body as z.output<typeof s.contactAgentBody>).message ?? null, clock()),
+    async (request) => contactAgentFromForm(deps.env, callerOf(request), request.body.message ?? null, deps.clock()),
   );
 
-  app.get('/api/mp/subscriptions', authed({ summary: 'My subscribe-message credits per template', response: { 200: s.creditsAnswer } }), async (request) => ({
-    credits: subscribeCreditsOf(env.database, MINI_PROGRAM_CHANNEL, callerOf(request).openId),
-  }));
+  routes.get(
+    '/api/mp/subscriptions',
+    authed({ summary: 'My subscribe-message credits per template', response: { 200: s.creditsAnswer } }),
+    async (request) => ({
+      credits: subscribeCreditsOf(deps.env.database, MINI_PROGRAM_CHANNEL, callerOf(request).openId),
+    }),
+  );
 
-  app.post(
+  routes.post(
     '/api/mp/subscriptions',
     authed({
       summary: 'Record what wx.requestSubscribeMessage answered',
@@ -294,32 +332,31 @@ export function registerMiniProgramRoutes(app: FastifyInstance, deps: MiniProgra
     }),
     async (request) => {
       const caller = callerOf(request);
-      const { results } = request.body as z.output<typeof s.subscriptionsBody>;
-      const now = clock();
-      env.database.write(() => {
+      const { results } = request.body;
+      const now = deps.clock();
+      deps.env.database.write(() => {
         for (const [templateId, answer] of Object.entries(results)) {
-          if (answer === 'accept') grantSubscribeCredits(env.database, { app: MINI_PROGRAM_CHANNEL, openId: caller.openId, templateId }, 1, now);
+          if (answer === 'accept') grantSubscribeCredits(deps.env.database, { app: MINI_PROGRAM_CHANNEL, openId: caller.openId, templateId }, 1, now);
         }
       });
-      return { credits: subscribeCreditsOf(env.database, MINI_PROGRAM_CHANNEL, caller.openId) };
+      return { credits: subscribeCreditsOf(deps.env.database, MINI_PROGRAM_CHANNEL, caller.openId) };
     },
   );
 
-  app.get(
+  routes.get(
     '/api/mp/progress',
-    zodRoute({
+    open({
       summary: 'Progress by receipt number and the last four digits of the phone, or the receipt’s tracking code (no login)',
       description:
         'Status and a coarse timeline, names masked. A wrong combination is 404 whichever part is wrong; every lookup is counted before it is answered: per IP address, wrong guesses per address, per receipt and address, and (more slowly) per receipt from everywhere (429 with Retry-After); a right answer gives its guess back.',
-      tags: TAGS,
       querystring: s.progressQuery,
       response: { 200: s.progressAnswer, 404: 'No such errand for this phone', 429: 'Too many lookups' },
     }),
     async (request, reply) => {
-      const q = request.query as z.output<typeof s.progressQuery>;
+      const q = request.query;
       try {
         const attempt = await deps.limiter.admit(request.ip, q.receipt);
-        const progress = progressOf(env, q.receipt, q.code !== undefined ? { code: q.code } : { phoneLast4: q.phoneLast4 ?? '' }, clock());
+        const progress = progressOf(deps.env, q.receipt, q.code !== undefined ? { code: q.code } : { phoneLast4: q.phoneLast4 ?? '' }, deps.clock());
         await attempt.settle(progress !== null);
         if (progress) return progress;
         throw new AppError('errand_not_found', 'No errand with this receipt number and phone.');

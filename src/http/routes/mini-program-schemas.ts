@@ -91,7 +91,7 @@ export const errandBody = z.strictObject({
     .meta({ description: 'The resident confirmed the entrustment text shown' }),
 });
 
-export const idempotencyHeaders = z.object({
+export const idempotencyHeaders = z.looseObject({
   'idempotency-key': z
     .string({ error: 'the Idempotency-Key header is required (a random id per form submission; send the same one on a retry)' })
     .regex(/^[A-Za-z0-9_.:-]{8,100}$/, 'Idempotency-Key: 8–100 letters, digits, _ . : -'),

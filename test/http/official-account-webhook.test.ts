@@ -1,9 +1,9 @@
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMessageCrypto } from '../../../src/channels/official-account/message-crypto.ts';
-import { computeSignature } from '../../../src/channels/official-account/signature.ts';
-import { BODY_LIMIT } from '../../../src/http/build-server.ts';
-import { startTestApp, type TestApp } from '../../support/test-app.ts';
+import { createMessageCrypto } from '../../src/channels/wechat/message-crypto.ts';
+import { computeSignature } from '../../src/channels/wechat/signature.ts';
+import { BODY_LIMIT } from '../../src/http/build-server.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 const TOKEN = 'oaTestToken42';
 const URL_PATH = '/wechat/official-account';

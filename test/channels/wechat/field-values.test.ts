@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cutText, fitFieldValue } from '../../../src/channels/official-account/field-values.ts';
+import { cutText, fitFieldValue } from '../../../src/channels/wechat/field-values.ts';
 
 describe('template field values', () => {
   it.each([

@@ -1,8 +1,8 @@
 import { encrypt as wecomEncrypt, getSignature } from '@wecom/crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileErrandByChat, homesteadAnswers } from '../../support/intake.ts';
-import { START } from '../../support/test-app.ts';
-import { startWeComDriver, userIdOf, WECOM_AES_KEY, WECOM_AGENT_ID, WECOM_CORP_ID, WECOM_TOKEN, type WeComDriver } from '../../support/wecom-driver.ts';
+import { fileErrandByChat, homesteadAnswers } from '../support/intake.ts';
+import { START } from '../support/test-app.ts';
+import { startWeComDriver, userIdOf, WECOM_AES_KEY, WECOM_AGENT_ID, WECOM_CORP_ID, WECOM_TOKEN, type WeComDriver } from '../support/wecom-driver.ts';
 
 /** The WeCom app callback end to end: WeCom's side is @wecom/crypto, the API a local fake. */
 

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  fieldData,
-  parseMessageTemplates,
-  readMessageTemplates,
-  specFor,
-  type NotificationFacts,
-} from '../../../src/channels/official-account/message-templates.ts';
+import { fieldData, parseMessageTemplates, readMessageTemplates, specFor, type NotificationFacts } from '../../../src/channels/wechat/message-templates.ts';
 
 const facts: NotificationFacts = {
   text: '【代办】您申请的医保缴费证明已经办好，请到村委会领取。',

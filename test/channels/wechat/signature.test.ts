@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkMsgSignature, checkSignature, computeSignature, MAX_CLOCK_SKEW_MS } from '../../../src/channels/official-account/signature.ts';
+import { checkMsgSignature, checkSignature, computeSignature, MAX_CLOCK_SKEW_MS } from '../../../src/channels/wechat/signature.ts';
 
 // The vector of wechat.md.
 const token = 'AAAAA';

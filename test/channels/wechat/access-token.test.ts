@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { createAccessTokens, type AccessTokenOptions } from '../../../src/channels/official-account/access-token.ts';
-import { WeChatApiError } from '../../../src/channels/official-account/wechat-api.ts';
+import { createAccessTokens, type AccessTokenOptions } from '../../../src/channels/wechat/access-token.ts';
+import { WeChatApiError } from '../../../src/channels/wechat/wechat-api.ts';
 import { startFakeWeChatApi, type FakeWeChatApi } from '../../support/fake-wechat-api.ts';
 
 const APPID = 'wx49f0ab532d5d035a';

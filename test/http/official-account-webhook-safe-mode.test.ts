@@ -1,8 +1,8 @@
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeMsgSignature, createMessageCrypto } from '../../../src/channels/official-account/message-crypto.ts';
-import { computeSignature } from '../../../src/channels/official-account/signature.ts';
-import { startTestApp, type TestApp } from '../../support/test-app.ts';
+import { computeMsgSignature, createMessageCrypto } from '../../src/channels/wechat/message-crypto.ts';
+import { computeSignature } from '../../src/channels/wechat/signature.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 const TOKEN = 'oaSafeToken42';
 const APPID = 'wx49f0ab532d5d035a';

@@ -1,7 +1,7 @@
 import { createCipheriv } from 'node:crypto';
 import * as wecom from '@wecom/crypto';
 import { describe, expect, it } from 'vitest';
-import { aesKeyOf, computeMsgSignature, createMessageCrypto } from '../../../src/channels/official-account/message-crypto.ts';
+import { aesKeyOf, computeMsgSignature, createMessageCrypto } from '../../../src/channels/wechat/message-crypto.ts';
 import { parsePush } from '../../../src/channels/official-account/xml-message.ts';
 
 // The vectors of wechat.md (public, from wechatpy's tests).

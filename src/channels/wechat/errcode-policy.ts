@@ -1,7 +1,10 @@
 import { TOKEN_ERRCODES } from './access-token.ts';
 
 /**
- * What a WeChat errcode on a send means for the message (wechat.md, "Errors to handle"):
+ * What a WeChat errcode on a send means for the message, as tables (errcode → action and meaning):
+ * the official apps' (the Official Account and the mini-program, below) and WeCom's
+ * (channels/wecom/wecom-errcodes.ts) are read the same way. The official apps' (wechat.md, "Errors
+ * to handle"):
  * - `retry`: busy or over a rate (−1, 45009, 45011), or a token still refused after one refresh —
  *   the same send later, with backoff; never a fallback.
  * - `next_route`: this way is closed for now (45015 outside the 48-hour window, 45047 the user's
@@ -12,12 +15,29 @@ import { TOKEN_ERRCODES } from './access-token.ts';
  * - `configuration`: ours to fix (40164 IP not whitelisted, 48001 API not authorised, invalid
  *   AppID/secret, 40037 unknown template, 47003 fields not as the template wants): dead letter,
  *   logged loudly.
+ * - `refused`: the message itself can never be carried (WeCom: empty, too long, wrong type): dead letter.
  * Codes not listed are treated as `retry` (the attempts run out into a dead letter naming the code).
  */
 
-export type ErrcodeAction = 'retry' | 'next_route' | 'unreachable' | 'configuration';
+export type ErrcodeAction = 'retry' | 'next_route' | 'unreachable' | 'configuration' | 'refused';
 
-const POLICY: ReadonlyMap<number, { action: ErrcodeAction; meaning: string }> = new Map([
+export interface ErrcodeRule {
+  action: ErrcodeAction;
+  meaning: string;
+}
+
+/** One API's errcodes: errcode → what it means for the message. */
+export type ErrcodePolicy = ReadonlyMap<number, ErrcodeRule>;
+
+const UNEXPECTED: ErrcodeRule = { action: 'retry', meaning: 'unexpected errcode' };
+
+/** The rule of an errcode in a table; an errcode not listed is retried. */
+export function ruleOf(policy: ErrcodePolicy, errcode: number): ErrcodeRule {
+  return policy.get(errcode) ?? UNEXPECTED;
+}
+
+/** The Official Account's and the mini-program's sends. */
+const OFFICIAL_APP_POLICY: ErrcodePolicy = new Map<number, ErrcodeRule>([
   [-1, { action: 'retry', meaning: 'WeChat busy' }],
   [45009, { action: 'retry', meaning: 'daily API quota reached' }],
   [45011, { action: 'retry', meaning: 'API called too often' }],
@@ -40,7 +60,7 @@ const POLICY: ReadonlyMap<number, { action: ErrcodeAction; meaning: string }> = 
   [41030, { action: 'configuration', meaning: 'invalid page path' }],
 ]);
 
-export function errcodeAction(errcode: number): { action: ErrcodeAction; meaning: string } {
+export function errcodeAction(errcode: number): ErrcodeRule {
   if (TOKEN_ERRCODES.has(errcode)) return { action: 'retry', meaning: 'access token refused again after a refresh' };
-  return POLICY.get(errcode) ?? { action: 'retry', meaning: 'unexpected errcode' };
+  return ruleOf(OFFICIAL_APP_POLICY, errcode);
 }

@@ -5,9 +5,9 @@ import type { Logger } from '../app/ports.ts';
 import type { Config } from '../config/config.ts';
 import type { TemplateSet } from '../conversation/templates.ts';
 import type { Database } from '../db/open-database.ts';
-import { buildMiniProgramChannel, miniProgramTokens } from './mini-program/mini-program-outbound.ts';
-import { createAccessTokens, type AccessTokens } from './official-account/access-token.ts';
-import { buildOfficialAccountChannel } from './official-account/official-account-outbound.ts';
+import { buildMiniProgramChannel, miniProgramTokens } from '../channels/mini-program/mini-program-outbound.ts';
+import { createAccessTokens, type AccessTokens } from '../channels/wechat/access-token.ts';
+import { buildOfficialAccountChannel } from '../channels/official-account/official-account-outbound.ts';
 import type { OutboundChannel } from '../app/ports.ts';
 
 /**
