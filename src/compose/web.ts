@@ -3,7 +3,7 @@ import { createTrackingCodes } from '../app/tracking-codes.ts';
 import { createCodeExchange } from '../channels/mini-program/jscode2session.ts';
 import { createPhoneNumberLookup } from '../channels/mini-program/phone-number.ts';
 import { createProgressLimiter } from '../channels/mini-program/progress-limiter.ts';
-import { officialAccountEdge } from '../channels/official-account/compose-official-account.ts';
+import { officialAccountEdge } from './official-account.ts';
 import { buildServer } from '../http/build-server.ts';
 import { databaseCheck, redisCheck } from '../http/health-checks.ts';
 import type { Core } from './core.ts';

@@ -4,7 +4,7 @@ import type { OneUseKey } from './one-use-key.ts';
 
 /**
  * What the Official Account's webhook (src/http/routes/official-account-webhook.ts) needs from the
- * rest of the process; compose-official-account.ts builds it from the config.
+ * rest of the process; src/compose/official-account.ts builds it from the config.
  */
 
 export const OFFICIAL_ACCOUNT_PATH = '/wechat/official-account';
@@ -23,8 +23,12 @@ export interface OfficialAccountDeps {
   /** A fixed answer (message kinds the bot cannot read). */
   render(template: string): string;
   replyBudgetMs: number;
-  /** Sends texts that were not the passive reply through the customer-service API (keyed by the push, so once). */
-  followUp(openId: string, texts: string[], messageId: string): Promise<void>;
+  /**
+   * Records how a push's replies really went out when the passive answer could not carry them all (too
+   * late, or too long): `answered` went back with the answer, `later` goes through the customer-service
+   * API (keyed by the push, so once however often WeChat delivers it). See app/reply-settlement.ts.
+   */
+  settle(s: { openId: string; messageId: string; sentReplyIds: readonly number[]; answered: string | null; later: string[] }): Promise<void>;
   /** The user unfollowed: forget their channel identity. */
   forget(openId: string): void;
   /** The user accepted subscribe templates in a popup: one credit each. */

@@ -12,7 +12,8 @@ import { callerOfToken, endSession, MINI_PROGRAM_CHANNEL, startSession, type Aut
 import { verifiedPhoneOf } from '../../db/mini-program-repository.ts';
 import type { PersonRow } from '../../db/people-repository.ts';
 import { maskPhone } from '../../domain/masking.ts';
-import { grantSubscribeCredits, subscribeCreditsOf } from '../../db/subscribe-credits-repository.ts';
+import { subscribeCreditsOf } from '../../db/subscribe-credits-repository.ts';
+import { acceptSubscriptions } from '../../app/subscribe-credits.ts';
 import { AppError, isAppError } from '../../errors.ts';
 import { answerAsUnknownRoute, notConfigured } from '../unconfigured-channel.ts';
 import { errorAnswer, invalidInput, noBody } from '../zod-validation.ts';
@@ -333,12 +334,8 @@ function declareMiniProgramRoutes(app: FastifyInstance, deps: MiniProgramRouteDe
     async (request) => {
       const caller = callerOf(request);
       const { results } = request.body;
-      const now = deps.clock();
-      deps.env.database.write(() => {
-        for (const [templateId, answer] of Object.entries(results)) {
-          if (answer === 'accept') grantSubscribeCredits(deps.env.database, { app: MINI_PROGRAM_CHANNEL, openId: caller.openId, templateId }, 1, now);
-        }
-      });
+      const accepted = Object.entries(results).flatMap(([templateId, answer]) => (answer === 'accept' ? [templateId] : []));
+      acceptSubscriptions(deps.env.database, MINI_PROGRAM_CHANNEL, caller.openId, accepted, deps.clock());
       return { credits: subscribeCreditsOf(deps.env.database, MINI_PROGRAM_CHANNEL, caller.openId) };
     },
   );

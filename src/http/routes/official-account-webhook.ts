@@ -21,7 +21,7 @@ import { parseEncryptedEnvelope } from '../../channels/wechat/xml-envelope.ts';
  * push-handling.ts for each kind) and answers with one passive XML reply — encrypted when the push
  * was — or `success` when there is nothing to say. The reply must be ready within the budget
  * (reply-budget.ts); what does not fit in one passive message, or comes late, is sent through the
- * customer-service API by `followUp`.
+ * customer-service API (`settle`).
  */
 
 const signedQuery = z.object({
@@ -104,15 +104,20 @@ export function registerOfficialAccountRoutes(app: FastifyInstance, configured: 
     const message = oneUse ? { ...action.message, oneUse } : action.message;
     const messageId = message.messageId ?? '';
     let duplicate = false;
+    // The rows that record this turn's replies as sent with the answer (none for a re-delivery).
+    let sentReplyIds: readonly number[] = [];
+    const settle = (answered: string | null, later: string[]) => deps.settle({ openId: push.fromUser, messageId, sentReplyIds, answered, later });
     budget ??= createReplyBudget(deps.replyBudgetMs);
     const outcome = await budget.withinBudget(
       messageId,
       async () => {
         const result = await deps.respond(message);
         duplicate = result.duplicate;
+        sentReplyIds = result.sentReplyIds ?? [];
         return result.replies.map((r) => r.text);
       },
-      (texts) => deps.followUp(push.fromUser, texts, messageId),
+      // Too late for the answer: every reply goes later.
+      (texts) => settle(null, texts),
       (error) => log.error({ err: error }, 'official account: a late reply could not be queued'),
     );
     if (outcome.kind === 'busy') return null;
@@ -129,9 +134,7 @@ export function registerOfficialAccountRoutes(app: FastifyInstance, configured: 
     const { text, rest } = fitPassiveReply(outcome.texts);
     // Only one passive reply is allowed: the rest follows by the customer-service API.
     if (rest)
-      await deps
-        .followUp(push.fromUser, [rest], messageId)
-        .catch((error: unknown) => log.error({ err: error }, 'official account: the rest of a long reply could not be queued'));
+      await settle(text || null, [rest]).catch((error: unknown) => log.error({ err: error }, 'official account: the rest of a long reply could not be queued'));
     return text ? textReply(push, text) : null;
   };
   const readPush = (xml: string) => {

@@ -3,10 +3,11 @@ import { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { InboundMessage, InboundResult } from '../../../src/app/inbound-message.ts';
-import { officialAccountEdge } from '../../../src/channels/official-account/compose-official-account.ts';
+import { officialAccountEdge } from '../../../src/compose/official-account.ts';
 import { PASSIVE_REPLY_MAX_BYTES } from '../../../src/channels/official-account/passive-reply.ts';
 import { registerOfficialAccountRoutes } from '../../../src/http/routes/official-account-webhook.ts';
 import { installZodValidation } from '../../../src/http/zod-validation.ts';
+import { outboxRouteOf } from '../../../src/db/outbox-repository.ts';
 import { startFakeWeChatApi, type FakeWeChatApi } from '../../support/fake-wechat-api.ts';
 import { createOaClient } from '../../support/oa-client.ts';
 import { startTestApp, type TestApp } from '../../support/test-app.ts';
@@ -58,6 +59,16 @@ function webhookWith(respond: (message: InboundMessage) => Promise<InboundResult
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** What the outbox records for a follower: each reply once, with the route it really took. */
+function recorded(openId: string) {
+  const rows = app.daiban.database.sqlite
+    .prepare<[string], { id: number; text: string; kind: string; status: string; dedupeKey: string | null }>(
+      'SELECT id, text, kind, status, dedupe_key AS dedupeKey FROM outbox WHERE recipient = ? ORDER BY id',
+    )
+    .all(openId);
+  return rows.map((r) => ({ ...r, route: outboxRouteOf(app.daiban.database, r.id)?.route ?? null }));
+}
 async function deliveredTo(openId: string, atLeast: number): Promise<string[]> {
   for (let i = 0; i < 200; i++) {
     const texts = fake
@@ -88,6 +99,10 @@ describe('the passive reply budget', () => {
     await app.settle();
     await sleep(200);
     expect(fake.delivered().filter((d) => d.touser === openId)).toHaveLength(1);
+    // Recorded once, as what it was: a reply the customer-service API carried (never also "sent with the answer").
+    const rows = recorded(openId);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ text: late, kind: 'reply', status: 'sent', route: 'customer_service' });
   });
 
   it('sends what does not fit one passive reply through the customer-service API, once for all re-deliveries', async () => {
@@ -114,6 +129,19 @@ describe('the passive reply budget', () => {
     expect(all.join('\n')).not.toContain('个人信息说明');
     expect(all.join('\n').match(/第1条：/g)?.length ?? 0).toBeLessThanOrEqual(1);
     expect(`${first}${all.join('')}`.match(/第60条/g)).toHaveLength(1);
+    // The outbox holds what the answer carried and what followed, each once: no row claims the whole reply went passively.
+    const rows = recorded(openId);
+    expect(rows.map((r) => ({ kind: r.kind, status: r.status, route: r.route }))).toEqual([
+      { kind: 'reply', status: 'sent', route: null },
+      { kind: 'reply', status: 'sent', route: 'customer_service' },
+    ]);
+    expect(rows[1]!.text).toBe(all.join('\n'));
+    expect(
+      rows
+        .map((r) => r.text)
+        .join('')
+        .match(/第60条/g),
+    ).toHaveLength(1);
   });
 
   it('a re-delivery of a push answered late gets success on another web process too', async () => {

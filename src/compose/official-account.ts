@@ -1,18 +1,18 @@
 import type { Redis } from 'ioredis';
-import type { DirectoryCache } from '../../app/directory.ts';
-import { forgetChannelIdentity } from '../../app/forget-identity.ts';
-import type { InboundHandler } from '../../app/inbound-handler.ts';
-import type { Logger, OutboxDispatch } from '../../app/ports.ts';
-import type { Config } from '../../config/config.ts';
-import type { TemplateSet } from '../../conversation/templates.ts';
-import type { Database } from '../../db/open-database.ts';
-import { insertOutbox } from '../../db/outbox-repository.ts';
-import { claimOneUseKey } from '../../db/signed-request-repository.ts';
-import { grantSubscribeCredits } from '../../db/subscribe-credits-repository.ts';
-import { readMenuFile } from './custom-menu.ts';
-import { createMessageCrypto } from '../wechat/message-crypto.ts';
-import { OFFICIAL_ACCOUNT_CHANNEL } from './push-handling.ts';
-import type { OfficialAccountDeps } from './webhook-deps.ts';
+import type { DirectoryCache } from '../app/directory.ts';
+import { forgetChannelIdentity } from '../app/forget-identity.ts';
+import type { InboundHandler } from '../app/inbound-handler.ts';
+import type { Logger, OutboxDispatch } from '../app/ports.ts';
+import type { Config } from '../config/config.ts';
+import type { TemplateSet } from '../conversation/templates.ts';
+import type { Database } from '../db/open-database.ts';
+import { claimOneUseKey } from '../db/signed-request-repository.ts';
+import { settleReplies } from '../app/reply-settlement.ts';
+import { acceptSubscriptions } from '../app/subscribe-credits.ts';
+import { readMenuFile } from '../channels/official-account/custom-menu.ts';
+import { createMessageCrypto } from '../channels/wechat/message-crypto.ts';
+import { OFFICIAL_ACCOUNT_CHANNEL } from '../channels/official-account/push-handling.ts';
+import type { OfficialAccountDeps } from '../channels/official-account/webhook-deps.ts';
 
 /** The webhook's dependencies, from the config and the process's parts. */
 export function officialAccountEdge(p: {
@@ -57,30 +57,13 @@ export function officialAccountEdge(p: {
     replyBudgetMs: oa.replyBudgetMs,
     respond: (message) => p.inbound.submit(message),
     render: (template) => p.templates.render(template, { county: p.directories.current().county }),
-    async followUp(openId, texts, messageId) {
-      if (!p.canSend) {
-        logger.warn({ parts: texts.length }, 'official account: a reply did not fit the passive answer and WECHAT_OA_SECRET is not set; the rest is not sent');
-        return;
-      }
-      const messages = texts.map((text, i) => ({
-        channel: OFFICIAL_ACCOUNT_CHANNEL,
-        recipient: openId,
-        room: null,
-        text,
-        kind: 'notification' as const,
-        // One push's follow-ups are written once, however often WeChat delivers the push.
-        dedupeKey: `oa-follow-up-${messageId}-${i}`,
-      }));
-      const ids = database.write(() => insertOutbox(database, messages, clock()));
-      // Redis away: the rows wait for the outbox sweeper.
-      await p.dispatch.enqueue(ids).catch((error: unknown) => logger.warn({ err: error }, 'official account: follow-up deferred to the outbox sweeper'));
-    },
+    settle: (s) =>
+      settleReplies(
+        { database, dispatch: p.dispatch, logger, clock, canSendLater: p.canSend },
+        { channel: OFFICIAL_ACCOUNT_CHANNEL, recipient: s.openId, messageId: s.messageId, sentReplyIds: s.sentReplyIds, answered: s.answered, later: s.later },
+      ),
     claimOneUse: (key) => database.write(() => claimOneUseKey(database, key, clock())),
     forget: (openId) => void forgetChannelIdentity(database, OFFICIAL_ACCOUNT_CHANNEL, openId, clock()),
-    grantCredits(openId, templateIds) {
-      database.write(() => {
-        for (const templateId of templateIds) grantSubscribeCredits(database, { app: 'official-account', openId, templateId }, 1, clock());
-      });
-    },
+    grantCredits: (openId, templateIds) => acceptSubscriptions(database, 'official-account', openId, templateIds, clock()),
   };
 }
