@@ -6,7 +6,8 @@ import { bindCodeByCode, bindIdentity, bindRoom, insertBindCode, markBindCodeUse
 import { AppError } from '../errors.ts';
 import { normaliseText } from '../text/normalise.ts';
 import type { TemplateSet } from '../conversation/templates.ts';
-import type { Directory } from './directory.ts';
+import type { Directory, DirectoryCache } from './directory.ts';
+import type { BindCodeDesk } from './ports.ts';
 
 /**
  * One-time bind codes. Chat ids of personal-account protocols are not stable, so an admin issues a
@@ -151,4 +152,15 @@ export function renderBindResult(templates: TemplateSet, result: RedeemResult, v
     default:
       return templates.render(`bind.${result.kind}`, {});
   }
+}
+
+/** The bind-code desk a chat channel calls (app/ports.ts BindCodeDesk). */
+export function createBindCodeDesk(deps: { database: Database; directories: DirectoryCache; templates: TemplateSet; botName: string }): BindCodeDesk {
+  return {
+    parse: parseBindCommand,
+    redeem(input) {
+      const result = redeemBindCode(deps.database, deps.directories.current(), input);
+      return { outcome: result.kind, reply: renderBindResult(deps.templates, result, { botName: deps.botName }) };
+    },
+  };
 }

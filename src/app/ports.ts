@@ -81,3 +81,16 @@ export interface OutboundChannel {
 export class PermanentDeliveryError extends Error {
   override name = 'PermanentDeliveryError';
 }
+
+/**
+ * Bind codes said in a chat (`绑定 <code>`), for a channel that links its people and rooms itself
+ * (the personal WeChat account): `parse` finds the code in a text (null: not a bind command), `redeem`
+ * binds the speaker or the room and answers what to say back. Implemented by app/bind-codes.ts.
+ */
+export interface BindCodeDesk {
+  parse(text: string): string | null;
+  redeem(input: { channel: string; code: string; place: 'private' | 'room'; key: string; now: number }): { outcome: string; reply: string };
+}
+
+/** The mini-program's channel name (its identities, outbox rows and subscribe credits). */
+export const MINI_PROGRAM_CHANNEL = 'mini-program';

@@ -1,6 +1,7 @@
 import type { Worker } from 'bullmq';
 import { startWechatySession, type WechatySession, type WechatySessionDeps } from '../channels/wechaty/wechaty-session.ts';
 import { createOutboxWorker } from '../jobs/outbox-delivery.ts';
+import { createBindCodeDesk } from '../app/bind-codes.ts';
 import type { Core } from './core.ts';
 
 /**
@@ -22,6 +23,7 @@ export async function composeBot(core: Core, options: { puppet?: WechatySessionD
     directories: core.directories,
     templates: core.templates,
     inbound: core.inbound,
+    bindCodes: createBindCodeDesk({ database: core.database, directories: core.directories, templates: core.templates, botName: config.botName }),
     dispatch: core.outbox,
     logger,
     clock,

@@ -32,7 +32,10 @@ import { createOutboxQueues, type OutboxQueues } from '../jobs/outbox-queues.ts'
 import { createSendLimits, type SendLimits } from '../jobs/send-limits.ts';
 import { createPhotoFiles, type PhotoFiles } from '../storage/photo-files.ts';
 import { composeWeChatOutbound } from './wechat-outbound.ts';
-import { createFollowerChores, type FollowerChores } from '../channels/official-account/follower-chores.ts';
+import { createFollowerChores, type FollowerChores } from '../app/follower-chores.ts';
+import { createMediaDownload } from '../channels/official-account/media-download.ts';
+import { OFFICIAL_ACCOUNT_CHANNEL } from '../channels/official-account/push-handling.ts';
+import { createUnionIdLookup } from '../channels/official-account/user-info.ts';
 
 /**
  * What every role of a process shares: the database (migrated), the catalogue (seeded on first
@@ -203,11 +206,14 @@ export function composeCore(options: CoreOptions): Core {
   const photoFiles = createPhotoFiles(config.photosDir);
   const oaTokens = wechat.officialAccountTokens;
   const oaApiBase = config.officialAccountOutbound?.apiBase;
+  const oaApi = oaTokens && oaApiBase ? { tokens: oaTokens, apiBase: oaApiBase } : null;
   const followers = createFollowerChores({
     database,
     files: photoFiles,
-    api: oaTokens && oaApiBase ? { tokens: oaTokens, apiBase: oaApiBase } : null,
-    withMiniProgram: config.miniProgram !== null,
+    channel: OFFICIAL_ACCOUNT_CHANNEL,
+    download: oaApi ? createMediaDownload(oaApi) : null,
+    // A mini-program beside the account: one person's two apps are linked by UnionID.
+    unionLookup: oaApi && config.miniProgram !== null ? createUnionIdLookup(oaApi) : null,
     clock,
     logger,
   });

@@ -44,6 +44,11 @@ describe('import boundaries', () => {
       'Channels do not import http/',
     );
     expect((await problems('src/channels/wecom/x.ts', "import { fileErrand } from '../../app/file-errand.ts';\n")).join()).toContain('only its ports');
+    // The use cases channels once called directly now reach them through ports.
+    expect((await problems('src/channels/wechaty/x.ts', "import { redeemBindCode } from '../../app/bind-codes.ts';\n")).join()).toContain('only its ports');
+    expect((await problems('src/channels/official-account/x.ts', "import { createPhotoLibrary } from '../../app/photo-library.ts';\n")).join()).toContain(
+      'only its ports',
+    );
   });
 
   it('refuse http/ outside http/ and the composition', async () => {

@@ -10,6 +10,7 @@ import {
 import { personById, touchIdentity } from '../../db/people-repository.ts';
 import { joinByUnionId } from '../union-links.ts';
 import type { Caller, MiniProgramEnv } from './mini-program-env.ts';
+import { MINI_PROGRAM_CHANNEL } from '../ports.ts';
 
 /**
  * Our own sessions for the mini-program: after jscode2session, a random 256-bit token goes to the
@@ -17,7 +18,7 @@ import type { Caller, MiniProgramEnv } from './mini-program-env.ts';
  * leaves the server) and an expiry.
  */
 
-export const MINI_PROGRAM_CHANNEL = 'mini-program';
+export { MINI_PROGRAM_CHANNEL };
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 

@@ -1,5 +1,5 @@
 import type { Logger } from '../../app/ports.ts';
-import { MINI_PROGRAM_CHANNEL } from '../../app/mini-program/sessions.ts';
+import { MINI_PROGRAM_CHANNEL } from '../../app/ports.ts';
 import type { Database } from '../../db/open-database.ts';
 import type { AccessTokens } from '../wechat/access-token.ts';
 import { handToAgent, sendSubscribeMessage, type Outreach, type Step } from '../wechat/delivery-steps.ts';

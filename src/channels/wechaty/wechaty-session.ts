@@ -1,8 +1,7 @@
 import type { Contact, Friendship, Message, Room, RoomInvitation, Wechaty, WechatyOptions } from 'wechaty';
-import { parseBindCommand, redeemBindCode, renderBindResult } from '../../app/bind-codes.ts';
 import type { DirectoryCache } from '../../app/directory.ts';
 import type { InboundHandler } from '../../app/inbound-handler.ts';
-import type { Logger, OutboxDispatch } from '../../app/ports.ts';
+import type { BindCodeDesk, Logger, OutboxDispatch } from '../../app/ports.ts';
 import { shanghaiDate, startOfShanghaiDay } from '../../calendar/local-date.ts';
 import type { Config } from '../../config/config.ts';
 import type { TemplateSet } from '../../conversation/templates.ts';
@@ -47,6 +46,8 @@ export interface WechatySessionDeps {
   templates: TemplateSet;
   inbound: InboundHandler;
   dispatch: OutboxDispatch;
+  /** `绑定 <code>` said privately or in a group. */
+  bindCodes: BindCodeDesk;
   logger: Logger;
   /** The app's clock (receivedAt of messages, times in the database). */
   clock: () => number;
@@ -156,7 +157,7 @@ export async function startWechatySession(deps: WechatySessionDeps): Promise<Wec
     if (received.kind === 'ignored') return logger.debug({ messageId: message.id, reason: received.reason }, 'wechaty: message ignored');
     const talker = message.talker();
     const room = message.room();
-    const code = received.kind === 'photo' ? null : parseBindCommand(received.text);
+    const code = received.kind === 'photo' ? null : deps.bindCodes.parse(received.text);
     const sayBack = (text: string, keys: { room: string | null; sender: string | null }) => {
       const sent = sender
         .paced('reply', () => (room ? room.say(text, talker) : talker.say(text)))
@@ -177,15 +178,15 @@ export async function startWechatySession(deps: WechatySessionDeps): Promise<Wec
     const reply = (text: string) => sayBack(text, { room: roomKey, sender: senderKey });
 
     if (code !== null) {
-      const result = redeemBindCode(database, deps.directories.current(), {
+      const result = deps.bindCodes.redeem({
         channel: WECHATY_CHANNEL,
         code,
         place: room ? 'room' : 'private',
         key: roomKey ?? senderKey,
         now: deps.clock(),
       });
-      logger.info({ outcome: result.kind, room: roomKey, sender: senderKey }, 'wechaty: bind code');
-      return reply(renderBindResult(templates, result, { botName: deps.botName }));
+      logger.info({ outcome: result.outcome, room: roomKey, sender: senderKey }, 'wechaty: bind code');
+      return reply(result.reply);
     }
     let photoFile: string | undefined;
     if (received.kind === 'photo') {
