@@ -24,7 +24,6 @@ import { seedCatalogIfEmpty } from '../../src/db/catalog-repository.ts';
 import { openDatabase, type Database } from '../../src/db/open-database.ts';
 import { markOutboxSent, outboxStatuses, sentMessages, type OutboxRow } from '../../src/db/outbox-repository.ts';
 import type { RosterCounts } from '../../src/db/roster-repository.ts';
-import { deliveryKey } from '../../src/jobs/outbox-delivery.ts';
 import { START } from './test-clock.ts';
 
 /**
@@ -101,6 +100,8 @@ export interface DemoRoster {
 }
 
 const ADMIN_TOKEN = 'test-admin-token-0123456789';
+/** The outbox worker's de-duplication key (deliveryKey in src/jobs/outbox-delivery.ts, not imported: it would load BullMQ). */
+const deliveryKey = (outboxId: number) => `daiban-outbox-${outboxId}`;
 const root = new URL('../../', import.meta.url);
 /** Where compose.ts reads the conversation content from (its contentDirs), without importing the whole process. */
 const contentDirs = {
