@@ -1,22 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgentOutreach } from '../../src/app/agent-outreach.ts';
 import type { Directory } from '../../src/app/directory.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { openUseCaseApp, type UseCaseApp } from '../support/use-case-app.ts';
 
 /** The village agent's task for a resident WeChat cannot reach: privately with the phone, or in the agents room without it. */
 
-let app: TestApp;
-beforeAll(async () => {
-  app = await startTestApp();
+let app: UseCaseApp;
+beforeAll(() => {
+  app = openUseCaseApp();
   // zhang (石桥村) is reached on the Official Account as oZhang.
-  app.daiban.database.sqlite
+  app.database.sqlite
     .prepare("INSERT INTO channel_identities (channel, external_id, person_id, created_at, last_seen_at) VALUES ('official-account', 'oZhang', 'zhang', 0, 0)")
     .run();
 });
 afterAll(() => app?.close());
 
-const outreach = (directory: () => Directory = () => app.daiban.directories.current()) =>
-  createAgentOutreach({ database: app.daiban.database, directory, templates: app.daiban.templates });
+const outreach = (directory: () => Directory = () => app.directories.current()) =>
+  createAgentOutreach({ database: app.database, directory, templates: app.templates });
 const request = { channel: 'official-account', externalId: 'oZhang', text: '【代办】您的材料已经办好。', errandId: null, dedupeKey: 'daiban-outbox-77' };
 
 describe('agent outreach', () => {
@@ -38,7 +38,7 @@ describe('agent outreach', () => {
   });
 
   it('falls back to the agents room when no agent is reachable on another channel, never showing the full phone there', () => {
-    const real = app.daiban.directories.current();
+    const real = app.directories.current();
     // The village's agents reachable only on the channel that failed.
     const onlyThere: Directory = {
       ...real,

@@ -1,20 +1,18 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileErrandByChat, homesteadAnswers } from '../support/intake.ts';
-import { auth, startTestApp, type TestApp } from '../support/test-app.ts';
+import { openUseCaseApp, type UseCaseApp } from '../support/use-case-app.ts';
 
 /** A village whose agent is not (yet) in the roster: the request still reaches a person. */
-let app: TestApp;
-beforeAll(async () => {
-  app = await startTestApp({ roster: false });
-  const roster = JSON.parse(readFileSync('data/demo-roster.json', 'utf8')) as { people: { id: string }[]; rooms: { id: string }[] };
+let app: UseCaseApp;
+beforeAll(() => {
+  app = openUseCaseApp({ roster: false });
+  const roster = app.demoRoster();
   roster.people = roster.people.filter((p) => p.id !== 'sun');
   roster.rooms = roster.rooms.filter((r) => r.id !== 'lw-agents@chatroom');
-  const r = await app.daiban.server.inject({ method: 'PUT', url: '/api/admin/roster', headers: auth, payload: roster });
-  expect(r.statusCode).toBe(200);
+  expect(() => app.loadRoster(roster)).not.toThrow();
 });
-afterAll(async () => {
-  await app.close();
+afterAll(() => {
+  app.close();
 });
 
 describe('filing an errand in a village without an agent', () => {

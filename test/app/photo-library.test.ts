@@ -8,7 +8,7 @@ import { WeChatApiError } from '../../src/channels/wechat/wechat-api.ts';
 import { insertPhoto } from '../../src/db/photo-repository.ts';
 import { createPhotoFiles } from '../../src/storage/photo-files.ts';
 import { fileErrandByChat, homesteadAnswers } from '../support/intake.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { openUseCaseApp, type UseCaseApp } from '../support/use-case-app.ts';
 
 /**
  * The photo library on the real database, with a download of our own making in place of WeChat's
@@ -19,17 +19,17 @@ import { startTestApp, type TestApp } from '../support/test-app.ts';
 const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xdb, 0x00, 0x43, 0x00, 0xff, 0xd9]);
 const DAY = 24 * 3_600_000;
 
-let app: TestApp;
+let app: UseCaseApp;
 let receipt: string;
 let errandId: number;
 const dir = mkdtempSync(join(tmpdir(), 'daiban-photo-lib-'));
 beforeAll(async () => {
-  app = await startTestApp({ worker: false });
+  app = openUseCaseApp();
   receipt = await fileErrandByChat(app, 'liu-fang', '宅基地建房', homesteadAnswers);
-  errandId = app.daiban.database.sqlite.prepare<[string], { id: number }>('SELECT id FROM errands WHERE receipt_no = ?').get(receipt)!.id;
+  errandId = app.database.sqlite.prepare<[string], { id: number }>('SELECT id FROM errands WHERE receipt_no = ?').get(receipt)!.id;
 });
-afterAll(async () => {
-  await app.close();
+afterAll(() => {
+  app.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -37,7 +37,7 @@ let media = 0;
 /** A photo of the errand as the Official Account keeps it (media id only), received `ageMs` ago. */
 function photo(ageMs = 0): { id: number; mediaId: string } {
   const mediaId = `media-${++media}`;
-  const database = app.daiban.database;
+  const database = app.database;
   const identityId = database.sqlite.prepare<[], { id: number }>('SELECT id FROM channel_identities LIMIT 1').get()!.id;
   const id = database.write(() => insertPhoto(database, { errandId, channel: 'official-account', mediaId, url: null, identityId, at: app.clock.now - ageMs }));
   return { id, mediaId };
@@ -47,7 +47,7 @@ function library(download: PhotoLibraryDeps['download']) {
   const calls: string[] = [];
   const counted = download ? (mediaId: string) => (calls.push(mediaId), download(mediaId)) : null;
   const lib = createPhotoLibrary({
-    database: app.daiban.database,
+    database: app.database,
     files: createPhotoFiles(dir),
     download: counted,
     clock: () => app.clock.now,
@@ -107,7 +107,7 @@ describe('the photo library', () => {
 
 describe('photos sent before the errand', () => {
   const photoFrom = (senderId: string, mediaId: string) =>
-    app.daiban.inbound.handle({
+    app.inbound.handle({
       channel: 'simulator',
       senderId,
       roomId: null,
@@ -123,14 +123,14 @@ describe('photos sent before the errand', () => {
     app.clock.now += 3 * DAY + 3_600_000;
     photoFrom('wang-xiaojun', 'm-fresh');
     const filed = await fileErrandByChat(app, 'wang-xiaojun', '宅基地建房', homesteadAnswers);
-    const id = app.daiban.database.sqlite.prepare<[string], { id: number }>('SELECT id FROM errands WHERE receipt_no = ?').get(filed)!.id;
-    const kept = app.daiban.database.sqlite.prepare<[number], { mediaId: string }>('SELECT media_id AS mediaId FROM errand_photos WHERE errand_id = ?').all(id);
+    const id = app.database.sqlite.prepare<[string], { id: number }>('SELECT id FROM errands WHERE receipt_no = ?').get(filed)!.id;
+    const kept = app.database.sqlite.prepare<[number], { mediaId: string }>('SELECT media_id AS mediaId FROM errand_photos WHERE errand_id = ?').all(id);
     expect(kept.map((k) => k.mediaId)).toEqual(['m-fresh']);
-    expect(app.daiban.database.sqlite.prepare("SELECT count(*) AS n FROM held_photos WHERE person_id = 'wang'").get()).toEqual({ n: 0 });
+    expect(app.database.sqlite.prepare("SELECT count(*) AS n FROM held_photos WHERE person_id = 'wang'").get()).toEqual({ n: 0 });
   });
 
   it('are not held for someone who has not registered', () => {
     expect(photoFrom('stranger-9', 'm-anon').replies[0]?.text).toMatch(/登记/);
-    expect(app.daiban.database.sqlite.prepare('SELECT count(*) AS n FROM held_photos').get()).toEqual({ n: 0 });
+    expect(app.database.sqlite.prepare('SELECT count(*) AS n FROM held_photos').get()).toEqual({ n: 0 });
   });
 });

@@ -4,6 +4,7 @@ import { insertOutbox, outboxById } from '../../src/db/outbox-repository.ts';
 import { freePort, startPrivateRedis, type LocalRedis } from '../../src/redis/local-redis.ts';
 import { fileErrandByChat, homesteadAnswers } from '../support/intake.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { until } from '../support/until.ts';
 
 /**
  * The database is the source of truth: with a private redis-server (this file flushes and stops
@@ -33,13 +34,11 @@ async function alertJobsOf(receipt: string) {
   return jobs.filter((j) => j.data.errandId === row.id).map((j) => j.id);
 }
 
-async function eventually<T>(probe: () => Promise<T>, ok: (value: T) => boolean, ms = 10_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await probe().catch(() => undefined as T);
-    if (ok(value) || Date.now() > until) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+/** The probe's value once `ok` holds; a probe that throws (Redis away) counts as not yet. */
+async function eventually<T>(what: string, probe: () => Promise<T>, ok: (value: T) => boolean, ms = 10_000): Promise<T> {
+  let value: T | undefined;
+  await until(async () => ok((value = await probe().catch(() => undefined as T))), what, ms, 100);
+  return value as T;
 }
 
 describe('Redis flushed', () => {
@@ -47,6 +46,7 @@ describe('Redis flushed', () => {
     const receipt = await fileErrandByChat(app, 'liu-fang', '宅基地建房', homesteadAnswers);
     await app.settle();
     const jobs = await eventually(
+      "the errand's alert job",
       () => alertJobsOf(receipt),
       (j) => j.length === 1,
     );
@@ -61,11 +61,13 @@ describe('Redis flushed', () => {
     );
     const started = Date.now();
     const back = await eventually(
+      'the alert job rebuilt after the flush',
       () => alertJobsOf(receipt),
       (j) => j.length === 1,
     );
     expect(back).toEqual(jobs);
     const sent = await eventually(
+      'the notification written during the flush to be sent',
       async () => outboxById(app.daiban.database, id ?? 0)?.status,
       (s) => s === 'sent',
     );
@@ -94,6 +96,7 @@ describe('Redis down', () => {
     redis = await startPrivateRedis(quiet, { port });
     restarted = true;
     const delivered = await eventually(
+      'the notifications that waited to be sent',
       async () => waiting.map((w) => outboxById(app.daiban.database, w.id)?.status),
       (s) => s.every((x) => x === 'sent'),
       20_000,
@@ -102,6 +105,7 @@ describe('Redis down', () => {
     // The new errand's deadline alert was scheduled by the rebuild that followed the outage.
     expect(
       await eventually(
+        "the new errand's alert job",
         () => alertJobsOf(receipt),
         (j) => j.length === 1,
       ),

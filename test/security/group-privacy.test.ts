@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileErrandByChat, homesteadAnswers } from '../support/intake.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { openUseCaseApp, type UseCaseApp } from '../support/use-case-app.ts';
 
 /**
  * Everyone in a group reads what the bot says there: no command, reply or notice in a group carries a
@@ -16,14 +16,14 @@ const ROOMS = [SQ, BH, LW, CENTRE];
 /** The demo residents' full names and phones, and the family member filed for below. */
 const SECRETS = ['张秀花', '13900000011', '王小军', '13900000012', '王秀英', '刘芳', '13900000013', '赵大山', '13700002222'];
 
-let app: TestApp;
+let app: UseCaseApp;
 const roomReplies: string[] = [];
 
-beforeAll(async () => {
-  app = await startTestApp();
+beforeAll(() => {
+  app = openUseCaseApp();
 });
-afterAll(async () => {
-  await app.close();
+afterAll(() => {
+  app.close();
 });
 
 /** A command in a group; its replies are kept for the final check. */
@@ -97,7 +97,7 @@ describe('a command in a group', () => {
     expect(list.join('\n')).not.toContain(receipt);
     const claim = await app.say('agent-sun', `接单 ${receipt}`, SQ);
     expect(claim.join('\n')).toContain('这条命令在这里不能用');
-    const stillOpen = app.daiban.database.sqlite.prepare<[string], { status: string }>('SELECT status FROM errands WHERE receipt_no = ?').get(receipt);
+    const stillOpen = app.database.sqlite.prepare<[string], { status: string }>('SELECT status FROM errands WHERE receipt_no = ?').get(receipt);
     expect(stillOpen?.status).toBe('requested');
     // In his own group it works.
     expect((await app.say('agent-sun', `接单 ${receipt}`, LW)).join('\n')).toContain('由孙建国接单');

@@ -1,7 +1,12 @@
-import type { TestApp } from './test-app.ts';
+/** What intake needs of an app: startTestApp's (over HTTP) and openUseCaseApp's (the handler alone) both serve. */
+export interface Chat {
+  say(from: string, text: string, room?: string | null): Promise<string[]>;
+  /** Waits until (or makes sure that) every pending notification is delivered. */
+  settle(): Promise<void>;
+}
 
 /** Files an errand through the chat as a registered resident; returns the receipt number. */
-export async function fileErrandByChat(app: TestApp, from: string, words: string, answers: string[]): Promise<string> {
+export async function fileErrandByChat(app: Chat, from: string, words: string, answers: string[]): Promise<string> {
   let last: string[] = await app.say(from, words);
   for (const answer of answers) last = await app.say(from, answer);
   const receipt = /DB\d{9,}/.exec(last.join('\n'))?.[0];
@@ -16,7 +21,7 @@ export const homesteadAnswers = ['1', '1', '同意', '知道了', '1'];
  * Takes a 宅基地 errand of liu-fang (柳湾社区) through claim, acceptance, delivery, the centre's
  * acceptance and completion, and the agent's feedback; returns its receipt number.
  */
-export async function fedBackErrand(app: TestApp): Promise<string> {
+export async function fedBackErrand(app: Chat): Promise<string> {
   const receipt = await fileErrandByChat(app, 'liu-fang', '宅基地建房', homesteadAnswers);
   const lw = 'lw-agents@chatroom';
   const centre = 'qs-centre@chatroom';

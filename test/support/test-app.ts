@@ -5,6 +5,7 @@ import pino from 'pino';
 import { inject } from 'vitest';
 import { composeDaiban, type ComposeOptions, type Daiban } from '../../src/compose.ts';
 import { loadConfig, type Config } from '../../src/config/config.ts';
+import { START } from './test-clock.ts';
 
 /**
  * A whole Daiban for an integration test: a fresh SQLite file with the real migrations, the real
@@ -14,8 +15,7 @@ import { loadConfig, type Config } from '../../src/config/config.ts';
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 export const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
 
-/** 2026-12-01 (a Tuesday) 09:00 in Shanghai. */
-export const START = Date.parse('2026-12-01T09:00:00+08:00');
+export { START } from './test-clock.ts';
 
 export interface TestApp {
   daiban: Daiban;

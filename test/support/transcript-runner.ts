@@ -2,11 +2,11 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { parseDocument, Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
-import { startTestApp, type TestApp } from './test-app.ts';
+import { openUseCaseApp, type UseCaseApp } from './use-case-app.ts';
 
 /**
- * Golden transcripts: whole conversations kept as YAML fixtures, replayed through the simulator API
- * against a real SQLite file and Redis. Every reply must match the fixture word for word. After a
+ * Golden transcripts: whole conversations kept as YAML fixtures, replayed through the simulator
+ * channel against a real SQLite file (openUseCaseApp: the inbound handler without HTTP or Redis). Every reply must match the fixture word for word. After a
  * deliberate change of texts or flows, regenerate them with UPDATE_TRANSCRIPTS=1 and read the diff.
  *
  * A turn is one of:
@@ -29,9 +29,9 @@ interface Turn {
 const update = process.env.UPDATE_TRANSCRIPTS === '1';
 
 export function transcriptTests(dir: string): void {
-  let app: TestApp | null = null;
-  afterEach(async () => {
-    await app?.close();
+  let app: UseCaseApp | null = null;
+  afterEach(() => {
+    app?.close();
     app = null;
   });
 
@@ -41,7 +41,7 @@ export function transcriptTests(dir: string): void {
     const path = join(dir, file);
     const doc = parseDocument(readFileSync(path, 'utf8'));
     it(`${file}: ${String(doc.get('description'))}`, async () => {
-      app = await startTestApp();
+      app = openUseCaseApp();
       const turns = doc.get('turns') as YAMLSeq<YAMLMap>;
       try {
         await replay(app, file, turns);
@@ -59,7 +59,7 @@ function record(node: YAMLMap, key: string, text: string) {
   node.set(key, scalar);
 }
 
-async function replay(app: TestApp, file: string, turns: YAMLSeq<YAMLMap>) {
+async function replay(app: UseCaseApp, file: string, turns: YAMLSeq<YAMLMap>) {
   const seen = new Map<string, number>();
   for (const [index, node] of turns.items.entries()) {
     const turn = node.toJSON() as Turn;

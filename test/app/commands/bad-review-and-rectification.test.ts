@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fedBackErrand, fileErrandByChat, homesteadAnswers } from '../../support/intake.ts';
-import { startTestApp, type TestApp } from '../../support/test-app.ts';
+import { openUseCaseApp, type UseCaseApp } from '../../support/use-case-app.ts';
 
 /**
  * After a bad review: a rectification case with its own deadline goes to the supervisor, the agent
@@ -9,16 +9,16 @@ import { startTestApp, type TestApp } from '../../support/test-app.ts';
  * not require is recorded as an added obligation and reported to the supervisor.
  */
 
-let app: TestApp;
-beforeAll(async () => {
-  app = await startTestApp();
+let app: UseCaseApp;
+beforeAll(() => {
+  app = openUseCaseApp();
 });
-afterAll(async () => {
-  await app.close();
+afterAll(() => {
+  app.close();
 });
 
 const lw = 'lw-agents@chatroom';
-const sql = <T>(query: string, ...params: unknown[]) => app.daiban.database.sqlite.prepare(query).all(...params) as T[];
+const sql = <T>(query: string, ...params: unknown[]) => app.database.sqlite.prepare(query).all(...params) as T[];
 
 async function run(steps: readonly (readonly [string, string, string | null])[]) {
   for (const [from, text, room] of steps) {

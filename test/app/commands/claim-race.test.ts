@@ -1,17 +1,16 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileErrandByChat, homesteadAnswers } from '../../support/intake.ts';
-import { auth, startTestApp, type TestApp } from '../../support/test-app.ts';
+import { openUseCaseApp, type DemoRoster, type UseCaseApp } from '../../support/use-case-app.ts';
 
 /** Twenty agents of one village, one errand, all claiming at the same moment. */
 
 const AGENTS = 20;
-let app: TestApp;
-let roster: { people: Record<string, unknown>[]; rooms: unknown[] };
+let app: UseCaseApp;
+let roster: DemoRoster;
 
-beforeAll(async () => {
-  app = await startTestApp({ roster: false });
-  roster = JSON.parse(readFileSync('data/demo-roster.json', 'utf8')) as typeof roster;
+beforeAll(() => {
+  app = openUseCaseApp({ roster: false });
+  roster = app.demoRoster();
   for (let i = 0; i < AGENTS; i++) {
     roster.people.push({
       id: `racer-${i}`,
@@ -22,20 +21,14 @@ beforeAll(async () => {
       identities: [{ channel: 'simulator', id: `racer-${i}` }],
     });
   }
-  const r = await app.daiban.server.inject({ method: 'PUT', url: '/api/admin/roster', headers: auth, payload: roster });
-  expect(r.statusCode).toBe(200);
+  app.loadRoster(roster);
 });
-afterAll(async () => {
-  await app.close();
+afterAll(() => {
+  app.close();
 });
 
 const command = (from: string, text: string, room: string | null = 'lw-agents@chatroom') =>
-  app.daiban.server.inject({ method: 'POST', url: '/api/simulator/messages', headers: auth, payload: { from, room, text } }).then((r) =>
-    r
-      .json<{ replies: { text: string }[] }>()
-      .replies.map((x) => x.text)
-      .join('\n'),
-  );
+  app.send({ from, room, text }).then((r) => r.replies.map((x) => x.text).join('\n'));
 
 describe('claiming', () => {
   it('gives one errand to exactly one of twenty agents claiming at once; the others are told who has it', async () => {
@@ -47,7 +40,7 @@ describe('claiming', () => {
     const losers = replies.filter((r) => !r.includes('接单。'));
     expect(losers).toHaveLength(AGENTS - 1);
     for (const text of losers) expect(text).toBe(`${receipt} 已经由${winner ?? ''}接单了。`);
-    const events = app.daiban.database.sqlite.prepare("SELECT count(*) AS n FROM errand_events WHERE type = 'claim'").get() as { n: number };
+    const events = app.database.sqlite.prepare("SELECT count(*) AS n FROM errand_events WHERE type = 'claim'").get() as { n: number };
     expect(events.n).toBe(1);
 
     // The holder hands it to another agent of the village, who then holds it.
@@ -64,30 +57,24 @@ describe('claiming', () => {
     const racer = moved.people.find((p) => p.id === 'racer-3') as { roles: unknown[]; village: string };
     racer.roles = [{ role: 'agent', village: 'qs-bh' }];
     racer.village = 'qs-bh';
-    expect((await app.daiban.server.inject({ method: 'PUT', url: '/api/admin/roster', headers: auth, payload: moved })).statusCode).toBe(200);
+    expect(() => app.loadRoster(moved)).not.toThrow();
     // In the old village's group the command is declined; privately the bot says whose errand it is.
     expect(await command('racer-3', `接单 ${receipt}`)).toBe('这是柳湾社区的群，这条命令在这里不能用。请在您自己的群里发，或私聊我发。');
     expect(await command('racer-3', `接单 ${receipt}`, null)).toBe(`${receipt} 不是您村的代办，请由柳湾社区的代办员办理。`);
     const gone = structuredClone(moved);
     (gone.people.find((p) => p.id === 'racer-3') as { roles: unknown[] }).roles = [];
-    await app.daiban.server.inject({ method: 'PUT', url: '/api/admin/roster', headers: auth, payload: gone });
+    app.loadRoster(gone);
     expect(await command('racer-3', `接单 ${receipt}`)).toBe('您还不在名册里，不能用代办命令。请联系县里管理员登记。');
   });
 
   it('answers the same message id once, and leaves nothing half-done when a command is refused', async () => {
     const receipt = await fileErrandByChat(app, 'liu-fang', '宅基地建房', homesteadAnswers);
-    const send = (id: string) =>
-      app.daiban.server.inject({
-        method: 'POST',
-        url: '/api/simulator/messages',
-        headers: auth,
-        payload: { from: 'racer-5', room: 'lw-agents@chatroom', text: `接单 ${receipt}`, id },
-      });
+    const send = (id: string) => app.send({ from: 'racer-5', room: 'lw-agents@chatroom', text: `接单 ${receipt}`, id }).then((r) => r.replies);
     const [a, b] = await Promise.all([send('m-42'), send('m-42')]);
-    expect(a.json()).toEqual(b.json());
-    const before = app.daiban.database.sqlite.prepare('SELECT version, status FROM errands WHERE receipt_no = ?').get(receipt);
+    expect(a).toEqual(b);
+    const before = app.database.sqlite.prepare('SELECT version, status FROM errands WHERE receipt_no = ?').get(receipt);
     expect(await command('racer-5', `受理 ${receipt}`)).toContain('只有便民服务中心工作人员可以用');
     expect(await command('racer-5', `递交 ${receipt}`)).toContain('不能递交');
-    expect(app.daiban.database.sqlite.prepare('SELECT version, status FROM errands WHERE receipt_no = ?').get(receipt)).toEqual(before);
+    expect(app.database.sqlite.prepare('SELECT version, status FROM errands WHERE receipt_no = ?').get(receipt)).toEqual(before);
   });
 });

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordAlert } from '../../../src/db/alert-repository.ts';
 import { insertOutbox, markOutboxFailed } from '../../../src/db/outbox-repository.ts';
 import { fileErrandByChat, homesteadAnswers } from '../../support/intake.ts';
-import { startTestApp, type TestApp } from '../../support/test-app.ts';
+import { openUseCaseApp, type UseCaseApp } from '../../support/use-case-app.ts';
 
-let app: TestApp;
+let app: UseCaseApp;
 const DAY = 24 * 3_600_000;
 const lw = 'lw-agents@chatroom';
 const centre = 'qs-centre@chatroom';
@@ -12,15 +12,15 @@ let first: string;
 let second: string;
 
 beforeAll(async () => {
-  app = await startTestApp();
+  app = openUseCaseApp();
   first = await fileErrandByChat(app, 'liu-fang', '宅基地建房', homesteadAnswers);
   second = await fileErrandByChat(app, 'liu-fang', '宅基地建房', homesteadAnswers);
   await app.say('agent-sun', `接单 ${first}`, lw);
   await app.say('agent-sun', `收件 ${first}`, lw);
   await app.say('agent-sun', `递交 ${first}`, lw);
 });
-afterAll(async () => {
-  await app.close();
+afterAll(() => {
+  app.close();
 });
 
 describe('待办, 逾期 and 统计', () => {
@@ -74,7 +74,7 @@ describe('待办, 逾期 and 统计', () => {
       const county = /全县未送达消息共 (\d+) 条/.exec(stats ?? '');
       return { reminders: Number(m?.[1] ?? NaN), escalations: Number(m?.[2] ?? NaN), dead: Number(m?.[3] ?? NaN), county: county ? Number(county[1]) : null };
     };
-    const { database } = app.daiban;
+    const { database } = app;
     const before = read((await app.say('supervisor-zhou', '统计'))[0], '柳湾社区');
     const quietBefore = read((await app.say('supervisor-zhou', '统计'))[0], '石桥村');
     expect(before.reminders).toBeGreaterThanOrEqual(0);
