@@ -1,33 +1,23 @@
-import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import type { Logger as PinoLogger } from 'pino';
-import { createAppContexts, type AppContexts } from '../app/app-context.ts';
-import { createCalendarBook } from '../app/calendar-book.ts';
-import { createCatalogCache, type CatalogCache } from '../app/catalog-cache.ts';
-import { createDirectoryCache, type DirectoryCache } from '../app/directory.ts';
+import { type AppContexts } from '../app/app-context.ts';
+import { type CatalogCache } from '../app/catalog-cache.ts';
+import { type DirectoryCache } from '../app/directory.ts';
 import { createInboundHandler, type InboundHandler } from '../app/inbound-handler.ts';
 import { computeMonthlyReport, storedMonthlyReport } from '../app/monthly-report.ts';
 import type { OutboundChannel } from '../app/ports.ts';
-import { loadHolidaySchedules } from '../calendar/holiday-data.ts';
-import { shanghaiDate, yearOf } from '../calendar/local-date.ts';
-import { readCatalogFile } from '../catalog/catalog-file.ts';
 import { createSimulatorChannel } from '../channels/simulator-channel.ts';
 import { composeWeCom } from '../channels/wecom/wecom-channels.ts';
 import { WECHATY_CHANNEL } from '../channels/wechaty/message-conversion.ts';
 import type { Config } from '../config/config.ts';
-import { loadContent } from '../content/load-content.ts';
-import { actionRegistry } from '../conversation/actions/action-registry.ts';
-import { createConversationEngine } from '../conversation/engine.ts';
-import { validateFlows } from '../conversation/flow-validation.ts';
 import type { TemplateSet } from '../conversation/templates.ts';
 import { takeDailyBackup } from '../db/backup.ts';
-import { seedCatalogIfEmpty } from '../db/catalog-repository.ts';
 import { openDatabase, type Database } from '../db/open-database.ts';
 import { startWalCheckpointer } from '../db/wal-checkpointer.ts';
 import { createAlertRebuild, redisAlertsBuiltMarker, type AlertRebuild } from '../jobs/alert-rebuild.ts';
 import { createAlertScheduler, type AlertScheduler } from '../jobs/deadline-jobs.ts';
 import { createDigestJobs, type DigestJobs } from '../jobs/digest-jobs.ts';
+import { composeAppParts } from './app-parts.ts';
 import { createOutboxQueues, type OutboxQueues } from '../jobs/outbox-queues.ts';
 import { createSendLimits, type SendLimits } from '../jobs/send-limits.ts';
 import { createPhotoFiles, type PhotoFiles } from '../storage/photo-files.ts';
@@ -85,21 +75,11 @@ export interface Core {
   close(): Promise<void>;
 }
 
-const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
-
-export const contentDirs = {
-  flowsDir: `${projectRoot}flows`,
-  templatesDir: `${projectRoot}templates/zh-CN`,
-};
+export { contentDirs } from './app-parts.ts';
 
 export function composeCore(options: CoreOptions): Core {
   const { config, logger } = options;
   const clock = options.clock ?? Date.now;
-
-  const content = loadContent(contentDirs);
-  const problems = validateFlows({ flows: content.flows, intents: content.intents, actions: actionRegistry, templates: content.templates });
-  if (problems.length) throw new Error(`conversation flows do not validate:\n  ${problems.join('\n  ')}`);
-  const templates = content.templates;
 
   // A file database checkpoints from its own thread; the inline checkpoint stays only as a safety net.
   const onDisk = config.sqlitePath !== ':memory:';
@@ -112,48 +92,8 @@ export function composeCore(options: CoreOptions): Core {
         },
       })
     : null;
-  const catalogFile = readCatalogFile(config.catalogPath);
-  if (seedCatalogIfEmpty(database, catalogFile, clock())) logger.info({ items: catalogFile.items.length }, 'catalogue loaded from the data file');
+  const { templates, directories, catalogs, contexts } = composeAppParts(database, config, logger, clock);
 
-  const schedules = loadHolidaySchedules(config.calendarDir);
-  const thisYear = yearOf(shanghaiDate(clock()));
-  for (const year of [thisYear, thisYear + 1]) {
-    const s = schedules.find((y) => y.year === year);
-    if (!s) logger.warn({ year }, `calendar: no holiday data for ${year}; deadlines in ${year} will be marked provisional`);
-    else if (s.status !== 'official') logger.warn({ year, source: s.source }, `calendar: ${year} is provisional (make-up workdays unknown)`);
-  }
-  const calendars = createCalendarBook(database, schedules, logger);
-  const directories = createDirectoryCache(database);
-  const catalogs = createCatalogCache(database);
-  catalogs.current();
-
-  // Option labels have no variables (flow validation checks it): render each once.
-  const labels = new Map<string, string>();
-  const engine = createConversationEngine({
-    flows: content.flows,
-    intents: content.intents,
-    actions: actionRegistry,
-    labelText: (key) => labels.get(key) ?? labels.set(key, templates.render(key, {})).get(key) ?? '',
-    resumeAfterMs: config.conversationResumeHours * 3_600_000,
-    maxTextLength: 2000,
-  });
-
-  // One context per turn: every use case (chat, commands, forms, deadline jobs, digests) reads it.
-  const contexts = createAppContexts({
-    database,
-    directories,
-    catalogs,
-    calendars,
-    templates,
-    engine,
-    deadlines: config.deadlines,
-    alertPolicy: config.alerts,
-    clock,
-    newPersonId: () => `r-${randomUUID().slice(0, 12)}`,
-    botName: config.botName,
-  });
-
-  // A fresh options object for each queue (each keeps and may amend the one it is given).
   const connection = () => ({ url: options.redisUrl, enableOfflineQueue: false });
   const sharedRedis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1 });
   sharedRedis.on('error', () => undefined);

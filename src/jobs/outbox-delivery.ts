@@ -1,3 +1,4 @@
+import { deliveryKey } from './delivery-key.ts';
 import { DelayedError, Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Logger } from '../app/ports.ts';
 import { PermanentDeliveryError, type DeliveryOutcome, type OutboundChannel } from '../app/ports.ts';
@@ -23,8 +24,6 @@ import type { SendLimits } from './send-limits.ts';
 
 /** How long a message waits, each time, for an earlier one to the same conversation. */
 const WAIT_FOR_EARLIER_MS = 1000;
-
-export const deliveryKey = (outboxId: number) => `daiban-outbox-${outboxId}`;
 
 /** Runs tasks of one conversation one at a time, in the order they arrive; others run alongside. */
 function createLanes() {

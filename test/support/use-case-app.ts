@@ -1,35 +1,29 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { randomUUID } from 'node:crypto';
 import pino from 'pino';
-import { createCalendarBook, type CalendarBook } from '../../src/app/calendar-book.ts';
-import { createCatalogCache, type CatalogCache } from '../../src/app/catalog-cache.ts';
-import { createDirectoryCache, type DirectoryCache } from '../../src/app/directory.ts';
+import { type CalendarBook } from '../../src/app/calendar-book.ts';
+import { type CatalogCache } from '../../src/app/catalog-cache.ts';
+import { type DirectoryCache } from '../../src/app/directory.ts';
 import { createInboundHandler, type InboundHandler } from '../../src/app/inbound-handler.ts';
 import type { InboundResult } from '../../src/app/inbound-message.ts';
 import { loadRoster } from '../../src/app/load-roster.ts';
 import type { OutboxDispatch } from '../../src/app/ports.ts';
-import { loadHolidaySchedules } from '../../src/calendar/holiday-data.ts';
-import { readCatalogFile } from '../../src/catalog/catalog-file.ts';
 import { createSimulatorChannel } from '../../src/channels/simulator-channel.ts';
 import { loadConfig, type Config } from '../../src/config/config.ts';
-import { loadContent } from '../../src/content/load-content.ts';
-import { actionRegistry } from '../../src/conversation/actions/action-registry.ts';
-import { createConversationEngine, type ConversationEngine } from '../../src/conversation/engine.ts';
-import { validateFlows } from '../../src/conversation/flow-validation.ts';
+import { type ConversationEngine } from '../../src/conversation/engine.ts';
 import type { TemplateSet } from '../../src/conversation/templates.ts';
-import { seedCatalogIfEmpty } from '../../src/db/catalog-repository.ts';
 import { openDatabase, type Database } from '../../src/db/open-database.ts';
 import { markOutboxSent, outboxStatuses, sentMessages, type OutboxRow } from '../../src/db/outbox-repository.ts';
 import type { RosterCounts } from '../../src/db/roster-repository.ts';
 import { START } from './test-clock.ts';
+import { composeAppParts, loadValidatedContent, type Content } from '../../src/compose/app-parts.ts';
+import { deliveryKey } from '../../src/jobs/delivery-key.ts';
 
 /**
  * The application without the process, for use-case tests: a fresh SQLite file with the real
  * migrations, the catalogue seeded, the demo roster loaded, calendars, templates and the
- * conversation engine built as src/compose.ts builds them, and the real inbound handler — with
+ * conversation engine built as the process builds them (src/compose/app-parts.ts), and the real inbound handler — with
  * fakes for our own ports only: an outbox dispatch that records the ids it is handed, alerts that
  * record the errands changed, a clock the test moves. No HTTP, no Redis, no workers.
  *
@@ -100,26 +94,11 @@ export interface DemoRoster {
 }
 
 const ADMIN_TOKEN = 'test-admin-token-0123456789';
-/** The outbox worker's de-duplication key (deliveryKey in src/jobs/outbox-delivery.ts, not imported: it would load BullMQ). */
-const deliveryKey = (outboxId: number) => `daiban-outbox-${outboxId}`;
 const root = new URL('../../', import.meta.url);
-/** Where compose.ts reads the conversation content from (its contentDirs), without importing the whole process. */
-const contentDirs = {
-  flowsDir: fileURLToPath(new URL('flows', root)),
-  templatesDir: fileURLToPath(new URL('templates/zh-CN', root)),
-};
 const demoRosterText = readFileSync(new URL('data/demo-roster.json', root), 'utf8');
 
 /** Flows and templates are read and validated once per test file: they are data, never changed by a test. */
-let content: ReturnType<typeof loadContent> | null = null;
-function validatedContent() {
-  if (content) return content;
-  const loaded = loadContent(contentDirs);
-  const problems = validateFlows({ flows: loaded.flows, intents: loaded.intents, actions: actionRegistry, templates: loaded.templates });
-  if (problems.length) throw new Error(`conversation flows do not validate:\n  ${problems.join('\n  ')}`);
-  content = loaded;
-  return loaded;
-}
+let content: Content | null = null;
 
 export function openUseCaseApp(options: { env?: Record<string, string>; roster?: boolean } = {}): UseCaseApp {
   const dir = mkdtempSync(join(tmpdir(), 'daiban-use-case-'));
@@ -130,22 +109,9 @@ export function openUseCaseApp(options: { env?: Record<string, string>; roster?:
   const now = () => clock.now;
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
-  const { flows, intents, templates } = validatedContent();
   const database = openDatabase(config.sqlitePath);
-  seedCatalogIfEmpty(database, readCatalogFile(config.catalogPath), clock.now);
-  const calendars = createCalendarBook(database, loadHolidaySchedules(config.calendarDir), logger);
-  const directories = createDirectoryCache(database);
-  const catalogs = createCatalogCache(database);
-  catalogs.current();
-  const labels = new Map<string, string>();
-  const engine = createConversationEngine({
-    flows,
-    intents,
-    actions: actionRegistry,
-    labelText: (key) => labels.get(key) ?? labels.set(key, templates.render(key, {})).get(key) ?? '',
-    resumeAfterMs: config.conversationResumeHours * 3_600_000,
-    maxTextLength: 2000,
-  });
+  const parts = composeAppParts(database, config, logger, now, (content ??= loadValidatedContent()));
+  const { templates, catalogs, directories, calendars, engine } = parts;
 
   // The fakes of our ports.
   const dispatched: number[] = [];
@@ -155,20 +121,7 @@ export function openUseCaseApp(options: { env?: Record<string, string>; roster?:
   const alerted: number[][] = [];
   const alerts = { changed: (ids: ReadonlySet<number>) => void alerted.push([...ids]) };
 
-  const inbound = createInboundHandler({
-    alerts,
-    database,
-    directories,
-    catalogs,
-    calendars,
-    templates,
-    engine,
-    deadlines: config.deadlines,
-    dispatch,
-    logger,
-    newPersonId: () => `r-${randomUUID().slice(0, 12)}`,
-    botName: config.botName,
-  });
+  const inbound = createInboundHandler({ context: parts.contexts, alerts, dispatch, logger });
   const simulator = createSimulatorChannel(database, now);
   const mention = `@${config.botName}`;
 
