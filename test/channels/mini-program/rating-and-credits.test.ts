@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as schemas from '../../../src/channels/mini-program/mini-program-schemas.ts';
 import { startMiniProgram, type MiniProgramHarness } from '../../support/mini-program.ts';
+import { auth } from '../../support/test-app.ts';
 
 /** 好差评 through the mini-program (the chat's window and rules), and subscribe-message credits. */
 
@@ -64,6 +65,8 @@ describe('POST /api/mp/errands/:receiptNo/rating', () => {
     ]);
     // The best score opens no rectification case and tells no supervisor.
     expect(sql('SELECT count(*) AS n FROM rectification_cases c JOIN errands e ON e.id = c.errand_id WHERE e.receipt_no = ?', receipt)).toEqual([{ n: 0 }]);
+    const report = await mp.app.daiban.server.inject({ method: 'GET', url: `/api/errands/${receipt}`, headers: auth });
+    expect(report.json<{ rating: unknown }>().rating).toMatchObject({ level: 5, words: '非常满意', round: 'first' });
     const twice = await rate(receipt, { score: 4 });
     expect(twice.statusCode).toBe(403);
     expect(sql('SELECT count(*) AS n FROM ratings')).toEqual([{ n: 1 }]);
