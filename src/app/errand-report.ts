@@ -1,6 +1,8 @@
 import { deadlinesOf, entrustmentsOf, errandByReceipt, eventsOf, listErrands, noticesOf, type ErrandSummaryRow } from '../db/errand-queries.ts';
 import type { Database } from '../db/open-database.ts';
 import { personById } from '../db/people-repository.ts';
+import { ratingsOf } from '../db/rating-repository.ts';
+import { ratingLevelNames } from '../domain/rating-scale.ts';
 import type { Directory } from './directory.ts';
 
 /** The read API's view of errands (for admins and tools): everything recorded, nothing masked. */
@@ -30,6 +32,16 @@ export function errandReport(database: Database, directory: Directory, receiptNo
     const p = personById(database, id);
     return p ? { id: p.id, name: p.name, phone: p.phone } : { id, name: null, phone: null };
   };
+  // 好差评, numbered like stars (5 非常满意 … 1 非常不满意): the first rating and, after a bad one, the rating of its rectification.
+  const ratings = ratingsOf(database, e.id).map((r) => ({
+    round: r.round,
+    level: r.level,
+    words: ratingLevelNames[r.level],
+    reasonKind: r.reasonKind,
+    reason: r.reason,
+    at: iso(r.createdAt),
+  }));
+  const latest = ratings.at(-1);
   return {
     ...summary(row, directory),
     version: e.version,
@@ -41,6 +53,9 @@ export function errandReport(database: Database, directory: Directory, receiptNo
     collector: person(e.collectorId),
     channel: e.channel,
     closedAt: iso(e.closedAt),
+    /** The latest rating (a rectification's rating once there is one), null before any. */
+    rating: latest ? { level: latest.level, words: latest.words, round: latest.round, at: latest.at } : null,
+    ratings,
     deadlines: deadlinesOf(database, [e.id]).map((d) => ({
       kind: d.kind,
       status: d.status,

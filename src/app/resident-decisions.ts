@@ -1,6 +1,6 @@
 import { shanghaiDate, endOfShanghaiDay } from '../calendar/local-date.ts';
 import type { FlowData } from '../conversation/conversation-state.ts';
-import { isBadScore, type Effect } from '../conversation/effects.ts';
+import type { Effect } from '../conversation/effects.ts';
 import type { FlowContext } from '../conversation/flow-context.ts';
 import type { TemplateSet } from '../conversation/templates.ts';
 import { buildRenderVars } from '../conversation/render-vars.ts';
@@ -9,6 +9,7 @@ import { insertOutbox } from '../db/outbox-repository.ts';
 import type { PersonRow } from '../db/people-repository.ts';
 import { awaitingFixRating, closeRectification, insertRating, openRectification } from '../db/rating-repository.ts';
 import type { ErrandStatus } from '../domain/errand-lifecycle.ts';
+import { isBadLevel } from '../domain/rating-scale.ts';
 import { AppError } from '../errors.ts';
 import { errandNotifier, errandParties } from './errand-parties.ts';
 import type { ErrandEnv } from './file-errand.ts';
@@ -35,7 +36,9 @@ export function rateErrand(env: ErrandEnv, person: PersonRow, effect: RateEffect
   const { database, directory, templates } = env;
   const errand = ownErrand(env, person, effect.errandId);
   const itemName = env.catalog.get(errand.itemId)?.name ?? errand.itemId;
-  const bad = isBadScore(effect.score);
+  const { level } = effect;
+  const bad = isBadLevel(level);
+  const levelLabel = templates.render(`rating_level.l${level}`, {});
   const reason = effect.reason ?? (effect.reasonKind ? templates.render(`rating_reason.${effect.reasonKind}`, {}) : null);
 
   if (effect.round === 'rectification') {
@@ -44,7 +47,7 @@ export function rateErrand(env: ErrandEnv, person: PersonRow, effect: RateEffect
       errandId: errand.id,
       personId: person.id,
       round: 'rectification',
-      score: effect.score,
+      level,
       reasonKind: effect.reasonKind,
       reason,
       at: now,
@@ -53,21 +56,19 @@ export function rateErrand(env: ErrandEnv, person: PersonRow, effect: RateEffect
     if (!bad) return [];
     const parties = errandParties(database, directory, errand, itemName);
     const notify = errandNotifier(database, directory, templates, parties, 'fix-rated');
-    const scoreLabel = templates.render(`rating_score.s${effect.score}`, {});
     return insertOutbox(
       database,
-      notify.staff(directory.staff('supervisor', {}), 'notify.supervisor_fix_still_bad', { scoreLabel, reason: reason ?? '' }),
+      notify.staff(directory.staff('supervisor', {}), 'notify.supervisor_fix_still_bad', { levelLabel, level, reason: reason ?? '' }),
       now,
     );
   }
 
   if (errand.status !== 'fed_back') throw new AppError('not_allowed', `errand ${errand.receiptNo} is not waiting for a rating`);
-  const scoreLabel = templates.render(`rating_score.s${effect.score}`, {});
   const ratingId = insertRating(database, {
     errandId: errand.id,
     personId: person.id,
     round: 'first',
-    score: effect.score,
+    level,
     reasonKind: effect.reasonKind,
     reason,
     at: now,
@@ -79,7 +80,7 @@ export function rateErrand(env: ErrandEnv, person: PersonRow, effect: RateEffect
       errandId: errand.id,
       event: 'reopen',
       actor: { personId: person.id, role: 'resident' },
-      reason: reason ?? scoreLabel,
+      reason: reason ?? levelLabel,
       now,
     });
     const parties = errandParties(database, directory, moved.after, itemName);
@@ -87,7 +88,7 @@ export function rateErrand(env: ErrandEnv, person: PersonRow, effect: RateEffect
     return insertOutbox(database, [...notify.agents('notify.agent_reopened', { reason: reason ?? '' }), ...notify.agentRoom('notify.room_reopened')], now);
   }
 
-  const moved = moveErrand(env, { errandId: errand.id, event: 'rate', actor: { personId: person.id, role: 'resident' }, data: { score: effect.score }, now });
+  const moved = moveErrand(env, { errandId: errand.id, event: 'rate', actor: { personId: person.id, role: 'resident' }, data: { level }, now });
   if (!bad) return [];
   // A bad review: a rectification case with its own time limit, for the supervisor.
   const calendar = env.calendars.forTownship(errand.townshipCode);
@@ -98,7 +99,7 @@ export function rateErrand(env: ErrandEnv, person: PersonRow, effect: RateEffect
   const notify = errandNotifier(database, directory, templates, parties, 'bad-review');
   return insertOutbox(
     database,
-    notify.staff(directory.staff('supervisor', {}), 'notify.supervisor_bad_review', { scoreLabel, reason: reason ?? '', dueDate: due.date }),
+    notify.staff(directory.staff('supervisor', {}), 'notify.supervisor_bad_review', { levelLabel, level, reason: reason ?? '', dueDate: due.date }),
     now,
   );
 }

@@ -1,3 +1,5 @@
+import type { RatingLevel } from '../domain/rating-scale.ts';
+
 /**
  * What a conversation asks the application to do. The engine only describes; the application
  * applies all effects of one message in one database transaction, then renders the replies with
@@ -15,7 +17,7 @@ export type Effect =
   | { kind: 'withdraw_errand'; errandId: number }
   | { kind: 'contact_agent'; message: string | null }
   | { kind: 'record_complaint'; type: ComplaintType; text: string; receiptNo: string | null }
-  | { kind: 'rate_errand'; errandId: number; round: RatingRound; score: number; reasonKind: RatingReason | null; reason: string | null }
+  | { kind: 'rate_errand'; errandId: number; round: RatingRound; level: RatingLevel; reasonKind: RatingReason | null; reason: string | null }
   | { kind: 'confirm_entrustment'; errandId: number; privacyConsent: boolean | null }
   | { kind: 'decline_entrustment'; errandId: number };
 
@@ -23,8 +25,6 @@ export type Effect =
 export type RatingRound = 'first' | 'rectification';
 export const ratingReasons = ['work_error', 'slow', 'attitude', 'fee', 'other'] as const;
 export type RatingReason = (typeof ratingReasons)[number];
-/** 好差评: 1 非常满意 · 2 满意 · 3 基本满意 are good; 4 不满意 · 5 非常不满意 are bad reviews. */
-export const isBadScore = (score: number) => score >= 4;
 
 /** Values an applied effect gives back, for the replies that follow it. */
 export interface EffectResults {

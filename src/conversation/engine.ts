@@ -16,6 +16,7 @@ import { matchIntent, matchOptionWord, numberOptions, readNumber, type NumberedO
  * Reading an answer, in order: a choice number or an option's word; a global intent (帮助, 取消,
  * 返回, 重新开始, 菜单, 我的代办…); the state's text action; otherwise the question is asked once
  * more with its choices, and the second time the resident gets the menu and the agent's contact.
+ * A message of emoji only reaches the state's text action when the state reads symbols (a rating's 👍).
  */
 
 export interface EngineDefinition {
@@ -339,7 +340,8 @@ export function createConversationEngine(def: EngineDefinition): ConversationEng
       }
 
       const text = input.text;
-      if (!hasWords(text)) {
+      const readsSymbols = Boolean(def.flows.get(s.conv.flowId)?.states[s.conv.stateId]?.reply?.symbols);
+      if (!hasWords(text) && !(readsSymbols && text.trim())) {
         say(s, 'common.no_words');
         if (s.conv.flowId === IDLE_FLOW) goIdle(s, true);
         else prompt(s);

@@ -46,7 +46,10 @@ export const replySchema = z
     into: dataKey.optional(),
     /** Action that reads any other text. */
     text: id.optional(),
+    /** Messages of emoji or symbols only (👍, ⭐⭐⭐) go to the text action too, instead of being asked for words. */
+    symbols: z.boolean().default(false),
   })
+  .refine((r) => !r.symbols || r.text, { message: 'symbols needs a text action to read them' })
   .refine((r) => !r.list === !r.into, { message: 'list and into go together' })
   .refine((r) => r.options.length > 0 || r.list || r.text, { message: 'a reply needs options, a list or a text action' });
 

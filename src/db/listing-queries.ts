@@ -1,4 +1,5 @@
 import { endOfShanghaiDay, shanghaiDate, startOfShanghaiDay, type LocalDate } from '../calendar/local-date.ts';
+import { SATISFIED_FROM_LEVEL } from '../domain/rating-scale.ts';
 import type { Database } from './open-database.ts';
 import { statement } from './statement-cache.ts';
 
@@ -119,7 +120,7 @@ export interface VillageStats {
   onTimeRate: number | null;
   overdue: number;
   averageWorkingDays: number | null;
-  /** Share of first ratings in the period that were 非常满意, 满意 or 基本满意; null without ratings. */
+  /** Share of first ratings in the period that were 非常满意, 满意 or 基本满意 (levels 5–3); null without ratings. */
   satisfaction: number | null;
   complaints: number;
   /** The counts behind the rates, so that townships and the county can be summed (monthly reports). */
@@ -162,7 +163,7 @@ export function villageStats(
   const ratings = byVillage(
     statement<[number, number], { village: string; good: number; total: number }>(
       database,
-      `SELECT e.village_code AS village, sum(r.score <= 3) AS good, count(*) AS total FROM ratings r JOIN errands e ON e.id = r.errand_id
+      `SELECT e.village_code AS village, sum(r.level >= ${SATISFIED_FROM_LEVEL}) AS good, count(*) AS total FROM ratings r JOIN errands e ON e.id = r.errand_id
        WHERE r.round = 'first' AND r.created_at BETWEEN ? AND ? GROUP BY e.village_code`,
     ).all(start, end),
   );

@@ -1,21 +1,39 @@
+import type { RatingLevel } from '../domain/rating-scale.ts';
 import type { Database } from './open-database.ts';
 import { statement } from './statement-cache.ts';
 
-/** 好差评 ratings and the rectification cases bad reviews open. */
+/** 好差评 ratings (level 5 非常满意 … 1 非常不满意) and the rectification cases bad reviews open. */
 
 export type ReasonKind = 'work_error' | 'slow' | 'attitude' | 'fee' | 'other';
+export type RatingRoundKind = 'first' | 'rectification';
 
 export function insertRating(
   database: Database,
-  r: { errandId: number; personId: string; round: 'first' | 'rectification'; score: number; reasonKind: ReasonKind | null; reason: string | null; at: number },
+  r: { errandId: number; personId: string; round: RatingRoundKind; level: RatingLevel; reasonKind: ReasonKind | null; reason: string | null; at: number },
 ): number {
   return statement<unknown[], { id: number }>(
     database,
-    'INSERT INTO ratings (errand_id, person_id, round, score, reason_kind, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id',
-  ).get(r.errandId, r.personId, r.round, r.score, r.reasonKind, r.reason, r.at)!.id;
+    'INSERT INTO ratings (errand_id, person_id, round, level, reason_kind, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id',
+  ).get(r.errandId, r.personId, r.round, r.level, r.reasonKind, r.reason, r.at)!.id;
 }
 
-export function hasRating(database: Database, errandId: number, round: 'first' | 'rectification'): boolean {
+export interface RatingRow {
+  round: RatingRoundKind;
+  level: RatingLevel;
+  reasonKind: ReasonKind | null;
+  reason: string | null;
+  createdAt: number;
+}
+
+/** An errand's ratings, oldest first (who rated is left out: it is always the requester). */
+export function ratingsOf(database: Database, errandId: number): RatingRow[] {
+  return statement<[number], RatingRow>(
+    database,
+    'SELECT round, level, reason_kind AS reasonKind, reason, created_at AS createdAt FROM ratings WHERE errand_id = ? ORDER BY created_at, id',
+  ).all(errandId);
+}
+
+export function hasRating(database: Database, errandId: number, round: RatingRoundKind): boolean {
   return (
     statement<[number, string], { n: number }>(database, 'SELECT count(*) AS n FROM ratings WHERE errand_id = ? AND round = ?').get(errandId, round)!.n > 0
   );

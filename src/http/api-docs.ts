@@ -24,7 +24,11 @@ const described: Record<string, [tag: string, summary: string, admin: boolean]> 
   'GET /api/admin/calendar/overrides': ['admin', 'Local closures and extra working days', true],
   'PUT /api/admin/calendar/overrides': ['admin', 'Replace the local closures and extra working days of a scope', true],
   'GET /api/errands': ['admin', 'Errands (?status=&village=&limit=&offset=)', true],
-  'GET /api/errands/:receiptNo': ['admin', 'One errand with deadlines, history, entrustments, one-time notices and photos', true],
+  'GET /api/errands/:receiptNo': [
+    'admin',
+    'One errand with deadlines, history, entrustments, one-time notices, photos and its 好差评 (rating: { level 5 非常满意 … 1 非常不满意, words, round, at } or null; ratings: every round)',
+    true,
+  ],
   'GET /api/errands/:receiptNo/photos/:photoId': ['admin', 'A photo the resident sent (fetched from WeChat first when not stored yet)', true],
   'GET /api/admin/deliveries': ['admin', 'How notifications reached people, per channel, route and village (?from=&to=)', true],
   'GET /api/admin/reports': ['admin', 'Stored monthly figures (?month=YYYY-MM)', true],

@@ -36,7 +36,7 @@ beforeAll(async () => {
   await say('centre-chen', `受理 ${done} 3个工作日`, centre);
   await say('centre-chen', `办结 ${done} 已批准`, centre);
   await say('agent-sun', `反馈 ${done}`);
-  await say('liu-fang', '2'); // 满意
+  await say('liu-fang', '4'); // 满意 (5 is 非常满意)
   await say('liu-fang', '投诉 代办员态度不好');
   await say('liu-fang', '3');
   await say('agent-sun', `接单 ${late}`, lw); // claim was due Wed 12-02

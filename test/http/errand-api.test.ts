@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileErrandByChat, homesteadAnswers } from '../support/intake.ts';
+import { fedBackErrand, fileErrandByChat, homesteadAnswers } from '../support/intake.ts';
 import { auth, startTestApp, type TestApp } from '../support/test-app.ts';
 
 let app: TestApp;
 let receiptNo: string;
 beforeAll(async () => {
-  app = await startTestApp();
+  // Several errands for one resident in a minute: the per-person sending limit is not what is tested here.
+  app = await startTestApp({ env: { OUTBOX_PERSON_PER_MINUTE: '500' } });
   receiptNo = await fileErrandByChat(app, 'liu-fang', '宅基地建房', homesteadAnswers);
   await fileErrandByChat(app, 'zhang-xiuhua', '低保', ['1', '1', '同意', '同意', '知道了', '1']);
 });
@@ -74,5 +75,36 @@ describe('GET /api/errands', () => {
     const none = (await get('/api/errands?status=closed')).json<{ errands: unknown[] }>();
     expect(none.errands).toEqual([]);
     expect((await get('/api/errands?status=nonsense')).statusCode).toBe(400);
+  });
+});
+
+describe('the 好差评 of an errand in GET /api/errands/<receiptNo>', () => {
+  type Rated = { round: string; level: number; words: string; at: string };
+  const anyTime = expect.any(String) as string;
+  type Report = { rating: Rated | null; ratings: (Rated & { reasonKind: string | null; reason: string | null })[] };
+
+  it('is null before the resident rates, then the latest rating numbered like stars, every round in ratings', async () => {
+    const before = (await get(`/api/errands/${receiptNo}`)).json<Report>();
+    expect(before.rating).toBeNull();
+    expect(before.ratings).toEqual([]);
+
+    const rated = await fedBackErrand(app);
+    expect((await get(`/api/errands/${rated}`)).json<Report>().rating).toBeNull();
+    await app.say('liu-fang', '2'); // 不满意
+    await app.say('liu-fang', '太慢了');
+    const first = (await get(`/api/errands/${rated}`)).json<Report>();
+    expect(first.rating).toEqual({ level: 2, words: '不满意', round: 'first', at: anyTime });
+    expect(Number.isNaN(Date.parse(first.rating?.at ?? ''))).toBe(false);
+
+    // The supervisor records the rectification; the resident rates the fix with five stars.
+    await app.say('supervisor-zhou', `整改 ${rated} 已上门说明并加快办理`);
+    await app.settle();
+    await app.say('liu-fang', '五星');
+    const after = (await get(`/api/errands/${rated}`)).json<Report>();
+    expect(after.rating).toEqual({ level: 5, words: '非常满意', round: 'rectification', at: anyTime });
+    expect(after.ratings).toEqual([
+      { round: 'first', level: 2, words: '不满意', reasonKind: 'slow', reason: '太慢了', at: anyTime },
+      { round: 'rectification', level: 5, words: '非常满意', reasonKind: null, reason: null, at: anyTime },
+    ]);
   });
 });

@@ -5,13 +5,14 @@ import { takeRelation, takeBeneficiaryName } from '../../conversation/actions/re
 import { takeName, takePhone } from '../../conversation/actions/registration-actions.ts';
 import { takeRatingReason } from '../../conversation/actions/rating-actions.ts';
 import type { FlowData } from '../../conversation/conversation-state.ts';
-import { isBadScore, type Beneficiary, type RatingReason } from '../../conversation/effects.ts';
+import type { Beneficiary, RatingReason } from '../../conversation/effects.ts';
 import type { FlowContext } from '../../conversation/flow-context.ts';
 import { buildRenderVars, itemView } from '../../conversation/render-vars.ts';
 import { errandByReceipt, noticesOf } from '../../db/errand-queries.ts';
 import { findMiniProgramRequest, forgetVerifiedPhone, identityById, insertMiniProgramRequest, verifiedPhoneOf } from '../../db/mini-program-repository.ts';
 import { personById, type PersonRow } from '../../db/people-repository.ts';
 import { awaitingFixRating } from '../../db/rating-repository.ts';
+import { isBadLevel, isRatingLevel } from '../../domain/rating-scale.ts';
 import type { PersonTag } from '../../domain/roles.ts';
 import { AppError } from '../../errors.ts';
 import { applyEffects } from '../apply-effects.ts';
@@ -236,7 +237,7 @@ function replay(earlier: { requestHash: string; response: unknown }, requestHash
 // ---- rating ---------------------------------------------------------------------------------
 
 export interface RatingForm {
-  /** 1 非常满意 … 5 非常不满意 (checked by the route). */
+  /** 好差评 numbered like stars: 5 非常满意 … 1 非常不满意 (the range is checked by the route, again here). */
   score: number;
   reasonKind?: RatingReason | undefined;
   reason?: string | undefined;
@@ -251,26 +252,28 @@ export function rateFromForm(
   now: number,
 ): { receiptNo: string; round: 'first' | 'rectification'; status: string } {
   const person = requirePerson(caller);
+  const level = form.score;
+  if (!isRatingLevel(level)) invalid(['score: 5 非常满意, 4 满意, 3 基本满意, 2 不满意 or 1 非常不满意']);
   const found = errandByReceipt(mp.database, receiptNo);
   if (!found || found.errand.requesterId !== person.id) throw new AppError('errand_not_found');
   const errand = found.errand;
   const round = errand.status === 'fed_back' ? 'first' : errand.status === 'closed' && awaitingFixRating(mp.database, errand.id) ? 'rectification' : null;
   if (!round) throw new AppError('not_allowed', `errand ${receiptNo} is not waiting for a rating (status ${errand.status})`);
-  if (isBadScore(form.score) && !form.reasonKind && !form.reason?.trim())
-    invalid(['reasonKind: a rating of 4 or 5 (不满意, 非常不满意) needs a reason: reasonKind or reason']);
+  const bad = isBadLevel(level);
+  if (bad && !form.reasonKind && !form.reason?.trim()) invalid(['reasonKind: a score of 2 or 1 (不满意, 非常不满意) needs a reason: reasonKind or reason']);
   return writeFor(mp, caller, now, ({ env, ctx }) => {
-    const data: FlowData = { errandId: errand.id, score: form.score, ratingRound: round };
+    const data: FlowData = { errandId: errand.id, level, ratingRound: round };
     let reasonKind: RatingReason | null = form.reasonKind ?? null;
     const reason = form.reason?.trim() ? form.reason.trim() : null;
     // Words only: read as the chat reads them ("办错了" is a work error).
-    if (!reasonKind && reason && isBadScore(form.score)) {
+    if (!reasonKind && reason && bad) {
       const effect = takeRatingReason.run({ text: reason, data, ctx }).effects?.[0];
       reasonKind = effect?.kind === 'rate_errand' ? effect.reasonKind : 'other';
     }
     const pendingOutboxIds = rateErrand(
       env,
       person,
-      { kind: 'rate_errand', errandId: errand.id, round, score: form.score, reasonKind: isBadScore(form.score) ? reasonKind : null, reason },
+      { kind: 'rate_errand', errandId: errand.id, round, level, reasonKind: bad ? reasonKind : null, reason },
       now,
     );
     const after = errandByReceipt(mp.database, receiptNo);

@@ -1,6 +1,6 @@
 import type { ActionRegistry } from '../action-spec.ts';
 import { confirmEntrustment, declineEntrustment, findErrandToConfirm } from './entrustment-actions.ts';
-import { badRatingOutcome, badReason, badScore, findErrandToRate, goodScore, ratingRound, takeRatingReason } from './rating-actions.ts';
+import { badRatingOutcome, badReason, chooseLevel, findErrandToRate, judgeRating, ratingRound, readRating, takeRatingReason } from './rating-actions.ts';
 import {
   checkAgent,
   checkComplaintText,
@@ -79,11 +79,13 @@ export const actionRegistry: ActionRegistry = {
   record_complaint: recordComplaint,
   // rating (好差评) and rectification
   find_errand_to_rate: findErrandToRate,
-  rate_1: goodScore(1),
-  rate_2: goodScore(2),
-  rate_3: goodScore(3),
-  score_4: badScore(4),
-  score_5: badScore(5),
+  level_5: chooseLevel(5),
+  level_4: chooseLevel(4),
+  level_3: chooseLevel(3),
+  level_2: chooseLevel(2),
+  level_1: chooseLevel(1),
+  read_rating: readRating,
+  judge_rating: judgeRating,
   reason_work_error: badReason('work_error'),
   reason_slow: badReason('slow'),
   reason_attitude: badReason('attitude'),

@@ -17,7 +17,7 @@ export interface ReportFigures {
   /** Working days from filing to completion, summed and averaged over the completed errands. */
   workingDaysTotal: number;
   averageWorkingDays: number | null;
-  /** First ratings in the month, and those 非常满意, 满意 or 基本满意. */
+  /** First ratings in the month, and those 非常满意, 满意 or 基本满意 (levels 5–3). */
   ratings: number;
   goodRatings: number;
   satisfaction: number | null;

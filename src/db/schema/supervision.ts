@@ -35,8 +35,11 @@ export const ratings = sqliteTable(
       .notNull()
       .references(() => people.id),
     round: text('round', { enum: ['first', 'rectification'] }).notNull(),
-    /** 1 非常满意 · 2 满意 · 3 基本满意 · 4 不满意 · 5 非常不满意 */
-    score: integer('score').notNull(),
+    /**
+     * 好差评 numbered like stars: 5 非常满意 · 4 满意 · 3 基本满意 · 2 不满意 · 1 非常不满意. (Until migration
+     * 0022 this column was `score`, in the opposite order; renaming it keeps the two meanings apart.)
+     */
+    level: integer('level').notNull(),
     reasonKind: text('reason_kind', { enum: ['work_error', 'slow', 'attitude', 'fee', 'other'] }),
     reason: text('reason'),
     createdAt: integer('created_at').notNull(),

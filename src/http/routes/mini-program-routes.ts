@@ -242,7 +242,7 @@ function declareMiniProgramRoutes(app: FastifyInstance, deps: MiniProgramRouteDe
     authed({
       summary: 'Rate one of my errands (好差评)',
       description:
-        'Only while the errand waits for a rating (fed back, or a rectification to rate). 4 and 5 need a reason; a work error is handled again at once.',
+        'Only while the errand waits for a rating (fed back, or a rectification to rate). `score` runs like stars: 5 非常满意 … 1 非常不满意. 2 and 1 are bad reviews and need a reason; a work error is handled again at once.',
       params: s.receiptParams,
       body: s.ratingBody,
       response: {

@@ -98,8 +98,13 @@ export const idempotencyHeaders = z.looseObject({
 });
 
 export const ratingBody = z.strictObject({
-  score: z.number().int().min(1).max(5).meta({ description: '1 非常满意 · 2 满意 · 3 基本满意 · 4 不满意 · 5 非常不满意' }),
-  reasonKind: z.enum(ratingReasons).optional().meta({ description: 'For 4 and 5: why (work_error is handled again at once)' }),
+  score: z
+    .number()
+    .int()
+    .min(1)
+    .max(5)
+    .meta({ description: '好差评, numbered like stars: 5 非常满意 · 4 满意 · 3 基本满意 · 2 不满意 · 1 非常不满意 (5 is the best)' }),
+  reasonKind: z.enum(ratingReasons).optional().meta({ description: 'For 2 and 1 (bad reviews): why (work_error is handled again at once)' }),
   reason: z.string().max(300).optional(),
 });
 

@@ -35,7 +35,9 @@ describe('a bad review', () => {
     const agentBefore = (await texts({ to: 'agent-sun' })).length;
     const roomBefore = (await texts({ room: lw })).length;
 
-    const [why] = await app.say('liu-fang', '4');
+    // 2 is 不满意 (numbered like stars: 5 非常满意 … 1 非常不满意), a bad review.
+    const [why] = await app.say('liu-fang', '2');
+    expect(why).toContain('您打的是：2 不满意（两星）');
     expect(why).toContain('是什么原因');
     const [thanks] = await app.say('liu-fang', '2');
     expect(thanks).toContain('整改后请您再评价');
@@ -49,7 +51,7 @@ describe('a bad review', () => {
     await app.settle();
     const toSupervisor = await texts({ to: 'supervisor-zhou' });
     expect(toSupervisor.at(-1)).toContain(`【差评】${receipt}`);
-    expect(toSupervisor.at(-1)).toContain('不满意');
+    expect(toSupervisor.at(-1)).toContain('评分：不满意（2星）；原因：太慢了');
 
     // The agent and the village group hear nothing of the rating.
     expect((await texts({ to: 'agent-sun' })).slice(agentBefore)).toEqual([]);
@@ -65,19 +67,19 @@ describe('a bad review', () => {
     expect(toResident.at(-1)).toContain(`请为您的代办【${receipt} 农村宅基地和建房申请】打个分（对整改的评价）`);
 
     // Still bad: the supervisor hears it again; the case is closed with the rating of the fix.
-    await app.say('liu-fang', '5');
+    await app.say('liu-fang', '太差了');
     await app.say('liu-fang', '态度还是不好');
     await app.settle();
     expect((await texts({ to: 'supervisor-zhou' })).at(-1)).toBe(
-      `【整改后仍不满意】${receipt}（农村宅基地和建房申请，柳湾社区）评分：非常不满意；原因：态度还是不好`,
+      `【整改后仍不满意】${receipt}（农村宅基地和建房申请，柳湾社区）评分：非常不满意（1星）；原因：态度还是不好`,
     );
-    const rounds = sql<{ round: string; score: number }>(
-      'SELECT r.round, r.score FROM ratings r JOIN errands e ON e.id = r.errand_id WHERE e.receipt_no = ? ORDER BY r.id',
+    const rounds = sql<{ round: string; level: number }>(
+      'SELECT r.round, r.level FROM ratings r JOIN errands e ON e.id = r.errand_id WHERE e.receipt_no = ? ORDER BY r.id',
       receipt,
     );
     expect(rounds).toEqual([
-      { round: 'first', score: 4 },
-      { round: 'rectification', score: 5 },
+      { round: 'first', level: 2 },
+      { round: 'rectification', level: 1 },
     ]);
     expect(sql<{ status: string }>('SELECT c.status FROM rectification_cases c JOIN errands e ON e.id = c.errand_id WHERE e.receipt_no = ?', receipt)).toEqual([
       { status: 'closed' },

@@ -56,7 +56,7 @@ describe('待办, 逾期 and 统计', () => {
     await app.say('centre-chen', `受理 ${first} 3个工作日`, centre);
     await app.say('centre-chen', `办结 ${first} 已批准`, centre);
     await app.say('agent-sun', `反馈 ${first}`);
-    await app.say('liu-fang', '2');
+    await app.say('liu-fang', '4'); // 满意
     await app.say('liu-fang', '投诉 代办员态度不好');
     await app.say('liu-fang', '3');
     const [stats] = await app.say('supervisor-zhou', '统计');
