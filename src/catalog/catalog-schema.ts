@@ -58,6 +58,12 @@ export const catalogItemSchema = z.strictObject({
   aliases: z.array(nonEmpty).min(1),
   /** Further words that hint at this item without naming it (e.g. 住院, 发票). */
   keywords: z.array(nonEmpty).default([]),
+  /**
+   * Life situations and needs that lead villagers to this item, in their words (考上大学 学费, 屋顶漏雨,
+   * 外地 生娃): weaker evidence than the item's own words. Parts separated by a space must all be told
+   * for the need to be met (走 户口: someone died and the household register is concerned).
+   */
+  needs: z.array(nonEmpty).default([]),
   /** Who qualifies (申请条件), one condition per entry. */
   conditions: z.array(nonEmpty).min(1),
   materials: z.array(materialSchema),

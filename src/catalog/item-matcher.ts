@@ -14,8 +14,11 @@ import type { CatalogItem } from './catalog-schema.ts';
  * Filler words (啥子, 咋个, 一下…) are cut out first. An item needs at least one pair that matches
  * by characters or exact pinyin; a fuzzy sound alone is not enough evidence.
  *
- * The score (0–1) blends how completely the item's best phrase appears in the query with how much of
- * the query the item explains. Pure and synchronous; built once per catalogue version.
+ * The score (0–1) of the item's own words blends how completely its best phrase appears in the query
+ * with how much of the query the item explains. Its needs — situations in villagers' words, 考上大学
+ * 学费, 屋顶漏雨 — are weaker evidence scored by how much of the need the query tells, not by how much
+ * of the query the need explains: a long story is carried by its key phrase. The two add up as
+ * independent chances. Pure and synchronous; built once per catalogue version.
  */
 
 export interface ItemMatch {
@@ -44,6 +47,10 @@ type Field = keyof typeof FIELD_WEIGHT;
 /** Same characters · same pinyin · same fuzzy pinyin. */
 const TIER_WEIGHT = [1, 0.85, 0.6] as const;
 const SINGLE_WEIGHT = 0.5;
+/** What a fully told need is worth on its own: less than an item's own words (keywords 0.75). */
+const NEED_WEIGHT = 0.6;
+/** A need counts only when at least this share of each of its parts is told. */
+const NEED_MIN_COVER = 0.75;
 /** Weight of query content that no item knows: it lowers how much an item explains. */
 const UNKNOWN_WEIGHT = 0.6;
 
@@ -170,10 +177,82 @@ function phrasesOf(item: CatalogItem): { field: Field; text: string }[] {
   ];
 }
 
+/** One pair of a need, filed under its fuzzy spelling: which need, which part, which pair. */
+interface NeedPosting {
+  need: number;
+  part: number;
+  pair: number;
+  chars: string;
+  sound: string;
+}
+
+interface IndexedNeed {
+  item: number;
+  /** The number of pairs in each part. */
+  sizes: number[];
+}
+
+/**
+ * The items' needs, indexed by their pairs. A need is met by the share of it the query tells: for each
+ * part, the pairs found (by characters, pinyin or fuzzy pinyin, weighted by tier), and the least of
+ * the parts — all of a need's parts must be told. A fuzzy sound alone does not meet a need.
+ */
+function createNeedIndex(items: readonly CatalogItem[], featurise: (text: string) => Feature[]) {
+  const needs: IndexedNeed[] = [];
+  const postings = new Map<string, NeedPosting[]>();
+  items.forEach((item, index) => {
+    for (const text of item.needs) {
+      const parts = text
+        .split(/\s+/)
+        .map((t) => featurise(t))
+        // A part is told by its pairs of characters; a one-character part (走 in 走 户口) by the character.
+        .map((features) => (features.length === 1 ? features : features.filter((f) => !f.single)));
+      // A part that is all filler cannot be told, and a need needs at least one pair: else it is left out.
+      if (parts.some((features) => features.length === 0) || parts.every((features) => features[0]?.single)) continue;
+      const need = needs.length;
+      needs.push({ item: index, sizes: parts.map((pairs) => pairs.length) });
+      parts.forEach((pairs, part) =>
+        pairs.forEach((p, pair) => {
+          const list = postings.get(p.fuzzy) ?? [];
+          list.push({ need, part, pair, chars: p.chars, sound: p.sound });
+          postings.set(p.fuzzy, list);
+        }),
+      );
+    }
+  });
+
+  /** The best cover (0–1) of any need of each item the query's features touch. */
+  return (features: readonly Feature[]): Map<number, number> => {
+    const found = new Map<number, { parts: number[][]; anchored: boolean }>();
+    for (const f of features) {
+      for (const p of postings.get(f.fuzzy) ?? []) {
+        const tier = p.chars === f.chars ? 0 : p.sound === f.sound ? 1 : 2;
+        let hit = found.get(p.need);
+        if (!hit) {
+          hit = { parts: (needs[p.need] as IndexedNeed).sizes.map((size) => new Array<number>(size).fill(0)), anchored: false };
+          found.set(p.need, hit);
+        }
+        const part = hit.parts[p.part] as number[];
+        part[p.pair] = Math.max(part[p.pair] ?? 0, TIER_WEIGHT[tier]);
+        if (tier < 2 && !f.single) hit.anchored = true;
+      }
+    }
+    const byItem = new Map<number, number>();
+    for (const [need, hit] of found) {
+      if (!hit.anchored) continue;
+      const cover = Math.min(...hit.parts.map((part) => part.reduce((sum, w) => sum + w, 0) / part.length));
+      const item = (needs[need] as IndexedNeed).item;
+      byItem.set(item, Math.max(byItem.get(item) ?? 0, cover));
+    }
+    return byItem;
+  };
+}
+
 const raise = (map: Map<string, number>, key: string, weight: number) => map.set(key, Math.max(map.get(key) ?? 0, weight));
 
 export function createItemMatcher(items: readonly CatalogItem[], lexicon: MatcherLexicon = { fillerWords: [] }): ItemMatcher {
   const featurise = createFeaturiser(lexicon.fillerWords);
+  const coverNeeds = createNeedIndex(items, featurise);
 
   const indexed: IndexedItem[] = items.map((item) => {
     const entry: IndexedItem = { item, phrases: [], byChars: new Map(), bySound: new Map(), byFuzzy: new Map() };
@@ -211,6 +290,35 @@ export function createItemMatcher(items: readonly CatalogItem[], lexicon: Matche
     return null;
   };
 
+  /** How well the item's own words (name, aliases, keywords) explain the query, 0 without an anchor. */
+  const scoreWords = (entry: IndexedItem, known: readonly Feature[], queryWeight: number): number => {
+    let explained = 0;
+    let anchored = false;
+    const matchedPairs = new Map<string, number>();
+    for (const f of known) {
+      const hit = lookup(entry, f);
+      if (!hit) continue;
+      explained += featureWeight(f) * hit.field * TIER_WEIGHT[hit.tier];
+      if (!f.single) {
+        matchedPairs.set(f.fuzzy, Math.max(matchedPairs.get(f.fuzzy) ?? 0, TIER_WEIGHT[hit.tier]));
+        if (hit.tier < 2) anchored = true;
+      }
+    }
+    if (!anchored) return 0;
+    let phraseCover = 0;
+    for (const phrase of entry.phrases) {
+      let total = 0;
+      let found = 0;
+      for (const p of phrase.pairs) {
+        const w = idf(p);
+        total += w;
+        found += w * (matchedPairs.get(p.fuzzy) ?? 0);
+      }
+      if (total > 0) phraseCover = Math.max(phraseCover, (found / total) * FIELD_WEIGHT[phrase.field]);
+    }
+    return 0.5 * phraseCover + 0.5 * Math.min(1, explained / queryWeight);
+  };
+
   return {
     match(query, limit = MAX_MATCHES) {
       const seen = new Set<string>();
@@ -218,39 +326,20 @@ export function createItemMatcher(items: readonly CatalogItem[], lexicon: Matche
       const known = features.filter((f) => df.has(f.fuzzy));
       const unknownPairs = features.filter((f) => !f.single && !df.has(f.fuzzy)).length;
       const queryWeight = known.reduce((sum, f) => sum + featureWeight(f), 0) + UNKNOWN_WEIGHT * unknownPairs;
-      if (known.length === 0 || queryWeight === 0) return [];
+      const needCovers = coverNeeds(features);
+      if ((known.length === 0 || queryWeight === 0) && needCovers.size === 0) return [];
 
       const scored: ItemMatch[] = [];
-      for (const entry of indexed) {
-        let explained = 0;
-        let anchored = false;
-        const matchedPairs = new Map<string, number>();
-        for (const f of known) {
-          const hit = lookup(entry, f);
-          if (!hit) continue;
-          explained += featureWeight(f) * hit.field * TIER_WEIGHT[hit.tier];
-          if (!f.single) {
-            matchedPairs.set(f.fuzzy, Math.max(matchedPairs.get(f.fuzzy) ?? 0, TIER_WEIGHT[hit.tier]));
-            if (hit.tier < 2) anchored = true;
-          }
-        }
-        if (!anchored) continue;
-        let phraseCover = 0;
-        for (const phrase of entry.phrases) {
-          let total = 0;
-          let found = 0;
-          for (const p of phrase.pairs) {
-            const w = idf(p);
-            total += w;
-            found += w * (matchedPairs.get(p.fuzzy) ?? 0);
-          }
-          if (total > 0) phraseCover = Math.max(phraseCover, (found / total) * FIELD_WEIGHT[phrase.field]);
-        }
-        const score = 0.5 * phraseCover + 0.5 * Math.min(1, explained / queryWeight);
+      indexed.forEach((entry, index) => {
+        const cover = needCovers.get(index) ?? 0;
+        const fromNeed = cover >= NEED_MIN_COVER ? NEED_WEIGHT * cover : 0;
+        const fromWords = queryWeight > 0 ? scoreWords(entry, known, queryWeight) : 0;
+        // Two kinds of evidence add up, as independent chances: 1 - (1 - a)(1 - b).
+        const score = 1 - (1 - fromWords) * (1 - fromNeed);
         if (score >= PLAUSIBLE_SCORE) {
           scored.push({ id: entry.item.id, name: entry.item.name, category: entry.item.category, score: Math.round(score * 1000) / 1000 });
         }
-      }
+      });
       scored.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
       return scored.slice(0, Math.max(0, Math.min(limit, MAX_MATCHES)));
     },

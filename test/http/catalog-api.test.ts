@@ -83,6 +83,17 @@ describe('editing the catalogue', () => {
     expect(m.matches[0]?.id).toBe('parcel-collection-delivery');
   });
 
+  it('keeps an edited item’s needs and finds the item from them at once', async () => {
+    const stored = (await get('/api/catalog/items/parcel-collection-delivery')).json<{ needs: string[] }>();
+    expect(stored.needs).toEqual(item?.needs);
+    const edited = { ...item, needs: [...(item?.needs ?? []), '年货 带给 城里的亲戚'] };
+    const r = await app.daiban.server.inject({ method: 'PUT', url: '/api/admin/catalog/items/parcel-collection-delivery', headers: auth, payload: edited });
+    expect(r.statusCode).toBe(200);
+    expect((await get('/api/catalog/items/parcel-collection-delivery')).json<{ needs: string[] }>().needs).toEqual(edited.needs);
+    const m = (await get(`/api/catalog/match?q=${encodeURIComponent('过年了想把年货带给城里的亲戚')}`)).json<{ matches: { id: string }[] }>();
+    expect(m.matches[0]?.id).toBe('parcel-collection-delivery');
+  });
+
   it('refuses an invalid item with 422 and every problem, and needs the admin token', async () => {
     const r = await app.daiban.server.inject({
       method: 'PUT',
