@@ -94,6 +94,7 @@ export function composeCore(options: CoreOptions): Core {
     : null;
   const { templates, directories, catalogs, contexts } = composeAppParts(database, config, logger, clock);
 
+  // Each queue gets its own options object; none queues a command while Redis is away.
   const connection = () => ({ url: options.redisUrl, enableOfflineQueue: false });
   const sharedRedis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1 });
   sharedRedis.on('error', () => undefined);
