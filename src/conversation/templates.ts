@@ -36,7 +36,9 @@ export class TemplateError extends Error {
 }
 
 function createLiquid(): Liquid {
-  const liquid = new Liquid({ strictVariables: true, strictFilters: true, lenientIf: true, ownPropertyOnly: true, greedy: false });
+  // jsTruthy: an empty text (or 0) is false in `{% if %}`, as villagers would read it — Liquid's own rule keeps
+  // "" true, which once printed "是不是：？" over an empty list of candidates.
+  const liquid = new Liquid({ strictVariables: true, strictFilters: true, lenientIf: true, ownPropertyOnly: true, greedy: false, jsTruthy: true });
   liquid.registerFilter('cn_date', (v: unknown) => (typeof v === 'string' && isLocalDate(v) ? formatChineseDate(v) : String(v)));
   liquid.registerFilter('datetime', (v: unknown) => (typeof v === 'number' ? formatShanghaiDateTime(v) : String(v)));
   liquid.registerFilter('mask_name', (v: unknown) => maskName(typeof v === 'string' ? v : ''));

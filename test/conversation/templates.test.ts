@@ -49,6 +49,17 @@ describe('message templates', () => {
     expect(text).toContain('12月2日 周三');
     expect(text).not.toMatch(/1[3-9]\d{9}/);
   });
+
+  it('reads an empty text and a zero as "nothing" in a condition, never printing a line about nothing', () => {
+    // 派单 of an item only residents may request has no candidates: no "是不是：？" with an empty list.
+    const unclear = templates.render('cmd.item_unclear', { words: '高龄津贴', candidates: '' });
+    expect(unclear).not.toContain('是不是');
+    expect(unclear).toContain('请换个说法');
+    expect(templates.render('cmd.item_unclear', { words: '低保', candidates: '最低生活保障、临时救助' })).toContain('是不是：最低生活保障、临时救助？');
+    const set = createTemplateSet({ 'a.b': '{% if n %}共 {{ n }} 条{% else %}没有{% endif %}' });
+    expect(set.render('a.b', { n: 0 })).toBe('没有');
+    expect(set.render('a.b', { n: 3 })).toBe('共 3 条');
+  });
 });
 
 describe('the error catalog', () => {

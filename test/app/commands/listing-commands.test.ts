@@ -101,7 +101,7 @@ describe('待办, 逾期 and 统计', () => {
 
     const [stats] = await app.say('supervisor-zhou', '统计');
     const after = read(stats, '柳湾社区');
-    expect(after).toEqual({ reminders: before.reminders + 2, escalations: before.escalations + 1, dead: before.dead + 1, county: (before.county ?? NaN) + 2 });
+    expect(after).toEqual({ reminders: before.reminders + 2, escalations: before.escalations + 1, dead: before.dead + 1, county: (before.county ?? 0) + 2 });
     expect(read(stats, '石桥村')).toEqual({ ...quietBefore, county: after.county });
     // Last month's rows count there, not here.
     const lastMonthStats = read((await app.say('supervisor-zhou', '统计 上月'))[0], '柳湾社区');
