@@ -142,7 +142,8 @@ export function villageStats(
   const created = byVillage(
     statement<[number, number], { village: string; n: number }>(
       database,
-      'SELECT village_code AS village, count(*) AS n FROM errands WHERE created_at BETWEEN ? AND ? GROUP BY village_code',
+      // 受理: requests the agency took on; one the resident withdrew is not counted.
+      "SELECT village_code AS village, count(*) AS n FROM errands WHERE created_at BETWEEN ? AND ? AND status <> 'withdrawn' GROUP BY village_code",
     ).all(start, end),
   );
   const clocks = byVillage(

@@ -59,6 +59,10 @@ describe('待办, 逾期 and 统计', () => {
     await app.say('liu-fang', '4'); // 满意
     await app.say('liu-fang', '投诉 代办员态度不好');
     await app.say('liu-fang', '3');
+    // A request withdrawn by the resident was never taken on: it is not counted as 受理.
+    const withdrawn = await fileErrandByChat(app, 'zhang-xiuhua', '宅基地建房', homesteadAnswers);
+    expect((await app.say('zhang-xiuhua', '撤回')).join('\n')).toContain(withdrawn);
+    expect((await app.say('zhang-xiuhua', '确认')).join('\n')).toMatch(/撤回/);
     const [stats] = await app.say('supervisor-zhou', '统计');
     expect(stats).toContain('本月统计（12月1日 周二—12月3日 周四）');
     expect(stats).toContain('【柳湾社区】受理 2 件');
