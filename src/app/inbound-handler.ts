@@ -92,12 +92,16 @@ export function createInboundHandler(deps: InboundDeps): InboundHandler {
   };
 
   /**
-   * Rows of replies the channel sends later, written by the current turn: the worker is told after
-   * the commit. A turn is synchronous, so no other message's turn can interleave.
+   * The reply rows the current turn wrote: `later` ones the channel sends through the worker (told
+   * after the commit), `sent` ones that went with the answer. A turn is synchronous, so no other
+   * message's turn can interleave; a failed attempt's rows rolled back with it and are forgotten.
    */
-  let laterReplies: number[] = [];
-  /** Rows of the replies the current turn recorded as sent with its answer. */
-  let sentReplyIds: number[] = [];
+  let replyRows = { later: [] as number[], sent: [] as number[] };
+  const forgetReplyRows = () => {
+    const rows = replyRows;
+    replyRows = { later: [], sent: [] };
+    return rows;
+  };
   const respond = (message: InboundMessage, texts: string[], identityId: number | null, now: number, remember: boolean): OutboundReply[] => {
     const to = message.roomId ? null : message.senderId;
     const later = message.replyLater === true;
@@ -106,9 +110,9 @@ export function createInboundHandler(deps: InboundDeps): InboundHandler {
       texts.map((text) => ({ channel: message.channel, recipient: to, room: message.roomId, text, kind: 'reply' as const, later })),
       now,
     );
-    if (later) laterReplies.push(...ids);
+    if (later) replyRows.later.push(...ids);
+    else replyRows.sent = ids;
     if (remember && message.messageId) recordInbox(database, { channel: message.channel, messageId: message.messageId, identityId, response: texts, at: now });
-    if (!later) sentReplyIds = ids;
     return texts.map((text) => ({ to, room: message.roomId, text }));
   };
 
@@ -207,16 +211,14 @@ export function createInboundHandler(deps: InboundDeps): InboundHandler {
 
   /** The message's turn, with its retries and its refusal; runs inside a write transaction or opens its own. */
   const turnFor = (message: InboundMessage): Turn => {
-    laterReplies = [];
-    sentReplyIds = [];
+    forgetReplyRows();
     let turn: Turn | null = null;
     for (let attempt = 1; !turn; attempt++) {
       try {
         turn = message.roomId ? roomTurn(message) : privateTurn(message);
       } catch (error) {
         // The failed attempt's transaction (or savepoint) rolled back its rows.
-        laterReplies = [];
-        sentReplyIds = [];
+        forgetReplyRows();
         const concurrent = error instanceof ConversationConflict || error instanceof StaleErrandError;
         if (concurrent && attempt < MAX_ATTEMPTS) continue;
         // Refusals of the request itself, not of what it says: the edge answers them (no reply is written).
@@ -230,10 +232,9 @@ export function createInboundHandler(deps: InboundDeps): InboundHandler {
         }
       }
     }
-    const pending = [...laterReplies, ...turn.pending];
-    laterReplies = [];
-    const result = sentReplyIds.length ? { ...turn.result, sentReplyIds } : turn.result;
-    sentReplyIds = [];
+    const rows = forgetReplyRows();
+    const pending = [...rows.later, ...turn.pending];
+    const result = rows.sent.length ? { ...turn.result, sentReplyIds: rows.sent } : turn.result;
     return { ...turn, result, pending };
   };
 
