@@ -6,7 +6,9 @@ import type { Effect } from './effects.ts';
 import type { FlowContext } from './flow-context.ts';
 import type { Edge, Flow, FlowState, Intent } from './flow-schema.ts';
 import { buildRenderVars } from './render-vars.ts';
-import { matchIntent, matchOptionWord, numberOptions, readNumber, type NumberedOption } from './reply-reading.ts';
+import { isAcknowledgement } from './acknowledgement-reading.ts';
+import { createIntentReader, type IntentStrength } from './intent-reading.ts';
+import { matchOptionWord, numberOptions, readNumber, type NumberedOption } from './reply-reading.ts';
 
 /**
  * The conversation engine: (state, input, context) → (new state, replies, effects). Pure and
@@ -14,9 +16,13 @@ import { matchIntent, matchOptionWord, numberOptions, readNumber, type NumberedO
  * references with their variables; the application renders them after applying the effects.
  *
  * Reading an answer, in order: a choice number or an option's word; a global intent (帮助, 取消,
- * 返回, 重新开始, 菜单, 我的代办…); the state's text action; otherwise the question is asked once
- * more with its choices, and the second time the resident gets the menu and the agent's contact.
- * A message of emoji only reaches the state's text action when the state reads symbols (a rating's 👍).
+ * 返回, 重新开始, 菜单, 我的代办…) by its word, prefix or meaning (intent-reading.ts); the state's
+ * text action; otherwise the question is asked once more with its choices, and the second time the
+ * resident gets the menu and the agent's contact. A state that takes free text (`free`) gives way only
+ * to an intent's whole word, and an intent never restarts by meaning the flow it is already in.
+ * An option marked `ack` is also picked by any plain acknowledgement ("是", "嗯嗯", "好的知道了", 👌).
+ * A message of emoji only reaches the state's text action when the state reads symbols (a rating's 👍),
+ * or picks an option (👌 at 知道了).
  */
 
 export interface EngineDefinition {
@@ -39,10 +45,19 @@ export type Input = { kind: 'text'; text: string } | { kind: 'start'; villageCod
 
 export type Reply = { kind: 'template'; template: string; vars: Record<string, unknown> } | { kind: 'options'; items: { number: number; label: string }[] };
 
+/** What the engine made of a message: for logs and for measuring the reading (test/conversation/off-path-turns). */
+export type Understood =
+  | { kind: 'option'; id: string }
+  | { kind: 'list'; value: Json }
+  | { kind: 'intent'; id: string; by: IntentStrength }
+  | { kind: 'text'; outcome: string; set: FlowData }
+  | { kind: 'none' };
+
 export interface StepResult {
   state: ConversationState;
   replies: Reply[];
   effects: Effect[];
+  understood: Understood;
 }
 
 export interface ConversationEngine {
@@ -68,9 +83,11 @@ interface Session {
   effects: Effect[];
   ctx: FlowContext;
   moves: number;
+  understood: Understood;
 }
 
 export function createConversationEngine(def: EngineDefinition): ConversationEngine {
+  const intents = createIntentReader(def.intents);
   const flowOf = (id: string): Flow => {
     const flow = def.flows.get(id);
     if (!flow) throw new FlowDefinitionError(`unknown flow ${id}`);
@@ -215,6 +232,23 @@ export function createConversationEngine(def: EngineDefinition): ConversationEng
     prompt(s, hasChoices);
   };
 
+  /**
+   * 不办了 / 算了: inside a flow, that flow is dropped (the reply says which) and an interrupted one
+   * resumes; at the menu with an errand that can still be withdrawn, the intent's idle flow (撤回) starts.
+   */
+  const cancel = (s: Session, intent: Intent, rest: string) => {
+    if (s.conv.flowId === IDLE_FLOW) {
+      if (intent.idleWithErrand && s.ctx.myErrands.some((e) => e.withdrawable)) return startFlow(s, intent.idleWithErrand.slice(5), { initialText: rest });
+      say(s, 'common.nothing_to_cancel');
+      return goIdle(s, true);
+    }
+    const title = flowOf(s.conv.flowId).title;
+    say(s, 'common.cancelled', { dropped: title ? def.labelText(title) : '' });
+    const back = s.conv.interrupted;
+    if (back && def.flows.get(back.flowId)?.version === back.flowVersion) return finishFlow(s);
+    return goIdle(s, true);
+  };
+
   const handleIntent = (s: Session, intent: Intent, rest: string) => {
     switch (intent.does) {
       case 'help':
@@ -229,8 +263,7 @@ export function createConversationEngine(def: EngineDefinition): ConversationEng
         say(s, 'common.resume_after_pause');
         return prompt(s);
       case 'cancel':
-        say(s, s.conv.flowId === IDLE_FLOW ? 'common.nothing_to_cancel' : 'common.cancelled');
-        return goIdle(s, true);
+        return cancel(s, intent, rest);
       case 'back': {
         const previous = s.conv.history.at(-1);
         if (!previous) {
@@ -256,6 +289,14 @@ export function createConversationEngine(def: EngineDefinition): ConversationEng
     }
   };
 
+  /** A message of emoji only is read when the state reads symbols, one of its options lists that emoji, or it is an acknowledgement (👌) where one is wanted. */
+  const readsSymbols = (s: Session, text: string): boolean => {
+    const st = def.flows.get(s.conv.flowId)?.states[s.conv.stateId];
+    if (!st?.reply || !text.trim()) return false;
+    const options = optionsOf(s, st);
+    return st.reply.symbols || matchOptionWord(text, options) !== null || (options.some((o) => o.ack) && isAcknowledgement(text));
+  };
+
   const answer = (s: Session, text: string) => {
     const flow = flowOf(s.conv.flowId);
     const st = stateOf(flow, s.conv.stateId);
@@ -267,21 +308,38 @@ export function createConversationEngine(def: EngineDefinition): ConversationEng
     const n = readNumber(text);
     if (n !== null) {
       const option = options.find((o) => o.number === n);
-      if (option) return follow(s, st.on[option.id]);
+      if (option) {
+        s.understood = { kind: 'option', id: option.id };
+        return follow(s, st.on[option.id]);
+      }
       const entry = n >= 1 ? list[n - 1] : undefined;
       if (entry && reply.into) {
+        s.understood = { kind: 'list', value: entry.value };
         s.conv.data = { ...s.conv.data, [reply.into]: entry.value };
         return follow(s, st.on.chosen);
       }
     }
-    const worded = matchOptionWord(text, options);
-    if (worded) return follow(s, st.on[worded.id]);
+    const worded = matchOptionWord(text, options) ?? (isAcknowledgement(text) ? (options.find((o) => o.ack) ?? null) : null);
+    if (worded) {
+      s.understood = { kind: 'option', id: worded.id };
+      return follow(s, st.on[worded.id]);
+    }
 
-    const intent = matchIntent(text, def.intents);
-    if (intent) return handleIntent(s, intent.intent, intent.rest);
+    const hit = intents.read(text, s.ctx.agent?.name);
+    // A free text is the resident's own words unless they are an intent's whole word; a flow is never restarted by meaning from inside itself.
+    const takes = hit && (hit.by === 'word' || (!reply.free && hit.intent.does !== `flow:${flow.id}`));
+    if (hit && takes) {
+      s.understood = { kind: 'intent', id: hit.intent.id, by: hit.by };
+      return handleIntent(s, hit.intent, hit.rest);
+    }
 
     if (reply.text) {
       const result = runAction(s, reply.text, text);
+      s.understood = {
+        kind: 'text',
+        outcome: result.outcome,
+        set: Object.fromEntries(Object.entries(result.set ?? {}).filter((e): e is [string, Json] => e[1] !== undefined)),
+      };
       return follow(s, st.on[result.outcome]);
     }
     retry(s);
@@ -289,23 +347,23 @@ export function createConversationEngine(def: EngineDefinition): ConversationEng
 
   return {
     invite(previous, flowId, data, ctx) {
-      const s: Session = { conv: previous ? structuredClone(previous) : idle(ctx.now), replies: [], effects: [], ctx, moves: 0 };
+      const s: Session = { conv: previous ? structuredClone(previous) : idle(ctx.now), replies: [], effects: [], ctx, moves: 0, understood: { kind: 'none' } };
       const current = def.flows.get(s.conv.flowId);
       if (!ctx.person) return null;
       if (s.conv.flowId === flowId && current?.version === s.conv.flowVersion && current.states[s.conv.stateId]?.reply) {
         // Already waiting for this answer: ask the same question again.
         prompt(s);
-        return { state: s.conv, replies: s.replies, effects: s.effects };
+        return { state: s.conv, replies: s.replies, effects: s.effects, understood: s.understood };
       }
       const busy = s.conv.flowId !== IDLE_FLOW && current?.version === s.conv.flowVersion;
       if (busy) return null;
       s.conv.lastActiveAt = ctx.now;
       s.conv.interrupted = null;
       startFlow(s, flowId, data);
-      return { state: s.conv, replies: s.replies, effects: s.effects };
+      return { state: s.conv, replies: s.replies, effects: s.effects, understood: s.understood };
     },
     step(previous, input, ctx) {
-      const s: Session = { conv: previous ? structuredClone(previous) : idle(ctx.now), replies: [], effects: [], ctx, moves: 0 };
+      const s: Session = { conv: previous ? structuredClone(previous) : idle(ctx.now), replies: [], effects: [], ctx, moves: 0, understood: { kind: 'none' } };
       const idleFor = ctx.now - s.conv.lastActiveAt;
       s.conv.lastActiveAt = ctx.now;
 
@@ -317,7 +375,7 @@ export function createConversationEngine(def: EngineDefinition): ConversationEng
         if (restartable) {
           say(s, 'common.flow_updated');
           startFlow(s, restartable, {});
-          return { state: s.conv, replies: s.replies, effects: s.effects };
+          return { state: s.conv, replies: s.replies, effects: s.effects, understood: s.understood };
         }
       }
 
@@ -325,7 +383,7 @@ export function createConversationEngine(def: EngineDefinition): ConversationEng
         const data: FlowData = { initialText: input.kind === 'text' ? input.text.slice(0, def.maxTextLength) : '' };
         if (input.kind === 'start' && input.villageCode) data.sceneVillage = input.villageCode;
         startFlow(s, REGISTER_FLOW, data);
-        return { state: s.conv, replies: s.replies, effects: s.effects };
+        return { state: s.conv, replies: s.replies, effects: s.effects, understood: s.understood };
       }
 
       if (input.kind === 'start') {
@@ -336,12 +394,11 @@ export function createConversationEngine(def: EngineDefinition): ConversationEng
           say(s, 'common.resume_after_pause');
           prompt(s);
         }
-        return { state: s.conv, replies: s.replies, effects: s.effects };
+        return { state: s.conv, replies: s.replies, effects: s.effects, understood: s.understood };
       }
 
       const text = input.text;
-      const readsSymbols = Boolean(def.flows.get(s.conv.flowId)?.states[s.conv.stateId]?.reply?.symbols);
-      if (!hasWords(text) && !(readsSymbols && text.trim())) {
+      if (!hasWords(text) && !readsSymbols(s, text)) {
         say(s, 'common.no_words');
         if (s.conv.flowId === IDLE_FLOW) goIdle(s, true);
         else prompt(s);
@@ -361,7 +418,7 @@ export function createConversationEngine(def: EngineDefinition): ConversationEng
           prompt(s);
         }
       }
-      return { state: s.conv, replies: s.replies, effects: s.effects };
+      return { state: s.conv, replies: s.replies, effects: s.effects, understood: s.understood };
     },
   };
 }

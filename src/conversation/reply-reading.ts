@@ -1,6 +1,5 @@
-import { parseReceiptNo } from '../domain/receipt-number.ts';
-import { compactText } from '../text/normalise.ts';
-import type { FlowOption, Intent } from './flow-schema.ts';
+import { compactText, normaliseText } from '../text/normalise.ts';
+import type { FlowOption } from './flow-schema.ts';
 
 /**
  * Reading a resident's answer the forgiving way: "1", "１", "①", "一", "第一个", "选1", "1号" are all
@@ -26,6 +25,8 @@ export interface NumberedOption {
   /** The rendered label text (matched as a word too). */
   label: string;
   words: readonly string[];
+  /** Picked by any plain acknowledgement. */
+  ack: boolean;
 }
 
 /** Numbers options: list entries first (1…k), then the options in order, skipping fixed numbers. */
@@ -38,45 +39,45 @@ export function numberOptions(listLength: number, options: readonly FlowOption[]
       while (fixed.has(next)) next++;
       number = next++;
     }
-    return { number, id: o.id, label: labelText(o.label), words: o.words };
+    return { number, id: o.id, label: labelText(o.label), words: o.words, ack: o.ack };
   });
 }
 
-/** An option whose label or one of whose words is the whole message. */
+/** Variation selectors, skin tones and joiners that ride along with emoji. */
+const EMOJI_MODIFIERS = /\uFE0E|\uFE0F|\u200D|[\u{1F3FB}-\u{1F3FF}]/gu;
+
+/** A message of symbols only (👌, 👍👍) as compared with an option's words: emoji without modifiers, spaces or repeats. */
+export function symbolsOf(text: string): string {
+  return normaliseText(text)
+    .replace(EMOJI_MODIFIERS, '')
+    .replace(/\s+/g, '')
+    .replace(/(.)\1+/gu, '$1');
+}
+
+/** An option whose label or one of whose words is the whole message; an emoji word (👌) matches that emoji alone. */
 export function matchOptionWord(text: string, options: readonly NumberedOption[]): NumberedOption | null {
   const c = compactText(text);
-  if (!c) return null;
+  if (!c) {
+    const symbols = symbolsOf(text);
+    return symbols ? (options.find((o) => o.words.some((w) => !compactText(w) && symbolsOf(w) === symbols)) ?? null) : null;
+  }
   for (const o of options) {
     if (compactText(o.label) === c) return o;
     if (o.words.some((w) => compactText(w) === c)) return o;
   }
-  return null;
+  // Said more loosely: "我不同意", "提交吧", "不用了", "可以可以".
+  const loose = new Set([plainOf(c), plainOf(halve(c))]);
+  return options.find((o) => o.words.some((w) => loose.has(plainOf(compactText(w))))) ?? null;
 }
 
-export interface IntentHit {
-  intent: Intent;
-  /** The rest of the message after a prefix (or the whole message), e.g. the receipt number. */
-  rest: string;
+/** Sentence-final particles and a leading 我, which change nothing in a short answer. */
+function plainOf(c: string): string {
+  const plain = c.replace(/^我/, '').replace(/[吧嘛的啊呀哦了啦呢哈噻撒嘞]+$/u, '');
+  return plain || c;
 }
 
-export function matchIntent(text: string, intents: readonly Intent[]): IntentHit | null {
-  const c = compactText(text);
-  if (!c) return null;
-  for (const intent of intents) {
-    if (intent.words.some((w) => compactText(w) === c)) return { intent, rest: '' };
-  }
-  for (const intent of intents) {
-    for (const p of intent.prefixes) {
-      const cp = compactText(p);
-      if (!cp || !c.startsWith(cp)) continue;
-      const trimmed = text.trim();
-      return { intent, rest: trimmed.startsWith(p) ? trimmed.slice(p.length).replace(/^[\s:：,，]+/, '') : c.slice(cp.length) };
-    }
-  }
-  const receipt = parseReceiptNo(text);
-  if (receipt) {
-    const intent = intents.find((i) => i.receiptNumber);
-    if (intent) return { intent, rest: receipt };
-  }
-  return null;
+/** "可以可以" → "可以". */
+function halve(c: string): string {
+  const half = c.length / 2;
+  return Number.isInteger(half) && c.slice(0, half) === c.slice(half) ? c.slice(0, half) : c;
 }
