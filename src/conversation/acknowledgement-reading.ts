@@ -38,6 +38,8 @@ const ACKS = [
   '可以',
   '要得',
   '没问题',
+  '没得问题',
+  '没有问题',
   'ok',
   'okay',
   '👌',
@@ -46,7 +48,29 @@ const ACKS = [
   '✅',
   '👏',
 ];
-const FILLERS = ['了', '啦', '的', '哦', '噢', '喔', '呀', '啊', '嘛', '呢', '吧', '哈', '我', '谢谢', '多谢', '感谢', '辛苦了', '辛苦'];
+const FILLERS = [
+  '了',
+  '啦',
+  '的',
+  '哦',
+  '噢',
+  '喔',
+  '呀',
+  '啊',
+  '嘛',
+  '呢',
+  '吧',
+  '哈',
+  '我',
+  '谢谢',
+  '多谢',
+  '感谢',
+  '辛苦了',
+  '辛苦',
+  '谢谢你们',
+  '谢谢你',
+  '谢谢您',
+];
 
 const pieces = [...ACKS.map((p) => [p, true] as const), ...FILLERS.map((p) => [p, false] as const)].sort((a, b) => b[0].length - a[0].length);
 const EMOJI = /👌|👍|🙏|✅|👏/gu;
@@ -57,7 +81,7 @@ export function isAcknowledgement(text: string): boolean {
   const plain = normaliseText(text).replace(EMOJI_MODIFIERS, '');
   const emoji = plain.match(EMOJI)?.length ?? 0;
   const c = compactText(plain.replace(EMOJI, ''));
-  if (/[不没]/.test(c.replaceAll('没问题', ''))) return false;
+  if (/[不没]/.test(c.replace(/没(?:得|有)?问题/g, ''))) return false;
   let i = 0;
   let acks = emoji;
   while (i < c.length) {

@@ -23,7 +23,10 @@ const CUES: readonly (readonly [ComplaintType, readonly string[]])[] = [
       '说好|答应 + 天|月|号|星期|礼拜',
     ],
   ],
-  ['shirking', ['不来|不管|不理|不办|不接|推来推去|推诿|推给|踢皮球|不归|找不到人|不见人|叫我自己|让我自己|不帮|不给办|没人管']],
+  [
+    'shirking',
+    ['不来|不管|不理|不办|不接|推来推去|推诿|推给|踢皮球|不归|找不到人|不见人|叫我自己|让我自己|不帮|不给办|没人管|找别人|推给别人|叫我找|让我找|喊我找'],
+  ],
 ];
 
 const compiled: readonly (readonly [ComplaintType, readonly CompiledCue[]])[] = CUES.map(([type, cues]) => [

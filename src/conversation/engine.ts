@@ -8,15 +8,16 @@ import type { Edge, Flow, FlowState, Intent } from './flow-schema.ts';
 import { buildRenderVars } from './render-vars.ts';
 import { isAcknowledgement } from './acknowledgement-reading.ts';
 import { createIntentReader, type IntentStrength } from './intent-reading.ts';
-import { matchOptionWord, numberOptions, readNumber, type NumberedOption } from './reply-reading.ts';
+import { matchOptionLoosely, matchOptionWord, numberOptions, readNumber, type NumberedOption } from './reply-reading.ts';
 
 /**
  * The conversation engine: (state, input, context) → (new state, replies, effects). Pure and
  * synchronous: no IO, no clock (the time is `ctx.now`), no randomness. Replies are template
  * references with their variables; the application renders them after applying the effects.
  *
- * Reading an answer, in order: a choice number or an option's word; a global intent (帮助, 取消,
- * 返回, 重新开始, 菜单, 我的代办…) by its word, prefix or meaning (intent-reading.ts); the state's
+ * Reading an answer, in order: a choice number or an option's word; a global intent's whole word (帮助,
+ * 取消, 返回, 菜单…); an option said loosely ("可以办", "我不同意") or an acknowledgement where an option
+ * takes one; a global intent by prefix, receipt number or meaning (intent-reading.ts); the state's
  * text action; otherwise the question is asked once more with its choices, and the second time the
  * resident gets the menu and the agent's contact. A state that takes free text (`free`) gives way only
  * to an intent's whole word, and an intent never restarts by meaning the flow it is already in.
@@ -319,15 +320,23 @@ export function createConversationEngine(def: EngineDefinition): ConversationEng
         return follow(s, st.on.chosen);
       }
     }
-    const worded = matchOptionWord(text, options) ?? (isAcknowledgement(text) ? (options.find((o) => o.ack) ?? null) : null);
+    const worded = matchOptionWord(text, options);
     if (worded) {
       s.understood = { kind: 'option', id: worded.id };
       return follow(s, st.on[worded.id]);
     }
 
     const hit = intents.read(text, s.ctx.agent?.name);
+    // An intent's whole word (你好, 取消) before an option said loosely; an option said loosely before an intent read by meaning.
+    const loose = hit?.by === 'word' ? null : (matchOptionLoosely(text, options) ?? (isAcknowledgement(text) ? (options.find((o) => o.ack) ?? null) : null));
+    if (loose) {
+      s.understood = { kind: 'option', id: loose.id };
+      return follow(s, st.on[loose.id]);
+    }
+
     // A free text is the resident's own words unless they are an intent's whole word; a flow is never restarted by meaning from inside itself.
-    const takes = hit && (hit.by === 'word' || (!reply.free && hit.intent.does !== `flow:${flow.id}`));
+    const byMeaning = (id: string) => !reply.intentsByMeaning || reply.intentsByMeaning.includes(id);
+    const takes = hit && (hit.by === 'word' || (!reply.free && hit.intent.does !== `flow:${flow.id}` && (hit.by !== 'cue' || byMeaning(hit.intent.id))));
     if (hit && takes) {
       s.understood = { kind: 'intent', id: hit.intent.id, by: hit.by };
       return handleIntent(s, hit.intent, hit.rest);

@@ -55,6 +55,11 @@ export const replySchema = z
      * (取消, 菜单) interrupts it, not a prefix or a cue. Otherwise intents read by meaning come first.
      */
     free: z.boolean().default(false),
+    /**
+     * Only these intents are read by meaning (cues) at this step; their words always work. For a step
+     * whose answers sound like intents: a complaint story ("一个多月了还没办好") is not a progress question.
+     */
+    intentsByMeaning: z.array(id).optional(),
   })
   .refine((r) => !r.symbols || r.text, { message: 'symbols needs a text action to read them' })
   .refine((r) => !r.free || r.text, { message: 'free needs a text action to take the text' })

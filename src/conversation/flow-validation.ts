@@ -61,6 +61,12 @@ export function validateFlows(input: {
   for (const id of [IDLE_FLOW, REGISTER_FLOW]) if (!flows.has(id)) problems.push(`flow ${id} is required`);
   for (const [key, extra] of Object.entries(builtInTemplates)) checkTemplate(key, new Set(), 'engine', extra);
 
+  const intentIds = new Set(intents.map((i) => i.id));
+  for (const flow of flows.values()) {
+    for (const [stateId, st] of Object.entries(flow.states)) {
+      for (const id of st.reply?.intentsByMeaning ?? []) if (!intentIds.has(id)) problems.push(`${flow.id}.${stateId}: intentsByMeaning names no intent ${id}`);
+    }
+  }
   for (const intent of intents) {
     for (const target of [intent.does, intent.idleWithErrand ?? '']) {
       if (target.startsWith('flow:') && !flows.has(target.slice(5))) problems.push(`intent ${intent.id}: no flow ${target.slice(5)}`);

@@ -65,19 +65,32 @@ export function matchOptionWord(text: string, options: readonly NumberedOption[]
     if (compactText(o.label) === c) return o;
     if (o.words.some((w) => compactText(w) === c)) return o;
   }
-  // Said more loosely: "我不同意", "提交吧", "不用了", "可以可以".
-  const loose = new Set([plainOf(c), plainOf(halve(c))]);
-  return options.find((o) => o.words.some((w) => loose.has(plainOf(compactText(w))))) ?? null;
+  return null;
 }
 
-/** Sentence-final particles and a leading 我, which change nothing in a short answer. */
-function plainOf(c: string): string {
-  const plain = c.replace(/^我/, '').replace(/[吧嘛的啊呀哦了啦呢哈噻撒嘞]+$/u, '');
-  return plain || c;
+/** An option said loosely, in words of that option only and small fillers: "我不同意", "提交吧", "可以办", "确定提交", "可以可以". */
+export function matchOptionLoosely(text: string, options: readonly NumberedOption[]): NumberedOption | null {
+  const c = compactText(text);
+  if (!c) return null;
+  const composed = options.filter((o) => composedOf(c, o.words));
+  return composed.length === 1 ? (composed[0] ?? null) : null;
 }
 
-/** "可以可以" → "可以". */
-function halve(c: string): string {
-  const half = c.length / 2;
-  return Number.isInteger(half) && c.slice(0, half) === c.slice(half) ? c.slice(0, half) : c;
+/** Particles and small words that change nothing in a short answer. */
+const FILLERS = ['我', '了', '的', '吧', '嘛', '啊', '呀', '哦', '噢', '呢', '啦', '哈', '嘞', '噻', '撒', '嗯', '就', '那就', '这个', '这件事'];
+
+/** Whether the message is one or more of these words, with fillers only between them. */
+function composedOf(c: string, words: readonly string[]): boolean {
+  const pieces = [...words.map((w) => [compactText(w), true] as const), ...FILLERS.map((f) => [f, false] as const)]
+    .filter(([p]) => p)
+    .sort((a, b) => b[0].length - a[0].length);
+  let i = 0;
+  let said = false;
+  while (i < c.length) {
+    const piece = pieces.find(([p]) => c.startsWith(p, i));
+    if (!piece) return false;
+    said ||= piece[1];
+    i += piece[0].length;
+  }
+  return said;
 }

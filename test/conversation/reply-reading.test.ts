@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchOptionWord, numberOptions, readNumber } from '../../src/conversation/reply-reading.ts';
+import { matchOptionLoosely, matchOptionWord, numberOptions, readNumber } from '../../src/conversation/reply-reading.ts';
 
 describe('reading numbers the forgiving way', () => {
   it.each([
@@ -51,12 +51,14 @@ describe('options', () => {
     expect(matchOptionWord('继续办理吧', options)).toBeNull();
   });
 
-  it('matches an answer said loosely: a particle at the end, a 我 at the start, a word said twice', () => {
-    expect(matchOptionWord('好的吧', options)?.id).toBe('go');
-    expect(matchOptionWord('我不办了嘛', options)?.id).toBe('stop');
-    expect(matchOptionWord('不了', options)?.id).toBe('stop');
-    expect(matchOptionWord('好的好的', options)?.id).toBe('go');
-    expect(matchOptionWord('我', options)).toBeNull();
+  it('matches an answer said loosely: words of one option with particles, a 我, a word said twice — never words of two options', () => {
+    expect(matchOptionWord('好的吧', options)).toBeNull();
+    expect(matchOptionLoosely('好的吧', options)?.id).toBe('go');
+    expect(matchOptionLoosely('我不办了嘛', options)?.id).toBe('stop');
+    expect(matchOptionLoosely('不了', options)?.id).toBe('stop');
+    expect(matchOptionLoosely('好的好的', options)?.id).toBe('go');
+    expect(matchOptionLoosely('我', options)).toBeNull();
+    expect(matchOptionLoosely('好的不办了', options)).toBeNull();
   });
 
   it('matches an emoji word by that emoji alone, repeated or with a skin tone', () => {
