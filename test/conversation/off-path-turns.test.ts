@@ -18,7 +18,7 @@ import { fakeContext } from '../support/fake-flow-context.ts';
  * the README next to the other matcher figures).
  */
 
-const FLOOR = 0.9;
+const FLOOR = 0.94;
 
 const fileSchema = z.object({
   groups: z.array(
