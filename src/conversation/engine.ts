@@ -6,24 +6,20 @@ import type { Effect } from './effects.ts';
 import type { FlowContext } from './flow-context.ts';
 import type { Edge, Flow, FlowState, Intent } from './flow-schema.ts';
 import { buildRenderVars } from './render-vars.ts';
-import { isAcknowledgement } from './acknowledgement-reading.ts';
+import { readAnswer, readsSymbols } from './answer-order.ts';
 import { createIntentReader, type IntentStrength } from './intent-reading.ts';
-import { matchOptionLoosely, matchOptionWord, numberOptions, readNumber, type NumberedOption } from './reply-reading.ts';
+import { numberOptions, type NumberedOption } from './reply-reading.ts';
 
 /**
  * The conversation engine: (state, input, context) → (new state, replies, effects). Pure and
  * synchronous: no IO, no clock (the time is `ctx.now`), no randomness. Replies are template
  * references with their variables; the application renders them after applying the effects.
  *
- * Reading an answer, in order: a choice number or an option's word; a global intent's whole word (帮助,
- * 取消, 返回, 菜单…); an option said loosely ("可以办", "我不同意") or an acknowledgement where an option
- * takes one; a global intent by prefix, receipt number or meaning (intent-reading.ts); the state's
+ * Reading an answer (answer-order.ts): a choice number or an option's word; an intent's whole word; an
+ * option said loosely or an acknowledgement; an intent by prefix, receipt number or meaning; the state's
  * text action; otherwise the question is asked once more with its choices, and the second time the
- * resident gets the menu and the agent's contact. A state that takes free text (`free`) gives way only
- * to an intent's whole word, and an intent never restarts by meaning the flow it is already in.
- * An option marked `ack` is also picked by any plain acknowledgement ("是", "嗯嗯", "好的知道了", 👌).
- * A message of emoji only reaches the state's text action when the state reads symbols (a rating's 👍),
- * or picks an option (👌 at 知道了).
+ * resident gets the menu and the agent's contact. A message of emoji only is read where the state reads
+ * symbols (a rating's 👍) or an option takes it (👌 at 知道了).
  */
 
 export interface EngineDefinition {
@@ -290,68 +286,35 @@ export function createConversationEngine(def: EngineDefinition): ConversationEng
     }
   };
 
-  /** A message of emoji only is read when the state reads symbols, one of its options lists that emoji, or it is an acknowledgement (👌) where one is wanted. */
-  const readsSymbols = (s: Session, text: string): boolean => {
-    const st = def.flows.get(s.conv.flowId)?.states[s.conv.stateId];
-    if (!st?.reply || !text.trim()) return false;
-    const options = optionsOf(s, st);
-    return st.reply.symbols || matchOptionWord(text, options) !== null || (options.some((o) => o.ack) && isAcknowledgement(text));
-  };
-
   const answer = (s: Session, text: string) => {
     const flow = flowOf(s.conv.flowId);
     const st = stateOf(flow, s.conv.stateId);
-    const reply = st.reply;
-    if (!reply) throw new FlowDefinitionError(`state ${flow.id}.${s.conv.stateId} does not wait for a reply`);
-
-    const list = listOf(s, reply.list);
-    const options = optionsOf(s, st);
-    const n = readNumber(text);
-    if (n !== null) {
-      const option = options.find((o) => o.number === n);
-      if (option) {
-        s.understood = { kind: 'option', id: option.id };
-        return follow(s, st.on[option.id]);
-      }
-      const entry = n >= 1 ? list[n - 1] : undefined;
-      if (entry && reply.into) {
-        s.understood = { kind: 'list', value: entry.value };
-        s.conv.data = { ...s.conv.data, [reply.into]: entry.value };
+    if (!st.reply) throw new FlowDefinitionError(`state ${flow.id}.${s.conv.stateId} does not wait for a reply`);
+    const reading = readAnswer(
+      text,
+      { flowId: flow.id, state: st, options: optionsOf(s, st), list: listOf(s, st.reply.list), agentName: s.ctx.agent?.name ?? null },
+      intents,
+    );
+    switch (reading.kind) {
+      case 'option':
+        s.understood = reading;
+        return follow(s, st.on[reading.id]);
+      case 'list':
+        s.understood = reading;
+        if (st.reply.into) s.conv.data = { ...s.conv.data, [st.reply.into]: reading.value };
         return follow(s, st.on.chosen);
+      case 'intent':
+        s.understood = { kind: 'intent', id: reading.hit.intent.id, by: reading.hit.by };
+        return handleIntent(s, reading.hit.intent, reading.hit.rest);
+      case 'text': {
+        const result = runAction(s, reading.action, text);
+        const set = Object.entries(result.set ?? {}).filter((e): e is [string, Json] => e[1] !== undefined);
+        s.understood = { kind: 'text', outcome: result.outcome, set: Object.fromEntries(set) };
+        return follow(s, st.on[result.outcome]);
       }
+      case 'none':
+        return retry(s);
     }
-    const worded = matchOptionWord(text, options);
-    if (worded) {
-      s.understood = { kind: 'option', id: worded.id };
-      return follow(s, st.on[worded.id]);
-    }
-
-    const hit = intents.read(text, s.ctx.agent?.name);
-    // An intent's whole word (你好, 取消) before an option said loosely; an option said loosely before an intent read by meaning.
-    const loose = hit?.by === 'word' ? null : (matchOptionLoosely(text, options) ?? (isAcknowledgement(text) ? (options.find((o) => o.ack) ?? null) : null));
-    if (loose) {
-      s.understood = { kind: 'option', id: loose.id };
-      return follow(s, st.on[loose.id]);
-    }
-
-    // A free text is the resident's own words unless they are an intent's whole word; a flow is never restarted by meaning from inside itself.
-    const byMeaning = (id: string) => !reply.intentsByMeaning || reply.intentsByMeaning.includes(id);
-    const takes = hit && (hit.by === 'word' || (!reply.free && hit.intent.does !== `flow:${flow.id}` && (hit.by !== 'cue' || byMeaning(hit.intent.id))));
-    if (hit && takes) {
-      s.understood = { kind: 'intent', id: hit.intent.id, by: hit.by };
-      return handleIntent(s, hit.intent, hit.rest);
-    }
-
-    if (reply.text) {
-      const result = runAction(s, reply.text, text);
-      s.understood = {
-        kind: 'text',
-        outcome: result.outcome,
-        set: Object.fromEntries(Object.entries(result.set ?? {}).filter((e): e is [string, Json] => e[1] !== undefined)),
-      };
-      return follow(s, st.on[result.outcome]);
-    }
-    retry(s);
   };
 
   return {
@@ -407,7 +370,8 @@ export function createConversationEngine(def: EngineDefinition): ConversationEng
       }
 
       const text = input.text;
-      if (!hasWords(text) && !readsSymbols(s, text)) {
+      const waiting = def.flows.get(s.conv.flowId)?.states[s.conv.stateId];
+      if (!hasWords(text) && !(waiting && readsSymbols(text, waiting, optionsOf(s, waiting)))) {
         say(s, 'common.no_words');
         if (s.conv.flowId === IDLE_FLOW) goIdle(s, true);
         else prompt(s);
