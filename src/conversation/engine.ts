@@ -6,17 +6,20 @@ import type { Effect } from './effects.ts';
 import type { FlowContext } from './flow-context.ts';
 import type { Edge, Flow, FlowState, Intent } from './flow-schema.ts';
 import { buildRenderVars } from './render-vars.ts';
-import { matchIntent, matchOptionWord, numberOptions, readNumber, type NumberedOption } from './reply-reading.ts';
+import { readAnswer, readsSymbols } from './answer-order.ts';
+import { createIntentReader, type IntentStrength } from './intent-reading.ts';
+import { numberOptions, type NumberedOption } from './reply-reading.ts';
 
 /**
  * The conversation engine: (state, input, context) → (new state, replies, effects). Pure and
  * synchronous: no IO, no clock (the time is `ctx.now`), no randomness. Replies are template
  * references with their variables; the application renders them after applying the effects.
  *
- * Reading an answer, in order: a choice number or an option's word; a global intent (帮助, 取消,
- * 返回, 重新开始, 菜单, 我的代办…); the state's text action; otherwise the question is asked once
- * more with its choices, and the second time the resident gets the menu and the agent's contact.
- * A message of emoji only reaches the state's text action when the state reads symbols (a rating's 👍).
+ * Reading an answer (answer-order.ts): a choice number or an option's word; an intent's whole word; an
+ * option said loosely or an acknowledgement; an intent by prefix, receipt number or meaning; the state's
+ * text action; otherwise the question is asked once more with its choices, and the second time the
+ * resident gets the menu and the agent's contact. A message of emoji only is read where the state reads
+ * symbols (a rating's 👍) or an option takes it (👌 at 知道了).
  */
 
 export interface EngineDefinition {
@@ -39,10 +42,19 @@ export type Input = { kind: 'text'; text: string } | { kind: 'start'; villageCod
 
 export type Reply = { kind: 'template'; template: string; vars: Record<string, unknown> } | { kind: 'options'; items: { number: number; label: string }[] };
 
+/** What the engine made of a message: for logs and for measuring the reading (test/conversation/off-path-turns). */
+export type Understood =
+  | { kind: 'option'; id: string }
+  | { kind: 'list'; value: Json }
+  | { kind: 'intent'; id: string; by: IntentStrength }
+  | { kind: 'text'; outcome: string; set: FlowData }
+  | { kind: 'none' };
+
 export interface StepResult {
   state: ConversationState;
   replies: Reply[];
   effects: Effect[];
+  understood: Understood;
 }
 
 export interface ConversationEngine {
@@ -68,9 +80,11 @@ interface Session {
   effects: Effect[];
   ctx: FlowContext;
   moves: number;
+  understood: Understood;
 }
 
 export function createConversationEngine(def: EngineDefinition): ConversationEngine {
+  const intents = createIntentReader(def.intents);
   const flowOf = (id: string): Flow => {
     const flow = def.flows.get(id);
     if (!flow) throw new FlowDefinitionError(`unknown flow ${id}`);
@@ -215,6 +229,23 @@ export function createConversationEngine(def: EngineDefinition): ConversationEng
     prompt(s, hasChoices);
   };
 
+  /**
+   * 不办了 / 算了: inside a flow, that flow is dropped (the reply says which) and an interrupted one
+   * resumes; at the menu with an errand that can still be withdrawn, the intent's idle flow (撤回) starts.
+   */
+  const cancel = (s: Session, intent: Intent, rest: string) => {
+    if (s.conv.flowId === IDLE_FLOW) {
+      if (intent.idleWithErrand && s.ctx.myErrands.some((e) => e.withdrawable)) return startFlow(s, intent.idleWithErrand.slice(5), { initialText: rest });
+      say(s, 'common.nothing_to_cancel');
+      return goIdle(s, true);
+    }
+    const title = flowOf(s.conv.flowId).title;
+    say(s, 'common.cancelled', { dropped: title ? def.labelText(title) : '' });
+    const back = s.conv.interrupted;
+    if (back && def.flows.get(back.flowId)?.version === back.flowVersion) return finishFlow(s);
+    return goIdle(s, true);
+  };
+
   const handleIntent = (s: Session, intent: Intent, rest: string) => {
     switch (intent.does) {
       case 'help':
@@ -229,8 +260,7 @@ export function createConversationEngine(def: EngineDefinition): ConversationEng
         say(s, 'common.resume_after_pause');
         return prompt(s);
       case 'cancel':
-        say(s, s.conv.flowId === IDLE_FLOW ? 'common.nothing_to_cancel' : 'common.cancelled');
-        return goIdle(s, true);
+        return cancel(s, intent, rest);
       case 'back': {
         const previous = s.conv.history.at(-1);
         if (!previous) {
@@ -259,53 +289,53 @@ export function createConversationEngine(def: EngineDefinition): ConversationEng
   const answer = (s: Session, text: string) => {
     const flow = flowOf(s.conv.flowId);
     const st = stateOf(flow, s.conv.stateId);
-    const reply = st.reply;
-    if (!reply) throw new FlowDefinitionError(`state ${flow.id}.${s.conv.stateId} does not wait for a reply`);
-
-    const list = listOf(s, reply.list);
-    const options = optionsOf(s, st);
-    const n = readNumber(text);
-    if (n !== null) {
-      const option = options.find((o) => o.number === n);
-      if (option) return follow(s, st.on[option.id]);
-      const entry = n >= 1 ? list[n - 1] : undefined;
-      if (entry && reply.into) {
-        s.conv.data = { ...s.conv.data, [reply.into]: entry.value };
+    if (!st.reply) throw new FlowDefinitionError(`state ${flow.id}.${s.conv.stateId} does not wait for a reply`);
+    const reading = readAnswer(
+      text,
+      { flowId: flow.id, state: st, options: optionsOf(s, st), list: listOf(s, st.reply.list), agentName: s.ctx.agent?.name ?? null },
+      intents,
+    );
+    switch (reading.kind) {
+      case 'option':
+        s.understood = reading;
+        return follow(s, st.on[reading.id]);
+      case 'list':
+        s.understood = reading;
+        if (st.reply.into) s.conv.data = { ...s.conv.data, [st.reply.into]: reading.value };
         return follow(s, st.on.chosen);
+      case 'intent':
+        s.understood = { kind: 'intent', id: reading.hit.intent.id, by: reading.hit.by };
+        return handleIntent(s, reading.hit.intent, reading.hit.rest);
+      case 'text': {
+        const result = runAction(s, reading.action, text);
+        const set = Object.entries(result.set ?? {}).filter((e): e is [string, Json] => e[1] !== undefined);
+        s.understood = { kind: 'text', outcome: result.outcome, set: Object.fromEntries(set) };
+        return follow(s, st.on[result.outcome]);
       }
+      case 'none':
+        return retry(s);
     }
-    const worded = matchOptionWord(text, options);
-    if (worded) return follow(s, st.on[worded.id]);
-
-    const intent = matchIntent(text, def.intents);
-    if (intent) return handleIntent(s, intent.intent, intent.rest);
-
-    if (reply.text) {
-      const result = runAction(s, reply.text, text);
-      return follow(s, st.on[result.outcome]);
-    }
-    retry(s);
   };
 
   return {
     invite(previous, flowId, data, ctx) {
-      const s: Session = { conv: previous ? structuredClone(previous) : idle(ctx.now), replies: [], effects: [], ctx, moves: 0 };
+      const s: Session = { conv: previous ? structuredClone(previous) : idle(ctx.now), replies: [], effects: [], ctx, moves: 0, understood: { kind: 'none' } };
       const current = def.flows.get(s.conv.flowId);
       if (!ctx.person) return null;
       if (s.conv.flowId === flowId && current?.version === s.conv.flowVersion && current.states[s.conv.stateId]?.reply) {
         // Already waiting for this answer: ask the same question again.
         prompt(s);
-        return { state: s.conv, replies: s.replies, effects: s.effects };
+        return { state: s.conv, replies: s.replies, effects: s.effects, understood: s.understood };
       }
       const busy = s.conv.flowId !== IDLE_FLOW && current?.version === s.conv.flowVersion;
       if (busy) return null;
       s.conv.lastActiveAt = ctx.now;
       s.conv.interrupted = null;
       startFlow(s, flowId, data);
-      return { state: s.conv, replies: s.replies, effects: s.effects };
+      return { state: s.conv, replies: s.replies, effects: s.effects, understood: s.understood };
     },
     step(previous, input, ctx) {
-      const s: Session = { conv: previous ? structuredClone(previous) : idle(ctx.now), replies: [], effects: [], ctx, moves: 0 };
+      const s: Session = { conv: previous ? structuredClone(previous) : idle(ctx.now), replies: [], effects: [], ctx, moves: 0, understood: { kind: 'none' } };
       const idleFor = ctx.now - s.conv.lastActiveAt;
       s.conv.lastActiveAt = ctx.now;
 
@@ -317,7 +347,7 @@ export function createConversationEngine(def: EngineDefinition): ConversationEng
         if (restartable) {
           say(s, 'common.flow_updated');
           startFlow(s, restartable, {});
-          return { state: s.conv, replies: s.replies, effects: s.effects };
+          return { state: s.conv, replies: s.replies, effects: s.effects, understood: s.understood };
         }
       }
 
@@ -325,7 +355,7 @@ export function createConversationEngine(def: EngineDefinition): ConversationEng
         const data: FlowData = { initialText: input.kind === 'text' ? input.text.slice(0, def.maxTextLength) : '' };
         if (input.kind === 'start' && input.villageCode) data.sceneVillage = input.villageCode;
         startFlow(s, REGISTER_FLOW, data);
-        return { state: s.conv, replies: s.replies, effects: s.effects };
+        return { state: s.conv, replies: s.replies, effects: s.effects, understood: s.understood };
       }
 
       if (input.kind === 'start') {
@@ -336,12 +366,12 @@ export function createConversationEngine(def: EngineDefinition): ConversationEng
           say(s, 'common.resume_after_pause');
           prompt(s);
         }
-        return { state: s.conv, replies: s.replies, effects: s.effects };
+        return { state: s.conv, replies: s.replies, effects: s.effects, understood: s.understood };
       }
 
       const text = input.text;
-      const readsSymbols = Boolean(def.flows.get(s.conv.flowId)?.states[s.conv.stateId]?.reply?.symbols);
-      if (!hasWords(text) && !(readsSymbols && text.trim())) {
+      const waiting = def.flows.get(s.conv.flowId)?.states[s.conv.stateId];
+      if (!hasWords(text) && !(waiting && readsSymbols(text, waiting, optionsOf(s, waiting)))) {
         say(s, 'common.no_words');
         if (s.conv.flowId === IDLE_FLOW) goIdle(s, true);
         else prompt(s);
@@ -361,7 +391,7 @@ export function createConversationEngine(def: EngineDefinition): ConversationEng
           prompt(s);
         }
       }
-      return { state: s.conv, replies: s.replies, effects: s.effects };
+      return { state: s.conv, replies: s.replies, effects: s.effects, understood: s.understood };
     },
   };
 }

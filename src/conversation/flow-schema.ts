@@ -34,6 +34,8 @@ export const optionSchema = z.strictObject({
   words: z.array(z.string().min(1)).default([]),
   /** Fixed number to show (e.g. 0 for "none of these"); otherwise numbered in order. */
   number: z.number().int().min(0).max(99).optional(),
+  /** Any plain acknowledgement ("是", "嗯嗯", "好的知道了", "ok", 👌) picks this option (acknowledgement-reading.ts). */
+  ack: z.boolean().default(false),
 });
 export type FlowOption = z.output<typeof optionSchema>;
 
@@ -48,8 +50,19 @@ export const replySchema = z
     text: id.optional(),
     /** Messages of emoji or symbols only (👍, ⭐⭐⭐) go to the text action too, instead of being asked for words. */
     symbols: z.boolean().default(false),
+    /**
+     * The text action takes any text (a complaint, a message to the agent): only an intent's whole word
+     * (取消, 菜单) interrupts it, not a prefix or a cue. Otherwise intents read by meaning come first.
+     */
+    free: z.boolean().default(false),
+    /**
+     * Only these intents are read by meaning (cues) at this step; their words always work. For a step
+     * whose answers sound like intents: a complaint story ("一个多月了还没办好") is not a progress question.
+     */
+    intentsByMeaning: z.array(id).optional(),
   })
   .refine((r) => !r.symbols || r.text, { message: 'symbols needs a text action to read them' })
+  .refine((r) => !r.free || r.text, { message: 'free needs a text action to take the text' })
   .refine((r) => !r.list === !r.into, { message: 'list and into go together' })
   .refine((r) => r.options.length > 0 || r.list || r.text, { message: 'a reply needs options, a list or a text action' });
 
@@ -75,12 +88,16 @@ export const flowSchema = z.strictObject({
   accepts: z.array(dataKey).default([]),
   /** Shown for 帮助 when the state has no help of its own. */
   help: templateKey.optional(),
-  /** Information flows (progress, who is our agent) return to the interrupted flow when they end. */
+  /** What the resident is doing here in a few words (申请办事, 投诉), said when it is cancelled. */
+  title: templateKey.optional(),
+  /** Asides (progress, who is our agent, a word to the agent, a complaint) return to the interrupted flow when they end. */
   interrupts: z.boolean().default(false),
   start: id,
   states: z.record(id, stateSchema),
 });
 export type Flow = z.output<typeof flowSchema>;
+
+const flowTarget = z.string().regex(/^flow:[a-z][a-z0-9_]*$/);
 
 export const intentSchema = z.strictObject({
   id,
@@ -90,8 +107,17 @@ export const intentSchema = z.strictObject({
   prefixes: z.array(z.string().min(1)).default([]),
   /** A message that is only a receipt number means this intent. */
   receiptNumber: z.boolean().default(false),
+  /**
+   * The meaning in villagers' words, anywhere in a message: word sets joined by " + ", each set's words
+   * by "|" ("办到|弄到 + 哪|啥子"); every set must occur. `@agent` is the resident's agent's name.
+   */
+  cues: z.array(z.string().regex(/^[^+]+(?:\+[^+]+)*$/, 'word sets joined by " + "')).default([]),
+  /** Words that veto the cues (not the words or prefixes): "不是要投诉". */
+  unless: z.array(z.string().min(1)).default([]),
   /** Built-in handling, or the flow it starts. */
-  does: z.union([z.enum(['help', 'cancel', 'back', 'restart', 'menu', 'greet']), z.string().regex(/^flow:[a-z][a-z0-9_]*$/)]),
+  does: z.union([z.enum(['help', 'cancel', 'back', 'restart', 'menu', 'greet']), flowTarget]),
+  /** At the menu (nothing to cancel) with an errand that can still be withdrawn, this flow starts instead. */
+  idleWithErrand: flowTarget.optional(),
 });
 export type Intent = z.output<typeof intentSchema>;
 

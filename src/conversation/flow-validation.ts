@@ -1,5 +1,6 @@
 import type { ActionRegistry } from './action-spec.ts';
 import { IDLE_FLOW, REGISTER_FLOW } from './conversation-state.ts';
+import { compileCue } from './intent-reading.ts';
 import type { Edge, Flow, FlowState, Intent } from './flow-schema.ts';
 import { derivedVarSources, globalVarNames } from './render-vars.ts';
 import type { TemplateSet } from './templates.ts';
@@ -17,7 +18,7 @@ export const builtInTemplates: Readonly<Record<string, readonly string[]>> = {
   'common.fallback': [],
   'common.fallback_register': [],
   'common.help': [],
-  'common.cancelled': [],
+  'common.cancelled': ['dropped', 'itemId'],
   'common.nothing_to_cancel': [],
   'common.no_back': [],
   'common.restarted': [],
@@ -60,14 +61,30 @@ export function validateFlows(input: {
   for (const id of [IDLE_FLOW, REGISTER_FLOW]) if (!flows.has(id)) problems.push(`flow ${id} is required`);
   for (const [key, extra] of Object.entries(builtInTemplates)) checkTemplate(key, new Set(), 'engine', extra);
 
+  const intentIds = new Set(intents.map((i) => i.id));
+  for (const flow of flows.values()) {
+    for (const [stateId, st] of Object.entries(flow.states)) {
+      for (const id of st.reply?.intentsByMeaning ?? []) if (!intentIds.has(id)) problems.push(`${flow.id}.${stateId}: intentsByMeaning names no intent ${id}`);
+    }
+  }
   for (const intent of intents) {
-    if (intent.does.startsWith('flow:') && !flows.has(intent.does.slice(5))) problems.push(`intent ${intent.id}: no flow ${intent.does.slice(5)}`);
+    for (const target of [intent.does, intent.idleWithErrand ?? '']) {
+      if (target.startsWith('flow:') && !flows.has(target.slice(5))) problems.push(`intent ${intent.id}: no flow ${target.slice(5)}`);
+    }
+    for (const cue of intent.cues) {
+      try {
+        compileCue(cue, `intent ${intent.id}`);
+      } catch (error) {
+        problems.push((error as Error).message);
+      }
+    }
   }
 
   for (const flow of flows.values()) {
     const at = (stateId: string) => `${flow.id}.${stateId}`;
     if (!flow.states[flow.start]) problems.push(`${flow.id}: start state ${flow.start} does not exist`);
     if (flow.help) checkTemplate(flow.help, new Set(), `${flow.id} help`);
+    if (flow.title) checkTemplate(flow.title, new Set(), `${flow.id} title`);
 
     /** Outcomes a state can produce, each with the data keys it sets. */
     const outcomesOf = (stateId: string, st: FlowState): Map<string, string[]> => {

@@ -1,6 +1,5 @@
-import { parseReceiptNo } from '../domain/receipt-number.ts';
-import { compactText } from '../text/normalise.ts';
-import type { FlowOption, Intent } from './flow-schema.ts';
+import { compactText, normaliseText } from '../text/normalise.ts';
+import type { FlowOption } from './flow-schema.ts';
 
 /**
  * Reading a resident's answer the forgiving way: "1", "１", "①", "一", "第一个", "选1", "1号" are all
@@ -26,6 +25,8 @@ export interface NumberedOption {
   /** The rendered label text (matched as a word too). */
   label: string;
   words: readonly string[];
+  /** Picked by any plain acknowledgement. */
+  ack: boolean;
 }
 
 /** Numbers options: list entries first (1…k), then the options in order, skipping fixed numbers. */
@@ -38,14 +39,28 @@ export function numberOptions(listLength: number, options: readonly FlowOption[]
       while (fixed.has(next)) next++;
       number = next++;
     }
-    return { number, id: o.id, label: labelText(o.label), words: o.words };
+    return { number, id: o.id, label: labelText(o.label), words: o.words, ack: o.ack };
   });
 }
 
-/** An option whose label or one of whose words is the whole message. */
+/** Variation selectors, skin tones and joiners that ride along with emoji. */
+const EMOJI_MODIFIERS = /\uFE0E|\uFE0F|\u200D|[\u{1F3FB}-\u{1F3FF}]/gu;
+
+/** A message of symbols only (👌, 👍👍) as compared with an option's words: emoji without modifiers, spaces or repeats. */
+export function symbolsOf(text: string): string {
+  return normaliseText(text)
+    .replace(EMOJI_MODIFIERS, '')
+    .replace(/\s+/g, '')
+    .replace(/(.)\1+/gu, '$1');
+}
+
+/** An option whose label or one of whose words is the whole message; an emoji word (👌) matches that emoji alone. */
 export function matchOptionWord(text: string, options: readonly NumberedOption[]): NumberedOption | null {
   const c = compactText(text);
-  if (!c) return null;
+  if (!c) {
+    const symbols = symbolsOf(text);
+    return symbols ? (options.find((o) => o.words.some((w) => !compactText(w) && symbolsOf(w) === symbols)) ?? null) : null;
+  }
   for (const o of options) {
     if (compactText(o.label) === c) return o;
     if (o.words.some((w) => compactText(w) === c)) return o;
@@ -53,30 +68,29 @@ export function matchOptionWord(text: string, options: readonly NumberedOption[]
   return null;
 }
 
-export interface IntentHit {
-  intent: Intent;
-  /** The rest of the message after a prefix (or the whole message), e.g. the receipt number. */
-  rest: string;
-}
-
-export function matchIntent(text: string, intents: readonly Intent[]): IntentHit | null {
+/** An option said loosely, in words of that option only and small fillers: "我不同意", "提交吧", "可以办", "确定提交", "可以可以". */
+export function matchOptionLoosely(text: string, options: readonly NumberedOption[]): NumberedOption | null {
   const c = compactText(text);
   if (!c) return null;
-  for (const intent of intents) {
-    if (intent.words.some((w) => compactText(w) === c)) return { intent, rest: '' };
+  const composed = options.filter((o) => composedOf(c, o.words));
+  return composed.length === 1 ? (composed[0] ?? null) : null;
+}
+
+/** Particles and small words that change nothing in a short answer. */
+const FILLERS = ['我', '了', '的', '吧', '嘛', '啊', '呀', '哦', '噢', '呢', '啦', '哈', '嘞', '噻', '撒', '嗯', '就', '那就', '这个', '这件事'];
+
+/** Whether the message is one or more of these words, with fillers only between them. */
+function composedOf(c: string, words: readonly string[]): boolean {
+  const pieces = [...words.map((w) => [compactText(w), true] as const), ...FILLERS.map((f) => [f, false] as const)]
+    .filter(([p]) => p)
+    .sort((a, b) => b[0].length - a[0].length);
+  let i = 0;
+  let said = false;
+  while (i < c.length) {
+    const piece = pieces.find(([p]) => c.startsWith(p, i));
+    if (!piece) return false;
+    said ||= piece[1];
+    i += piece[0].length;
   }
-  for (const intent of intents) {
-    for (const p of intent.prefixes) {
-      const cp = compactText(p);
-      if (!cp || !c.startsWith(cp)) continue;
-      const trimmed = text.trim();
-      return { intent, rest: trimmed.startsWith(p) ? trimmed.slice(p.length).replace(/^[\s:：,，]+/, '') : c.slice(cp.length) };
-    }
-  }
-  const receipt = parseReceiptNo(text);
-  if (receipt) {
-    const intent = intents.find((i) => i.receiptNumber);
-    if (intent) return { intent, rest: receipt };
-  }
-  return null;
+  return said;
 }

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchIntent, matchOptionWord, numberOptions, readNumber } from '../../src/conversation/reply-reading.ts';
-import { intentSchema } from '../../src/conversation/flow-schema.ts';
+import { matchOptionLoosely, matchOptionWord, numberOptions, readNumber } from '../../src/conversation/reply-reading.ts';
 
 describe('reading numbers the forgiving way', () => {
   it.each([
@@ -26,13 +25,13 @@ describe('reading numbers the forgiving way', () => {
   });
 });
 
-describe('options and intents', () => {
+describe('options', () => {
   const options = numberOptions(
     2,
     [
-      { id: 'none', label: 'opt.none', words: ['都不是'], number: 0 },
-      { id: 'go', label: 'opt.go', words: ['好的'] },
-      { id: 'stop', label: 'opt.stop', words: [] },
+      { id: 'none', label: 'opt.none', words: ['都不是'], number: 0, ack: false },
+      { id: 'go', label: 'opt.go', words: ['好的', '👌'], ack: true },
+      { id: 'stop', label: 'opt.stop', words: ['不办了', '不'], ack: false },
     ],
     (key) => ({ 'opt.none': '都不是', 'opt.go': '继续办理', 'opt.stop': '先不办了' })[key] ?? key,
   );
@@ -52,17 +51,20 @@ describe('options and intents', () => {
     expect(matchOptionWord('继续办理吧', options)).toBeNull();
   });
 
-  const intents = [
-    intentSchema.parse({ id: 'help', words: ['帮助'], does: 'help' }),
-    intentSchema.parse({ id: 'query', prefixes: ['查询'], receiptNumber: true, does: 'flow:query' }),
-    intentSchema.parse({ id: 'complaint', words: ['投诉'], prefixes: ['投诉'], does: 'flow:complaint' }),
-  ];
+  it('matches an answer said loosely: words of one option with particles, a 我, a word said twice — never words of two options', () => {
+    expect(matchOptionWord('好的吧', options)).toBeNull();
+    expect(matchOptionLoosely('好的吧', options)?.id).toBe('go');
+    expect(matchOptionLoosely('我不办了嘛', options)?.id).toBe('stop');
+    expect(matchOptionLoosely('不了', options)?.id).toBe('stop');
+    expect(matchOptionLoosely('好的好的', options)?.id).toBe('go');
+    expect(matchOptionLoosely('我', options)).toBeNull();
+    expect(matchOptionLoosely('好的不办了', options)).toBeNull();
+  });
 
-  it('finds intents by whole word, by prefix (keeping the rest) and by a bare receipt number', () => {
-    expect(matchIntent('帮助！', intents)?.intent.id).toBe('help');
-    expect(matchIntent('查询 DB261201001', intents)).toMatchObject({ intent: { id: 'query' }, rest: 'DB261201001' });
-    expect(matchIntent('投诉：代办员不接电话', intents)).toMatchObject({ intent: { id: 'complaint' }, rest: '代办员不接电话' });
-    expect(matchIntent('DB261201001', intents)).toMatchObject({ intent: { id: 'query' }, rest: 'DB261201001' });
-    expect(matchIntent('我想帮助别人', intents)).toBeNull();
+  it('matches an emoji word by that emoji alone, repeated or with a skin tone', () => {
+    expect(matchOptionWord('👌', options)?.id).toBe('go');
+    expect(matchOptionWord('👌👌', options)?.id).toBe('go');
+    expect(matchOptionWord('👌🏽', options)?.id).toBe('go');
+    expect(matchOptionWord('😀', options)).toBeNull();
   });
 });

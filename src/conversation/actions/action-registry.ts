@@ -6,14 +6,26 @@ import {
   checkComplaintText,
   complaintTypeOption,
   contactAgent,
+  readComplaintStory,
   recordComplaint,
   skipAgentMessage,
   takeAgentMessage,
+  takeComplaintStory,
   takeComplaintText,
 } from './contact-actions.ts';
 import { findMyErrandByReceipt, listMyErrands, listWithdrawable, withdrawErrand } from './errand-actions.ts';
 import { routeFreeText } from './menu-actions.ts';
-import { finishRegistration, listVillages, livingAway, livingHome, matchVillage, takeName, takePhone, takeSituation } from './registration-actions.ts';
+import {
+  finishRegistration,
+  listVillages,
+  livingAway,
+  livingHome,
+  matchVillage,
+  readResidence,
+  takeName,
+  takePhone,
+  takeSituation,
+} from './registration-actions.ts';
 import {
   checkPrivacy,
   checkSelfService,
@@ -37,6 +49,7 @@ export const actionRegistry: ActionRegistry = {
   match_village: matchVillage,
   living_home: livingHome,
   living_away: livingAway,
+  read_residence: readResidence,
   take_phone: takePhone,
   take_situation: takeSituation,
   finish_registration: finishRegistration,
@@ -69,6 +82,8 @@ export const actionRegistry: ActionRegistry = {
   take_agent_message: takeAgentMessage,
   skip_agent_message: skipAgentMessage,
   contact_agent: contactAgent,
+  read_complaint_story: readComplaintStory,
+  take_complaint_story: takeComplaintStory,
   check_complaint_text: checkComplaintText,
   take_complaint_text: takeComplaintText,
   complaint_shirking: complaintTypeOption('shirking'),

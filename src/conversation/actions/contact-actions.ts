@@ -2,6 +2,7 @@ import { findReceiptNo } from '../../domain/receipt-number.ts';
 import { clip, hasWords, normaliseText } from '../../text/normalise.ts';
 import type { ActionSpec } from '../action-spec.ts';
 import { dataText } from '../conversation-state.ts';
+import { isStory, readComplaintType } from '../complaint-reading.ts';
 import { complaintTypes, type ComplaintType } from '../effects.ts';
 
 /** The agent's contact, a message to the agent, and complaints. */
@@ -54,6 +55,28 @@ export const recordComplaint: ActionSpec = {
     const type = complaintTypes.find((t) => t === data.complaintType) ?? 'other';
     const receiptNo = typeof data.receiptNo === 'string' ? data.receiptNo : null;
     return { outcome: 'done', effects: [{ kind: 'record_complaint', type, text: dataText(data.complaintText), receiptNo }] };
+  },
+};
+
+/** The story a complaint starts with ("我要投诉李明不来收材料"): its type read from it, recorded without asking; otherwise the type is asked. */
+export const readComplaintStory: ActionSpec = {
+  outcomes: { read: ['complaintType', 'complaintText', 'receiptNo'], ask: [] },
+  run({ data }) {
+    const initial = dataText(data.initialText);
+    const type = hasWords(initial) ? readComplaintType(initial) : null;
+    if (!type) return { outcome: 'ask' };
+    return { outcome: 'read', set: { complaintType: type, complaintText: clip(initial.trim(), MAX_FREE_TEXT), receiptNo: findReceiptNo(initial) } };
+  },
+};
+
+/** A story told at the type question ("代办员收了我50块钱跑路费"): its type, or 其他问题 when it names none. */
+export const takeComplaintStory: ActionSpec = {
+  outcomes: { story: ['complaintType', 'complaintText', 'receiptNo'], unclear: [] },
+  run({ text }) {
+    const story = (text ?? '').trim();
+    const type = readComplaintType(story) ?? (isStory(story) ? 'other' : null);
+    if (!type) return { outcome: 'unclear' };
+    return { outcome: 'story', set: { complaintType: type, complaintText: clip(story.normalize('NFKC'), MAX_FREE_TEXT), receiptNo: findReceiptNo(story) } };
   },
 };
 

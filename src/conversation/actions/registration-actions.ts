@@ -4,6 +4,7 @@ import { compactText, normaliseText } from '../../text/normalise.ts';
 import type { ActionSpec } from '../action-spec.ts';
 import type { VillageView } from '../flow-context.ts';
 import { readNumber } from '../reply-reading.ts';
+import { readResidence as residenceOf } from '../residence-reading.ts';
 
 /** First contact: name, home village (by number or a forgiving name match), phone, situation. */
 
@@ -120,6 +121,15 @@ export const finishRegistration: ActionSpec = {
     const initial = typeof data.initialText === 'string' ? data.initialText : '';
     const wantsErrand = initial !== '' && ctx.matcher.match(initial, 1).length > 0;
     return { outcome: wantsErrand ? 'has_request' : 'plain', effects };
+  },
+};
+
+/** 住村里/在外地 in the resident's words: "在广东打工", "在深圳", "在家种地". */
+export const readResidence: ActionSpec = {
+  outcomes: { home: ['living'], away: ['living'], unclear: [] },
+  run({ text }) {
+    const living = residenceOf(text ?? '');
+    return living ? { outcome: living, set: { living } } : { outcome: 'unclear' };
   },
 };
 
