@@ -42,19 +42,28 @@ const LEXICON: readonly (readonly [words: readonly string[], relation: string, g
   [['姐姐', '姐'], '姐姐', 'sibling'],
   [['弟弟', '兄弟', '弟娃', '弟'], '弟弟', 'sibling'],
   [['妹妹', '妹儿', '妹'], '妹妹', 'sibling'],
-  [['舅舅', '叔叔', '伯伯', '姑姑', '姨妈', '嬢嬢', '侄儿', '侄女', '外甥', '外甥女', '儿媳妇', '女婿'], '', 'other'],
+  [['舅舅', '叔叔', '伯伯', '姑姑', '姨妈', '嬢嬢', '舅妈', '姑妈', '伯母', '婶婶', '侄儿', '侄女', '外甥', '外甥女', '儿媳妇', '女婿'], '', 'other'],
 ];
 
 const ENTRIES = LEXICON.flatMap(([words, relation, group]) => words.map((word) => ({ word, relation: relation || word, group })))
   // Longest first: 外孙女 before 孙女, 姑娘 before 娘, 老汉儿 before 老汉.
   .sort((a, b) => b.word.length - a.word.length);
 
+/** Where a word stands in the text; a one-letter word (妈, 娃) only on its own or after 我/给/帮…, so 舅妈 is not 妈. */
+function wordAt(c: string, word: string): number {
+  if (word.length > 1) return c.indexOf(word);
+  for (let at = c.indexOf(word); at >= 0; at = c.indexOf(word, at + 1)) {
+    if (at === 0 || '我给帮替为的家咱俺'.includes(c[at - 1] ?? '')) return at;
+  }
+  return -1;
+}
+
 /** The relation a text names, wherever in the text (the longest word wins, then the earliest). */
 export function findRelation(text: string): Relation | null {
   const c = compactText(text);
   let best: { at: number; length: number; relation: Relation } | null = null;
   for (const e of ENTRIES) {
-    const at = c.indexOf(e.word);
+    const at = wordAt(c, e.word);
     if (at < 0) continue;
     if (!best || e.word.length > best.length || (e.word.length === best.length && at < best.at))
       best = { at, length: e.word.length, relation: { relation: e.relation, group: e.group } };

@@ -21,12 +21,13 @@ const textOf = (value: unknown): string | null => (typeof value === 'string' && 
 
 export function checkFamilyMember(form: FamilyMemberForm, itemId: string, ctx: FlowContext, problems: string[]): Beneficiary | null {
   const before = problems.length;
-  const named = form.name === undefined ? { outcome: 'unnamed' as const } : takeBeneficiaryName.run({ text: form.name, data: {}, ctx });
-  if (named.outcome === 'invalid')
-    problems.push('beneficiary.name: 2–20 Chinese or Latin letters, or leave it out (or say 还没取名) for a newborn not yet named');
-  const name = named.outcome === 'ok' ? textOf(named.set?.beneficiaryName) : null;
   const relation = takeRelation.run({ text: form.relation, data: {}, ctx });
   if (relation.outcome !== 'ok') problems.push('beneficiary.relation: 1–10 letters, e.g. 母亲');
+  // Left out means not yet named, read as the chat reads "还没取名".
+  const named = takeBeneficiaryName.run({ text: form.name ?? '还没取名', data: { relationGroup: relation.set?.relationGroup ?? null }, ctx });
+  if (named.outcome === 'invalid')
+    problems.push('beneficiary.name: 2–20 Chinese or Latin letters; only a newborn may be left not yet named (name left out, or 还没取名)');
+  const name = named.outcome === 'ok' ? textOf(named.set?.beneficiaryName) : null;
   let ageGroup: AgeGroup = 'adult';
   if (form.ageGroup !== undefined) {
     if (!ageGroups.includes(form.ageGroup)) problems.push(`beneficiary.ageGroup: one of ${ageGroups.join(', ')}`);

@@ -107,11 +107,17 @@ export const readForWhomText: ActionSpec = {
 
 const BENEFICIARY_NAME_RE = /^[\p{Script=Han}A-Za-z·• ]{2,20}$/u;
 
+/** Only a child (a newborn) may be not yet named; a parent or a spouse has a name. */
+const GROWN_UPS: readonly string[] = ['parent', 'spouse', 'grandparent', 'elder', 'sibling'] satisfies RelationGroup[];
+
 /** The family member's name; "还没取名字" and the like mean not yet named, never a name. */
 export const takeBeneficiaryName: ActionSpec = {
   outcomes: { ok: ['beneficiaryName', 'beneficiaryUnnamed'], unnamed: ['beneficiaryName', 'beneficiaryUnnamed'], invalid: [] },
-  run({ text }) {
-    if (saysUnnamed(text ?? '')) return { outcome: 'unnamed', set: { beneficiaryName: null, beneficiaryUnnamed: true } };
+  run({ text, data }) {
+    if (saysUnnamed(text ?? '')) {
+      if (GROWN_UPS.includes(dataText(data.relationGroup))) return { outcome: 'invalid' };
+      return { outcome: 'unnamed', set: { beneficiaryName: null, beneficiaryUnnamed: true } };
+    }
     const name = (text ?? '')
       .normalize('NFKC')
       .trim()
