@@ -1,4 +1,5 @@
 import { endOfShanghaiDay, shanghaiDate } from '../calendar/local-date.ts';
+import { beneficiaryData } from '../conversation/actions/beneficiary-actions.ts';
 import type { FlowData } from '../conversation/conversation-state.ts';
 import type { Effect, EffectResults } from '../conversation/effects.ts';
 import type { FlowContext } from '../conversation/flow-context.ts';
@@ -63,10 +64,7 @@ export function applyEffects(env: EffectEnv, turn: EffectTurn, effects: readonly
       }
       case 'create_errand': {
         const requester = requirePerson();
-        const data: FlowData =
-          effect.beneficiary.kind === 'family'
-            ? { itemId: effect.itemId, forWhom: 'family', beneficiaryName: effect.beneficiary.name, relation: effect.beneficiary.relation }
-            : { itemId: effect.itemId, forWhom: 'self', beneficiaryName: null, relation: null };
+        const data: FlowData = { itemId: effect.itemId, ...beneficiaryData(effect.beneficiary) };
         const text = templates.render('entrustment.text', buildRenderVars(data, turn.ctx, shanghaiDate(turn.now)));
         const filed = fileErrand(env, {
           requester,

@@ -3,6 +3,7 @@ import type { ErrandRow } from '../db/errand-repository.ts';
 import type { Database } from '../db/open-database.ts';
 import type { NewOutboxMessage } from '../db/outbox-repository.ts';
 import { identitiesOf, personById, type PersonRow } from '../db/people-repository.ts';
+import { guardianSigns, storedBeneficiary } from '../domain/beneficiary.ts';
 import { maskName } from '../domain/masking.ts';
 import type { Directory, StaffMember, TownshipEntry, VillageEntry } from './directory.ts';
 import { toRooms, toStaff } from './notifications.ts';
@@ -29,7 +30,6 @@ export function errandParties(database: Database, directory: Directory, errand: 
   const township = directory.township(errand.townshipCode);
   const resident = personById(database, errand.requesterId);
   const agent = errand.agentId ? directory.staffById(errand.agentId) : undefined;
-  const b = errand.beneficiary;
   return {
     errand,
     itemName,
@@ -45,11 +45,31 @@ export function errandParties(database: Database, directory: Directory, errand: 
       maskedName: maskName(resident?.name ?? ''),
       residentName: resident?.name ?? '',
       residentPhone: resident?.phone ?? null,
-      forWhom: b.kind === 'family' ? `${b.relation ?? ''} ${b.name ?? ''}`.trim() : null,
+      ...beneficiaryVars(errand.beneficiary),
       agentName: agent?.name ?? '',
       agentPhone: agent?.publicProfile?.phone ?? agent?.phone ?? null,
       hotline: directory.county.hotline,
     },
+  };
+}
+
+/**
+ * What notices say of the beneficiary: forWhom (relation and name), whether not yet named, and for an
+ * adult family member the contact the agent needs to visit them (roomVars drops it for groups).
+ */
+export function beneficiaryVars(stored: ErrandRow['beneficiary']): Record<string, unknown> {
+  const b = storedBeneficiary(stored);
+  if (b.kind === 'self') return { forWhom: null, beneficiaryName: null, beneficiaryUnnamed: false, guardianSigns: false, visitBeneficiary: false };
+  const visit = !guardianSigns(b.ageGroup);
+  return {
+    forWhom: [b.relation, b.name].filter(Boolean).join(' '),
+    beneficiaryName: b.name,
+    beneficiaryUnnamed: b.name === null,
+    ageGroup: b.ageGroup,
+    guardianSigns: !visit,
+    visitBeneficiary: visit,
+    beneficiaryPhone: visit ? b.phone : null,
+    beneficiaryWhereabouts: visit ? b.whereabouts : null,
   };
 }
 

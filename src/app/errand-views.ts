@@ -3,6 +3,7 @@ import type { ErrandView } from '../conversation/flow-context.ts';
 import type { TemplateSet } from '../conversation/templates.ts';
 import type { ErrandRow, StoredDeadline } from '../db/errand-repository.ts';
 import type { errandEvents } from '../db/schema.ts';
+import { storedBeneficiary } from '../domain/beneficiary.ts';
 import { isOpenForResident, transition, type ErrandStatus } from '../domain/errand-lifecycle.ts';
 import type { Directory } from './directory.ts';
 
@@ -58,7 +59,7 @@ export function buildErrandView(input: {
     receiptNo: errand.receiptNo,
     itemId: errand.itemId,
     itemName: input.itemName,
-    beneficiary: { kind: b.kind, name: b.name ?? null, relation: b.relation ?? null },
+    beneficiary: storedBeneficiary(b),
     entrustmentPending: errand.entrustmentStatus === 'pending' && isOpenForResident(status),
     ratable: status === 'fed_back' ? 'first' : input.awaitingFixRating ? 'rectification' : null,
     status,

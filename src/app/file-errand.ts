@@ -10,7 +10,9 @@ import { maskName } from '../domain/masking.ts';
 import { formatReceiptNo } from '../domain/receipt-number.ts';
 import type { ActorRole } from '../domain/roles.ts';
 import { AppError } from '../errors.ts';
+import type { BeneficiaryJson } from '../db/schema.ts';
 import { deadlineDays } from './deadline-policy.ts';
+import { beneficiaryVars } from './errand-parties.ts';
 import { toRooms, toStaff } from './notifications.ts';
 import type { AppContext, TouchedErrands } from './app-context.ts';
 
@@ -67,10 +69,11 @@ export function fileErrand(env: ErrandEnv, input: FileErrandInput): FiledErrand 
 
   const today = shanghaiDate(now);
   const receiptNo = formatReceiptNo(today, nextReceiptSequence(database, today));
-  const beneficiary =
-    input.beneficiary.kind === 'family'
-      ? { kind: 'family' as const, name: input.beneficiary.name, relation: input.beneficiary.relation }
-      : { kind: 'self' as const };
+  const b = input.beneficiary;
+  const beneficiary: BeneficiaryJson =
+    b.kind === 'family'
+      ? { kind: 'family', name: b.name, relation: b.relation, ageGroup: b.ageGroup, phone: b.phone, whereabouts: b.whereabouts }
+      : { kind: 'self' };
   const errand = insertErrand(database, {
     receiptNo,
     direction,
@@ -143,7 +146,7 @@ export function fileErrand(env: ErrandEnv, input: FileErrandInput): FiledErrand 
     itemName: item.name,
     name: requester.name,
     phone: requester.phone,
-    forWhom: beneficiary.kind === 'family' ? `${beneficiary.relation} ${beneficiary.name}` : null,
+    ...beneficiaryVars(beneficiary),
     claimBy,
     photos,
   });

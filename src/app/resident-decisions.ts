@@ -1,5 +1,7 @@
 import { shanghaiDate, endOfShanghaiDay } from '../calendar/local-date.ts';
+import { beneficiaryData } from '../conversation/actions/beneficiary-actions.ts';
 import type { FlowData } from '../conversation/conversation-state.ts';
+import { storedBeneficiary } from '../domain/beneficiary.ts';
 import type { Effect } from '../conversation/effects.ts';
 import type { FlowContext } from '../conversation/flow-context.ts';
 import type { TemplateSet } from '../conversation/templates.ts';
@@ -106,8 +108,7 @@ export function rateErrand(env: ErrandEnv, person: PersonRow, effect: RateEffect
 
 /** What the entrustment text of an errand filed for the resident is rendered with. */
 export function entrustmentVarsOf(errand: ErrandRow, ctx: FlowContext, now: number): ReturnType<typeof buildRenderVars> {
-  const b = errand.beneficiary;
-  const data: FlowData = { itemId: errand.itemId, forWhom: b.kind, beneficiaryName: b.name ?? null, relation: b.relation ?? null };
+  const data: FlowData = { itemId: errand.itemId, ...beneficiaryData(storedBeneficiary(errand.beneficiary)) };
   return buildRenderVars(data, ctx, shanghaiDate(now));
 }
 

@@ -1,12 +1,13 @@
+import type { Beneficiary } from '../domain/beneficiary.ts';
 import type { RatingLevel } from '../domain/rating-scale.ts';
+
+export type { Beneficiary };
 
 /**
  * What a conversation asks the application to do. The engine only describes; the application
  * applies all effects of one message in one database transaction, then renders the replies with
  * the effects' results (e.g. the new receipt number).
  */
-
-export type Beneficiary = { kind: 'self' } | { kind: 'family'; name: string; relation: string };
 
 export const complaintTypes = ['shirking', 'added_obligation', 'overdue', 'extra_fee', 'other'] as const;
 export type ComplaintType = (typeof complaintTypes)[number];

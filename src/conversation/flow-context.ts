@@ -1,5 +1,6 @@
 import type { Catalog } from '../catalog/catalog.ts';
 import type { ItemMatcher } from '../catalog/item-matcher.ts';
+import type { Beneficiary } from '../domain/beneficiary.ts';
 import type { DeadlineKind, ErrandStatus } from '../domain/errand-lifecycle.ts';
 
 /**
@@ -49,7 +50,8 @@ export interface ErrandView {
   receiptNo: string;
   itemId: string;
   itemName: string;
-  beneficiary: { kind: 'self' | 'family'; name: string | null; relation: string | null };
+  /** Who it is for (name null: self, or a child not yet named). */
+  beneficiary: Beneficiary;
   /** An agent filed it for the resident, who has not confirmed the entrustment yet. */
   entrustmentPending: boolean;
   /** What the resident may rate now: the errand, the rectification of a bad review, or nothing. */

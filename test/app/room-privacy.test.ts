@@ -25,6 +25,22 @@ describe('roomVars', () => {
   });
 });
 
+describe('roomVars for a family member', () => {
+  it('drops the family member’s phone and whereabouts and masks exactly their name', () => {
+    const vars = roomVars({
+      forWhom: '父亲 王德明',
+      beneficiaryName: '王德明',
+      beneficiaryPhone: '13900000031',
+      beneficiaryWhereabouts: '石桥村2组大院子',
+      residentPhone: '13900000012',
+    });
+    expect(vars).toEqual({ forWhom: '父亲 王*明', beneficiaryName: '王*明', beneficiaryPhone: null, beneficiaryWhereabouts: null, residentPhone: null });
+  });
+  it('leaves a child not yet named as its relation (nothing to mask)', () => {
+    expect(roomVars({ forWhom: '孩子', beneficiaryName: null })).toEqual({ forWhom: '孩子', beneficiaryName: null });
+  });
+});
+
 describe('grantsInRoom', () => {
   const grants: RoleGrant[] = [
     { role: 'agent', villageCode: 'qs-sq', townshipCode: null },

@@ -102,6 +102,7 @@ describe('flow validation', () => {
     // request.summary needs item and the beneficiary data, which this toy flow never sets.
     expect(ok.some((p) => p.includes('request.summary'))).toBe(true);
     // request.created uses receiptNo, which create_errand gives back: no problem there.
-    expect(ok.some((p) => p.includes('request.created'))).toBe(false);
+    expect(ok.some((p) => p.includes('request.created') && p.includes('"receiptNo"'))).toBe(false);
+    expect(ok.some((p) => p.includes('request.created') && p.includes('"forWhom"'))).toBe(true);
   });
 });

@@ -25,7 +25,7 @@ const errand: ErrandView = {
   receiptNo: 'DB261201001',
   itemId: 'homestead-building-application',
   itemName: '农村宅基地和建房申请',
-  beneficiary: { kind: 'self', name: null, relation: null },
+  beneficiary: { kind: 'self' },
   entrustmentPending: false,
   ratable: 'first',
   status: 'fed_back',

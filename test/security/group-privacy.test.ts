@@ -14,7 +14,7 @@ const LW = 'lw-agents@chatroom';
 const CENTRE = 'qs-centre@chatroom';
 const ROOMS = [SQ, BH, LW, CENTRE];
 /** The demo residents' full names and phones, and the family member filed for below. */
-const SECRETS = ['张秀花', '13900000011', '王小军', '13900000012', '王秀英', '刘芳', '13900000013', '赵大山', '13700002222'];
+const SECRETS = ['张秀花', '13900000011', '王小军', '13900000012', '王秀英', '13700003333', '石桥村3组屋头', '刘芳', '13900000013', '赵大山', '13700002222'];
 
 let app: UseCaseApp;
 const roomReplies: string[] = [];
@@ -65,7 +65,18 @@ describe('group chats', () => {
     }
 
     // A family member's errand: the paper-entrustment answer names the beneficiary.
-    const family = await fileErrandByChat(app, 'wang-xiaojun', '宅基地建房', ['1', '2', '王秀英', '母亲', '同意', '知道了', '1']);
+    const family = await fileErrandByChat(app, 'wang-xiaojun', '宅基地建房', [
+      '1',
+      '2',
+      '王秀英',
+      '母亲',
+      '4',
+      '13700003333',
+      '石桥村3组屋头',
+      '同意',
+      '知道了',
+      '1',
+    ]);
     await inRoom('agent-li', `接单 ${family}`, SQ);
     const paper = await inRoom('agent-li', `收件 ${family}`, SQ);
     expect(paper).toContain('王*英');

@@ -3,6 +3,7 @@ import type { CatalogItem } from '../../catalog/catalog-schema.ts';
 import { authoriseCommand } from '../../commands/command-authorisation.ts';
 import { commandSpec } from '../../commands/command-catalog.ts';
 import type { Command } from '../../commands/command-grammar.ts';
+import { beneficiaryData } from '../../conversation/actions/beneficiary-actions.ts';
 import { SURE_GAP, SURE_SCORE } from '../../conversation/actions/request-actions.ts';
 import { buildRenderVars } from '../../conversation/render-vars.ts';
 import { findErrandById } from '../../db/errand-repository.ts';
@@ -174,7 +175,7 @@ function paperEntrustment(env: CommandEnv, turn: CommandTurn, resident: PersonRo
   );
   const text = env.templates.render(
     'entrustment.text',
-    buildRenderVars({ itemId: item.id, forWhom: 'self', beneficiaryName: null, relation: null }, ctx, shanghaiDate(turn.now)),
+    buildRenderVars({ itemId: item.id, ...beneficiaryData({ kind: 'self' }) }, ctx, shanghaiDate(turn.now)),
   );
   return { text, version: env.templates.version('entrustment.text'), paper: true };
 }

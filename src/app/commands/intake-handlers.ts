@@ -1,6 +1,7 @@
 import { shanghaiDate, yearOf } from '../../calendar/local-date.ts';
 import { insertNotice } from '../../db/errand-repository.ts';
 import { enterInLedger, markPaperEntrustment } from '../../db/ledger-repository.ts';
+import { needsBeneficiarySignature } from '../../domain/beneficiary.ts';
 import { errandNotifier } from '../errand-parties.ts';
 import { reply, toSpeaker } from './command-context.ts';
 import { noticeItems } from './return-notice.ts';
@@ -32,7 +33,8 @@ export const accept: Handler = (ctx, command) => {
   const paperSigned = command.name === 'accept' && command.paperSigned;
   if (errand.entrustmentStatus === 'pending' && !paperSigned) return reply(ctx.say('entrustment_pending'));
   const b = errand.beneficiary;
-  const family = b.kind === 'family';
+  // An adult family member signs a paper form the agent brings; a minor's guardian signed in chat.
+  const family = needsBeneficiarySignature(b);
   if (family && !paperSigned && errand.entrustmentStatus !== 'paper')
     return reply(ctx.say('paper_needed', { relation: b.relation ?? '', beneficiaryName: b.name ?? '' }));
   if (paperSigned) markPaperEntrustment(env.database, errand.id);

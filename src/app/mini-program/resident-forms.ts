@@ -1,7 +1,7 @@
 import { shanghaiDate } from '../../calendar/local-date.ts';
 import type { Catalog } from '../../catalog/catalog.ts';
 import type { CatalogItem } from '../../catalog/catalog-schema.ts';
-import { takeRelation, takeBeneficiaryName } from '../../conversation/actions/request-actions.ts';
+import { beneficiaryData } from '../../conversation/actions/beneficiary-actions.ts';
 import { takeName, takePhone } from '../../conversation/actions/registration-actions.ts';
 import { takeRatingReason } from '../../conversation/actions/rating-actions.ts';
 import type { FlowData } from '../../conversation/conversation-state.ts';
@@ -17,6 +17,7 @@ import type { PersonTag } from '../../domain/roles.ts';
 import { AppError } from '../../errors.ts';
 import { applyEffects } from '../apply-effects.ts';
 import { rateErrand } from '../resident-decisions.ts';
+import { checkFamilyMember, type FamilyMemberForm } from './beneficiary-form.ts';
 import { contextFor, writeFor, type Caller, type MiniProgramEnv } from './mini-program-env.ts';
 
 /**
@@ -88,7 +89,7 @@ export function registerResident(mp: MiniProgramEnv, caller: Caller, form: Regis
 
 export interface BeneficiaryForm {
   forWhom: 'self' | 'family';
-  beneficiary?: { name: string; relation: string } | undefined;
+  beneficiary?: FamilyMemberForm | undefined;
 }
 
 export interface ErrandForm extends BeneficiaryForm {
@@ -111,20 +112,10 @@ function checkRequest(catalog: Catalog, ctx: FlowContext, form: BeneficiaryForm 
   let beneficiary: Beneficiary = { kind: 'self' };
   if (form.forWhom === 'family') {
     if (!form.beneficiary) problems.push('beneficiary: give the family member\'s name and relation when forWhom is "family"');
-    else {
-      const name = takeBeneficiaryName.run({ text: form.beneficiary.name, data: {}, ctx });
-      if (name.outcome !== 'ok') problems.push('beneficiary.name: 2–20 Chinese or Latin letters');
-      const relation = takeRelation.run({ text: form.beneficiary.relation, data: { beneficiaryName: textOf(name.set?.beneficiaryName) }, ctx });
-      if (relation.outcome !== 'ok') problems.push('beneficiary.relation: 1–10 letters, e.g. 母亲');
-      if (name.outcome === 'ok' && relation.outcome === 'ok')
-        beneficiary = { kind: 'family', name: textOf(name.set?.beneficiaryName), relation: textOf(relation.set?.relation) };
-    }
+    else beneficiary = checkFamilyMember(form.beneficiary, form.itemId, ctx, problems) ?? beneficiary;
   } else if (form.beneficiary) problems.push('beneficiary: only with forWhom "family"');
   if (!item) return null;
-  const data: FlowData =
-    beneficiary.kind === 'family'
-      ? { itemId: item.id, forWhom: 'family', beneficiaryName: beneficiary.name, relation: beneficiary.relation }
-      : { itemId: item.id, forWhom: 'self', beneficiaryName: null, relation: null };
+  const data: FlowData = { itemId: item.id, ...beneficiaryData(beneficiary) };
   return { item, beneficiary, data };
 }
 

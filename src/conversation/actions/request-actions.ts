@@ -1,9 +1,8 @@
 import type { CategoryCode } from '../../catalog/catalog-schema.ts';
 import type { ItemMatch } from '../../catalog/item-matcher.ts';
-import { normaliseText } from '../../text/normalise.ts';
 import type { ActionResult, ActionSpec } from '../action-spec.ts';
+import { beneficiaryOf } from './beneficiary-actions.ts';
 import { dataText, type FlowData } from '../conversation-state.ts';
-import type { Beneficiary } from '../effects.ts';
 import type { FlowContext } from '../flow-context.ts';
 
 /**
@@ -70,54 +69,6 @@ export const checkSelfService: ActionSpec = {
   },
 };
 
-function selfBeneficiary(): FlowData {
-  return { beneficiary: { kind: 'self' }, forWhom: 'self', beneficiaryName: null, relation: null };
-}
-
-export const chooseSelf: ActionSpec = {
-  outcomes: { done: ['beneficiary', 'forWhom', 'beneficiaryName', 'relation'] },
-  run() {
-    return { outcome: 'done', set: selfBeneficiary() };
-  },
-};
-
-const BENEFICIARY_NAME_RE = /^[\p{Script=Han}A-Za-z·• ]{2,20}$/u;
-
-export const takeBeneficiaryName: ActionSpec = {
-  outcomes: { ok: ['beneficiaryName'], invalid: [] },
-  run({ text }) {
-    const name = (text ?? '')
-      .normalize('NFKC')
-      .trim()
-      .replace(/^(?:叫|名字叫|他叫|她叫)/, '')
-      .trim();
-    if (!BENEFICIARY_NAME_RE.test(name)) return { outcome: 'invalid' };
-    return { outcome: 'ok', set: { beneficiaryName: name } };
-  },
-};
-
-export const takeRelation: ActionSpec = {
-  outcomes: { ok: ['relation', 'beneficiary', 'forWhom'], invalid: [] },
-  run({ text, data }) {
-    const relation = normaliseText(text ?? '').replace(/^(?:是|是我的|我的)/, '');
-    if ([...relation].length < 1 || [...relation].length > 10 || !/^[\p{Script=Han}A-Za-z]+$/u.test(relation)) return { outcome: 'invalid' };
-    return relationResult(dataText(data.beneficiaryName), relation);
-  },
-};
-
-function relationResult(name: string, relation: string): ActionResult {
-  const beneficiary: Beneficiary = { kind: 'family', name, relation };
-  return { outcome: 'ok', set: { relation, beneficiary, forWhom: 'family' } };
-}
-
-/** One action per relation option keeps the flow file readable (1 父母, 2 配偶, …). */
-export function relationOption(relation: string): ActionSpec {
-  return {
-    outcomes: { ok: ['relation', 'beneficiary', 'forWhom'] },
-    run: ({ data }) => relationResult(dataText(data.beneficiaryName), relation),
-  };
-}
-
 export const checkPrivacy: ActionSpec = {
   outcomes: { needed: [], not_needed: ['privacyConsent'] },
   run({ data, ctx }) {
@@ -130,14 +81,6 @@ export const givePrivacyConsent: ActionSpec = {
   outcomes: { done: ['privacyConsent'] },
   run: () => ({ outcome: 'done', set: { privacyConsent: true } }),
 };
-
-function beneficiaryOf(data: FlowData): Beneficiary {
-  const b = data.beneficiary;
-  if (b && typeof b === 'object' && !Array.isArray(b) && b.kind === 'family' && typeof b.name === 'string' && typeof b.relation === 'string') {
-    return { kind: 'family', name: b.name, relation: b.relation };
-  }
-  return { kind: 'self' };
-}
 
 export const createErrand: ActionSpec = {
   outcomes: { done: [] },

@@ -6,10 +6,15 @@ import { people } from './people.ts';
 
 /** Errands, their append-only history, clocks, entrustments and one-time notices. */
 
+/** Who an errand is for (domain/beneficiary.ts). Rows from before issue 13 have only kind, name and relation. */
 export interface BeneficiaryJson {
   kind: 'self' | 'family';
-  name?: string;
+  /** Null: not yet named (a newborn). */
+  name?: string | null;
   relation?: string;
+  ageGroup?: 'newborn' | 'minor' | 'adult' | 'elderly';
+  phone?: string | null;
+  whereabouts?: string | null;
 }
 
 export const errands = sqliteTable(

@@ -197,7 +197,7 @@ function declareMiniProgramRoutes(app: FastifyInstance, deps: MiniProgramRouteDe
     }),
     async (request) => {
       const q = request.query;
-      const beneficiary = q.forWhom === 'family' ? { name: q.beneficiaryName ?? '', relation: q.relation ?? '' } : undefined;
+      const beneficiary = q.forWhom === 'family' ? { name: q.beneficiaryName, relation: q.relation ?? '', ageGroup: q.ageGroup } : undefined;
       return previewEntrustment(deps.env, callerOf(request), { itemId: q.itemId, forWhom: q.forWhom, beneficiary }, deps.clock());
     },
   );

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { complaintTypes, ratingReasons } from '../../conversation/effects.ts';
+import { ageGroups } from '../../domain/beneficiary.ts';
 import { parseReceiptNo } from '../../domain/receipt-number.ts';
 import { personTags } from '../../domain/roles.ts';
 
@@ -73,13 +74,23 @@ export const entrustmentQuery = z.strictObject({
   forWhom,
   beneficiaryName: z.string().max(40).optional(),
   relation: z.string().max(20).optional(),
+  ageGroup: z
+    .enum(ageGroups)
+    .optional()
+    .meta({ description: 'newborn or minor: the resident signs as guardian; adult or elderly: the agent visits the family member' }),
 });
 
 export const errandBody = z.strictObject({
   itemId: z.string().trim().min(1).max(64).meta({ description: 'A catalogue item id (GET /api/catalog/items)' }),
   forWhom,
   beneficiary: z
-    .strictObject({ name: z.string().max(40), relation: z.string().max(20) })
+    .strictObject({
+      name: z.string().max(40).optional().meta({ description: 'Left out (or 还没取名) for a newborn not yet named' }),
+      relation: z.string().max(20),
+      ageGroup: z.enum(ageGroups).optional().meta({ description: 'Inferred from the relation and the item where clear; adult otherwise' }),
+      phone: z.string().max(20).optional().meta({ description: "An adult family member's own mobile (or 没有)" }),
+      whereabouts: z.string().max(60).optional().meta({ description: 'Where the agent finds an adult family member, e.g. 石桥村3组屋头' }),
+    })
     .optional()
     .meta({ description: 'With forWhom "family"' }),
   privacyConsent: z.boolean().optional().meta({ description: 'The separate consent, required (true) for privacy-sensitive items' }),

@@ -199,9 +199,60 @@ describe('POST /api/mp/errands', () => {
       'SELECT e.beneficiary, n.privacy_consent, n.text FROM errands e JOIN entrustments n ON n.errand_id = e.id WHERE e.receipt_no = ?',
       receipt,
     );
-    expect(JSON.parse(row?.beneficiary ?? '{}')).toEqual({ kind: 'family', name: '何大山', relation: '父亲' });
+    // The fields left out mean what they meant before: an adult, visited, no contact given.
+    expect(JSON.parse(row?.beneficiary ?? '{}')).toEqual({
+      kind: 'family',
+      name: '何大山',
+      relation: '父亲',
+      ageGroup: 'adult',
+      phone: null,
+      whereabouts: null,
+    });
     expect(row?.privacy_consent).toBe(1);
     expect(row?.text).toContain('何大山本人也要同意');
+  });
+
+  it('records a newborn not yet named (the resident signs as guardian) and an adult’s phone and whereabouts', async () => {
+    const preview = await mp.call('GET', `/api/mp/entrustment?itemId=birth-registration&forWhom=family&relation=${encodeURIComponent('娃儿')}`, token);
+    expect(preview.statusCode).toBe(200);
+    const text = preview.json<{ entrustment: { text: string } }>().entrustment.text;
+    expect(text).toContain('办事人：您的孩子（还没取名）');
+    expect(text).toContain('由您作为监护人签这份委托');
+    expect(text).not.toMatch(/请还没/);
+    const newborn = await file({
+      itemId: 'birth-registration',
+      forWhom: 'family',
+      beneficiary: { name: '还没取名字', relation: '娃儿' },
+      privacyConsent: true,
+      entrustment: { confirmed: true, version },
+    });
+    expect(newborn.statusCode).toBe(201);
+    const adult = await file({
+      itemId: DIBAO,
+      forWhom: 'family',
+      beneficiary: { name: '何大山', relation: '老汉儿', ageGroup: 'elderly', phone: '13700005678', whereabouts: '柳湾社区2组，跟我住' },
+      privacyConsent: true,
+      entrustment: { confirmed: true, version },
+    });
+    expect(adult.statusCode).toBe(201);
+    const stored = (receipt: string) =>
+      JSON.parse(sql<{ beneficiary: string }>('SELECT beneficiary FROM errands WHERE receipt_no = ?', receipt)[0]?.beneficiary ?? '{}') as unknown;
+    expect(stored(newborn.json<{ receiptNo: string }>().receiptNo)).toEqual({
+      kind: 'family',
+      name: null,
+      relation: '孩子',
+      ageGroup: 'newborn',
+      phone: null,
+      whereabouts: null,
+    });
+    expect(stored(adult.json<{ receiptNo: string }>().receiptNo)).toEqual({
+      kind: 'family',
+      name: '何大山',
+      relation: '父亲',
+      ageGroup: 'elderly',
+      phone: '13700005678',
+      whereabouts: '柳湾社区2组，跟我住',
+    });
   });
 
   it.each([
@@ -216,6 +267,18 @@ describe('POST /api/mp/errands', () => {
     ['a private item without consent', () => ({ ...homestead(), itemId: DIBAO }), /privacyConsent: .* separate consent/],
     ['family without a name', () => ({ ...homestead(), forWhom: 'family' }), /beneficiary: give the family member/],
     ['a bad relation', () => ({ ...homestead(), forWhom: 'family', beneficiary: { name: '何大山', relation: '123' } }), /beneficiary\.relation/],
+    ['an adult not named', () => ({ ...homestead(), forWhom: 'family', beneficiary: { relation: '父亲' } }), /beneficiary\.name: .*only a newborn/],
+    [
+      'a bad phone',
+      () => ({ ...homestead(), forWhom: 'family', beneficiary: { name: '何大山', relation: '父亲', phone: '12345' } }),
+      /beneficiary\.phone: a mobile/,
+    ],
+    [
+      'a minor’s phone',
+      () => ({ ...homestead(), forWhom: 'family', beneficiary: { name: '何小宝', relation: '儿子', ageGroup: 'minor', phone: '13700005678' } }),
+      /beneficiary\.phone: only for an adult/,
+    ],
+    ['an unknown age group', () => ({ ...homestead(), forWhom: 'family', beneficiary: { name: '何大山', relation: '父亲', ageGroup: 'old' } }), /ageGroup/],
     ['an unknown field', () => ({ ...homestead(), price: 3 }), /price/],
     ['a score-like wrong type', () => ({ ...homestead(), forWhom: 7 }), /forWhom/],
   ])('refuses %s with 400 and a clear message, writing nothing', async (_label, body, pattern) => {
