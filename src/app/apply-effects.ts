@@ -72,6 +72,7 @@ export function applyEffects(env: EffectEnv, turn: EffectTurn, effects: readonly
           itemId: effect.itemId,
           beneficiary: effect.beneficiary,
           privacyConsent: effect.privacyConsent,
+          situation: effect.situation ?? null,
           entrustment: { text, version: templates.version('entrustment.text'), paper: false },
           channel: turn.identity.channel,
           now: turn.now,

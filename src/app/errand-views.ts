@@ -34,7 +34,9 @@ export function buildErrandView(input: {
   const forWhom = b.kind === 'family' ? t('errand_view.for_family', { relation: b.relation ?? '', name: b.name ?? '' }) : t('errand_view.for_self');
 
   let holder: string;
-  if (!isOpenForResident(status)) holder = status === 'fed_back' ? t('holder.resident') : t('holder.nobody');
+  // A finished errand names the agent who handled it; one nobody handled (withdrawn before a claim) names no one.
+  if (status === 'fed_back') holder = t('holder.resident');
+  else if (!isOpenForResident(status)) holder = input.agentName ? t('holder.handled', { name: input.agentName }) : '';
   else if (AT_CENTRE.includes(status)) holder = t('holder.centre', { name: directory.township(errand.townshipCode)?.centre.name ?? '' });
   else if (input.agentName) holder = t('holder.agent', { name: input.agentName });
   else holder = t('holder.waiting', { villageName: directory.village(errand.villageCode)?.name ?? '' });

@@ -1,4 +1,5 @@
 import { shanghaiDate } from '../calendar/local-date.ts';
+import { materialsFor } from '../catalog/item-situations.ts';
 import type { Beneficiary } from '../conversation/effects.ts';
 import { appendEvent, insertEntrustment, insertErrand, insertNotice, nextReceiptSequence, saveDeadlines } from '../db/errand-repository.ts';
 import { insertOutbox } from '../db/outbox-repository.ts';
@@ -31,6 +32,8 @@ export interface FileErrandInput {
   itemId: string;
   beneficiary: Beneficiary;
   privacyConsent: boolean | null;
+  /** The item's situation the resident is in (lost, damaged…), when known: the notice lists only its materials. */
+  situation?: string | null;
   /**
    * The entrustment agreed to: confirmed by the resident in chat, or a signed paper form (the text
    * then records what the form says). Null: not yet — the errand cannot be accepted until it is.
@@ -62,6 +65,8 @@ export function fileErrand(env: ErrandEnv, input: FileErrandInput): FiledErrand 
   if (item.privacySensitive && input.entrustment && !input.entrustment.paper && input.privacyConsent !== true) {
     throw new AppError('not_allowed', 'privacy-sensitive item without consent');
   }
+  // Only a situation the item knows counts; any other leaves the notice with every material and its condition.
+  const situation = item.situations.some((s) => s.id === input.situation) ? (input.situation ?? null) : null;
 
   const event = direction === 'village_to_centre' ? 'request' : 'dispatch';
   const move = transition({ direction, status: null, suspendedFrom: null }, event, input.actor.role);
@@ -99,7 +104,7 @@ export function fileErrand(env: ErrandEnv, input: FileErrandInput): FiledErrand 
     actorPersonId: input.actor.personId,
     actorRole: input.actor.role,
     at: now,
-    data: { itemVersion: catalog.versionOf(item.id), entrustmentVersion: input.entrustment?.version ?? null },
+    data: { itemVersion: catalog.versionOf(item.id), entrustmentVersion: input.entrustment?.version ?? null, ...(situation ? { situation } : {}) },
   });
   if (input.entrustment) {
     insertEntrustment(database, {
@@ -117,7 +122,7 @@ export function fileErrand(env: ErrandEnv, input: FileErrandInput): FiledErrand 
   insertNotice(database, {
     errandId: errand.id,
     kind: 'intake',
-    items: item.materials.map((m) => ({
+    items: materialsFor(item, situation).map((m) => ({
       name: m.name,
       form: m.form,
       count: m.count,

@@ -2,7 +2,7 @@ import type { AgentView, ErrandView, FlowContext, PersonView } from '../conversa
 import { deadlinesOf, errandsOfRequester, eventsOf } from '../db/errand-queries.ts';
 import { awaitingFixRating } from '../db/rating-repository.ts';
 import type { IdentityRow, PersonRow } from '../db/people-repository.ts';
-import { selfServiceExemptTags } from '../domain/roles.ts';
+import { priorityTags as priorityTagList } from '../domain/roles.ts';
 import type { Directory, StaffMember } from './directory.ts';
 import { buildErrandView } from './errand-views.ts';
 import type { AppContext } from './app-context.ts';
@@ -12,8 +12,8 @@ import type { AppContext } from './app-context.ts';
 export type ContextEnv = Pick<AppContext, 'database' | 'directory' | 'catalog' | 'matcher' | 'templates'>;
 
 const MY_ERRANDS_LIMIT = 10;
-/** Self-service is not pushed on these (the issue's priority groups); migrant workers may still be shown how. */
-const priorityTags = new Set<string>(selfServiceExemptTags);
+/** The agent comes to these (the issue's priority groups); migrant workers are exempt from self-service only. */
+const priorityTags = new Set<string>(priorityTagList);
 
 export function agentView(agent: StaffMember | undefined): AgentView | null {
   if (!agent) return null;

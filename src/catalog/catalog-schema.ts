@@ -35,11 +35,29 @@ export const materialSchema = z.strictObject({
   /** 原件 / 复印件 / 原件和复印件 / 照片 / 表格 (a form the centre provides). */
   form: z.enum(['original', 'copy', 'original_and_copy', 'photo', 'form']),
   count: z.number().int().min(1).max(20),
-  /** Only needed in some situations, e.g. "委托他人办理时". Shown with the condition. */
+  /** Only needed in some situations, e.g. "委托他人办理时". Shown with the condition while it is not known to apply. */
   when: nonEmpty.optional(),
+  /**
+   * Needed only in these of the item's `situations` (their ids): once the resident's situation is known, a
+   * material for another situation is left off the one-time notice.
+   */
+  situations: z
+    .array(z.string().regex(/^[a-z][a-z0-9_]*$/, 'a situation id: lower snake case'))
+    .min(1)
+    .optional(),
   notes: nonEmpty.optional(),
 });
 export type Material = z.infer<typeof materialSchema>;
+
+/** One of the cases an item is asked for in (first card, lost, damaged), which decides its materials. */
+export const situationSchema = z.strictObject({
+  id: z.string().regex(/^[a-z][a-z0-9_]*$/, 'a situation id: lower snake case'),
+  /** The choice as residents read it, e.g. 卡丢了，补办. */
+  label: nonEmpty,
+  /** Words in a request that tell this situation without asking (丢了, 掉了, 找不到). */
+  words: z.array(nonEmpty).default([]),
+});
+export type Situation = z.output<typeof situationSchema>;
 
 export const feeSchema = z.strictObject({
   /** Statutory fee in yuan; 0 means free of charge. */
@@ -50,46 +68,59 @@ export const feeSchema = z.strictObject({
   basis: nonEmpty,
 });
 
-export const catalogItemSchema = z.strictObject({
-  id: z.string().regex(/^[a-z][a-z0-9-]{2,63}$/, 'id: lower-case letters, digits and dashes'),
-  category: z.enum(categoryCodes),
-  name: nonEmpty,
-  /** Colloquial names, old names and dialect words residents use (新农合, 五保, 娃儿上户口). */
-  aliases: z.array(nonEmpty).min(1),
-  /** Further words that hint at this item without naming it (e.g. 住院, 发票). */
-  keywords: z.array(nonEmpty).default([]),
-  /**
-   * Life situations and needs that lead villagers to this item, in their words (考上大学 学费, 屋顶漏雨,
-   * 外地 生娃): weaker evidence than the item's own words. Parts separated by a space must all be told
-   * for the need to be met (走 户口: someone died and the household register is concerned).
-   */
-  needs: z.array(nonEmpty).default([]),
-  /** Who qualifies (申请条件), one condition per entry. */
-  conditions: z.array(nonEmpty).min(1),
-  materials: z.array(materialSchema),
-  fee: feeSchema,
-  legalBasis: z.array(nonEmpty).min(1),
-  department: z.strictObject({
-    /** 承办部门, e.g. 县医疗保障局. */
+export const catalogItemSchema = z
+  .strictObject({
+    id: z.string().regex(/^[a-z][a-z0-9-]{2,63}$/, 'id: lower-case letters, digits and dashes'),
+    category: z.enum(categoryCodes),
     name: nonEmpty,
-    /** Where it is handled, e.g. 乡镇便民服务中心医保窗口. */
-    place: nonEmpty,
-    level: z.enum(['township', 'county']),
-  }),
-  /** Promised completion time in working days once the centre has accepted it (承诺时限). */
-  promisedWorkingDays: z.number().int().min(0).max(120),
-  directions: z.array(z.enum(['village_to_centre', 'centre_to_village'])).min(1),
-  /** Medical, relief, disability, identity documents…: needs a separate consent. */
-  privacySensitive: z.boolean(),
-  /** Must the person appear in person at some step (photo, fingerprint, signature)? */
-  inPerson: z.strictObject({ required: z.boolean(), note: nonEmpty.optional() }),
-  selfService: z.strictObject({
-    available: z.boolean(),
-    /** How to do it alone, in plain words, e.g. "微信搜索'国家医保服务平台'小程序". */
-    how: nonEmpty.optional(),
-  }),
-  notes: z.array(nonEmpty).default([]),
-});
+    /** Colloquial names, old names and dialect words residents use (新农合, 五保, 娃儿上户口). */
+    aliases: z.array(nonEmpty).min(1),
+    /** Further words that hint at this item without naming it (e.g. 住院, 发票). */
+    keywords: z.array(nonEmpty).default([]),
+    /**
+     * Life situations and needs that lead villagers to this item, in their words (考上大学 学费, 屋顶漏雨,
+     * 外地 生娃): weaker evidence than the item's own words. Parts separated by a space must all be told
+     * for the need to be met (走 户口: someone died and the household register is concerned).
+     */
+    needs: z.array(nonEmpty).default([]),
+    /** Who qualifies (申请条件), one condition per entry. */
+    conditions: z.array(nonEmpty).min(1),
+    materials: z.array(materialSchema),
+    /** The cases the item is asked for in, when its materials depend on them; the resident is asked which (or it is read from their words). */
+    situations: z.array(situationSchema).default([]),
+    fee: feeSchema,
+    legalBasis: z.array(nonEmpty).min(1),
+    department: z.strictObject({
+      /** 承办部门, e.g. 县医疗保障局. */
+      name: nonEmpty,
+      /** Where it is handled, e.g. 乡镇便民服务中心医保窗口. */
+      place: nonEmpty,
+      level: z.enum(['township', 'county']),
+    }),
+    /** Promised completion time in working days once the centre has accepted it (承诺时限). */
+    promisedWorkingDays: z.number().int().min(0).max(120),
+    directions: z.array(z.enum(['village_to_centre', 'centre_to_village'])).min(1),
+    /** Medical, relief, disability, identity documents…: needs a separate consent. */
+    privacySensitive: z.boolean(),
+    /** Must the person appear in person at some step (photo, fingerprint, signature)? */
+    inPerson: z.strictObject({ required: z.boolean(), note: nonEmpty.optional() }),
+    selfService: z.strictObject({
+      available: z.boolean(),
+      /** How to do it alone, in plain words, e.g. "微信搜索'国家医保服务平台'小程序". */
+      how: nonEmpty.optional(),
+    }),
+    notes: z.array(nonEmpty).default([]),
+  })
+  .superRefine((item, ctx) => {
+    const ids = new Set(item.situations.map((s) => s.id));
+    if (ids.size !== item.situations.length) ctx.addIssue({ code: 'custom', path: ['situations'], message: 'situation ids must be unique' });
+    if (item.situations.length === 1) ctx.addIssue({ code: 'custom', path: ['situations'], message: 'give at least two situations, or none' });
+    item.materials.forEach((m, i) => {
+      for (const id of m.situations ?? []) {
+        if (!ids.has(id)) ctx.addIssue({ code: 'custom', path: ['materials', i, 'situations'], message: `no situation "${id}" in this item's situations` });
+      }
+    });
+  });
 
 export type CatalogItemInput = z.input<typeof catalogItemSchema>;
 export type CatalogItem = z.output<typeof catalogItemSchema>;

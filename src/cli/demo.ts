@@ -5,6 +5,7 @@ import { loadRoster } from '../app/load-roster.ts';
 import { configOrExit, startDaiban } from '../main.ts';
 import { freePort } from '../redis/local-redis.ts';
 import { runConsole } from './chat-console.ts';
+import { routeStrayOutput } from './stray-output.ts';
 
 /**
  * `npm run demo`: a fresh demo county (one township centre, three villages, agents, a collector,
@@ -27,14 +28,16 @@ env.HTTP_PORT ??= String(await freePort(3000));
 env.BULLMQ_PREFIX ??= `demo${process.pid}`;
 
 const config = configOrExit(env);
-// The server's log goes to a file: lines printed into the chat console would break up the conversation.
-const DEMO_LOG = './data/demo.log';
+// The server's log goes to a file, and so does whatever a library prints by itself: lines printed into
+// the chat console would break up the conversation.
+const DEMO_LOG = env.DEMO_LOG ?? './data/demo.log';
 const logger = pino({ level: config.logLevel }, pino.destination({ dest: DEMO_LOG, mkdir: true, sync: true }));
+routeStrayOutput(logger);
 const running = await startDaiban(config, logger, { privateRedis: true });
 const counts = loadRoster(running.process.core.database, JSON.parse(readFileSync('data/demo-roster.json', 'utf8')), Date.now());
 const interactive = Boolean(process.stdin.isTTY);
 
-console.log(`
+process.stdout.write(`
 代办 Daiban demo — ${running.url}  (admin token: ${config.adminToken})
 Demo county 示范县: ${counts.villages} villages, ${counts.people} people, ${counts.rooms} rooms (data/demo-roster.json).
   Residents:  zhang-xiuhua (石桥村, elderly) · wang-xiaojun (石桥村, migrant worker) · liu-fang (柳湾社区)

@@ -14,7 +14,7 @@ export type ComplaintType = (typeof complaintTypes)[number];
 
 export type Effect =
   | { kind: 'register_person'; name: string; villageCode: string; phone: string | null; tags: string[]; phoneVerified?: boolean }
-  | { kind: 'create_errand'; itemId: string; beneficiary: Beneficiary; privacyConsent: boolean | null }
+  | { kind: 'create_errand'; itemId: string; beneficiary: Beneficiary; privacyConsent: boolean | null; situation?: string | null }
   | { kind: 'withdraw_errand'; errandId: number }
   | { kind: 'contact_agent'; message: string | null }
   | { kind: 'record_complaint'; type: ComplaintType; text: string; receiptNo: string | null }

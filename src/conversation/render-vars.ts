@@ -1,5 +1,6 @@
 import type { CatalogItem } from '../catalog/catalog-schema.ts';
 import type { Catalog } from '../catalog/catalog.ts';
+import { materialsFor } from '../catalog/item-situations.ts';
 import type { FlowData } from './conversation-state.ts';
 import type { FlowContext } from './flow-context.ts';
 
@@ -30,13 +31,14 @@ export interface ItemView {
   notes: readonly string[];
 }
 
-export function itemView(item: CatalogItem, catalog: Catalog): ItemView {
+/** The item as templates read it; with the resident's situation known, only the materials that apply. */
+export function itemView(item: CatalogItem, catalog: Catalog, situation: string | null = null): ItemView {
   return {
     id: item.id,
     name: item.name,
     categoryName: catalog.categoryName(item.category),
     conditions: item.conditions,
-    materials: item.materials.map((m) => ({ name: m.name, form: m.form, count: m.count, when: m.when ?? null, notes: m.notes ?? null })),
+    materials: materialsFor(item, situation).map((m) => ({ name: m.name, form: m.form, count: m.count, when: m.when ?? null, notes: m.notes ?? null })),
     fee: { amountYuan: item.fee.amountYuan, description: item.fee.description, basis: item.fee.basis, free: item.fee.amountYuan === 0 },
     promisedWorkingDays: item.promisedWorkingDays,
     department: item.department.name,
@@ -60,7 +62,7 @@ export function buildRenderVars(data: FlowData, ctx: FlowContext, today: string)
   const itemId = data.itemId;
   if (typeof itemId === 'string') {
     const item = ctx.catalog.get(itemId);
-    if (item) vars.item = itemView(item, ctx.catalog);
+    if (item) vars.item = itemView(item, ctx.catalog, typeof data.situation === 'string' ? data.situation : null);
   }
   const errandId = data.errandId;
   if (typeof errandId === 'number') {

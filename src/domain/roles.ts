@@ -9,10 +9,21 @@ export const personTags = ['elderly', 'disabled', 'migrant', 'left_behind'] as c
 export type PersonTag = (typeof personTags)[number];
 
 /**
- * The elderly, the disabled and the 三留守 (and residents of remote villages) are not pushed towards
- * doing an errand themselves (合理原则); everyone else is shown how, and may still ask the agent.
+ * The elderly, the disabled and the 三留守 (and residents of remote villages) have priority: the agent
+ * comes to them (合理原则, 群体合理).
  */
-export const selfServiceExemptTags: readonly PersonTag[] = ['elderly', 'disabled', 'left_behind'];
+export const priorityTags: readonly PersonTag[] = ['elderly', 'disabled', 'left_behind'];
+
+/**
+ * Self-service is not pushed on the priority groups nor on migrant workers: the policy's 地域合理 names
+ * "在城区务工等回村办事不方便的群众" among those the agency is for. Anyone may still do it alone.
+ */
+export const selfServiceExemptTags: readonly PersonTag[] = [...priorityTags, 'migrant'];
+
+export function isSelfServiceExempt(person: { tags: readonly string[]; priority: boolean } | null | undefined): boolean {
+  if (!person) return false;
+  return person.priority || person.tags.some((t) => (selfServiceExemptTags as readonly string[]).includes(t));
+}
 
 export interface RoleGrant {
   role: PersonRole;

@@ -42,7 +42,7 @@ const openErrand: ErrandView = {
   receiptNo: 'DB261201007',
   itemId: 'minimum-living-allowance',
   itemName: '最低生活保障',
-  beneficiary: { kind: 'self', name: null, relation: null },
+  beneficiary: { kind: 'self' },
   entrustmentPending: false,
   ratable: null,
   status: 'accepted',

@@ -48,7 +48,7 @@ const openErrand: ErrandView = {
   receiptNo: 'DB261201001',
   itemId: 'minimum-living-allowance',
   itemName: '最低生活保障',
-  beneficiary: { kind: 'self', name: null, relation: null },
+  beneficiary: { kind: 'self' },
   entrustmentPending: false,
   ratable: null,
   status: 'accepted',

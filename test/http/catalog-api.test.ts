@@ -108,4 +108,32 @@ describe('editing the catalogue', () => {
     const anonymous = await app.daiban.server.inject({ method: 'PUT', url: '/api/admin/catalog/items/parcel-collection-delivery', payload: item });
     expect(anonymous.statusCode).toBe(401);
   });
+
+  it('keeps an item’s situations and refuses a material for a situation the item does not have', async () => {
+    const card = readCatalogFile('data/catalog.yaml').items.find((i) => i.id === 'social-security-card');
+    const served = (await get('/api/catalog/items/social-security-card')).json<{
+      situations: { id: string }[];
+      materials: { name: string; situations: string[] | null }[];
+    }>();
+    expect(served.situations.map((s) => s.id)).toEqual(['first', 'lost', 'damaged']);
+    expect(served.materials.find((m) => m.name === '原社会保障卡')?.situations).toEqual(['damaged']);
+    const materials = (card?.materials ?? []).map((m) => (m.name === '原社会保障卡' ? { ...m, situations: ['broken'] } : m));
+    const r = await app.daiban.server.inject({
+      method: 'PUT',
+      url: '/api/admin/catalog/items/social-security-card',
+      headers: auth,
+      payload: { ...card, materials },
+    });
+    expect(r.statusCode).toBe(422);
+    expect(r.json<{ details: { problems: string[] } }>().details.problems).toEqual([
+      'materials.3.situations: no situation "broken" in this item\'s situations',
+    ]);
+    const one = await app.daiban.server.inject({
+      method: 'PUT',
+      url: '/api/admin/catalog/items/social-security-card',
+      headers: auth,
+      payload: { ...card, situations: card?.situations.slice(0, 1) },
+    });
+    expect(one.statusCode).toBe(422);
+  });
 });

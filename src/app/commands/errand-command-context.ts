@@ -1,4 +1,5 @@
 import type { Command } from '../../commands/command-grammar.ts';
+import { noticesOf } from '../../db/errand-queries.ts';
 import type { ErrandRow } from '../../db/errand-repository.ts';
 import type { ErrandEvent } from '../../domain/errand-lifecycle.ts';
 import type { PersonRole } from '../../domain/roles.ts';
@@ -45,8 +46,10 @@ export const dueLine = (ctx: Ctx, moved: Moved) => {
 
 export function detailsFor(ctx: Ctx, errand: ErrandRow): string {
   const { env } = ctx;
-  const item = env.catalog.get(errand.itemId);
-  const materials = (item?.materials ?? []).map((m) => `${m.name}${m.when ? `（${m.when}）` : ''} ×${m.count}`);
+  // The one-time notice the resident was given is the list to collect: only the materials of their situation.
+  const intake = noticesOf(env.database, errand.id).find((n) => n.kind === 'intake');
+  const listed = intake?.items ?? env.catalog.get(errand.itemId)?.materials ?? [];
+  const materials = listed.map((m) => `${m.name}${m.when ? `（${m.when}）` : ''} ×${m.count}`);
   return ctx.sayPrivately('details', {
     forWhom: ctx.parties.vars.forWhom ?? env.templates.render('errand_view.for_self', {}),
     entrustment: env.templates.render(`entrustment_status.${errand.entrustmentStatus}`, {}),

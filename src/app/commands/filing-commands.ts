@@ -194,7 +194,7 @@ function dispatch(
 ): CommandResult {
   const say = (key: string, vars: Record<string, unknown> = {}) => env.templates.render(`cmd.${key}`, vars);
   if (!input.item.directions.includes('centre_to_village')) {
-    return reply(say('item_unclear', { words: input.item.name, candidates: '' }));
+    return reply(say('not_dispatchable', { itemName: input.item.name }));
   }
   const errandId = createDispatched(env, turn, input);
   const errand = findErrandById(env.database, errandId);

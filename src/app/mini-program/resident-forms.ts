@@ -13,7 +13,7 @@ import { findMiniProgramRequest, forgetVerifiedPhone, identityById, insertMiniPr
 import { personById, type PersonRow } from '../../db/people-repository.ts';
 import { awaitingFixRating } from '../../db/rating-repository.ts';
 import { isBadLevel, isRatingLevel } from '../../domain/rating-scale.ts';
-import type { PersonTag } from '../../domain/roles.ts';
+import { isSelfServiceExempt, type PersonTag } from '../../domain/roles.ts';
 import { AppError } from '../../errors.ts';
 import { applyEffects } from '../apply-effects.ts';
 import { rateErrand } from '../resident-decisions.ts';
@@ -137,7 +137,7 @@ export function previewEntrustment(mp: MiniProgramEnv, caller: Caller, form: Ben
   const vars = buildRenderVars(checked.data, ctx, shanghaiDate(now));
   const view = itemView(checked.item, catalog);
   return {
-    item: { ...view, selfServiceSuggested: Boolean(view.selfService) && !ctx.person?.priority },
+    item: { ...view, selfServiceSuggested: Boolean(view.selfService) && !isSelfServiceExempt(ctx.person) },
     entrustment: { text: mp.templates.render('entrustment.text', vars), version: mp.templates.version('entrustment.text') },
     privacyConsent: {
       required: checked.item.privacySensitive,

@@ -31,10 +31,14 @@ import {
   checkSelfService,
   createErrand,
   givePrivacyConsent,
+  inferSituation,
   listCategories,
   listCategoryItems,
   matchInitialText,
   matchItem,
+  matchSituation,
+  rejectCandidates,
+  rejectItem,
 } from './request-actions.ts';
 import {
   ageGroupOption,
@@ -73,6 +77,10 @@ export const actionRegistry: ActionRegistry = {
   list_categories: listCategories,
   list_category_items: listCategoryItems,
   check_self_service: checkSelfService,
+  infer_situation: inferSituation,
+  match_situation: matchSituation,
+  reject_item: rejectItem,
+  reject_candidates: rejectCandidates,
   // request: for whom (beneficiary-actions.ts)
   choose_self: chooseSelf,
   choose_family: chooseFamily,

@@ -86,8 +86,11 @@ export const takePhone: ActionSpec = {
   },
 };
 
-/** The situation question lists these tags in this order (numbers 1–4); 0 means none of them. */
-export const SITUATION_TAGS = ['elderly', 'disabled', 'migrant', 'left_behind'] as const satisfies readonly (typeof personTags)[number][];
+/**
+ * The situation question lists these tags in this order (numbers 1–3); 0 means none of them. Working
+ * away (migrant) is not among them: the question before it (住村里/在外地) already answered that.
+ */
+export const SITUATION_TAGS = ['elderly', 'disabled', 'left_behind'] as const satisfies readonly (typeof personTags)[number][];
 
 export const takeSituation: ActionSpec = {
   outcomes: { ok: ['tags'], invalid: [] },
@@ -97,7 +100,7 @@ export const takeSituation: ActionSpec = {
     const numbers: number[] = [];
     if (/^(?:没有|都不是|都没有|不是|无|没得|莫得|都没得)$/.test(words)) numbers.push(0);
     // "1 3", "1、3", "13" and "一三" all mean choices 1 and 3 (the choices are single digits).
-    for (const token of t.match(/\d+|[零一二三四]/g) ?? []) {
+    for (const token of t.match(/\d+|[零一二三]/g) ?? []) {
       for (const ch of /^\d+$/.test(token) ? token.split('') : [token]) {
         const n = readNumber(ch);
         if (n !== null) numbers.push(n);

@@ -41,7 +41,14 @@ export function registerCatalogRoutes(
     if (!item) throw new AppError('not_found', `no catalogue item ${request.params.id}`);
     return {
       ...item,
-      materials: item.materials.map((m) => ({ name: m.name, form: m.form, count: m.count, when: m.when ?? null, notes: m.notes ?? null })),
+      materials: item.materials.map((m) => ({
+        name: m.name,
+        form: m.form,
+        count: m.count,
+        when: m.when ?? null,
+        situations: m.situations ?? null,
+        notes: m.notes ?? null,
+      })),
       categoryName: catalog.categoryName(item.category),
       version: catalog.versionOf(item.id),
       agencyFee: 0,

@@ -184,7 +184,7 @@ export const errandSummary = z.strictObject({
   statusText: z.string(),
   createdAt: z.string(),
   forWhom: z.string(),
-  holder: z.string().meta({ description: 'Who holds it now, in plain words' }),
+  holder: z.string().meta({ description: 'Who holds it now, in plain words; for a finished errand the agent who handled it, empty when nobody did' }),
   deadline,
   open: z.boolean(),
   ratable: z.enum(['first', 'rectification']).nullable(),
