@@ -11,7 +11,7 @@ import {
   takeAgentMessage,
   takeComplaintText,
 } from './contact-actions.ts';
-import { findMyErrandByReceipt, listMyErrands, listWithdrawable, withdrawErrand } from './errand-actions.ts';
+import { deliverHome, fetchMyself, findMyErrandByReceipt, listMyErrands, listResultPending, listWithdrawable, withdrawErrand } from './errand-actions.ts';
 import { routeFreeText } from './menu-actions.ts';
 import { finishRegistration, listVillages, livingAway, livingHome, matchVillage, takeName, takePhone, takeSituation } from './registration-actions.ts';
 import {
@@ -64,6 +64,10 @@ export const actionRegistry: ActionRegistry = {
   find_my_errand_by_receipt: findMyErrandByReceipt,
   list_withdrawable: listWithdrawable,
   withdraw_errand: withdrawErrand,
+  // how the result reaches the resident
+  list_result_pending: listResultPending,
+  deliver_home: deliverHome,
+  fetch_myself: fetchMyself,
   // agent contact and complaints
   check_agent: checkAgent,
   take_agent_message: takeAgentMessage,
