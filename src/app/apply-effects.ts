@@ -12,6 +12,7 @@ import { AppError } from '../errors.ts';
 import { fileErrand, type ErrandEnv } from './file-errand.ts';
 import { confirmEntrustment, declineEntrustment, rateErrand, withdrawErrand } from './resident-decisions.ts';
 import { toStaff } from './notifications.ts';
+import { chooseResultDelivery } from './result-delivery-choice.ts';
 import type { AppContext } from './app-context.ts';
 
 /**
@@ -79,6 +80,10 @@ export function applyEffects(env: EffectEnv, turn: EffectTurn, effects: readonly
         });
         results.receiptNo = filed.receiptNo;
         pending.push(...filed.pendingOutboxIds);
+        break;
+      }
+      case 'choose_result_delivery': {
+        pending.push(...chooseResultDelivery(env, requirePerson(), effect.errandId, effect.choice, turn.now));
         break;
       }
       case 'withdraw_errand': {

@@ -24,7 +24,7 @@ export function createCatalogCache(database: Database): CatalogCache {
       if (!cached || cached.version !== version) {
         const stored = loadStoredCatalog(database);
         cached = {
-          catalog: createCatalog(stored.items, stored.categories, stored.versions),
+          catalog: createCatalog(stored.items, stored.categories, stored.versions, stored.review),
           matcher: createItemMatcher(stored.items, { fillerWords: stored.fillerWords }),
           version: stored.version,
         };

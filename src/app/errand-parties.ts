@@ -5,6 +5,7 @@ import type { NewOutboxMessage } from '../db/outbox-repository.ts';
 import { identitiesOf, personById, type PersonRow } from '../db/people-repository.ts';
 import { guardianSigns, storedBeneficiary } from '../domain/beneficiary.ts';
 import { maskName } from '../domain/masking.ts';
+import { isPriorityResident, resultDeliveryOf } from '../domain/result-delivery.ts';
 import type { Directory, StaffMember, TownshipEntry, VillageEntry } from './directory.ts';
 import { toRooms, toStaff } from './notifications.ts';
 import { roomVars } from './room-privacy.ts';
@@ -30,6 +31,7 @@ export function errandParties(database: Database, directory: Directory, errand: 
   const township = directory.township(errand.townshipCode);
   const resident = personById(database, errand.requesterId);
   const agent = errand.agentId ? directory.staffById(errand.agentId) : undefined;
+  const priority = isPriorityResident(resident?.tags ?? [], Boolean(village?.remote));
   return {
     errand,
     itemName,
@@ -49,6 +51,10 @@ export function errandParties(database: Database, directory: Directory, errand: 
       agentName: agent?.name ?? '',
       agentPhone: agent?.publicProfile?.phone ?? agent?.phone ?? null,
       hotline: directory.county.hotline,
+      /** Elderly, disabled, left-behind or in a remote village: the agent brings the result and explains a refusal in person. */
+      priority,
+      /** home: the agent brings the result; self: the resident fetches it (their choice, else by priority). */
+      delivery: resultDeliveryOf(errand.resultDelivery, priority),
     },
   };
 }

@@ -75,6 +75,8 @@ export function buildErrandView(input: {
       text: t('errand_view.event_line', { text: t(`event.${e.type}`), reason: e.reason }),
     })),
     open: isOpenForResident(status),
+    // A 派单 is marked fed back when the centre has it back; its result still has to reach the resident.
+    resultPending: isOpenForResident(status) || (errand.direction === 'centre_to_village' && status === 'fed_back'),
     withdrawable: transition({ direction: errand.direction, status, suspendedFrom: errand.suspendedFrom as ErrandStatus | null }, 'withdraw', 'resident').ok,
   };
 }

@@ -91,7 +91,8 @@ export function fileErrand(env: ErrandEnv, input: FileErrandInput): FiledErrand 
     beneficiary,
     collectorId: input.actor.role === 'collector' ? input.actor.personId : null,
     channel: input.channel,
-    entrustmentStatus: input.entrustment === null ? 'pending' : input.entrustment.paper ? 'paper' : 'confirmed',
+    // A 派单: the resident applied at the centre itself; no entrustment to an agent was signed or asked for.
+    entrustmentStatus: input.entrustment ? (input.entrustment.paper ? 'paper' : 'confirmed') : direction === 'centre_to_village' ? 'centre' : 'pending',
     note: input.note ?? null,
     now,
   });

@@ -59,6 +59,26 @@ export const situationSchema = z.strictObject({
 });
 export type Situation = z.output<typeof situationSchema>;
 
+/** Steps only the applicant can do (照相, 采集指纹, 当面签字, 评定/体检, 面谈, 本人到场核验). */
+export const inPersonSteps = ['photo', 'fingerprint', 'signature', 'assessment', 'interview', 'presence'] as const;
+export type InPersonStep = (typeof inPersonSteps)[number];
+
+export const inPersonSchema = z
+  .strictObject({
+    /** Must the applicant appear in person at some step? The agent can make the appointment and go along, never do it for them. */
+    required: z.boolean(),
+    steps: z.array(z.enum(inPersonSteps)).default([]),
+    /** Where the in-person step happens, e.g. 户口所在地派出所户籍窗口. */
+    where: nonEmpty.optional(),
+    /** Staff come to the home (上门) for those who cannot travel (bedridden, very old). */
+    homeVisit: z.boolean().default(false),
+    note: nonEmpty.optional(),
+  })
+  .refine((p) => !p.required || (p.steps.length > 0 && p.where !== undefined), {
+    message: 'inPerson: an item that needs the applicant in person names the steps and where',
+  })
+  .refine((p) => p.required || p.steps.length === 0, { message: 'inPerson: steps are only given when required is true' });
+
 export const feeSchema = z.strictObject({
   /** Statutory fee in yuan; 0 means free of charge. */
   amountYuan: z.number().min(0),
@@ -96,14 +116,18 @@ export const catalogItemSchema = z
       /** Where it is handled, e.g. 乡镇便民服务中心医保窗口. */
       place: nonEmpty,
       level: z.enum(['township', 'county']),
+      /** Where 行政复议 against this department's decision is applied for; the file's `review.body` when absent. */
+      reviewBody: nonEmpty.optional(),
+      /** Is a refusal an administrative decision (行政复议 / 行政诉讼 apply)? Not for services such as 快递 or 党组织关系. */
+      reviewable: z.boolean().default(true),
     }),
     /** Promised completion time in working days once the centre has accepted it (承诺时限). */
     promisedWorkingDays: z.number().int().min(0).max(120),
     directions: z.array(z.enum(['village_to_centre', 'centre_to_village'])).min(1),
     /** Medical, relief, disability, identity documents…: needs a separate consent. */
     privacySensitive: z.boolean(),
-    /** Must the person appear in person at some step (photo, fingerprint, signature)? */
-    inPerson: z.strictObject({ required: z.boolean(), note: nonEmpty.optional() }),
+    /** What the applicant must do in person, where, and whether staff come to the home (上门). */
+    inPerson: inPersonSchema,
     selfService: z.strictObject({
       available: z.boolean(),
       /** How to do it alone, in plain words, e.g. "微信搜索'国家医保服务平台'小程序". */
@@ -131,11 +155,22 @@ export const categorySchema = z.strictObject({
   name: nonEmpty,
 });
 
+export const reviewSchema = z.strictObject({
+  /** 行政复议机关 by default, e.g. 县人民政府. */
+  body: nonEmpty,
+  /** The people's court for 行政诉讼, e.g. 县人民法院. */
+  court: nonEmpty,
+});
+export type ReviewBodies = z.output<typeof reviewSchema>;
+export const defaultReview: ReviewBodies = { body: '县人民政府', court: '县人民法院' };
+
 export const catalogFileSchema = z.strictObject({
   version: z.number().int().min(1),
   categories: z.array(categorySchema).length(categoryCodes.length),
   /** Words the matcher ignores (啥子, 咋个, 一下…): they carry no meaning for finding an item. */
   matching: z.strictObject({ fillerWords: z.array(nonEmpty) }).default({ fillerWords: [] }),
+  /** Where refusals can be challenged, for the whole county: 行政复议 (unless the item's department names its own body) and 行政诉讼. */
+  review: reviewSchema.default(defaultReview),
   items: z.array(catalogItemSchema).min(1),
 });
 export type CatalogFile = z.output<typeof catalogFileSchema>;

@@ -20,7 +20,9 @@ export type Effect =
   | { kind: 'record_complaint'; type: ComplaintType; text: string; receiptNo: string | null }
   | { kind: 'rate_errand'; errandId: number; round: RatingRound; level: RatingLevel; reasonKind: RatingReason | null; reason: string | null }
   | { kind: 'confirm_entrustment'; errandId: number; privacyConsent: boolean | null }
-  | { kind: 'decline_entrustment'; errandId: number };
+  | { kind: 'decline_entrustment'; errandId: number }
+  /** 送到家 / 我自己去取: how the result reaches the resident. */
+  | { kind: 'choose_result_delivery'; errandId: number; choice: 'home' | 'self' };
 
 /** The first rating of an errand, or the rating of a bad review's rectification. */
 export type RatingRound = 'first' | 'rectification';

@@ -68,6 +68,8 @@ export interface ErrandView {
   events: readonly ErrandEventView[];
   open: boolean;
   withdrawable: boolean;
+  /** The result has not reached the resident yet: they may still choose 送到家 or 自己去取. */
+  resultPending: boolean;
 }
 
 export interface FlowContext {

@@ -27,6 +27,8 @@ export interface ItemView {
   place: string;
   privacySensitive: boolean;
   inPersonNote: string | null;
+  /** What the applicant must do in person (step codes: photo, fingerprint…), where, and whether staff come to the home. */
+  inPerson: { required: boolean; steps: readonly string[]; where: string | null; homeVisit: boolean; note: string | null };
   selfService: string | null;
   notes: readonly string[];
 }
@@ -45,6 +47,13 @@ export function itemView(item: CatalogItem, catalog: Catalog, situation: string 
     place: item.department.place,
     privacySensitive: item.privacySensitive,
     inPersonNote: item.inPerson.required ? (item.inPerson.note ?? '') : null,
+    inPerson: {
+      required: item.inPerson.required,
+      steps: item.inPerson.steps,
+      where: item.inPerson.where ?? null,
+      homeVisit: item.inPerson.homeVisit,
+      note: item.inPerson.note ?? null,
+    },
     selfService: item.selfService.available ? (item.selfService.how ?? null) : null,
     notes: item.notes,
   };

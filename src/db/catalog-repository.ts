@@ -1,5 +1,13 @@
 import { count, eq, sql } from 'drizzle-orm';
-import { catalogItemSchema, categorySchema, type CatalogFile, type CatalogItem } from '../catalog/catalog-schema.ts';
+import {
+  catalogItemSchema,
+  categorySchema,
+  defaultReview,
+  reviewSchema,
+  type CatalogFile,
+  type CatalogItem,
+  type ReviewBodies,
+} from '../catalog/catalog-schema.ts';
 import { z } from 'zod';
 import type { Database } from './open-database.ts';
 import { bumpSetting, readSetting } from './roster-repository.ts';
@@ -13,11 +21,14 @@ import { catalogItems, settings } from './schema.ts';
 export const CATALOG_VERSION_KEY = 'catalog_version';
 const CATEGORIES_KEY = 'catalog_categories';
 const LEXICON_KEY = 'matcher_lexicon';
+const REVIEW_KEY = 'catalog_review';
 
 export interface StoredCatalog {
   items: CatalogItem[];
   categories: z.infer<typeof categorySchema>[];
   fillerWords: string[];
+  /** The county's 行政复议 body and court (the data file's `review`). */
+  review: ReviewBodies;
   versions: Map<string, number>;
   version: string;
 }
@@ -41,6 +52,7 @@ export function seedCatalogIfEmpty(database: Database, file: CatalogFile, now: n
         .run();
     put(CATEGORIES_KEY, file.categories);
     put(LEXICON_KEY, file.matching.fillerWords);
+    put(REVIEW_KEY, file.review);
     bumpSetting(database, CATALOG_VERSION_KEY);
     return true;
   });
@@ -56,10 +68,13 @@ export function loadStoredCatalog(database: Database): StoredCatalog {
   const items = rows.map((r) => catalogItemSchema.parse(r.guide));
   const categories = z.array(categorySchema).parse(JSON.parse(readSetting(database, CATEGORIES_KEY) ?? '[]'));
   const fillerWords = z.array(z.string()).parse(JSON.parse(readSetting(database, LEXICON_KEY) ?? '[]'));
+  // A database seeded before the file named the review bodies uses the county default.
+  const review = reviewSchema.parse(JSON.parse(readSetting(database, REVIEW_KEY) ?? JSON.stringify(defaultReview)));
   return {
     items,
     categories,
     fillerWords,
+    review,
     versions: new Map(rows.map((r) => [r.id, r.version])),
     version: readSetting(database, CATALOG_VERSION_KEY) ?? '0',
   };

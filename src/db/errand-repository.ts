@@ -41,7 +41,7 @@ export interface NewErrand {
   collectorId: string | null;
   agentId?: string | null;
   channel: string;
-  entrustmentStatus?: 'confirmed' | 'paper' | 'pending';
+  entrustmentStatus?: ErrandRow['entrustmentStatus'];
   note?: string | null;
   now: number;
 }
@@ -89,6 +89,7 @@ export function insertErrand(database: Database, e: NewErrand): ErrandRow {
     entrustmentStatus: e.entrustmentStatus ?? 'confirmed',
     outcome: null,
     resultNote: null,
+    resultDelivery: null,
     version: 1,
     createdAt: e.now,
     updatedAt: e.now,
@@ -103,7 +104,7 @@ export interface ErrandPatch {
   closedAt?: number | null;
   outcome?: 'approved' | 'rejected' | null;
   resultNote?: string | null;
-  entrustmentStatus?: 'confirmed' | 'paper' | 'pending';
+  entrustmentStatus?: ErrandRow['entrustmentStatus'];
   now: number;
 }
 
@@ -231,7 +232,7 @@ export function insertNotice(
 
 const ERRAND_COLUMNS = `id, receipt_no AS receiptNo, direction, status, suspended_from AS suspendedFrom, item_id AS itemId, item_version AS itemVersion,
   village_code AS villageCode, township_code AS townshipCode, requester_id AS requesterId, beneficiary, collector_id AS collectorId,
-  agent_id AS agentId, channel, note, entrustment_status AS entrustmentStatus, outcome, result_note AS resultNote, version,
+  agent_id AS agentId, channel, note, entrustment_status AS entrustmentStatus, outcome, result_note AS resultNote, result_delivery AS resultDelivery, version,
   created_at AS createdAt, updated_at AS updatedAt, closed_at AS closedAt`;
 
 type ErrandSqlRow = Omit<ErrandRow, 'beneficiary'> & { beneficiary: string };
@@ -246,4 +247,9 @@ export function findErrandByReceipt(database: Database, receiptNo: string): Erra
 export function findErrandById(database: Database, id: number): ErrandRow | undefined {
   const row = statement<[number], ErrandSqlRow>(database, `SELECT ${ERRAND_COLUMNS} FROM errands WHERE id = ?`).get(id);
   return row ? fromErrandRow(row) : undefined;
+}
+
+/** Records how the resident wants the result: brought home by the agent, or fetched themselves. Not a move: no version bump. */
+export function setResultDelivery(database: Database, errandId: number, choice: 'home' | 'self', now: number): void {
+  statement(database, 'UPDATE errands SET result_delivery = ?, updated_at = ? WHERE id = ?').run(choice, now, errandId);
 }

@@ -104,3 +104,24 @@ describe('the shipped catalogue', () => {
     }
   });
 });
+
+describe('in-person steps and review bodies (issue 13 items 5, 6)', () => {
+  const id = (itemId: string) => file.items.find((i) => i.id === itemId);
+
+  it('marks the items whose applicant must be there, with the steps, the place and 上门 where offered', () => {
+    expect(id('resident-id-card')?.inPerson).toMatchObject({ required: true, steps: ['photo', 'fingerprint'], homeVisit: true });
+    expect(id('disability-certificate')?.inPerson).toMatchObject({ required: true, steps: ['assessment'], homeVisit: true });
+    expect(id('social-security-card')?.inPerson.steps).toContain('presence');
+    for (const item of file.items) {
+      if (item.inPerson.required) expect(item.inPerson.where, item.id).toBeTruthy();
+      else expect(item.inPerson.steps, item.id).toEqual([]);
+    }
+  });
+
+  it('names the county review body and court, and leaves services that are no administrative decision without them', () => {
+    expect(file.review).toEqual({ body: '县人民政府', court: '县人民法院' });
+    expect(id('old-age-allowance')?.department.reviewable).toBe(true);
+    expect(id('parcel-collection-delivery')?.department.reviewable).toBe(false);
+    expect(id('party-membership-transfer')?.department.reviewable).toBe(false);
+  });
+});

@@ -19,6 +19,8 @@ describe('flow validation', () => {
     expect([...content.flows.keys()].sort()).toEqual([
       'complaint',
       'confirm_entrustment',
+      'deliver_home',
+      'fetch_myself',
       'main',
       'my_errands',
       'query',

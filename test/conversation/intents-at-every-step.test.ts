@@ -54,6 +54,7 @@ const openErrand: ErrandView = {
   events: [],
   open: true,
   withdrawable: true,
+  resultPending: false,
 };
 
 describe('intents at every step', () => {

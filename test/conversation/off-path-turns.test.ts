@@ -60,6 +60,7 @@ const openErrand: ErrandView = {
   events: [],
   open: true,
   withdrawable: true,
+  resultPending: false,
 };
 
 const NOT_UNDERSTOOD = new Set(['unclear', 'none', 'invalid', 'missing']);

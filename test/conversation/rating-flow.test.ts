@@ -37,6 +37,7 @@ const errand: ErrandView = {
   events: [],
   open: true,
   withdrawable: false,
+  resultPending: false,
 };
 
 /** Invited to rate, then each text a minute after the one before. */

@@ -58,6 +58,14 @@ describe('the public service guide API', () => {
     expect(item.materials[0]).toMatchObject({ name: expect.any(String) as string, form: expect.any(String) as string, count: expect.any(Number) as number });
     expect(item.fee.amountYuan).toBeGreaterThan(0);
     expect(item.fee.basis).toContain('居民身份证');
+    // What only the applicant can do, where, and whether staff come to the home.
+    expect(item.inPerson).toEqual({
+      required: true,
+      steps: ['photo', 'fingerprint'],
+      where: '户口所在地派出所户籍窗口',
+      homeVisit: true,
+      note: expect.any(String) as string,
+    });
     expect((await get('/api/catalog/items/no-such-item')).statusCode).toBe(404);
   });
 
@@ -92,6 +100,44 @@ describe('editing the catalogue', () => {
     expect((await get('/api/catalog/items/parcel-collection-delivery')).json<{ needs: string[] }>().needs).toEqual(edited.needs);
     const m = (await get(`/api/catalog/match?q=${encodeURIComponent('过年了想把年货带给城里的亲戚')}`)).json<{ matches: { id: string }[] }>();
     expect(m.matches[0]?.id).toBe('parcel-collection-delivery');
+  });
+
+  it('keeps structured in-person steps and a department’s review body through an edit', async () => {
+    const edited = {
+      ...item,
+      inPerson: { required: true, steps: ['signature'], where: '村级寄递物流综合服务站', homeVisit: false },
+      department: { ...item?.department, reviewBody: '县邮政管理局', reviewable: true },
+    };
+    const r = await app.daiban.server.inject({ method: 'PUT', url: '/api/admin/catalog/items/parcel-collection-delivery', headers: auth, payload: edited });
+    expect(r.statusCode).toBe(200);
+    const stored = (await get('/api/catalog/items/parcel-collection-delivery')).json<{ inPerson: unknown; department: unknown }>();
+    expect(stored.inPerson).toEqual(edited.inPerson);
+    expect(stored.department).toMatchObject({ reviewBody: '县邮政管理局', reviewable: true });
+    const restored = await app.daiban.server.inject({
+      method: 'PUT',
+      url: '/api/admin/catalog/items/parcel-collection-delivery',
+      headers: auth,
+      payload: item,
+    });
+    expect(restored.statusCode).toBe(200);
+  });
+
+  it('refuses in-person steps without a place, or steps on an item that needs nobody in person (422)', async () => {
+    for (const inPerson of [
+      { required: true, steps: ['photo'] },
+      { required: true, steps: [], where: '派出所' },
+      { required: false, steps: ['photo'] },
+      { required: true, steps: ['dance'], where: '派出所' },
+    ]) {
+      const r = await app.daiban.server.inject({
+        method: 'PUT',
+        url: '/api/admin/catalog/items/parcel-collection-delivery',
+        headers: auth,
+        payload: { ...item, inPerson },
+      });
+      expect(r.statusCode, JSON.stringify(inPerson)).toBe(422);
+      expect(r.body).toContain('inPerson');
+    }
   });
 
   it('refuses an invalid item with 422 and every problem, and needs the admin token', async () => {

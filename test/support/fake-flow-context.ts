@@ -6,7 +6,7 @@ import type { ErrandView, FlowContext, PersonView } from '../../src/conversation
 /** A FlowContext made of plain values, for unit tests of the engine and the actions (no database). */
 
 const file = readCatalogFile('data/catalog.yaml');
-export const testCatalog = createCatalog(file.items, file.categories);
+export const testCatalog = createCatalog(file.items, file.categories, new Map(), file.review);
 export const testMatcher = createItemMatcher(file.items, file.matching);
 
 export const resident: PersonView = {

@@ -5,7 +5,7 @@ import { toStaff } from '../notifications.ts';
 import { inviteResident } from '../resident-invitations.ts';
 import { reply } from './command-context.ts';
 import { resolveDue } from './due-date.ts';
-import { type Handler, dueLine, detailsFor, inviteToRate } from './errand-command-context.ts';
+import { type Handler, dueLine, detailsFor, inviteToRate, reviewFor } from './errand-command-context.ts';
 
 /** The centre's part and what follows it: 受理, 办结, 反馈, 暂缓, 续办, 转交, 整改. */
 
@@ -25,15 +25,25 @@ export const start: Handler = (ctx, command) => {
   return { replies: [ctx.say('started', vars)], outbox: ctx.notifier('started').resident('notify.resident_started', vars) };
 };
 
+/**
+ * 办结: the resident hears the result and how it reaches them (brought home or fetched); a refusal
+ * (不予批准) names its reason and the routes to challenge it — 行政复议 within 60 days, 行政诉讼 within
+ * 6 months — and for the priority groups the agent is asked to explain it at their home.
+ */
 export const complete: Handler = (ctx, command) => {
   if (command.name !== 'complete') return reply('');
   const moved = ctx.move('complete', { reason: command.result, patch: { outcome: command.approved ? 'approved' : 'rejected', resultNote: command.result } });
   const feedbackBy = moved.started.find((d) => d.kind === 'feedback')?.dueDate ?? '';
   const notify = ctx.notifier('completed');
-  const vars = { result: command.result, feedbackBy };
+  const review = reviewFor(ctx);
+  const explain = !command.approved && ctx.parties.vars.priority === true;
+  const vars = { result: command.result, feedbackBy, review, explain };
   return {
-    replies: [ctx.say('completed', { approved: command.approved })],
-    outbox: [...notify.resident('notify.resident_completed', vars), ...notify.agents('notify.agent_completed', vars)],
+    replies: [ctx.say('completed', { approved: command.approved, review, explain })],
+    outbox: [
+      ...notify.resident(command.approved ? 'notify.resident_completed' : 'notify.resident_rejected', vars),
+      ...notify.agents('notify.agent_completed', vars),
+    ],
   };
 };
 

@@ -59,6 +59,12 @@ export function detailsFor(ctx: Ctx, errand: ErrandRow): string {
   });
 }
 
+/** Where a decision on this errand's item can be challenged (行政复议 body, court); null when it is no administrative decision. */
+export function reviewFor(ctx: Ctx): { body: string; court: string } | null {
+  const item = ctx.env.catalog.get(ctx.errand.itemId);
+  return item ? ctx.env.catalog.reviewOf(item) : null;
+}
+
 /** After the result reaches the resident, they are asked to rate it (now if idle, else later). */
 export function inviteToRate(ctx: Ctx, errand: ErrandRow): CommandResult['outbox'] {
   const { env, turn } = ctx;

@@ -91,10 +91,10 @@ export function runFilingCommand(env: CommandEnv, turn: CommandTurn, command: Fi
   if (!resident) return reply(say('no_such_resident', { villageName, name: command.resident, form }));
 
   const reachable = identitiesOf(env.database, resident.id).length > 0;
-  const paper = command.name === 'dispatch' || (command.name === 'file' && command.paperSigned);
+  // A 派单 carries no entrustment: the resident applied at the centre, nothing was signed for an agent.
+  if (command.name === 'dispatch') return dispatch(env, turn, { resident, item, villageCode, villageName, note: command.note });
+  const paper = command.name === 'file' && command.paperSigned;
   const entrustment = paper ? paperEntrustment(env, turn, resident, item) : null;
-
-  if (command.name === 'dispatch') return dispatch(env, turn, { resident, item, villageCode, villageName, note: command.note, entrustment });
 
   const role = command.name === 'file' ? 'agent' : 'collector';
   const filed = fileErrand(env, {
@@ -189,7 +189,6 @@ function dispatch(
     villageCode: string;
     villageName: string;
     note: string | null;
-    entrustment: { text: string; version: string; paper: boolean } | null;
   },
 ): CommandResult {
   const say = (key: string, vars: Record<string, unknown> = {}) => env.templates.render(`cmd.${key}`, vars);
@@ -221,7 +220,6 @@ function createDispatched(
     item: CatalogItem;
     villageCode: string;
     note: string | null;
-    entrustment: { text: string; version: string; paper: boolean } | null;
   },
 ): number {
   return fileErrand(env, {
@@ -230,7 +228,7 @@ function createDispatched(
     itemId: input.item.id,
     beneficiary: { kind: 'self' },
     privacyConsent: null,
-    entrustment: input.entrustment,
+    entrustment: null,
     channel: identitiesOf(env.database, input.resident.id)[0]?.channel ?? turn.channel,
     notifyAgents: false,
     direction: 'centre_to_village',

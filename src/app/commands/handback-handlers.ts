@@ -22,16 +22,19 @@ export const handBack: Handler = (ctx) => {
   return { replies: [ctx.say('handed_back')], outbox: ctx.notifier('handed-back').centreRoom('notify.room_handed_back') };
 };
 
-/** 收到: the centre confirms the hand-back, and tells the resident to collect the result (取件). */
+/** 收到: the centre confirms the hand-back; the result goes home with the agent, or the resident is told to collect it (取件). */
 export const confirmHandBack: Handler = (ctx) => {
   ctx.move('confirm_hand_back');
   const moved = ctx.move('feed_back');
   const township = ctx.parties.township;
   const notify = ctx.notifier('collect');
+  // The priority groups are never told to travel: the agent brings the result home unless they chose to fetch it.
+  const home = ctx.parties.vars.delivery === 'home';
   return {
     replies: [ctx.say('confirmed_hand_back')],
     outbox: [
       ...notify.resident('notify.resident_collect', { address: township?.centre.address ?? '', hours: township?.centre.hours ?? '' }),
+      ...(home ? notify.agents('notify.agent_deliver_home') : []),
       ...inviteToRate(ctx, moved.after),
     ],
   };

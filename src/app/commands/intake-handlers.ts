@@ -5,7 +5,7 @@ import { needsBeneficiarySignature } from '../../domain/beneficiary.ts';
 import { errandNotifier } from '../errand-parties.ts';
 import { reply, toSpeaker } from './command-context.ts';
 import { noticeItems } from './return-notice.ts';
-import { type Handler, inRoom, detailsFor } from './errand-command-context.ts';
+import { type Handler, inRoom, detailsFor, reviewFor } from './errand-command-context.ts';
 
 /** Taking an errand in: 接单, 收件, 退件/打回, 拒办, 递交. */
 
@@ -89,7 +89,16 @@ export const returnMaterials: Handler = (ctx, command) => {
 export const refuse: Handler = (ctx, command) => {
   if (command.name !== 'refuse') return reply('');
   ctx.move('refuse', { reason: command.reason });
-  return { replies: [ctx.say('refused')], outbox: ctx.notifier('refused').resident('notify.resident_refused', { reason: command.reason }) };
+  // The resident hears the reason, that they may still apply themselves, and the routes against the department's decision.
+  const item = ctx.env.catalog.get(ctx.errand.itemId);
+  const review = reviewFor(ctx);
+  const priority = ctx.parties.vars.priority === true;
+  const notify = ctx.notifier('refused');
+  const vars = { reason: command.reason, place: item?.department.place ?? '', review };
+  return {
+    replies: [ctx.say('refused', { priority })],
+    outbox: [...notify.resident('notify.resident_refused', vars), ...(priority ? notify.agents('notify.agent_explain_refusal', vars) : [])],
+  };
 };
 
 export const submit: Handler = (ctx) => {

@@ -13,7 +13,7 @@ import {
   takeComplaintStory,
   takeComplaintText,
 } from './contact-actions.ts';
-import { findMyErrandByReceipt, listMyErrands, listWithdrawable, withdrawErrand } from './errand-actions.ts';
+import { deliverHome, fetchMyself, findMyErrandByReceipt, listMyErrands, listResultPending, listWithdrawable, withdrawErrand } from './errand-actions.ts';
 import { routeFreeText } from './menu-actions.ts';
 import {
   finishRegistration,
@@ -111,6 +111,10 @@ export const actionRegistry: ActionRegistry = {
   find_my_errand_by_receipt: findMyErrandByReceipt,
   list_withdrawable: listWithdrawable,
   withdraw_errand: withdrawErrand,
+  // how the result reaches the resident
+  list_result_pending: listResultPending,
+  deliver_home: deliverHome,
+  fetch_myself: fetchMyself,
   // agent contact and complaints
   check_agent: checkAgent,
   take_agent_message: takeAgentMessage,

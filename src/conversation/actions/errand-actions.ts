@@ -44,6 +44,27 @@ export const listWithdrawable: ActionSpec = {
   },
 };
 
+/** Errands whose result has not reached the resident yet (送到家 / 我自己去取 apply to them). */
+export const listResultPending: ActionSpec = {
+  outcomes: { none: [], one: ['errandId'], some: ['errandChoices'] },
+  run({ ctx }) {
+    const pending = ctx.myErrands.filter((e) => e.resultPending);
+    const [only] = pending;
+    if (!only) return { outcome: 'none' };
+    if (pending.length === 1) return { outcome: 'one', set: { errandId: only.id } };
+    return { outcome: 'some', set: { errandChoices: pending.slice(0, MAX_LISTED).map(choice) } };
+  },
+};
+
+const chooseDelivery = (choice: 'home' | 'self'): ActionSpec => ({
+  outcomes: { done: [] },
+  run({ data }) {
+    return { outcome: 'done', effects: [{ kind: 'choose_result_delivery', errandId: Number(data.errandId), choice }] };
+  },
+});
+export const deliverHome = chooseDelivery('home');
+export const fetchMyself = chooseDelivery('self');
+
 export const withdrawErrand: ActionSpec = {
   outcomes: { done: [] },
   run({ data }) {

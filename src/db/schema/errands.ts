@@ -45,13 +45,18 @@ export const errands = sqliteTable(
     /** The channel the request came in on. */
     channel: text('channel').notNull(),
     note: text('note'),
-    /** confirmed: by the resident in chat; paper: a signed form the agent or centre holds; pending: not yet. */
-    entrustmentStatus: text('entrustment_status', { enum: ['confirmed', 'paper', 'pending'] })
+    /**
+     * confirmed: by the resident in chat; paper: a signed form the agent or centre holds; pending: not yet;
+     * centre: a 派单 — the resident applied at the centre in person, nobody signed an entrustment to an agent.
+     */
+    entrustmentStatus: text('entrustment_status', { enum: ['confirmed', 'paper', 'pending', 'centre'] })
       .notNull()
       .default('confirmed'),
     /** The centre's result: approved or not, with its note. */
     outcome: text('outcome', { enum: ['approved', 'rejected'] }),
     resultNote: text('result_note'),
+    /** How the result reaches the resident: home (the agent brings it) or self (they fetch it); null: by priority. */
+    resultDelivery: text('result_delivery', { enum: ['home', 'self'] }),
     /** Incremented by every move; reminder job ids carry it. */
     version: integer('version').notNull(),
     createdAt: integer('created_at').notNull(),
