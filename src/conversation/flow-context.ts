@@ -1,6 +1,7 @@
 import type { Catalog } from '../catalog/catalog.ts';
 import type { ItemMatcher } from '../catalog/item-matcher.ts';
 import type { DeadlineKind, ErrandStatus } from '../domain/errand-lifecycle.ts';
+import type { MaterialCustody } from '../domain/material-custody.ts';
 
 /**
  * What the conversation engine may read: a snapshot the application prepares for each message.
@@ -66,6 +67,12 @@ export interface ErrandView {
   events: readonly ErrandEventView[];
   open: boolean;
   withdrawable: boolean;
+  /**
+   * The materials taken in at 收件: where they are (none taken in, with the agent, delivered to the
+   * centre), the list in words, the agent who holds or returns them, and after a withdrawal whether
+   * they were given back.
+   */
+  materials: { at: MaterialCustody; list: string; agentName: string | null; returned: boolean };
 }
 
 export interface FlowContext {

@@ -37,6 +37,7 @@ const errand: ErrandView = {
   events: [],
   open: true,
   withdrawable: false,
+  materials: { at: 'none', list: '', agentName: null, returned: false },
 };
 
 /** Invited to rate, then each text a minute after the one before. */
