@@ -138,8 +138,8 @@ describe('an upgrade', () => {
     const path = join(mkdtempSync(join(dir, 'upgrade-')), 'daiban.db');
     const db = openDatabase(path);
     db.sqlite.prepare('DELETE FROM __drizzle_migrations WHERE created_at = (SELECT max(created_at) FROM __drizzle_migrations)').run();
-    // Undoes the newest migration (0022 renamed ratings.score to level).
-    if (undo) db.sqlite.exec('ALTER TABLE ratings RENAME COLUMN level TO score');
+    // Undoes the newest migration (0024 made material_returns and added ledger_entries.materials).
+    if (undo) db.sqlite.exec('DROP TABLE material_returns; ALTER TABLE ledger_entries DROP COLUMN materials;');
     db.close();
     return path;
   }
@@ -154,7 +154,7 @@ describe('an upgrade', () => {
   });
 
   it('leaves the database as it was when a migration fails, and says how to roll back', () => {
-    // The newest migration renames a column that is no longer there: it fails.
+    // The newest migration creates a table that is already there: it fails.
     const path = oneBehind(false);
     const backupDir = join(dir, 'failed-upgrade-backups');
     const applied = () => {
