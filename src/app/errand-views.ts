@@ -91,7 +91,7 @@ export function buildErrandView(input: {
 }
 
 /**
- * Materials in words. For staff (`full`) every one, a conditional one marked: 居民身份证、结婚证（如有）;
+ * Materials in words. For staff every one, a conditional one marked: 居民身份证、结婚证（如有）;
  * for residents the ones everybody hands in, and a word for the rest: 居民身份证，以及按情况另交的材料.
  */
 export function materialList(templates: TemplateSet, items: readonly LedgerMaterialJson[], audience: 'resident' | 'staff'): string {
