@@ -87,7 +87,7 @@ export function applyEffects(env: EffectEnv, turn: EffectTurn, effects: readonly
         break;
       }
       case 'withdraw_errand': {
-        pending.push(...withdrawErrand(env, requirePerson(), effect.errandId, turn.now));
+        pending.push(...withdrawErrand(env, requirePerson(), effect.errandId, turn.now).outboxIds);
         break;
       }
       case 'contact_agent': {

@@ -12,6 +12,8 @@ export interface DeadlinePolicy {
   pickupDays: number;
   handlingDays: number;
   handbackDays: number;
+  /** After a withdrawal, the materials taken in are given back within this many working days. */
+  materialsReturnDays: number;
   /** A complaint is answered within this many working days. */
   complaintDays: number;
   /** An unrated errand is invited again after this many working days (then archived at the rating deadline). */
@@ -46,6 +48,8 @@ export function deadlineDays(policy: DeadlinePolicy, item: CatalogItem | undefin
         return policy.handlingDays;
       case 'handback':
         return policy.handbackDays;
+      case 'materials_return':
+        return policy.materialsReturnDays;
     }
   };
 }

@@ -5,6 +5,8 @@ import type { ErrandRow, StoredDeadline } from '../db/errand-repository.ts';
 import type { errandEvents } from '../db/schema.ts';
 import { storedBeneficiary } from '../domain/beneficiary.ts';
 import { isOpenForResident, transition, type ErrandStatus } from '../domain/errand-lifecycle.ts';
+import { custodyOf } from '../domain/material-custody.ts';
+import type { LedgerMaterialJson } from '../db/schema.ts';
 import type { Directory } from './directory.ts';
 
 /** An errand as a resident reads it: status in plain words, who holds it, its clock, its history. */
@@ -22,6 +24,8 @@ export function buildErrandView(input: {
   agentName: string | null;
   /** A bad review of it was rectified and the resident has not rated the fix yet. */
   awaitingFixRating: boolean;
+  /** What the ledger says was taken in at 收件 (null: nothing), and the return owed after a withdrawal. */
+  materials?: { taken: readonly LedgerMaterialJson[] | null; owed: { heldAt: 'agent' | 'centre'; returnedAt: number | null } | null };
   directory: Directory;
   templates: TemplateSet;
   now: number;
@@ -56,6 +60,15 @@ export function buildErrandView(input: {
         }
       : null;
 
+  const taken = input.materials?.taken ?? null;
+  const owed = input.materials?.owed ?? null;
+  const materials = {
+    at: owed ? owed.heldAt : custodyOf({ status, suspendedFrom: errand.suspendedFrom as ErrandStatus | null, inLedger: taken !== null }),
+    list: taken ? materialList(templates, taken, 'resident') : '',
+    agentName: input.agentName,
+    returned: owed?.returnedAt != null,
+  };
+
   return {
     id: errand.id,
     receiptNo: errand.receiptNo,
@@ -78,5 +91,15 @@ export function buildErrandView(input: {
     // A 派单 is marked fed back when the centre has it back; its result still has to reach the resident.
     resultPending: isOpenForResident(status) || (errand.direction === 'centre_to_village' && status === 'fed_back'),
     withdrawable: transition({ direction: errand.direction, status, suspendedFrom: errand.suspendedFrom as ErrandStatus | null }, 'withdraw', 'resident').ok,
+    materials,
   };
+}
+
+/**
+ * Materials in words. For staff every one, a conditional one marked: 居民身份证、结婚证（如有）;
+ * for residents the ones everybody hands in, and a word for the rest: 居民身份证，以及按情况另交的材料.
+ */
+export function materialList(templates: TemplateSet, items: readonly LedgerMaterialJson[], audience: 'resident' | 'staff'): string {
+  if (audience === 'staff') return templates.render('materials.list', { items: items.map((m) => ({ name: m.name, conditional: Boolean(m.when) })) });
+  return templates.render('materials.list_short', { items: items.filter((m) => !m.when).map((m) => m.name), more: items.some((m) => m.when) });
 }

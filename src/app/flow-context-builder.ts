@@ -1,5 +1,6 @@
 import type { AgentView, ErrandView, FlowContext, PersonView } from '../conversation/flow-context.ts';
-import { deadlinesOf, errandsOfRequester, eventsOf } from '../db/errand-queries.ts';
+import { deadlinesOf, errandsOfRequester, eventsOf, openErrandsOfRequester } from '../db/errand-queries.ts';
+import { ledgerMaterialsOfMany, materialReturnOf } from '../db/material-return-repository.ts';
 import { awaitingFixRating } from '../db/rating-repository.ts';
 import type { IdentityRow, PersonRow } from '../db/people-repository.ts';
 import { priorityTags as priorityTagList } from '../domain/roles.ts';
@@ -44,8 +45,14 @@ export function buildFlowContext(env: ContextEnv, turn: { now: number; identity:
 
   const loadErrands = (): ErrandView[] => {
     if (!person) return [];
-    const rows = errandsOfRequester(database, person.id, MY_ERRANDS_LIMIT);
+    // The newest errands, and every open one however old (each can still be withdrawn or asked about).
+    const newest = errandsOfRequester(database, person.id, MY_ERRANDS_LIMIT);
+    const shown = new Set(newest.map((r) => r.errand.id));
+    const rows = [...newest, ...openErrandsOfRequester(database, person.id).filter((r) => !shown.has(r.errand.id))].sort(
+      (a, b) => b.errand.createdAt - a.errand.createdAt || b.errand.id - a.errand.id,
+    );
     const ids = rows.map((r) => r.errand.id);
+    const taken = ledgerMaterialsOfMany(database, ids);
     const events = eventsOf(database, ids);
     const deadlines = deadlinesOf(database, ids);
     const staffNames = new Map(directory.staff('agent', {}).map((a) => [a.id, a.name]));
@@ -57,6 +64,7 @@ export function buildFlowContext(env: ContextEnv, turn: { now: number; identity:
         deadlines: deadlines.filter((d) => d.errandId === r.errand.id),
         agentName: r.errand.agentId ? (staffNames.get(r.errand.agentId) ?? null) : null,
         awaitingFixRating: r.errand.status === 'closed' && awaitingFixRating(database, r.errand.id),
+        materials: { taken: taken.get(r.errand.id) ?? null, owed: r.errand.status === 'withdrawn' ? (materialReturnOf(database, r.errand.id) ?? null) : null },
         directory,
         templates,
         now: turn.now,

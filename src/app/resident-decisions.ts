@@ -15,6 +15,7 @@ import { isBadLevel } from '../domain/rating-scale.ts';
 import { AppError } from '../errors.ts';
 import { errandNotifier, errandParties } from './errand-parties.ts';
 import type { ErrandEnv } from './file-errand.ts';
+import { afterWithdrawal, type WithdrawalMaterials } from './material-returns.ts';
 import { moveErrand } from './move-errand.ts';
 import { toRooms, toStaff } from './notifications.ts';
 import { maskName } from '../domain/masking.ts';
@@ -170,20 +171,27 @@ export function declineEntrustment(env: ErrandEnv, person: PersonRow, errandId: 
   return insertOutbox(database, errandNotifier(database, directory, templates, parties, 'declined').agents('notify.agent_declined'), now);
 }
 
-/** The resident withdraws a request (when the lifecycle allows it): the agent holding it, or the village's agents, and the agents' room are told. */
-export function withdrawErrand(env: ErrandEnv, person: PersonRow, errandId: number, now: number): number[] {
+/**
+ * The resident withdraws a request (when the lifecycle allows it): the agent holding it, or the
+ * village's agents, and the agents' room are told. Materials taken in are to be given back: the agent
+ * gets the task with the list, and the centre is told when they were delivered (material-returns.ts).
+ */
+export function withdrawErrand(env: ErrandEnv, person: PersonRow, errandId: number, now: number): { outboxIds: number[]; materials: WithdrawalMaterials } {
   const { database, directory, templates } = env;
   const errand = ownErrand(env, person, errandId);
   const moved = moveErrand(env, { errandId: errand.id, event: 'withdraw', actor: { personId: person.id, role: 'resident' }, reason: null, now });
+  const returns = afterWithdrawal(env, moved, now);
+  if (returns.materials.at !== 'none') return { outboxIds: insertOutbox(database, returns.outbox, now), materials: returns.materials };
   const itemName = env.catalog.get(errand.itemId)?.name ?? errand.itemId;
   const text = templates.render('notify.withdrawn_room', { receiptNo: moved.before.receiptNo, itemName, maskedName: maskName(person.name) });
   const key = `errand-${errand.id}-withdrawn`;
   const agents = moved.before.agentId
     ? directory.staff('agent', {}).filter((a) => a.id === moved.before.agentId)
     : directory.staff('agent', { village: moved.before.villageCode });
-  return insertOutbox(
+  const outboxIds = insertOutbox(
     database,
     [...toRooms(directory.agentRooms(moved.before.villageCode), text, errand.id, key), ...toStaff(agents, text, errand.id, key)],
     now,
   );
+  return { outboxIds, materials: returns.materials };
 }

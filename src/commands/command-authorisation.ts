@@ -33,6 +33,11 @@ export type AuthResult = { ok: true; role: PersonRole; grant: RoleGrant } | { ok
 
 /** Commands any agent of the village may give on an errand nobody holds yet, or that claim it. */
 const OPEN_TO_VILLAGE_AGENTS: readonly CommandName[] = ['claim', 'accept', 'refuse', 'pick_up'];
+/**
+ * Commands any agent of the village may give even while another agent holds the errand: 接单 (to be
+ * told who has it) and 退还 (whichever agent of the village hands a withdrawn errand's materials back).
+ */
+const OPEN_WHEN_HELD: readonly CommandName[] = ['claim', 'give_back'];
 
 export function authoriseCommand(actor: CommandActor, name: CommandName, errand: ErrandScope | null): AuthResult {
   const spec = commandSpec(name);
@@ -64,11 +69,11 @@ export function authoriseCommand(actor: CommandActor, name: CommandName, errand:
           break;
         }
         const held = errand.agentId !== null && errand.agentId !== actor.personId;
-        if (held && !(name === 'claim')) {
+        if (held && !OPEN_WHEN_HELD.includes(name)) {
           prefer({ kind: 'not_assigned', agentId: errand.agentId as string });
           break;
         }
-        if (!held || OPEN_TO_VILLAGE_AGENTS.includes(name)) return { ok: true, role: grant.role, grant };
+        if (!held || OPEN_TO_VILLAGE_AGENTS.includes(name) || OPEN_WHEN_HELD.includes(name)) return { ok: true, role: grant.role, grant };
         break;
       }
       case 'resident':

@@ -14,6 +14,7 @@ export const commandNames = [
   'refuse',
   'submit',
   'feed_back',
+  'give_back',
   'suspend',
   'resume',
   'reassign',
@@ -47,7 +48,11 @@ export interface CommandSpec {
 const AGENT: PersonRole[] = ['agent'];
 const CENTRE: PersonRole[] = ['centre_staff'];
 
-/** In help order. `退件` (agent) and `退回` (centre) are the same move by different people. */
+/**
+ * In help order. `退件` (agent) and `退回` (centre) are the same move by different people. `退还`
+ * records that a withdrawn errand's materials were given back to the resident: by an agent of the
+ * village, or by the centre's staff while the materials are still at the centre.
+ */
 export const commandSpecs: readonly CommandSpec[] = [
   { name: 'help', words: ['帮助', '命令', '怎么用'], roles: ['agent', 'collector', 'centre_staff', 'supervisor', 'admin'], form: '帮助', example: '帮助' },
   { name: 'my_list', words: ['待办', '我的待办'], roles: ['agent', 'centre_staff'], form: '待办', example: '待办' },
@@ -58,6 +63,7 @@ export const commandSpecs: readonly CommandSpec[] = [
   { name: 'refuse', words: ['不予代办'], roles: AGENT, form: '不予代办 <回执号> <原因>', example: '不予代办 DB261201001 须本人到场采集指纹' },
   { name: 'submit', words: ['递交'], roles: AGENT, form: '递交 <回执号>', example: '递交 DB261201001' },
   { name: 'feed_back', words: ['反馈'], roles: AGENT, form: '反馈 <回执号> [说明]', example: '反馈 DB261201001 新卡已送到家' },
+  { name: 'give_back', words: ['退还'], roles: ['agent', 'centre_staff'], form: '退还 <回执号> [说明]', example: '退还 DB261201001 已交给本人' },
   { name: 'suspend', words: ['暂缓'], roles: ['agent', 'centre_staff'], form: '暂缓 <回执号> <原因>', example: '暂缓 DB261201001 等医院出诊断证明' },
   { name: 'resume', words: ['续办'], roles: ['agent', 'centre_staff'], form: '续办 <回执号>', example: '续办 DB261201001' },
   { name: 'reassign', words: ['转交'], roles: ['agent', 'supervisor'], form: '转交 <回执号> @代办员', example: '转交 DB261201001 @王强' },

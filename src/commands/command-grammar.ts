@@ -23,7 +23,7 @@ export type Command =
   | { name: 'accept'; receiptNo: string; paperSigned: boolean }
   | { name: 'return' | 'centre_return'; receiptNo: string; items: string[] }
   | { name: 'refuse' | 'suspend'; receiptNo: string; reason: string }
-  | { name: 'feed_back' | 'finish_handling'; receiptNo: string; note: string | null }
+  | { name: 'feed_back' | 'finish_handling' | 'give_back'; receiptNo: string; note: string | null }
   | { name: 'reassign'; receiptNo: string; to: string }
   | { name: 'file' | 'collect'; resident: string; phone: string | null; itemWords: string; paperSigned: boolean }
   | { name: 'start'; receiptNo: string; due: StartDue }
@@ -168,6 +168,7 @@ export function parseCommand(raw: string, botName: string): ParseResult {
       return after ? ok({ name, receiptNo, reason: after }) : bad('missing_reason');
     case 'feed_back':
     case 'finish_handling':
+    case 'give_back':
       return ok({ name, receiptNo, note: after || null });
     case 'reassign': {
       const to = after.replace(/^@+/, '').trim();

@@ -68,6 +68,7 @@ export const envSchema = z.object({
   DEADLINE_PICKUP_DAYS: workingDays(2),
   DEADLINE_HANDLING_DAYS: workingDays(5),
   DEADLINE_HANDBACK_DAYS: workingDays(2),
+  DEADLINE_MATERIALS_RETURN_DAYS: workingDays(2),
   DEADLINE_COMPLAINT_DAYS: workingDays(10),
   RATING_REMINDER_DAYS: workingDays(2),
   ALERT_HOURS: z
@@ -215,6 +216,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
         pickupDays: e.DEADLINE_PICKUP_DAYS,
         handlingDays: e.DEADLINE_HANDLING_DAYS,
         handbackDays: e.DEADLINE_HANDBACK_DAYS,
+        materialsReturnDays: e.DEADLINE_MATERIALS_RETURN_DAYS,
         complaintDays: e.DEADLINE_COMPLAINT_DAYS,
         ratingReminderDays: e.RATING_REMINDER_DAYS,
       },

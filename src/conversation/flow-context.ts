@@ -2,6 +2,7 @@ import type { Catalog } from '../catalog/catalog.ts';
 import type { ItemMatcher } from '../catalog/item-matcher.ts';
 import type { Beneficiary } from '../domain/beneficiary.ts';
 import type { DeadlineKind, ErrandStatus } from '../domain/errand-lifecycle.ts';
+import type { MaterialCustody } from '../domain/material-custody.ts';
 
 /**
  * What the conversation engine may read: a snapshot the application prepares for each message.
@@ -70,6 +71,12 @@ export interface ErrandView {
   withdrawable: boolean;
   /** The result has not reached the resident yet: they may still choose 送到家 or 自己去取. */
   resultPending: boolean;
+  /**
+   * The materials taken in at 收件: where they are (none taken in, with the agent, delivered to the
+   * centre), the list in words, the agent who holds or returns them, and after a withdrawal whether
+   * they were given back.
+   */
+  materials: { at: MaterialCustody; list: string; agentName: string | null; returned: boolean };
 }
 
 export interface FlowContext {

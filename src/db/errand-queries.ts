@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, notInArray } from 'drizzle-orm';
 import type { DeadlineKind } from '../domain/errand-lifecycle.ts';
 import type { ErrandRow, StoredDeadline } from './errand-repository.ts';
 import type { Database } from './open-database.ts';
@@ -21,6 +21,17 @@ export function errandsOfRequester(database: Database, personId: string, limit: 
     .where(eq(errands.requesterId, personId))
     .orderBy(desc(errands.createdAt), desc(errands.id))
     .limit(limit)
+    .all();
+}
+
+/** A resident's errands not yet done with (neither closed, withdrawn, refused nor fed back), newest first. */
+export function openErrandsOfRequester(database: Database, personId: string): ErrandSummaryRow[] {
+  return database.db
+    .select({ errand: errands, itemName: catalogItems.name })
+    .from(errands)
+    .innerJoin(catalogItems, eq(catalogItems.id, errands.itemId))
+    .where(and(eq(errands.requesterId, personId), notInArray(errands.status, ['closed', 'withdrawn', 'refused', 'fed_back'])))
+    .orderBy(desc(errands.createdAt), desc(errands.id))
     .all();
 }
 

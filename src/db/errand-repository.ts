@@ -134,7 +134,8 @@ export function updateErrandStatus(database: Database, errand: ErrandRow, patch:
 }
 
 /** History entries: every lifecycle move, plus events that change no state (the resident confirming an entrustment). */
-export type HistoryEventType = ErrandEvent | 'entrust';
+/** Lifecycle moves, and same-state records: the resident's entrustment, and materials given back after a withdrawal. */
+export type HistoryEventType = ErrandEvent | 'entrust' | 'give_back';
 
 export interface NewEvent {
   errandId: number;

@@ -1,7 +1,8 @@
 import type { Database } from './open-database.ts';
+import type { LedgerMaterialJson } from './schema.ts';
 import { statement } from './statement-cache.ts';
 
-/** The ledger (登记造册) of accepted errands, and paper entrustments signed for them. */
+/** The ledger (登记造册) of accepted errands, with the materials taken in, and paper entrustments signed for them. */
 
 export interface LedgerEntry {
   entryNo: string;
@@ -11,7 +12,16 @@ export interface LedgerEntry {
 /** Enters an accepted errand in its village's ledger for the year; returns its entry number. */
 export function enterInLedger(
   database: Database,
-  e: { errandId: number; villageCode: string; year: number; agentId: string; paperEntrustmentSigned: boolean | null; at: number },
+  e: {
+    errandId: number;
+    villageCode: string;
+    year: number;
+    agentId: string;
+    paperEntrustmentSigned: boolean | null;
+    /** What the resident handed in at 收件. */
+    materials: readonly LedgerMaterialJson[];
+    at: number;
+  },
 ): LedgerEntry {
   const existing = statement<[number], LedgerEntry>(database, 'SELECT entry_no AS entryNo, seq FROM ledger_entries WHERE errand_id = ?').get(e.errandId);
   if (existing) return existing;
@@ -22,9 +32,19 @@ export function enterInLedger(
   const entryNo = `${e.villageCode}-${e.year}-${String(seq).padStart(4, '0')}`;
   statement(
     database,
-    `INSERT INTO ledger_entries (errand_id, village_code, year, seq, entry_no, agent_id, paper_entrustment_signed, entered_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(e.errandId, e.villageCode, e.year, seq, entryNo, e.agentId, e.paperEntrustmentSigned === null ? null : e.paperEntrustmentSigned ? 1 : 0, e.at);
+    `INSERT INTO ledger_entries (errand_id, village_code, year, seq, entry_no, agent_id, paper_entrustment_signed, materials, entered_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    e.errandId,
+    e.villageCode,
+    e.year,
+    seq,
+    entryNo,
+    e.agentId,
+    e.paperEntrustmentSigned === null ? null : e.paperEntrustmentSigned ? 1 : 0,
+    JSON.stringify(e.materials),
+    e.at,
+  );
   return { entryNo, seq };
 }
 

@@ -24,6 +24,7 @@ export const escalationChain: Readonly<Record<DeadlineKind, readonly Audience[]>
   pickup: ['agent', 'village_room', 'centre_room', 'supervisor'],
   handling: ['agent', 'village_room', 'centre_room', 'supervisor'],
   handback: ['agent', 'village_room', 'centre_room', 'supervisor'],
+  materials_return: ['agent', 'village_room', 'centre_room', 'supervisor'],
 };
 
 export interface AlertPolicy {

@@ -69,6 +69,7 @@ export const deadlineKinds = [
   'pickup', // 取件 (centre → village)
   'handling', // 村内办理
   'handback', // 交回
+  'materials_return', // 退还材料 (after a withdrawal; started by the withdrawal's use case when materials were taken in)
 ] as const;
 export type DeadlineKind = (typeof deadlineKinds)[number];
 
@@ -185,6 +186,13 @@ export const transitionTable: readonly TransitionRule[] = [
   { event: 'resume', directions: BOTH, from: ['suspended'], to: 'previous', actors: ['agent', 'centre_staff'], deadlines: { resume: true } },
   { event: 'rate', directions: BOTH, from: ['fed_back'], to: 'closed', actors: ['resident'], deadlines: { meet: ['rating'] } },
   { event: 'archive', directions: BOTH, from: ['fed_back'], to: 'closed', actors: ['system'], deadlines: { cancel: ['rating'] } },
+  // 撤回: the resident may withdraw at every stage before completion (domain.md §3 "withdrew before
+  // completion"): requested and claimed, after 收件 (accepted, returned), at the centre (submitted),
+  // even once the centre has taken it on (in_progress), while suspended, and when a work error reopened
+  // it. Completed, fed back and closed errands are done: there is nothing left to withdraw. Withdrawing
+  // stops the errand and cancels every clock; whoever holds it is told (the agent, and the centre when
+  // it was delivered). Materials taken in are given back (material-custody.ts): the agent returns them,
+  // fetching them from the centre first if they were delivered, and records it with `退还`.
   {
     event: 'withdraw',
     directions: V2C,

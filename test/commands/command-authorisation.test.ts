@@ -33,8 +33,12 @@ const agentOnErrand: CommandName[] = [
   'pick_up',
   'finish_handling',
   'hand_back',
+  'give_back',
 ];
-const centreOnErrand: CommandName[] = ['start', 'complete', 'centre_return', 'confirm_hand_back', 'suspend', 'resume'];
+/** 退还 is both: the centre's staff record it while the materials are still at the centre (checked by its handler). */
+const centreOnErrand: CommandName[] = ['start', 'complete', 'centre_return', 'confirm_hand_back', 'suspend', 'resume', 'give_back'];
+/** Any agent of the village may give these even while another agent holds the errand. */
+const openWhenHeld: CommandName[] = ['claim', 'give_back'];
 /** Any agent of the village may give these on an errand nobody holds (or to claim one). */
 const openToVillage: CommandName[] = ['claim', 'accept', 'refuse', 'pick_up'];
 
@@ -49,7 +53,7 @@ function expected(who: string, name: CommandName, held: boolean): Want {
     case 'otherAgentSameVillage':
       if (!isAgentCommand) return 'role';
       if (!held) return 'ok';
-      return name === 'claim' ? 'ok' : 'not_assigned';
+      return openWhenHeld.includes(name) ? 'ok' : 'not_assigned';
     case 'agentOtherVillage':
       return isAgentCommand ? 'other_village' : 'role';
     case 'collector':
@@ -83,6 +87,18 @@ describe('who may give which command on which errand', () => {
     const r = authoriseCommand(people.otherAgentSameVillage as CommandActor, 'submit', errand('a1'));
     expect(r).toEqual({ ok: false, refusal: { kind: 'not_assigned', agentId: 'a1' } });
     for (const name of openToVillage) expect(authoriseCommand(people.otherAgentSameVillage as CommandActor, name, errand(null)).ok, name).toBe(true);
+  });
+
+  it('lets any agent of the village record 退还 on an errand another agent held, but not an agent of another village', () => {
+    expect(authoriseCommand(people.otherAgentSameVillage as CommandActor, 'give_back', errand('a1')).ok).toBe(true);
+    expect(authoriseCommand(people.agentOtherVillage as CommandActor, 'give_back', errand('a1'))).toEqual({
+      ok: false,
+      refusal: { kind: 'other_village', villageCode: 'v1' },
+    });
+    expect(authoriseCommand(people.collector as CommandActor, 'give_back', errand('a1'))).toEqual({
+      ok: false,
+      refusal: { kind: 'role', allowed: ['agent', 'centre_staff'] },
+    });
   });
 
   it('names the roles that may use a command the speaker may not', () => {

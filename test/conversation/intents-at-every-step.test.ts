@@ -55,6 +55,7 @@ const openErrand: ErrandView = {
   open: true,
   withdrawable: true,
   resultPending: false,
+  materials: { at: 'none', list: '', agentName: null, returned: false },
 };
 
 describe('intents at every step', () => {

@@ -61,6 +61,7 @@ const openErrand: ErrandView = {
   open: true,
   withdrawable: true,
   resultPending: false,
+  materials: { at: 'none', list: '', agentName: null, returned: false },
 };
 
 const NOT_UNDERSTOOD = new Set(['unclear', 'none', 'invalid', 'missing']);

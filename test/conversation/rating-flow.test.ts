@@ -38,6 +38,7 @@ const errand: ErrandView = {
   open: true,
   withdrawable: false,
   resultPending: false,
+  materials: { at: 'none', list: '', agentName: null, returned: false },
 };
 
 /** Invited to rate, then each text a minute after the one before. */

@@ -11,12 +11,13 @@ import type { Ctx, ErrandCommand, Handler } from './errand-command-context.ts';
 import { accept, claim, refuse, returnMaterials, submit } from './intake-handlers.ts';
 import { complete, feedBack, reassign, rectify, resume, start, suspend } from './centre-handlers.ts';
 import { confirmHandBack, finishHandling, handBack, pickUp } from './handback-handlers.ts';
+import { giveBack } from './give-back-handler.ts';
 
 export type { ErrandCommand };
 
 /**
  * Commands on one errand (接单, 收件, 退件, 递交, 受理, 办结, 反馈, 暂缓, 续办, 转交, 取件, 已办, 交回, 收到,
- * 整改…): find it, check who may (authorisation) and whether it fits its state (the lifecycle
+ * 整改, 退还…): find it, check who may (authorisation) and whether it fits its state (the lifecycle
  * table), move it, and tell everyone it concerns. A refusal names the problem and who can act.
  */
 
@@ -157,4 +158,5 @@ const HANDLERS: Record<ErrandCommand['name'], Handler> = {
   hand_back: handBack,
   confirm_hand_back: confirmHandBack,
   rectify,
+  give_back: giveBack,
 };

@@ -2,6 +2,7 @@ import { shanghaiDate, yearOf } from '../../calendar/local-date.ts';
 import { insertNotice } from '../../db/errand-repository.ts';
 import { enterInLedger, markPaperEntrustment } from '../../db/ledger-repository.ts';
 import { needsBeneficiarySignature } from '../../domain/beneficiary.ts';
+import { materialsFromNotices } from '../../db/material-return-repository.ts';
 import { errandNotifier } from '../errand-parties.ts';
 import { reply, toSpeaker } from './command-context.ts';
 import { noticeItems } from './return-notice.ts';
@@ -48,6 +49,7 @@ export const accept: Handler = (ctx, command) => {
     year: yearOf(shanghaiDate(turn.now)),
     agentId: moved.after.agentId ?? turn.actor.id,
     paperEntrustmentSigned: family ? true : null,
+    materials: materialsFromNotices(env.database, errand.id),
     at: turn.now,
   });
   const deliveryBy = moved.started.find((d) => d.kind === 'delivery')?.dueDate ?? shanghaiDate(turn.now);

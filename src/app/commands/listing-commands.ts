@@ -5,10 +5,12 @@ import type { Command } from '../../commands/command-grammar.ts';
 import { maskName } from '../../domain/masking.ts';
 import { deadLettersBetween, villageDeliveryStats } from '../../db/delivery-stats.ts';
 import { openErrandsFor, overdueErrandsFor, villageStats, type ListedErrand } from '../../db/listing-queries.ts';
+import { owedReturnsFor } from '../../db/material-return-repository.ts';
+import { materialList } from '../errand-views.ts';
 import { reply, type CommandEnv, type CommandResult, type CommandTurn } from './command-context.ts';
 
 /**
- * 待办 (my open errands, each with its next deadline), 逾期 (the overdue ones) and 统计 (per village:
+ * 待办 (my open errands, each with its next deadline, then the withdrawn ones whose materials are still to be given back), 逾期 (the overdue ones) and 统计 (per village:
  * volume, on-time rate, overdue, average working days, satisfaction, complaints; reminders and
  * escalations sent, dead letters — and for the whole county the dead letters that concern no errand too).
  */
@@ -84,9 +86,13 @@ export function runListingCommand(env: CommandEnv, turn: CommandTurn, command: L
   const overdue = command.name === 'overdue';
   const listed = overdue ? overdueErrandsFor(env.database, scope, turn.now, LIST_LIMIT) : openErrandsFor(env.database, scope, turn.now, LIST_LIMIT);
   const title = say(overdue ? 'list_title_overdue' : scope.townships.length && !scope.agentId ? 'list_title_centre' : 'list_title_mine');
-  if (!listed.total) return reply(say('list_empty', { title }));
+  const owed = overdue ? [] : owedReturnsFor(env.database, scope);
+  if (!listed.total && !owed.length) return reply(say('list_empty', { title }));
   // In a group only masked names; in a private chat the staff member sees whom each errand is for.
-  const who = (e: ListedErrand) => (turn.room ? `${directory.village(e.villageCode)?.name ?? ''} ${maskName(e.residentName)}` : e.residentName);
+  const who = (e: Pick<ListedErrand, 'villageCode' | 'residentName'>) =>
+    turn.room ? `${directory.village(e.villageCode)?.name ?? ''} ${maskName(e.residentName)}` : e.residentName;
+  const deadlineLine = (kind: string, dueDate: string, dueAt: number | null) =>
+    say('deadline_line', { label: templates.render(`deadline.${kind}`, {}), dueDate, overdue: dueAt !== null && dueAt < turn.now });
   return reply(
     say('list', {
       title,
@@ -97,13 +103,15 @@ export function runListingCommand(env: CommandEnv, turn: CommandTurn, command: L
         itemName: e.itemName,
         who: who(e),
         statusText: templates.render(`status.${e.status}`, {}),
-        deadline: e.dueDate
-          ? say('deadline_line', {
-              label: templates.render(`deadline.${e.deadlineKind ?? 'claim'}`, {}),
-              dueDate: e.dueDate,
-              overdue: e.dueAt !== null && e.dueAt < turn.now,
-            })
-          : null,
+        deadline: e.dueDate ? deadlineLine(e.deadlineKind ?? 'claim', e.dueDate, e.dueAt) : null,
+      })),
+      returns: owed.map((r) => ({
+        receiptNo: r.receiptNo,
+        itemName: r.itemName,
+        who: who(r),
+        atCentre: r.heldAt === 'centre',
+        materials: materialList(templates, r.items, 'staff'),
+        deadline: r.dueDate ? deadlineLine('materials_return', r.dueDate, r.dueAt) : null,
       })),
     }),
   );

@@ -21,12 +21,20 @@ function ownErrand(mp: MiniProgramEnv, person: PersonRow, receiptNo: string): Er
   return found.errand;
 }
 
-export function withdrawFromForm(mp: MiniProgramEnv, caller: Caller, receiptNo: string, now: number): { receiptNo: string; status: string } {
+export interface WithdrawalAnswer {
+  receiptNo: string;
+  status: string;
+  /** What happens to the materials taken in, in the same words as the chat. */
+  materials: { at: 'none' | 'agent' | 'centre'; list: string; message: string };
+}
+
+export function withdrawFromForm(mp: MiniProgramEnv, caller: Caller, receiptNo: string, now: number): WithdrawalAnswer {
   const person = requirePerson(caller);
   const errand = ownErrand(mp, person, receiptNo);
   return writeFor(mp, caller, now, ({ env }) => {
-    const pendingOutboxIds = withdrawErrand(env, person, errand.id, now);
-    return { value: { receiptNo, status: 'withdrawn' }, pendingOutboxIds };
+    const { outboxIds, materials } = withdrawErrand(env, person, errand.id, now);
+    const message = env.templates.render('withdraw.materials_told', { at: materials.at, list: materials.list, agentName: materials.agentName });
+    return { value: { receiptNo, status: 'withdrawn', materials: { at: materials.at, list: materials.list, message } }, pendingOutboxIds: outboxIds };
   });
 }
 

@@ -40,7 +40,8 @@ export const listWithdrawable: ActionSpec = {
     const [only] = withdrawable;
     if (!only) return { outcome: 'none' };
     if (withdrawable.length === 1) return { outcome: 'one', set: { errandId: only.id } };
-    return { outcome: 'some', set: { errandChoices: withdrawable.slice(0, MAX_LISTED).map(choice) } };
+    // Every one: an errand left off the list could not be withdrawn by chat.
+    return { outcome: 'some', set: { errandChoices: withdrawable.map(choice) } };
   },
 };
 

@@ -188,6 +188,14 @@ export const oneTimeNotices = sqliteTable(
   (t) => [uniqueIndex('one_time_notices_version_uq').on(t.errandId, t.version)],
 );
 
+/** One material as entered in the ledger at 收件. */
+export interface LedgerMaterialJson {
+  name: string;
+  form: string;
+  count: number;
+  when?: string;
+}
+
 /** The ledger (登记造册): one entry per accepted errand, numbered per village and year. */
 export const ledgerEntries = sqliteTable(
   'ledger_entries',
@@ -208,9 +216,43 @@ export const ledgerEntries = sqliteTable(
       .references(() => people.id),
     /** Where the beneficiary is not the requester: was the paper entrustment signed? Null otherwise. */
     paperEntrustmentSigned: integer('paper_entrustment_signed', { mode: 'boolean' }),
+    /** The materials taken in at 收件 (what the agent holds for the resident); null on entries made before it was recorded. */
+    materials: text('materials', { mode: 'json' }).$type<LedgerMaterialJson[]>(),
     enteredAt: integer('entered_at').notNull(),
   },
   (t) => [uniqueIndex('ledger_entries_errand_uq').on(t.errandId), uniqueIndex('ledger_entries_no_uq').on(t.villageCode, t.year, t.seq)],
+);
+
+/**
+ * Materials to give back after a withdrawal (one per errand, made when it is withdrawn with materials
+ * taken in): where they were, who must return them, by when, and — once done — who returned them,
+ * when, with what note. The history (errand_events) records the return too.
+ */
+export const materialReturns = sqliteTable(
+  'material_returns',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    errandId: integer('errand_id')
+      .notNull()
+      .references(() => errands.id),
+    /** Where the materials were at the withdrawal: with the agent, or delivered to the centre. */
+    heldAt: text('held_at', { enum: ['agent', 'centre'] }).notNull(),
+    /** The agent who must bring them back (the errand's agent, or the one who entered it in the ledger). */
+    agentId: text('agent_id').references(() => people.id),
+    items: text('items', { mode: 'json' }).$type<LedgerMaterialJson[]>().notNull(),
+    createdAt: integer('created_at').notNull(),
+    returnedBy: text('returned_by').references(() => people.id),
+    returnedRole: text('returned_role'),
+    returnedAt: integer('returned_at'),
+    note: text('note'),
+  },
+  (t) => [
+    uniqueIndex('material_returns_errand_uq').on(t.errandId),
+    /** Returns still owed (待办). */
+    index('material_returns_open_idx')
+      .on(t.agentId)
+      .where(sql`returned_at IS NULL`),
+  ],
 );
 
 export const receiptSequences = sqliteTable('receipt_sequences', {

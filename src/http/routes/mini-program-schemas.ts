@@ -226,7 +226,13 @@ export const previewAnswer = z.strictObject({
 });
 
 export const ratingAnswer = z.strictObject({ receiptNo: z.string(), round: z.enum(['first', 'rectification']), status: z.string() });
-export const withdrawalAnswer = z.strictObject({ receiptNo: z.string(), status: z.string() });
+export const withdrawalAnswer = z.strictObject({
+  receiptNo: z.string(),
+  status: z.string(),
+  materials: z
+    .strictObject({ at: z.enum(['none', 'agent', 'centre']), list: z.string(), message: z.string() })
+    .meta({ description: "What happens to the materials taken in (none taken in, with the agent, at the centre), in the chat's words" }),
+});
 export const complaintAnswer = z.strictObject({ complaintId: z.number().int(), dueDate: z.string(), hotline: z.string() });
 export const contactAgentAnswer = z.strictObject({ told: z.number().int() });
 export const errandEntrustmentAnswer = z.strictObject({

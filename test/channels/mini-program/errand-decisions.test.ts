@@ -35,11 +35,29 @@ describe('mini-program decisions', () => {
     expect((await mp.call('POST', `/api/mp/errands/${receipt}/withdrawal`, stranger)).statusCode).toBe(404);
     const withdrawn = await mp.call('POST', `/api/mp/errands/${receipt}/withdrawal`, token);
     expect(withdrawn.statusCode).toBe(200);
-    expect(schemas.withdrawalAnswer.parse(withdrawn.json())).toEqual({ receiptNo: receipt, status: 'withdrawn' });
+    expect(schemas.withdrawalAnswer.parse(withdrawn.json())).toEqual({
+      receiptNo: receipt,
+      status: 'withdrawn',
+      materials: { at: 'none', list: '', message: '您还没有交材料，不用退什么。' },
+    });
     expect((await mp.call('GET', `/api/mp/errands/${receipt}`, token)).json()).toMatchObject({ status: 'withdrawn' });
     await mp.app.settle();
     expect(await roomTexts()).toContain(`【已撤回】${receipt}`);
     expect((await mp.call('POST', `/api/mp/errands/${receipt}/withdrawal`, token)).statusCode).toBe(403);
+  });
+
+  it('withdrawing after 收件 says, as the chat does, who gives which materials back; the agent gets the return task', async () => {
+    const receipt = await mp.fileHomestead(token, 'mp-withdraw-2');
+    for (const command of [`接单 ${receipt}`, `收件 ${receipt}`]) expect((await mp.app.say('agent-sun', command, 'lw-agents@chatroom'))[0]).toContain(receipt);
+    const withdrawn = await mp.call('POST', `/api/mp/errands/${receipt}/withdrawal`, token);
+    expect(withdrawn.statusCode).toBe(200);
+    const answer = schemas.withdrawalAnswer.parse(withdrawn.json());
+    expect(answer.materials.at).toBe('agent');
+    expect(answer.materials.list).toContain('农村宅基地和建房（规划许可）申请表');
+    expect(answer.materials.message).toBe(`代办员孙建国会尽快把材料退还给您：${answer.materials.list}。退还后会通知您。`);
+    await mp.app.settle();
+    const agent = (await mp.app.outbox({ to: 'agent-sun' })).map((m) => m.text).join('\n');
+    expect(agent).toContain(`【已撤回，请退还材料】${receipt}`);
   });
 
   it('shows the entrustment of an errand the agent filed, and confirms it with the version shown and the separate consent', async () => {
