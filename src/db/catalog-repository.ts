@@ -1,5 +1,5 @@
 import { count, eq, sql } from 'drizzle-orm';
-import { catalogItemSchema, categorySchema, type CatalogFile, type CatalogItem } from '../catalog/catalog-schema.ts';
+import { catalogFileSchema, catalogItemSchema, categorySchema, type CatalogFile, type CatalogItem } from '../catalog/catalog-schema.ts';
 import { z } from 'zod';
 import type { Database } from './open-database.ts';
 import { bumpSetting, readSetting } from './roster-repository.ts';
@@ -17,7 +17,8 @@ const LEXICON_KEY = 'matcher_lexicon';
 export interface StoredCatalog {
   items: CatalogItem[];
   categories: z.infer<typeof categorySchema>[];
-  fillerWords: string[];
+  /** The matcher's lexicon: filler words and concepts (words read as one). */
+  matching: CatalogFile['matching'];
   versions: Map<string, number>;
   version: string;
 }
@@ -40,7 +41,7 @@ export function seedCatalogIfEmpty(database: Database, file: CatalogFile, now: n
         .onConflictDoUpdate({ target: settings.key, set: { value: JSON.stringify(value) } })
         .run();
     put(CATEGORIES_KEY, file.categories);
-    put(LEXICON_KEY, file.matching.fillerWords);
+    put(LEXICON_KEY, file.matching);
     bumpSetting(database, CATALOG_VERSION_KEY);
     return true;
   });
@@ -55,11 +56,13 @@ export function loadStoredCatalog(database: Database): StoredCatalog {
     .all();
   const items = rows.map((r) => catalogItemSchema.parse(r.guide));
   const categories = z.array(categorySchema).parse(JSON.parse(readSetting(database, CATEGORIES_KEY) ?? '[]'));
-  const fillerWords = z.array(z.string()).parse(JSON.parse(readSetting(database, LEXICON_KEY) ?? '[]'));
+  // A database seeded before concepts were added holds the filler words alone.
+  const lexicon: unknown = JSON.parse(readSetting(database, LEXICON_KEY) ?? '[]');
+  const matching = catalogFileSchema.shape.matching.parse(Array.isArray(lexicon) ? { fillerWords: lexicon } : lexicon);
   return {
     items,
     categories,
-    fillerWords,
+    matching,
     versions: new Map(rows.map((r) => [r.id, r.version])),
     version: readSetting(database, CATALOG_VERSION_KEY) ?? '0',
   };
