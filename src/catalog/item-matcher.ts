@@ -58,6 +58,17 @@ const NEED_WEIGHT = 0.6;
 const NEED_WEIGHT_JOINT = 0.8;
 /** A need counts only when at least this share of each of its parts is told. */
 const NEED_MIN_COVER = 0.75;
+/**
+ * The item's own words are a scrap when they tell less than this share of its best phrase (头看 of
+ * 在外头看病)…
+ */
+const SCRAP_COVER = 0.35;
+/** …or, matched by sound alone, less than this (唱首 is not 长寿补贴, while 低报 is 低保)… */
+const SOUND_ONLY_COVER = 0.6;
+/** …and explain less than this share of the message (补贴 alone is no scrap)… */
+const SCRAP_SHARE = 0.75;
+/** …and a scrap is worth at most this: under PLAUSIBLE_SCORE, so it ranks but names no item alone. */
+const SCRAP_SCORE = 0.25;
 /** Weight of query content that no item knows: it lowers how much an item explains. */
 const UNKNOWN_WEIGHT = 0.6;
 
@@ -113,7 +124,8 @@ function createFeaturiser(lexicon: MatcherLexicon): Featuriser {
   const fillerRe = wordsRe(lexicon.fillerWords);
   const readAs = new Map<string, string>();
   for (const [word, variants] of Object.entries(lexicon.concepts ?? {})) {
-    for (const v of variants) readAs.set(normaliseText(v), normaliseText(word));
+    // The word itself too, so 垮塌 stays whole when 垮 is one of its variants.
+    for (const v of [word, ...variants]) readAs.set(normaliseText(v), normaliseText(word));
   }
   const conceptRe = wordsRe([...readAs.keys()]);
 
@@ -328,6 +340,7 @@ export function createItemMatcher(items: readonly CatalogItem[], lexicon: Matche
   const scoreWords = (entry: IndexedItem, known: readonly Feature[], queryWeight: number): number => {
     let explained = 0;
     let anchored = false;
+    let sameChars = false;
     const matchedPairs = new Map<string, number>();
     for (const f of known) {
       const hit = lookup(entry, f);
@@ -336,6 +349,7 @@ export function createItemMatcher(items: readonly CatalogItem[], lexicon: Matche
       if (!f.single) {
         matchedPairs.set(f.fuzzy, Math.max(matchedPairs.get(f.fuzzy) ?? 0, TIER_WEIGHT[hit.tier]));
         if (hit.tier < 2) anchored = true;
+        if (hit.tier === 0) sameChars = true;
       }
     }
     if (!anchored) return 0;
@@ -350,7 +364,11 @@ export function createItemMatcher(items: readonly CatalogItem[], lexicon: Matche
       }
       if (total > 0) phraseCover = Math.max(phraseCover, (found / total) * FIELD_WEIGHT[phrase.field]);
     }
-    return 0.5 * phraseCover + 0.5 * Math.min(1, explained / queryWeight);
+    const share = Math.min(1, explained / queryWeight);
+    const score = 0.5 * phraseCover + 0.5 * share;
+    // A scrap still ranks the item, but cannot make it plausible alone: chat naming 手机 is no 手机认证.
+    const scrap = share < SCRAP_SHARE && phraseCover < (sameChars ? SCRAP_COVER : SOUND_ONLY_COVER);
+    return scrap ? Math.min(score, SCRAP_SCORE) : score;
   };
 
   return {
