@@ -85,10 +85,16 @@ const FINAL_MERGES: [RegExp, string][] = [
   [/ang$/, 'an'],
 ];
 
+const fuzzyCache = new Map<string, string>();
+
 function fuzzy(syllable: string): string {
+  const cached = fuzzyCache.get(syllable);
+  if (cached !== undefined) return cached;
   let out = syllable;
   for (const [re, to] of INITIAL_MERGES) out = out.replace(re, to);
   for (const [re, to] of FINAL_MERGES) out = out.replace(re, to);
+  // Syllables are a closed set (about 400), so the cache stays small.
+  fuzzyCache.set(syllable, out);
   return out;
 }
 
@@ -198,6 +204,10 @@ function arabicToChinese(text: string): string {
 interface Phrase {
   field: Field;
   pairs: Feature[];
+  /** Each pair's fuzzy spelling and rarity, and their sum: set once the catalogue is indexed. */
+  keys: string[];
+  weights: number[];
+  total: number;
 }
 
 interface IndexedItem {
@@ -310,7 +320,7 @@ export function createItemMatcher(items: readonly CatalogItem[], lexicon: Matche
         raise(entry.byFuzzy, f.fuzzy, FIELD_WEIGHT[field]);
       }
       const pairs = features.filter((f) => !f.single);
-      if (pairs.length) entry.phrases.push({ field, pairs });
+      if (pairs.length) entry.phrases.push({ field, pairs, keys: pairs.map((f) => f.fuzzy), weights: [], total: 0 });
     }
     return entry;
   });
@@ -324,45 +334,79 @@ export function createItemMatcher(items: readonly CatalogItem[], lexicon: Matche
     return d ? Math.log(1 + n / d) : 0;
   };
   const featureWeight = (f: Feature) => idf(f) * (f.single ? SINGLE_WEIGHT : 1);
+  for (const entry of indexed) {
+    for (const phrase of entry.phrases) {
+      phrase.weights = phrase.pairs.map(idf);
+      phrase.total = phrase.weights.reduce((sum, w) => sum + w, 0);
+    }
+  }
 
-  /** Tier of the best spelling under which the item knows the feature, with the field weight. */
-  const lookup = (entry: IndexedItem, f: Feature): { tier: 0 | 1 | 2; field: number } | null => {
-    const c = entry.byChars.get(f.chars);
-    if (c !== undefined) return { tier: 0, field: c };
-    const s = entry.bySound.get(f.sound);
-    if (s !== undefined) return { tier: 1, field: s };
-    const z = entry.byFuzzy.get(f.fuzzy);
-    if (z !== undefined) return { tier: 2, field: z };
-    return null;
+  // The items' words inverted, spelling → the items that know it with their best field weight, so a
+  // message touches only the items that share something with it.
+  type Postings = Map<string, [number, number][]>;
+  const postingsOf = (pick: (entry: IndexedItem) => Map<string, number>): Postings => {
+    const out: Postings = new Map();
+    indexed.forEach((entry, index) => {
+      for (const [key, field] of pick(entry)) {
+        const list = out.get(key) ?? [];
+        list.push([index, field]);
+        out.set(key, list);
+      }
+    });
+    return out;
+  };
+  const postings = [postingsOf((e) => e.byChars), postingsOf((e) => e.bySound), postingsOf((e) => e.byFuzzy)] as const;
+
+  interface WordHits {
+    explained: number;
+    anchored: boolean;
+    sameChars: boolean;
+    /** Best tier weight of each pair of the message the item knows, by fuzzy spelling. */
+    pairs: Map<string, number>;
+  }
+
+  /** What each item's own words tell of the message: each feature under the item's best spelling of it. */
+  const hitWords = (known: readonly Feature[], weights: readonly number[]): Map<number, WordHits> => {
+    const hits = new Map<number, WordHits>();
+    // The feature an item last took a spelling of: it takes only its best (chars, then sound, then fuzzy).
+    const taken = new Int32Array(indexed.length).fill(-1);
+    known.forEach((f, i) => {
+      const keys = [f.chars, f.sound, f.fuzzy] as const;
+      for (let tier = 0; tier < 3; tier++) {
+        for (const [item, field] of postings[tier as 0 | 1 | 2].get(keys[tier as 0 | 1 | 2]) ?? []) {
+          if (taken[item] === i) continue;
+          taken[item] = i;
+          let hit = hits.get(item);
+          if (!hit) {
+            hit = { explained: 0, anchored: false, sameChars: false, pairs: new Map() };
+            hits.set(item, hit);
+          }
+          const tierWeight = TIER_WEIGHT[tier as 0 | 1 | 2];
+          hit.explained += (weights[i] ?? 0) * field * tierWeight;
+          if (!f.single) {
+            hit.pairs.set(f.fuzzy, Math.max(hit.pairs.get(f.fuzzy) ?? 0, tierWeight));
+            if (tier < 2) hit.anchored = true;
+            if (tier === 0) hit.sameChars = true;
+          }
+        }
+      }
+    });
+    return hits;
   };
 
   /** How well the item's own words (name, aliases, keywords) explain the query, 0 without an anchor. */
-  const scoreWords = (entry: IndexedItem, known: readonly Feature[], queryWeight: number): number => {
-    let explained = 0;
-    let anchored = false;
-    let sameChars = false;
-    const matchedPairs = new Map<string, number>();
-    for (const f of known) {
-      const hit = lookup(entry, f);
-      if (!hit) continue;
-      explained += featureWeight(f) * hit.field * TIER_WEIGHT[hit.tier];
-      if (!f.single) {
-        matchedPairs.set(f.fuzzy, Math.max(matchedPairs.get(f.fuzzy) ?? 0, TIER_WEIGHT[hit.tier]));
-        if (hit.tier < 2) anchored = true;
-        if (hit.tier === 0) sameChars = true;
-      }
-    }
-    if (!anchored) return 0;
+  const scoreWords = (entry: IndexedItem, hit: WordHits | undefined, queryWeight: number): number => {
+    if (!hit?.anchored) return 0;
+    const { explained, sameChars, pairs: matchedPairs } = hit;
     let phraseCover = 0;
     for (const phrase of entry.phrases) {
-      let total = 0;
+      if (phrase.total <= 0) continue;
       let found = 0;
-      for (const p of phrase.pairs) {
-        const w = idf(p);
-        total += w;
-        found += w * (matchedPairs.get(p.fuzzy) ?? 0);
+      for (let i = 0; i < phrase.keys.length; i++) {
+        const m = matchedPairs.get(phrase.keys[i] as string);
+        if (m) found += (phrase.weights[i] ?? 0) * m;
       }
-      if (total > 0) phraseCover = Math.max(phraseCover, (found / total) * FIELD_WEIGHT[phrase.field]);
+      if (found > 0) phraseCover = Math.max(phraseCover, (found / phrase.total) * FIELD_WEIGHT[phrase.field]);
     }
     const share = Math.min(1, explained / queryWeight);
     const score = 0.5 * phraseCover + 0.5 * share;
@@ -381,14 +425,16 @@ export function createItemMatcher(items: readonly CatalogItem[], lexicon: Matche
       const conceptual = featuriser.read(query, true);
       const known = features.filter((f) => df.has(f.fuzzy));
       const unknownPairs = features.filter((f) => !f.single && !df.has(f.fuzzy)).length;
-      const queryWeight = known.reduce((sum, f) => sum + featureWeight(f), 0) + UNKNOWN_WEIGHT * unknownPairs;
+      const weights = known.map(featureWeight);
+      const queryWeight = weights.reduce((sum, w) => sum + w, 0) + UNKNOWN_WEIGHT * unknownPairs;
       const needCovers = coverNeeds(conceptual === plain ? features : featuriser.features(conceptual));
       if ((known.length === 0 || queryWeight === 0) && needCovers.size === 0) return [];
 
+      const wordHits = hitWords(known, weights);
       const scored: ItemMatch[] = [];
       indexed.forEach((entry, index) => {
         const fromNeed = needCovers.get(index) ?? 0;
-        const fromWords = queryWeight > 0 ? scoreWords(entry, known, queryWeight) : 0;
+        const fromWords = queryWeight > 0 ? scoreWords(entry, wordHits.get(index), queryWeight) : 0;
         // Two kinds of evidence add up, as independent chances: 1 - (1 - a)(1 - b).
         const score = 1 - (1 - fromWords) * (1 - fromNeed);
         if (score >= PLAUSIBLE_SCORE) {
