@@ -25,7 +25,7 @@ export function createCatalogCache(database: Database): CatalogCache {
         const stored = loadStoredCatalog(database);
         cached = {
           catalog: createCatalog(stored.items, stored.categories, stored.versions, stored.review),
-          matcher: createItemMatcher(stored.items, { fillerWords: stored.fillerWords }),
+          matcher: createItemMatcher(stored.items, stored.matching),
           version: stored.version,
         };
       }

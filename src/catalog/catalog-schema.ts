@@ -168,7 +168,13 @@ export const catalogFileSchema = z.strictObject({
   version: z.number().int().min(1),
   categories: z.array(categorySchema).length(categoryCodes.length),
   /** Words the matcher ignores (啥子, 咋个, 一下…): they carry no meaning for finding an item. */
-  matching: z.strictObject({ fillerWords: z.array(nonEmpty) }).default({ fillerWords: [] }),
+  matching: z
+    .strictObject({
+      fillerWords: z.array(nonEmpty),
+      /** Words read as one (去世: 过世, 走了, 死了…), so a need written once covers the ways it is said. */
+      concepts: z.record(nonEmpty, z.array(nonEmpty)).default({}),
+    })
+    .default({ fillerWords: [], concepts: {} }),
   /** Where refusals can be challenged, for the whole county: 行政复议 (unless the item's department names its own body) and 行政诉讼. */
   review: reviewSchema.default(defaultReview),
   items: z.array(catalogItemSchema).min(1),

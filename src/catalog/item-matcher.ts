@@ -36,6 +36,11 @@ export interface ItemMatcher {
 export interface MatcherLexicon {
   /** Words that carry no meaning for matching (啥子, 咋个, 一下, 请问…). */
   fillerWords: readonly string[];
+  /**
+   * Words that say the same thing, each group under the word it is read as (去世: 过世, 走了, 死了…):
+   * in the query and in every phrase and need of the catalogue alike, so one need covers them all.
+   */
+  concepts?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** Below this a candidate is not plausible and is not returned. */
@@ -49,8 +54,21 @@ const TIER_WEIGHT = [1, 0.85, 0.6] as const;
 const SINGLE_WEIGHT = 0.5;
 /** What a fully told need is worth on its own: less than an item's own words (keywords 0.75). */
 const NEED_WEIGHT = 0.6;
+/** A need of several parts all told (去世 户口) is more specific than one phrase: worth more. */
+const NEED_WEIGHT_JOINT = 0.8;
 /** A need counts only when at least this share of each of its parts is told. */
 const NEED_MIN_COVER = 0.75;
+/**
+ * The item's own words are a scrap when they tell less than this share of its best phrase (头看 of
+ * 在外头看病)…
+ */
+const SCRAP_COVER = 0.35;
+/** …or, matched by sound alone, less than this (唱首 is not 长寿补贴, while 低报 is 低保)… */
+const SOUND_ONLY_COVER = 0.6;
+/** …and explain less than this share of the message (补贴 alone is no scrap)… */
+const SCRAP_SHARE = 0.75;
+/** …and a scrap is worth at most this: under PLAUSIBLE_SCORE, so it ranks but names no item alone. */
+const SCRAP_SCORE = 0.25;
 /** Weight of query content that no item knows: it lowers how much an item explains. */
 const UNKNOWN_WEIGHT = 0.6;
 
@@ -67,10 +85,16 @@ const FINAL_MERGES: [RegExp, string][] = [
   [/ang$/, 'an'],
 ];
 
+const fuzzyCache = new Map<string, string>();
+
 function fuzzy(syllable: string): string {
+  const cached = fuzzyCache.get(syllable);
+  if (cached !== undefined) return cached;
   let out = syllable;
   for (const [re, to] of INITIAL_MERGES) out = out.replace(re, to);
   for (const [re, to] of FINAL_MERGES) out = out.replace(re, to);
+  // Syllables are a closed set (about 400), so the cache stays small.
+  fuzzyCache.set(syllable, out);
   return out;
 }
 
@@ -87,17 +111,31 @@ interface Char {
   sound: string;
 }
 
-function createFeaturiser(fillerWords: readonly string[]) {
-  const fillers = [...fillerWords]
-    .map((w) => normaliseText(w))
-    .filter(Boolean)
-    .sort((a, b) => b.length - a.length);
-  const fillerRe = fillers.length ? new RegExp(fillers.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g') : null;
+const escape = (w: string) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-  const runs = (text: string): Char[][] => {
-    // Fillers are cut out and the words around them joined: 打啥子药 → 打药.
-    let t = arabicToChinese(normaliseText(text));
-    if (fillerRe) t = t.replace(fillerRe, '');
+/** One regular expression for a list of words, the longest first so 咋个 wins over 咋. */
+function wordsRe(words: readonly string[]): RegExp | null {
+  const list = [...new Set(words.map((w) => normaliseText(w)).filter(Boolean))].sort((a, b) => b.length - a.length);
+  return list.length ? new RegExp(list.map(escape).join('|'), 'g') : null;
+}
+
+/** How a text is read for matching: the item's own words as written, its needs with concepts read as one. */
+export interface Featuriser {
+  /** The text cleaned for matching: numbers spelled out, concepts read (when asked), fillers cut. */
+  read(text: string, concepts: boolean): string;
+  features(read: string): Feature[];
+}
+
+function createFeaturiser(lexicon: MatcherLexicon): Featuriser {
+  const fillerRe = wordsRe(lexicon.fillerWords);
+  const readAs = new Map<string, string>();
+  for (const [word, variants] of Object.entries(lexicon.concepts ?? {})) {
+    // The word itself too, so 垮塌 stays whole when 垮 is one of its variants.
+    for (const v of [word, ...variants]) readAs.set(normaliseText(v), normaliseText(word));
+  }
+  const conceptRe = wordsRe([...readAs.keys()]);
+
+  const runs = (t: string): Char[][] => {
     const out: Char[][] = [];
     for (const run of t.split(/[^\p{Script=Han}]+/u)) {
       if (!run) continue;
@@ -109,17 +147,27 @@ function createFeaturiser(fillerWords: readonly string[]) {
     return out;
   };
 
-  return (text: string): Feature[] => {
-    const features: Feature[] = [];
-    for (const run of runs(text)) {
-      for (let i = 0; i < run.length; i++) {
-        const a = run[i] as Char;
-        features.push({ chars: a.char, sound: a.sound, fuzzy: fuzzy(a.sound), single: true });
-        const b = run[i + 1];
-        if (b) features.push({ chars: a.char + b.char, sound: `${a.sound}_${b.sound}`, fuzzy: `${fuzzy(a.sound)}_${fuzzy(b.sound)}`, single: false });
+  return {
+    read(text, concepts) {
+      // Concepts first, so a filler inside a variant (了 in 走了) is read with it; then fillers are cut
+      // out and the words around them joined: 打啥子药 → 打药.
+      let t = arabicToChinese(normaliseText(text));
+      if (concepts && conceptRe) t = t.replace(conceptRe, (w) => readAs.get(w) ?? w);
+      if (fillerRe) t = t.replace(fillerRe, '');
+      return t;
+    },
+    features(read) {
+      const features: Feature[] = [];
+      for (const run of runs(read)) {
+        for (let i = 0; i < run.length; i++) {
+          const a = run[i] as Char;
+          features.push({ chars: a.char, sound: a.sound, fuzzy: fuzzy(a.sound), single: true });
+          const b = run[i + 1];
+          if (b) features.push({ chars: a.char + b.char, sound: `${a.sound}_${b.sound}`, fuzzy: `${fuzzy(a.sound)}_${fuzzy(b.sound)}`, single: false });
+        }
       }
-    }
-    return features;
+      return features;
+    },
   };
 }
 
@@ -156,6 +204,10 @@ function arabicToChinese(text: string): string {
 interface Phrase {
   field: Field;
   pairs: Feature[];
+  /** Each pair's fuzzy spelling and rarity, and their sum: set once the catalogue is indexed. */
+  keys: string[];
+  weights: number[];
+  total: number;
 }
 
 interface IndexedItem {
@@ -197,14 +249,14 @@ interface IndexedNeed {
  * part, the pairs found (by characters, pinyin or fuzzy pinyin, weighted by tier), and the least of
  * the parts — all of a need's parts must be told. A fuzzy sound alone does not meet a need.
  */
-function createNeedIndex(items: readonly CatalogItem[], featurise: (text: string) => Feature[]) {
+function createNeedIndex(items: readonly CatalogItem[], featuriser: Featuriser) {
   const needs: IndexedNeed[] = [];
   const postings = new Map<string, NeedPosting[]>();
   items.forEach((item, index) => {
     for (const text of item.needs) {
       const parts = text
         .split(/\s+/)
-        .map((t) => featurise(t))
+        .map((t) => featuriser.features(featuriser.read(t, true)))
         // A part is told by its pairs of characters; a one-character part (走 in 走 户口) by the character.
         .map((features) => (features.length === 1 ? features : features.filter((f) => !f.single)));
       // A part that is all filler cannot be told, and a need needs at least one pair: else it is left out.
@@ -221,12 +273,14 @@ function createNeedIndex(items: readonly CatalogItem[], featurise: (text: string
     }
   });
 
-  /** The best cover (0–1) of any need of each item the query's features touch. */
+  /** The best need evidence (0–1: weight × cover) of each item whose needs the query tells. */
   return (features: readonly Feature[]): Map<number, number> => {
     const found = new Map<number, { parts: number[][]; anchored: boolean }>();
     for (const f of features) {
       for (const p of postings.get(f.fuzzy) ?? []) {
         const tier = p.chars === f.chars ? 0 : p.sound === f.sound ? 1 : 2;
+        // A one-character part (走 in 走 户口) is told only by that character: its sound is too common.
+        if (f.single && tier > 0) continue;
         let hit = found.get(p.need);
         if (!hit) {
           hit = { parts: (needs[p.need] as IndexedNeed).sizes.map((size) => new Array<number>(size).fill(0)), anchored: false };
@@ -234,15 +288,17 @@ function createNeedIndex(items: readonly CatalogItem[], featurise: (text: string
         }
         const part = hit.parts[p.part] as number[];
         part[p.pair] = Math.max(part[p.pair] ?? 0, TIER_WEIGHT[tier]);
-        if (tier < 2 && !f.single) hit.anchored = true;
+        if (tier === 0 && !f.single) hit.anchored = true;
       }
     }
     const byItem = new Map<number, number>();
     for (const [need, hit] of found) {
       if (!hit.anchored) continue;
       const cover = Math.min(...hit.parts.map((part) => part.reduce((sum, w) => sum + w, 0) / part.length));
+      if (cover < NEED_MIN_COVER) continue;
       const item = (needs[need] as IndexedNeed).item;
-      byItem.set(item, Math.max(byItem.get(item) ?? 0, cover));
+      const weight = hit.parts.length > 1 ? NEED_WEIGHT_JOINT : NEED_WEIGHT;
+      byItem.set(item, Math.max(byItem.get(item) ?? 0, weight * cover));
     }
     return byItem;
   };
@@ -251,20 +307,20 @@ function createNeedIndex(items: readonly CatalogItem[], featurise: (text: string
 const raise = (map: Map<string, number>, key: string, weight: number) => map.set(key, Math.max(map.get(key) ?? 0, weight));
 
 export function createItemMatcher(items: readonly CatalogItem[], lexicon: MatcherLexicon = { fillerWords: [] }): ItemMatcher {
-  const featurise = createFeaturiser(lexicon.fillerWords);
-  const coverNeeds = createNeedIndex(items, featurise);
+  const featuriser = createFeaturiser(lexicon);
+  const coverNeeds = createNeedIndex(items, featuriser);
 
   const indexed: IndexedItem[] = items.map((item) => {
     const entry: IndexedItem = { item, phrases: [], byChars: new Map(), bySound: new Map(), byFuzzy: new Map() };
     for (const { field, text } of phrasesOf(item)) {
-      const features = featurise(text);
+      const features = featuriser.features(featuriser.read(text, false));
       for (const f of features) {
         raise(entry.byChars, f.chars, FIELD_WEIGHT[field]);
         raise(entry.bySound, f.sound, FIELD_WEIGHT[field]);
         raise(entry.byFuzzy, f.fuzzy, FIELD_WEIGHT[field]);
       }
       const pairs = features.filter((f) => !f.single);
-      if (pairs.length) entry.phrases.push({ field, pairs });
+      if (pairs.length) entry.phrases.push({ field, pairs, keys: pairs.map((f) => f.fuzzy), weights: [], total: 0 });
     }
     return entry;
   });
@@ -278,62 +334,107 @@ export function createItemMatcher(items: readonly CatalogItem[], lexicon: Matche
     return d ? Math.log(1 + n / d) : 0;
   };
   const featureWeight = (f: Feature) => idf(f) * (f.single ? SINGLE_WEIGHT : 1);
+  for (const entry of indexed) {
+    for (const phrase of entry.phrases) {
+      phrase.weights = phrase.pairs.map(idf);
+      phrase.total = phrase.weights.reduce((sum, w) => sum + w, 0);
+    }
+  }
 
-  /** Tier of the best spelling under which the item knows the feature, with the field weight. */
-  const lookup = (entry: IndexedItem, f: Feature): { tier: 0 | 1 | 2; field: number } | null => {
-    const c = entry.byChars.get(f.chars);
-    if (c !== undefined) return { tier: 0, field: c };
-    const s = entry.bySound.get(f.sound);
-    if (s !== undefined) return { tier: 1, field: s };
-    const z = entry.byFuzzy.get(f.fuzzy);
-    if (z !== undefined) return { tier: 2, field: z };
-    return null;
+  // The items' words inverted, spelling → the items that know it with their best field weight, so a
+  // message touches only the items that share something with it.
+  type Postings = Map<string, [number, number][]>;
+  const postingsOf = (pick: (entry: IndexedItem) => Map<string, number>): Postings => {
+    const out: Postings = new Map();
+    indexed.forEach((entry, index) => {
+      for (const [key, field] of pick(entry)) {
+        const list = out.get(key) ?? [];
+        list.push([index, field]);
+        out.set(key, list);
+      }
+    });
+    return out;
+  };
+  const postings = [postingsOf((e) => e.byChars), postingsOf((e) => e.bySound), postingsOf((e) => e.byFuzzy)] as const;
+
+  interface WordHits {
+    explained: number;
+    anchored: boolean;
+    sameChars: boolean;
+    /** Best tier weight of each pair of the message the item knows, by fuzzy spelling. */
+    pairs: Map<string, number>;
+  }
+
+  /** What each item's own words tell of the message: each feature under the item's best spelling of it. */
+  const hitWords = (known: readonly Feature[], weights: readonly number[]): Map<number, WordHits> => {
+    const hits = new Map<number, WordHits>();
+    // The feature an item last took a spelling of: it takes only its best (chars, then sound, then fuzzy).
+    const taken = new Int32Array(indexed.length).fill(-1);
+    known.forEach((f, i) => {
+      const keys = [f.chars, f.sound, f.fuzzy] as const;
+      for (let tier = 0; tier < 3; tier++) {
+        for (const [item, field] of postings[tier as 0 | 1 | 2].get(keys[tier as 0 | 1 | 2]) ?? []) {
+          if (taken[item] === i) continue;
+          taken[item] = i;
+          let hit = hits.get(item);
+          if (!hit) {
+            hit = { explained: 0, anchored: false, sameChars: false, pairs: new Map() };
+            hits.set(item, hit);
+          }
+          const tierWeight = TIER_WEIGHT[tier as 0 | 1 | 2];
+          hit.explained += (weights[i] ?? 0) * field * tierWeight;
+          if (!f.single) {
+            hit.pairs.set(f.fuzzy, Math.max(hit.pairs.get(f.fuzzy) ?? 0, tierWeight));
+            if (tier < 2) hit.anchored = true;
+            if (tier === 0) hit.sameChars = true;
+          }
+        }
+      }
+    });
+    return hits;
   };
 
   /** How well the item's own words (name, aliases, keywords) explain the query, 0 without an anchor. */
-  const scoreWords = (entry: IndexedItem, known: readonly Feature[], queryWeight: number): number => {
-    let explained = 0;
-    let anchored = false;
-    const matchedPairs = new Map<string, number>();
-    for (const f of known) {
-      const hit = lookup(entry, f);
-      if (!hit) continue;
-      explained += featureWeight(f) * hit.field * TIER_WEIGHT[hit.tier];
-      if (!f.single) {
-        matchedPairs.set(f.fuzzy, Math.max(matchedPairs.get(f.fuzzy) ?? 0, TIER_WEIGHT[hit.tier]));
-        if (hit.tier < 2) anchored = true;
-      }
-    }
-    if (!anchored) return 0;
+  const scoreWords = (entry: IndexedItem, hit: WordHits | undefined, queryWeight: number): number => {
+    if (!hit?.anchored) return 0;
+    const { explained, sameChars, pairs: matchedPairs } = hit;
     let phraseCover = 0;
     for (const phrase of entry.phrases) {
-      let total = 0;
+      if (phrase.total <= 0) continue;
       let found = 0;
-      for (const p of phrase.pairs) {
-        const w = idf(p);
-        total += w;
-        found += w * (matchedPairs.get(p.fuzzy) ?? 0);
+      for (let i = 0; i < phrase.keys.length; i++) {
+        const m = matchedPairs.get(phrase.keys[i] as string);
+        if (m) found += (phrase.weights[i] ?? 0) * m;
       }
-      if (total > 0) phraseCover = Math.max(phraseCover, (found / total) * FIELD_WEIGHT[phrase.field]);
+      if (found > 0) phraseCover = Math.max(phraseCover, (found / phrase.total) * FIELD_WEIGHT[phrase.field]);
     }
-    return 0.5 * phraseCover + 0.5 * Math.min(1, explained / queryWeight);
+    const share = Math.min(1, explained / queryWeight);
+    const score = 0.5 * phraseCover + 0.5 * share;
+    // A scrap still ranks the item, but cannot make it plausible alone: chat naming 手机 is no 手机认证.
+    const scrap = share < SCRAP_SHARE && phraseCover < (sameChars ? SCRAP_COVER : SOUND_ONLY_COVER);
+    return scrap ? Math.min(score, SCRAP_SCORE) : score;
   };
 
   return {
     match(query, limit = MAX_MATCHES) {
       const seen = new Set<string>();
-      const features = featurise(query).filter((f) => (seen.has(f.chars) ? false : (seen.add(f.chars), true)));
+      const plain = featuriser.read(query, false);
+      const features = featuriser.features(plain).filter((f) => (seen.has(f.chars) ? false : (seen.add(f.chars), true)));
+      // Needs are told in concepts (走了 → 去世): the item's own words only as written, so chat that
+      // merely contains a variant (我走了) does not name an item.
+      const conceptual = featuriser.read(query, true);
       const known = features.filter((f) => df.has(f.fuzzy));
       const unknownPairs = features.filter((f) => !f.single && !df.has(f.fuzzy)).length;
-      const queryWeight = known.reduce((sum, f) => sum + featureWeight(f), 0) + UNKNOWN_WEIGHT * unknownPairs;
-      const needCovers = coverNeeds(features);
+      const weights = known.map(featureWeight);
+      const queryWeight = weights.reduce((sum, w) => sum + w, 0) + UNKNOWN_WEIGHT * unknownPairs;
+      const needCovers = coverNeeds(conceptual === plain ? features : featuriser.features(conceptual));
       if ((known.length === 0 || queryWeight === 0) && needCovers.size === 0) return [];
 
+      const wordHits = hitWords(known, weights);
       const scored: ItemMatch[] = [];
       indexed.forEach((entry, index) => {
-        const cover = needCovers.get(index) ?? 0;
-        const fromNeed = cover >= NEED_MIN_COVER ? NEED_WEIGHT * cover : 0;
-        const fromWords = queryWeight > 0 ? scoreWords(entry, known, queryWeight) : 0;
+        const fromNeed = needCovers.get(index) ?? 0;
+        const fromWords = queryWeight > 0 ? scoreWords(entry, wordHits.get(index), queryWeight) : 0;
         // Two kinds of evidence add up, as independent chances: 1 - (1 - a)(1 - b).
         const score = 1 - (1 - fromWords) * (1 - fromNeed);
         if (score >= PLAUSIBLE_SCORE) {

@@ -1,5 +1,6 @@
 import { count, eq, sql } from 'drizzle-orm';
 import {
+  catalogFileSchema,
   catalogItemSchema,
   categorySchema,
   defaultReview,
@@ -26,7 +27,8 @@ const REVIEW_KEY = 'catalog_review';
 export interface StoredCatalog {
   items: CatalogItem[];
   categories: z.infer<typeof categorySchema>[];
-  fillerWords: string[];
+  /** The matcher's lexicon: filler words and concepts (words read as one). */
+  matching: CatalogFile['matching'];
   /** The county's 行政复议 body and court (the data file's `review`). */
   review: ReviewBodies;
   versions: Map<string, number>;
@@ -51,7 +53,7 @@ export function seedCatalogIfEmpty(database: Database, file: CatalogFile, now: n
         .onConflictDoUpdate({ target: settings.key, set: { value: JSON.stringify(value) } })
         .run();
     put(CATEGORIES_KEY, file.categories);
-    put(LEXICON_KEY, file.matching.fillerWords);
+    put(LEXICON_KEY, file.matching);
     put(REVIEW_KEY, file.review);
     bumpSetting(database, CATALOG_VERSION_KEY);
     return true;
@@ -67,13 +69,15 @@ export function loadStoredCatalog(database: Database): StoredCatalog {
     .all();
   const items = rows.map((r) => catalogItemSchema.parse(r.guide));
   const categories = z.array(categorySchema).parse(JSON.parse(readSetting(database, CATEGORIES_KEY) ?? '[]'));
-  const fillerWords = z.array(z.string()).parse(JSON.parse(readSetting(database, LEXICON_KEY) ?? '[]'));
+  // A database seeded before concepts were added holds the filler words alone.
+  const lexicon: unknown = JSON.parse(readSetting(database, LEXICON_KEY) ?? '[]');
+  const matching = catalogFileSchema.shape.matching.parse(Array.isArray(lexicon) ? { fillerWords: lexicon } : lexicon);
   // A database seeded before the file named the review bodies uses the county default.
   const review = reviewSchema.parse(JSON.parse(readSetting(database, REVIEW_KEY) ?? JSON.stringify(defaultReview)));
   return {
     items,
     categories,
-    fillerWords,
+    matching,
     review,
     versions: new Map(rows.map((r) => [r.id, r.version])),
     version: readSetting(database, CATALOG_VERSION_KEY) ?? '0',

@@ -82,34 +82,44 @@ describe('matching villagers’ words to catalogue items', () => {
 });
 
 describe('finding items from stories and indirect needs', () => {
-  const development = load('test/catalog/stories.yaml');
+  // Development sets: used to write the needs and concepts and to tune the matcher.
+  const developmentSets = [
+    'test/catalog/stories.yaml',
+    'test/catalog/stories-earlier.yaml',
+    'test/catalog/stories-more.yaml',
+    'test/catalog/stories-third.yaml',
+  ] as const;
+  const development = developmentSets.map((path) => [path, load(path)] as const);
   const holdout = load('test/catalog/stories-holdout.yaml');
   const ids = new Set(file.items.map((i) => i.id));
 
-  it.each([
-    ['development', development, 80],
-    ['held-out', holdout, 60],
-  ] as const)('has a %s set of story phrasings over at least 25 items', (_, set, size) => {
-    expect(set.positives.length).toBeGreaterThanOrEqual(size);
-    expect(new Set(set.positives.map((p) => p.item)).size).toBeGreaterThanOrEqual(25);
-    for (const p of set.positives) expect(ids.has(p.item), p.item).toBe(true);
-  });
+  it.each([...development.map(([path, set]) => [path, set, 70] as const), ['held-out', holdout, 150]] as const)(
+    'has a set of story phrasings over at least 25 items: %s',
+    (_, set, size) => {
+      expect(set.positives.length).toBeGreaterThanOrEqual(size);
+      expect(new Set(set.positives.map((p) => p.item)).size).toBeGreaterThanOrEqual(25);
+      for (const p of set.positives) expect(ids.has(p.item), p.item).toBe(true);
+    },
+  );
 
-  it('gets top-1 ≥ 90 % and top-3 ≥ 97 % on the development set', () => {
-    const { top1, top3, misses } = accuracy(development);
-    console.log(`stories, development: top-1 ${(top1 * 100).toFixed(1)} %, top-3 ${(top3 * 100).toFixed(1)} % of ${development.positives.length}`);
+  it.each(development.map(([path, set]) => ({ path, set })))('gets top-1 ≥ 0.90 and top-3 ≥ 0.97 on the development set $path', ({ path, set }) => {
+    const { top1, top3, misses } = accuracy(set);
+    console.log(`stories, development ${path}: top-1 ${(top1 * 100).toFixed(1)} %, top-3 ${(top3 * 100).toFixed(1)} % of ${set.positives.length}`);
     expect(top1, misses.join('\n')).toBeGreaterThanOrEqual(0.9);
     expect(top3, misses.join('\n')).toBeGreaterThanOrEqual(0.97);
   });
 
-  // The issue asks for top-1 ≥ 90 % and top-3 ≥ 95 % here; the needs reach 74 % and 86 % so far. These
-  // floors guard what is reached; the set is never used for tuning, so they are raised only by needs
-  // and matching written from the development set and domain knowledge.
-  it('does well on the held-out set of stories, written first and never used for tuning', () => {
+  // The issue asks for top-1 ≥ 90 % and top-3 ≥ 95 % here. This set (160 stories, 25 chats) was written
+  // blind for issue 13 and measured once, after the matcher and the needs were final: top-1 75.6 %,
+  // top-3 85.6 %, 4 chats reaching the threshold (main's matcher: 69.4 %, 79.4 %, 6). The floors sit
+  // just under that; never tune on this set — write needs from the development sets and domain knowledge.
+  it('does well on the held-out set of stories, written blind and never used for tuning', () => {
     const { top1, top3 } = accuracy(holdout);
     console.log(`stories, held-out: top-1 ${(top1 * 100).toFixed(1)} %, top-3 ${(top3 * 100).toFixed(1)} % of ${holdout.positives.length}`);
-    expect(top1).toBeGreaterThanOrEqual(0.72);
-    expect(top3).toBeGreaterThanOrEqual(0.85);
+    expect(top1).toBeGreaterThanOrEqual(0.74);
+    expect(top3).toBeGreaterThanOrEqual(0.84);
+    const reached = holdout.negatives.filter((text) => matcher.match(text).some((m) => m.score >= PLAUSIBLE_SCORE));
+    expect(reached.length).toBeLessThanOrEqual(4);
   });
 
   it('lands the examples of the issue', () => {
@@ -119,12 +129,63 @@ describe('finding items from stories and indirect needs', () => {
     expect(matcher.match('身粉证')[0]?.id).toBe('resident-id-card');
   });
 
-  // Two chats still reach the threshold through the item words alone (娃儿 in 娃儿上户口, 回来 in
-  // 户口迁回来), as they did before items had needs; needs must add no more.
-  const wordMatches = ['娃儿回来过年了，热闹得很', '我娃儿今天回来了，高兴得很'];
+  // Three chats reach the threshold through one of an item's keywords that explains most of the chat
+  // (医院, 房子, 玉米), as they did before this matcher read stories; no more may.
+  const wordMatches = ['今天去医院看了我妈，她好多了', '房子打扫干净了', '老汉儿在地里种玉米'];
   it('keeps story-like chit-chat below the plausibility threshold', () => {
-    const reached = [...development.negatives, ...holdout.negatives].filter((text) => matcher.match(text).some((m) => m.score >= PLAUSIBLE_SCORE));
+    const negatives = development.flatMap(([, set]) => set.negatives);
+    expect(negatives.length).toBeGreaterThanOrEqual(40);
+    const reached = negatives.filter((text) => matcher.match(text).some((m) => m.score >= PLAUSIBLE_SCORE));
     expect(reached).toEqual(wordMatches);
+  });
+
+  // A scrap of an item's phrase (娃儿 of 娃儿上户口, 手机 of 手机认证, 唱首 sounding like 长寿) in chat
+  // it does not explain ranks the item but does not name it; a message that is the item's words does.
+  it.each(['娃儿回来过年了，热闹得很', '手机没电了', '唱首歌来听下', '老汉儿在屋头看电视'])(
+    'names no item for chat with a scrap of an item’s words: %s',
+    (text) => {
+      expect(matcher.match(text)).toEqual([]);
+    },
+  );
+
+  it('still offers every item a bare word names', () => {
+    expect(matcher.match('补贴').map((m) => m.id)).toEqual(expect.arrayContaining(['farm-subsidy-inquiry', 'disability-two-subsidies', 'old-age-allowance']));
+    expect(matcher.match('养老').length).toBeGreaterThanOrEqual(3);
+  });
+
+  describe('concepts: words read as one in needs', () => {
+    const onlyNeed = (need: string) =>
+      file.items.map((i) => ({
+        ...i,
+        needs: i.id === 'death-deregistration' ? [need] : [],
+        ...(i.id === 'death-deregistration' ? { aliases: ['销户口'], keywords: [] } : {}),
+      }));
+
+    it('tells a need written once by any of its ways of saying it', () => {
+      const withConcepts = createItemMatcher(onlyNeed('去世 户口'), file.matching);
+      const without = createItemMatcher(onlyNeed('去世 户口'), { fillerWords: file.matching.fillerWords });
+      for (const story of ['老人走了，户口咋个处理', '婆婆过世了，户口还在', '爷爷死了半年，户口没动']) {
+        expect(withConcepts.match(story)[0]?.id, story).toBe('death-deregistration');
+        const score = (m: typeof without) => m.match(story).find((x) => x.id === 'death-deregistration')?.score ?? 0;
+        expect(score(withConcepts) - score(without), story).toBeGreaterThan(0.2);
+      }
+    });
+
+    it('reads place names as 外地, and money troubles as 没钱', () => {
+      expect(matcher.match('在东莞进厂，生病了医保咋个用')[0]?.id).toBe('medical-insurance-out-of-area-filing');
+      expect(matcher.match('娃儿考起了，屋头供不起')[0]?.id).toBe('student-financial-aid');
+    });
+
+    it('reads the item’s own words as written, so chat with a variant names no item', () => {
+      for (const chat of ['我走了，明天见', '他走了', '我在广东，过年回来', '今天去成都耍了', '钥匙找不到了']) expect(matcher.match(chat), chat).toEqual([]);
+    });
+
+    it('keeps a concept’s own word whole when one of its variants is inside it', () => {
+      const lexicon = { fillerWords: [], concepts: { 垮塌: ['垮', '塌'] } };
+      const items = file.items.map((i) => ({ ...i, needs: i.id === 'dilapidated-house-renovation' ? ['房子 垮塌'] : [] }));
+      const m = createItemMatcher(items, lexicon);
+      for (const story of ['房子垮塌了', '房子要塌', '房子快垮了']) expect(m.match(story)[0]?.id, story).toBe('dilapidated-house-renovation');
+    });
   });
 
   it('lets an item’s own words beat a need told in full', () => {
