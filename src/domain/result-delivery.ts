@@ -1,4 +1,4 @@
-import { selfServiceExemptTags } from './roles.ts';
+import { priorityTags as priorityTagList } from './roles.ts';
 
 /**
  * How an errand's result reaches the resident (合理原则): the priority groups the policy names — the
@@ -8,7 +8,8 @@ import { selfServiceExemptTags } from './roles.ts';
 
 export type ResultDelivery = 'home' | 'self';
 
-const priorityTags = new Set<string>(selfServiceExemptTags);
+/** Migrant workers are exempt from self-service but live away: the result is not brought to them. */
+const priorityTags = new Set<string>(priorityTagList);
 
 /** Is this resident one of the priority groups (never told to travel when the agent can come)? */
 export function isPriorityResident(tags: readonly string[], villageRemote: boolean): boolean {
