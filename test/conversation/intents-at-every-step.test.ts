@@ -1,22 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { contentDirs } from '../../src/compose.ts';
-import { loadContent } from '../../src/content/load-content.ts';
-import { actionRegistry } from '../../src/conversation/actions/action-registry.ts';
 import type { ConversationState, FlowData } from '../../src/conversation/conversation-state.ts';
-import { createConversationEngine, type Reply, type StepResult } from '../../src/conversation/engine.ts';
-import type { ErrandView, FlowContext } from '../../src/conversation/flow-context.ts';
+import type { StepResult } from '../../src/conversation/engine.ts';
+import type { FlowContext } from '../../src/conversation/flow-context.ts';
+import { errandView, realContent, realEngine, replyKeys } from '../support/real-engine.ts';
 import { fakeContext } from '../support/fake-flow-context.ts';
 
-const content = loadContent(contentDirs);
-const engine = createConversationEngine({
-  flows: content.flows,
-  intents: content.intents,
-  actions: actionRegistry,
-  labelText: (key: string) => content.templates.render(key, {}),
-  resumeAfterMs: 6 * 3_600_000,
-  maxTextLength: 2000,
-});
-const keys = (replies: Reply[]) => replies.map((r) => (r.kind === 'template' ? r.template : 'options'));
+const content = realContent;
+const engine = realEngine;
+const keys = replyKeys;
 
 function play(texts: string[], ctx: FlowContext = fakeContext(), start: ConversationState | null = null): StepResult {
   let state = start;
@@ -37,26 +28,7 @@ function at(flowId: string, stateId: string, data: FlowData = {}): ConversationS
   return { flowId, flowVersion: flow?.version ?? 0, stateId, data, history: [], retries: 0, interrupted: null, lastActiveAt: fakeContext().now };
 }
 
-const openErrand: ErrandView = {
-  id: 7,
-  receiptNo: 'DB261201007',
-  itemId: 'minimum-living-allowance',
-  itemName: '最低生活保障',
-  beneficiary: { kind: 'self' },
-  entrustmentPending: false,
-  ratable: null,
-  status: 'accepted',
-  statusText: '已收件',
-  createdAt: '2026-12-01',
-  forWhom: '本人',
-  holder: '代办员 孙建国',
-  deadline: null,
-  events: [],
-  open: true,
-  withdrawable: true,
-  resultPending: false,
-  materials: { at: 'none', list: '', agentName: null, returned: false },
-};
+const openErrand = errandView({ id: 7, receiptNo: 'DB261201007' });
 
 describe('intents at every step', () => {
   it('answers progress asked in free words in the middle of a request, then comes back to the step', () => {

@@ -3,12 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { contentDirs } from '../../src/compose.ts';
-import { loadContent } from '../../src/content/load-content.ts';
-import { actionRegistry } from '../../src/conversation/actions/action-registry.ts';
 import type { ConversationState, FlowData } from '../../src/conversation/conversation-state.ts';
-import { createConversationEngine, type Understood } from '../../src/conversation/engine.ts';
-import type { ErrandView } from '../../src/conversation/flow-context.ts';
+import type { Understood } from '../../src/conversation/engine.ts';
+import { errandView, realContent, realEngine } from '../support/real-engine.ts';
 import { fakeContext } from '../support/fake-flow-context.ts';
 
 /**
@@ -32,37 +29,11 @@ const fileSchema = z.object({
   ),
 });
 
-const content = loadContent(contentDirs);
-const engine = createConversationEngine({
-  flows: content.flows,
-  intents: content.intents,
-  actions: actionRegistry,
-  labelText: (key: string) => content.templates.render(key, {}),
-  resumeAfterMs: 6 * 3_600_000,
-  maxTextLength: 2000,
-});
+const content = realContent;
+const engine = realEngine;
 const groups = fileSchema.parse(parse(readFileSync(join(import.meta.dirname, 'off-path-turns.yaml'), 'utf8'))).groups;
 
-const openErrand: ErrandView = {
-  id: 1,
-  receiptNo: 'DB261201001',
-  itemId: 'minimum-living-allowance',
-  itemName: '最低生活保障',
-  beneficiary: { kind: 'self' },
-  entrustmentPending: false,
-  ratable: null,
-  status: 'accepted',
-  statusText: '已收件',
-  createdAt: '2026-12-01',
-  forWhom: '本人',
-  holder: '代办员 孙建国',
-  deadline: null,
-  events: [],
-  open: true,
-  withdrawable: true,
-  resultPending: false,
-  materials: { at: 'none', list: '', agentName: null, returned: false },
-};
+const openErrand = errandView();
 
 const NOT_UNDERSTOOD = new Set(['unclear', 'none', 'invalid', 'missing']);
 

@@ -1,45 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { contentDirs } from '../../src/compose.ts';
-import { loadContent } from '../../src/content/load-content.ts';
-import { actionRegistry } from '../../src/conversation/actions/action-registry.ts';
 import type { ConversationState } from '../../src/conversation/conversation-state.ts';
-import { createConversationEngine, type Reply, type StepResult } from '../../src/conversation/engine.ts';
-import type { ErrandView, FlowContext } from '../../src/conversation/flow-context.ts';
+import type { StepResult } from '../../src/conversation/engine.ts';
+import type { FlowContext } from '../../src/conversation/flow-context.ts';
+import { errandView, realContent, realEngine, replyKeys } from '../support/real-engine.ts';
 import { fakeContext } from '../support/fake-flow-context.ts';
 
 /** The 好差评 question through the engine: numbered like stars, words and emoji understood, never dropped. */
 
-const content = loadContent(contentDirs);
-const engine = createConversationEngine({
-  flows: content.flows,
-  intents: content.intents,
-  actions: actionRegistry,
-  labelText: (key: string) => content.templates.render(key, {}),
-  resumeAfterMs: 6 * 3_600_000,
-  maxTextLength: 2000,
-});
-const keys = (replies: Reply[]) => replies.map((r) => (r.kind === 'template' ? r.template : 'options'));
+const content = realContent;
+const engine = realEngine;
+const keys = replyKeys;
 
-const errand: ErrandView = {
+const errand = errandView({
   id: 7,
-  receiptNo: 'DB261201001',
   itemId: 'homestead-building-application',
   itemName: '农村宅基地和建房申请',
-  beneficiary: { kind: 'self' },
-  entrustmentPending: false,
   ratable: 'first',
   status: 'fed_back',
   statusText: '结果已交给您',
-  createdAt: '2026-12-01',
-  forWhom: '本人',
-  holder: '代办员 孙建国',
-  deadline: null,
-  events: [],
-  open: true,
   withdrawable: false,
-  resultPending: false,
-  materials: { at: 'none', list: '', agentName: null, returned: false },
-};
+});
 
 /** Invited to rate, then each text a minute after the one before. */
 function rate(texts: readonly string[], ctx: FlowContext = fakeContext({ myErrands: [errand] })): { invited: StepResult; last: StepResult } {

@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { contentDirs } from '../../../src/compose.ts';
-import { loadContent } from '../../../src/content/load-content.ts';
-import { actionRegistry } from '../../../src/conversation/actions/action-registry.ts';
 import type { ConversationState } from '../../../src/conversation/conversation-state.ts';
-import { createConversationEngine, type StepResult } from '../../../src/conversation/engine.ts';
+import type { StepResult } from '../../../src/conversation/engine.ts';
+import { realContent, realEngine } from '../../support/real-engine.ts';
 import { fakeContext, resident } from '../../support/fake-flow-context.ts';
 
-const content = loadContent(contentDirs);
-const engine = createConversationEngine({
-  flows: content.flows,
-  intents: content.intents,
-  actions: actionRegistry,
-  labelText: (key: string) => content.templates.render(key, {}),
-  resumeAfterMs: 6 * 3_600_000,
-  maxTextLength: 2000,
-});
+const content = realContent;
+const engine = realEngine;
 
 function play(texts: string[], ctx = fakeContext()): StepResult & { all: StepResult[] } {
   let state: ConversationState | null = null;
