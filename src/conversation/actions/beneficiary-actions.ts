@@ -94,6 +94,21 @@ export const chooseFamily: ActionSpec = {
   run: () => ({ outcome: 'done', set: familyStart(null) }),
 };
 
+/**
+ * A request that already said for whom ("帮我妈办高龄津贴", "给我娃儿上户口", "我老汉儿叫我帮他办") is not
+ * asked 给谁办 again. Only a relation said with 给/帮/替 counts: "我妈说…" alone may be the resident's own errand.
+ */
+export const readForWhomInRequest: ActionSpec = {
+  outcomes: { told: FAMILY_START_KEYS, ask: [] },
+  run({ data }) {
+    const text = compactText(dataText(data.initialText));
+    if (!/[给帮替]/.test(text)) return { outcome: 'ask' };
+    const read = readForWhom(text);
+    if (!read || read.kind !== 'family' || !read.relation) return { outcome: 'ask' };
+    return { outcome: 'told', set: familyStart(read.relation) };
+  },
+};
+
 /** 给谁办 in words: "给我娃儿办" is family and the relation at once; "我自己" is self. */
 export const readForWhomText: ActionSpec = {
   outcomes: { self: [...BENEFICIARY_KEYS], family: FAMILY_START_KEYS, relative: FAMILY_START_KEYS, invalid: [] },
