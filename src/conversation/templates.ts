@@ -66,6 +66,18 @@ export function createTemplateSet(sources: Readonly<Record<string, string>>, ver
   const parsed = new Map<string, Template[]>();
   const variables = new Map<string, string[]>();
   const problems: string[] = [];
+  // `{{ ids | labels: 'area' }}`: each id in words (the static template `area.<id>`), joined by 、 — the
+  // words of a list of codes (照相、采集指纹) stay in the texts, written once.
+  liquid.registerFilter('labels', (ids: unknown, area: unknown) => {
+    if (!Array.isArray(ids) || typeof area !== 'string') return '';
+    return ids
+      .map((id) => {
+        const tpl = parsed.get(`${area}.${String(id)}`);
+        if (!tpl) throw new TemplateError(`no template ${area}.${String(id)}`, `${area}.${String(id)}`);
+        return tidy(liquid.renderSync(tpl, {}) as string);
+      })
+      .join('、');
+  });
   for (const [key, source] of Object.entries(sources)) {
     try {
       const tpl = liquid.parse(source, key);

@@ -81,4 +81,15 @@ describe('rendering the same text again', () => {
     expect(set.render('a.c', { y: null })).toBe('');
     expect(() => set.render('a.c', {})).toThrow(TemplateError);
   });
+
+  it('reads a list of codes in words with the labels filter, in order, and refuses a code without words', () => {
+    const set = createTemplateSet({
+      'step.photo': '照相',
+      'step.fingerprint': '采集指纹',
+      'a.b': '要本人去：{{ steps | labels: "step" }}。',
+    });
+    expect(set.render('a.b', { steps: ['fingerprint', 'photo'] })).toBe('要本人去：采集指纹、照相。');
+    expect(set.render('a.b', { steps: [] })).toBe('要本人去：。');
+    expect(() => set.render('a.b', { steps: ['dance'] })).toThrow(/step\.dance/);
+  });
 });
