@@ -33,15 +33,19 @@ const fieldsSchema = z
 
 const kindsSchema = z.array(z.string().regex(/^[a-z][a-z_]*$/, 'kinds are errand statuses, general or default')).min(1);
 
+/** Fields both kinds of message share: the platform's template id and an optional mini-program page to open. */
+const templateIdSchema = z.string().trim().min(1, 'must be the template id from the WeChat platform');
+const miniprogramLinkSchema = z
+  .object({ appid: z.string().regex(/^wx[0-9a-zA-Z]{10,30}$/), pagepath: z.string().min(1) })
+  .strict()
+  .optional();
+
 const templateMessageSchema = z
   .object({
     kinds: kindsSchema,
-    template_id: z.string().trim().min(1, 'must be the template id from the WeChat platform'),
+    template_id: templateIdSchema,
     url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
-    miniprogram: z
-      .object({ appid: z.string().regex(/^wx[0-9a-zA-Z]{10,30}$/), pagepath: z.string().min(1) })
-      .strict()
-      .optional(),
+    miniprogram: miniprogramLinkSchema,
     fields: fieldsSchema,
   })
   .strict();
@@ -49,12 +53,9 @@ const templateMessageSchema = z
 const subscribeMessageSchema = z
   .object({
     kinds: kindsSchema,
-    template_id: z.string().trim().min(1, 'must be the template id from the WeChat platform'),
+    template_id: templateIdSchema,
     page: z.string().min(1).optional(),
-    miniprogram: z
-      .object({ appid: z.string().regex(/^wx[0-9a-zA-Z]{10,30}$/), pagepath: z.string().min(1) })
-      .strict()
-      .optional(),
+    miniprogram: miniprogramLinkSchema,
     fields: fieldsSchema,
   })
   .strict();
